@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Shared pieces of the xmppcore command-line tool. Each subcommand lives in cmd_<name>.cpp.
+#ifndef XMPPCORE_EXAMPLES_CLI_HPP
+#define XMPPCORE_EXAMPLES_CLI_HPP
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace cli {
+
+/// Exit statuses shared by every subcommand.
+enum exit_status : int { success = 0, rejected = 1, usage_error = 2 };
+
+/// A subcommand: its name, a one-line summary, its --help text and its entry point
+/// (argv[0] is the subcommand name).
+struct command {
+    std::string_view name;
+    std::string_view summary;
+    std::string_view help;
+    int (*run)(int argc, char** argv);
+};
+
+/// Prints "xmppcore <cmd>: <message>" and the hint to use --help; returns usage_error.
+int usage(std::string_view cmd, std::string_view message);
+
+/// True if argv holds -h or --help.
+bool wants_help(int argc, char** argv);
+
+/// Reads a whole file ("-" or empty: standard input) into out; on failure prints why and
+/// returns false.
+bool read_input(std::string_view path, std::string& out);
+
+} // namespace cli
+
+#endif
