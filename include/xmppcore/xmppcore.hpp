@@ -9,4 +9,8 @@
 #include <xmppcore/version.hpp>
 #include <xmppcore/errc.hpp>
 
+// Internals shared by several components (UTF-8, XML character classes).
+#include <xmppcore/detail/utf8.hpp>
+#include <xmppcore/detail/xml_chars.hpp>
+
 #endif // XMPPCORE_XMPPCORE_HPP
