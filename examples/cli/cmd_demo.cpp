@@ -9,15 +9,17 @@
 
 namespace cli {
 
-extern const char* const demo_help;
-const char* const demo_help =
+extern const char *const demo_help;
+const char *const demo_help =
     "usage: xmppcore demo\n\n"
     "Shows each component of the library at work on built-in input: the build configuration\n"
     "and the error model (every error, whether it is fatal, and the stream error it sends).\n";
 
 namespace {
 
-void section(const char* title) { std::printf("\n== %s ==\n", title); }
+void section(const char *title) {
+    std::printf("\n== %s ==\n", title);
+}
 
 void show_build() {
     section("build");
@@ -29,10 +31,10 @@ void show_build() {
 
 void show_errors() {
     section("error model: errc -> fatal? -> stream error to send");
-    const char* components[] = {"", "general", "xml", "jid", "stanza", "sasl", "session"};
+    const char *components[] = {"", "general", "xml", "jid", "stanza", "sasl", "session"};
     for (unsigned v = 1; v < 600; ++v) {
         const auto e = static_cast<xmppcore::errc>(v);
-        const char* name = xmppcore::to_string(e);
+        const char *name = xmppcore::to_string(e);
         if (name[0] == 'u' && std::string_view(name) == "unknown") continue;
         const auto sc = xmppcore::stream_condition_for(e);
         std::printf("  %3u %-8s %-34s %-6s %s\n", v,
@@ -44,7 +46,7 @@ void show_errors() {
 
 } // namespace
 
-int run_demo(int argc, char** argv) {
+int run_demo(int argc, char **argv) {
     if (argc > 1) return usage("demo", std::string("unexpected argument '") + argv[1] + "'");
     show_build();
     show_errors();

@@ -57,7 +57,7 @@
 #else
 #define XMPPCORE_LIKELY(x) (x)
 #define XMPPCORE_UNLIKELY(x) (x)
-#define XMPPCORE_TRAP() (*static_cast<volatile int*>(nullptr) = 0)
+#define XMPPCORE_TRAP() (*static_cast<volatile int *>(nullptr) = 0)
 #endif
 
 /// Internal consistency checks (never input validation: bad input always gets an errc).
@@ -104,7 +104,7 @@ struct version_info {
     int major;
     int minor;
     int patch;
-    const char* string;
+    const char *string;
 };
 
 /// Returns the library version. Never allocates, never throws.
@@ -170,7 +170,7 @@ inline constexpr std::size_t stream_condition_count = 26;
 
 /// The element name of a condition as RFC 6120 spells it (`"not-well-formed"`), or `""` for
 /// `none` and out-of-range values. The returned string has static storage.
-constexpr const char* to_string(stream_condition c) noexcept {
+constexpr const char *to_string(stream_condition c) noexcept {
     switch (c) {
     case stream_condition::none: return "";
     case stream_condition::bad_format: return "bad-format";
@@ -233,7 +233,7 @@ enum class errc : std::uint16_t {
     xml_unbound_prefix = 116,       ///< element or attribute prefix with no namespace in scope
     xml_reserved_prefix = 117,      ///< misuse of the `xml` or `xmlns` prefix or namespace
     xml_duplicate_expanded_attribute = 118, ///< two attributes with the same (URI, local name)
-    xml_empty_prefix_binding = 119, ///< `xmlns:p=""` (not allowed by Namespaces 1.0)
+    xml_empty_prefix_binding = 119,         ///< `xmlns:p=""` (not allowed by Namespaces 1.0)
     xml_bad_stream_namespace = 120, ///< stream root is not <stream:stream> in the streams NS
     xml_text_at_stream_level = 121, ///< non-whitespace character data between stanzas
     xml_data_after_close = 122,     ///< bytes after the stream or document end
@@ -245,22 +245,22 @@ enum class errc : std::uint16_t {
     xml_no_root = 128,              ///< document mode: input ended before the root element closed
 
     // --- JID (200..299) ------------------------------------------------------------------
-    jid_empty = 200,             ///< the whole JID is empty
-    jid_empty_localpart = 201,   ///< '@' with nothing before it, or a localpart prepped to nothing
-    jid_empty_domainpart = 202,  ///< no domain, or a domain prepped to nothing
+    jid_empty = 200,              ///< the whole JID is empty
+    jid_empty_localpart = 201,    ///< '@' with nothing before it, or a localpart prepped to nothing
+    jid_empty_domainpart = 202,   ///< no domain, or a domain prepped to nothing
     jid_empty_resourcepart = 203, ///< '/' with nothing after it, or a resource prepped to nothing
     jid_localpart_too_long = 204, ///< more than 1023 bytes after preparation
     jid_domainpart_too_long = 205,
     jid_resourcepart_too_long = 206,
-    jid_invalid_utf8 = 207,         ///< input is not well-formed UTF-8
-    jid_nul = 208,                  ///< U+0000 in the input
-    jid_prohibited_character = 209, ///< a code point the part's stringprep profile prohibits
+    jid_invalid_utf8 = 207,          ///< input is not well-formed UTF-8
+    jid_nul = 208,                   ///< U+0000 in the input
+    jid_prohibited_character = 209,  ///< a code point the part's stringprep profile prohibits
     jid_unassigned_code_point = 210, ///< unassigned in Unicode 3.2 (stored-string mode)
-    jid_bidi_violation = 211,       ///< RFC 3454 section 6 rule broken
-    jid_invalid_domain = 212,       ///< domain label breaks the IDNA2003 STD3 rules
-    jid_invalid_ip_literal = 213,   ///< malformed `[IPv6]` literal
+    jid_bidi_violation = 211,        ///< RFC 3454 section 6 rule broken
+    jid_invalid_domain = 212,        ///< domain label breaks the IDNA2003 STD3 rules
+    jid_invalid_ip_literal = 213,    ///< malformed `[IPv6]` literal
     jid_non_ascii_unsupported = 214, ///< built with XMPPCORE_ASCII_ONLY and the input is not ASCII
-    jid_invalid_escape = 215,       ///< XEP-0106 escaping cannot be applied or undone
+    jid_invalid_escape = 215,        ///< XEP-0106 escaping cannot be applied or undone
 
     // --- stanzas (300..399) --------------------------------------------------------------
 
@@ -290,7 +290,7 @@ constexpr errc_component component_of(errc e) noexcept {
 
 /// The enumerator's name (`"xml_invalid_utf8"`), or `"unknown"` for a value that is not an
 /// enumerator. Static storage; never allocates.
-constexpr const char* to_string(errc e) noexcept {
+constexpr const char *to_string(errc e) noexcept {
     switch (e) {
     case errc::ok: return "ok";
     case errc::buffer_too_small: return "buffer_too_small";
@@ -411,9 +411,9 @@ public:
     using value_type = T;
 
     /// A successful result holding `v`.
-    constexpr result(const T& v) noexcept(std::is_nothrow_copy_constructible<T>::value)
+    constexpr result(const T &v) noexcept(std::is_nothrow_copy_constructible<T>::value)
         : value_(v) {}
-    constexpr result(T&& v) noexcept(std::is_nothrow_move_constructible<T>::value)
+    constexpr result(T &&v) noexcept(std::is_nothrow_move_constructible<T>::value)
         : value_(std::move(v)) {}
     /// A failed result; `e` must not be `errc::ok`.
     constexpr result(errc e) noexcept : value_(), ec_(e) { XMPPCORE_ASSERT(e != errc::ok); }
@@ -423,26 +423,26 @@ public:
     /// `errc::ok` for a value, otherwise the error.
     constexpr errc error() const noexcept { return ec_; }
 
-    constexpr const T& value() const& noexcept {
+    constexpr const T &value() const &noexcept {
         XMPPCORE_ASSERT(has_value());
         return value_;
     }
-    constexpr T& value() & noexcept {
+    constexpr T &value() &noexcept {
         XMPPCORE_ASSERT(has_value());
         return value_;
     }
-    constexpr T&& value() && noexcept {
+    constexpr T &&value() &&noexcept {
         XMPPCORE_ASSERT(has_value());
         return std::move(value_);
     }
-    constexpr const T& operator*() const& noexcept { return value(); }
-    constexpr T& operator*() & noexcept { return value(); }
-    constexpr const T* operator->() const noexcept { return &value(); }
-    constexpr T* operator->() noexcept { return &value(); }
+    constexpr const T &operator*() const &noexcept { return value(); }
+    constexpr T &operator*() &noexcept { return value(); }
+    constexpr const T *operator->() const noexcept { return &value(); }
+    constexpr T *operator->() noexcept { return &value(); }
 
     /// The value, or `fallback` for an error.
     template <class U>
-    constexpr T value_or(U&& fallback) const& {
+    constexpr T value_or(U &&fallback) const & {
         return has_value() ? value_ : static_cast<T>(std::forward<U>(fallback));
     }
 
@@ -485,7 +485,7 @@ struct utf8_step {
 /// Decodes the sequence starting at p (p < end); `Byte` is char or unsigned char. Never reads
 /// at or past end. Never allocates, never throws.
 template <class Byte>
-constexpr utf8_step decode_utf8(const Byte* p, const Byte* end) noexcept {
+constexpr utf8_step decode_utf8(const Byte *p, const Byte *end) noexcept {
     static_assert(sizeof(Byte) == 1, "decode_utf8 reads bytes");
     const unsigned b0 = static_cast<unsigned char>(p[0]);
     if (b0 < 0x80) return {b0, 1};
@@ -498,13 +498,17 @@ constexpr utf8_step decode_utf8(const Byte* p, const Byte* end) noexcept {
     } else if (b0 >= 0xE0 && b0 <= 0xEF) {
         need = 2;
         cp = b0 & 0x0Fu;
-        if (b0 == 0xE0) lo = 0xA0;      // overlong
-        else if (b0 == 0xED) hi = 0x9F; // surrogates
+        if (b0 == 0xE0)
+            lo = 0xA0; // overlong
+        else if (b0 == 0xED)
+            hi = 0x9F; // surrogates
     } else if (b0 >= 0xF0 && b0 <= 0xF4) {
         need = 3;
         cp = b0 & 0x07u;
-        if (b0 == 0xF0) lo = 0x90;      // overlong
-        else if (b0 == 0xF4) hi = 0x8F; // above U+10FFFF
+        if (b0 == 0xF0)
+            lo = 0x90; // overlong
+        else if (b0 == 0xF4)
+            hi = 0x8F; // above U+10FFFF
     } else {
         return {0, -1};
     }
@@ -534,7 +538,7 @@ constexpr std::size_t utf8_length(char32_t cp) noexcept {
 
 /// Writes the UTF-8 form of cp to out (room for 4 bytes) and returns its length, or 0 (and
 /// writes nothing) for a surrogate or a value above U+10FFFF.
-constexpr std::size_t encode_utf8(char32_t cp, char* out) noexcept {
+constexpr std::size_t encode_utf8(char32_t cp, char *out) noexcept {
     const std::size_t n = utf8_length(cp);
     switch (n) {
     case 1: out[0] = static_cast<char>(cp); break;
@@ -604,8 +608,7 @@ constexpr bool is_xml_char(char32_t c) noexcept {
 
 /// XML 1.0 Fifth Edition production [4] NameStartChar.
 constexpr bool is_name_start_char(char32_t c) noexcept {
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
     return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
            (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
            (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
@@ -625,13 +628,13 @@ constexpr bool is_name_char(char32_t c) noexcept {
 
 /// Bits of the per-byte class table.
 enum xml_byte_class : std::uint8_t {
-    xc_name_start = 1,  ///< ASCII NameStartChar other than ':'
-    xc_name = 2,        ///< ASCII NameChar other than ':'
-    xc_space = 4,       ///< S: space, tab, CR, LF
-    xc_text_stop = 8,   ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
-    xc_attr_stop = 16,  ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
-    xc_non_ascii = 32,  ///< >= 0x80: start or continuation of a UTF-8 sequence
-    xc_illegal = 64,    ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
+    xc_name_start = 1, ///< ASCII NameStartChar other than ':'
+    xc_name = 2,       ///< ASCII NameChar other than ':'
+    xc_space = 4,      ///< S: space, tab, CR, LF
+    xc_text_stop = 8,  ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
+    xc_attr_stop = 16, ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
+    xc_non_ascii = 32, ///< >= 0x80: start or continuation of a UTF-8 sequence
+    xc_illegal = 64,   ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
 };
 
 namespace xml_chars_impl {
@@ -664,7 +667,9 @@ constexpr table make_table() noexcept {
 inline constexpr xml_chars_impl::table xml_byte_classes = xml_chars_impl::make_table();
 
 /// Class bits of byte b.
-constexpr std::uint8_t xml_byte_class(unsigned char b) noexcept { return xml_byte_classes.v[b]; }
+constexpr std::uint8_t xml_byte_class(unsigned char b) noexcept {
+    return xml_byte_classes.v[b];
+}
 
 } // namespace detail
 XMPPCORE_END_NAMESPACE

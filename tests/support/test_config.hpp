@@ -6,6 +6,7 @@
 namespace xmppcore_test {
 inline int assert_failures = 0;
 }
-#define XMPPCORE_ASSERT(cond) ((cond) ? static_cast<void>(0) : static_cast<void>(++::xmppcore_test::assert_failures))
+#define XMPPCORE_ASSERT(cond)                                                                      \
+    ((cond) ? static_cast<void>(0) : static_cast<void>(++::xmppcore_test::assert_failures))
 #define XMPPCORE_TEST_CONFIG_SEEN 1
 #endif

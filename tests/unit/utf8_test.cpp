@@ -33,7 +33,9 @@ std::string rfc3629_encode(char32_t cp) {
     return s;
 }
 
-bool is_scalar(std::uint32_t cp) { return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF); }
+bool is_scalar(std::uint32_t cp) {
+    return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+}
 
 } // namespace
 
@@ -79,9 +81,8 @@ TEST_CASE("exactly the shortest forms of scalar values are valid (all 1-3 byte s
         const auto st = decode_utf8(b, b + 3);
         if (st.ok()) {
             const std::string enc = rfc3629_encode(st.code_point);
-            if (!starts_valid[v] ||
-                enc != std::string(reinterpret_cast<const char*>(b),
-                                   static_cast<std::size_t>(st.length)))
+            if (!starts_valid[v] || enc != std::string(reinterpret_cast<const char *>(b),
+                                                       static_cast<std::size_t>(st.length)))
                 ++wrong;
         } else if (st.truncated()) {
             if (!starts_valid[v] || b[0] < 0xF0) ++wrong;

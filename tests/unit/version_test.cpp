@@ -14,8 +14,7 @@ TEST_CASE("version.hpp agrees with the VERSION file", "[version][unit]") {
     CHECK(expected == XMPPCORE_TEST_VERSION_FILE);
     constexpr auto v = xmppcore::version();
     STATIC_REQUIRE(v.major == XMPPCORE_VERSION_MAJOR);
-    STATIC_REQUIRE(XMPPCORE_VERSION ==
-                   XMPPCORE_VERSION_MAJOR * 10000 + XMPPCORE_VERSION_MINOR * 100 +
-                       XMPPCORE_VERSION_PATCH);
+    STATIC_REQUIRE(XMPPCORE_VERSION == XMPPCORE_VERSION_MAJOR * 10000 +
+                                           XMPPCORE_VERSION_MINOR * 100 + XMPPCORE_VERSION_PATCH);
     CHECK(std::string(v.string) == XMPPCORE_TEST_VERSION_FILE);
 }

@@ -25,8 +25,7 @@ constexpr bool is_xml_char(char32_t c) noexcept {
 
 /// XML 1.0 Fifth Edition production [4] NameStartChar.
 constexpr bool is_name_start_char(char32_t c) noexcept {
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
     return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
            (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
            (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
@@ -46,13 +45,13 @@ constexpr bool is_name_char(char32_t c) noexcept {
 
 /// Bits of the per-byte class table.
 enum xml_byte_class : std::uint8_t {
-    xc_name_start = 1,  ///< ASCII NameStartChar other than ':'
-    xc_name = 2,        ///< ASCII NameChar other than ':'
-    xc_space = 4,       ///< S: space, tab, CR, LF
-    xc_text_stop = 8,   ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
-    xc_attr_stop = 16,  ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
-    xc_non_ascii = 32,  ///< >= 0x80: start or continuation of a UTF-8 sequence
-    xc_illegal = 64,    ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
+    xc_name_start = 1, ///< ASCII NameStartChar other than ':'
+    xc_name = 2,       ///< ASCII NameChar other than ':'
+    xc_space = 4,      ///< S: space, tab, CR, LF
+    xc_text_stop = 8,  ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
+    xc_attr_stop = 16, ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
+    xc_non_ascii = 32, ///< >= 0x80: start or continuation of a UTF-8 sequence
+    xc_illegal = 64,   ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
 };
 
 namespace xml_chars_impl {
@@ -85,7 +84,9 @@ constexpr table make_table() noexcept {
 inline constexpr xml_chars_impl::table xml_byte_classes = xml_chars_impl::make_table();
 
 /// Class bits of byte b.
-constexpr std::uint8_t xml_byte_class(unsigned char b) noexcept { return xml_byte_classes.v[b]; }
+constexpr std::uint8_t xml_byte_class(unsigned char b) noexcept {
+    return xml_byte_classes.v[b];
+}
 
 } // namespace detail
 XMPPCORE_END_NAMESPACE
