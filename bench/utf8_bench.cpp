@@ -19,7 +19,7 @@ std::string make_text(bool mixed, std::size_t size) {
     return s;
 }
 
-void validate(benchmark::State &state, bool mixed) {
+void validate(benchmark::State& state, bool mixed) {
     const std::string text = make_text(mixed, static_cast<std::size_t>(state.range(0)));
     for (auto _ : state) {
         benchmark::DoNotOptimize(xmppcore::detail::first_invalid_utf8(text));
@@ -28,10 +28,10 @@ void validate(benchmark::State &state, bool mixed) {
                             static_cast<std::int64_t>(text.size()));
 }
 
-void bm_utf8_ascii(benchmark::State &state) {
+void bm_utf8_ascii(benchmark::State& state) {
     validate(state, false);
 }
-void bm_utf8_mixed(benchmark::State &state) {
+void bm_utf8_mixed(benchmark::State& state) {
     validate(state, true);
 }
 

@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <cstring>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace xmppcore;
     for (std::size_t i = 0; i + 1 < size; i += 2) {
         const auto v = static_cast<std::uint16_t>(data[i] | (data[i + 1] << 8));
         const auto e = static_cast<errc>(v);
-        const char *name = to_string(e);
+        const char* name = to_string(e);
         if (name == nullptr || name[0] == '\0') __builtin_trap();
         const bool known = std::strcmp(name, "unknown") != 0;
         const auto c = component_of(e);

@@ -10,12 +10,12 @@
 #include <system_error>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
-bool run_file(const std::filesystem::path &path) {
-    std::FILE *f = std::fopen(path.string().c_str(), "rb");
+bool run_file(const std::filesystem::path& path) {
+    std::FILE* f = std::fopen(path.string().c_str(), "rb");
     if (f == nullptr) {
         std::fprintf(stderr, "replay: cannot open %s\n", path.string().c_str());
         return false;
@@ -31,7 +31,7 @@ bool run_file(const std::filesystem::path &path) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     std::size_t count = 0;
     bool ok = true;
     for (int i = 1; i < argc; ++i) {
@@ -39,10 +39,10 @@ int main(int argc, char **argv) {
         std::error_code ec;
         if (std::filesystem::is_directory(arg, ec)) {
             std::vector<std::filesystem::path> files;
-            for (const auto &entry : std::filesystem::directory_iterator(arg, ec))
+            for (const auto& entry : std::filesystem::directory_iterator(arg, ec))
                 if (entry.is_regular_file(ec)) files.push_back(entry.path());
             std::sort(files.begin(), files.end());
-            for (const auto &p : files) {
+            for (const auto& p : files) {
                 ok = run_file(p) && ok;
                 ++count;
             }

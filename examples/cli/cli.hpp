@@ -18,18 +18,23 @@ struct command {
     std::string_view name;
     std::string_view summary;
     std::string_view help;
-    int (*run)(int argc, char **argv);
+    int (*run)(int argc, char** argv);
 };
 
 /// Prints "xmppcore <cmd>: <message>" and the hint to use --help; returns usage_error.
 int usage(std::string_view cmd, std::string_view message);
 
 /// True if argv holds -h or --help.
-bool wants_help(int argc, char **argv);
+bool wants_help(int argc, char** argv);
 
 /// Reads a whole file ("-" or empty: standard input) into out; on failure prints why and
 /// returns false.
-bool read_input(std::string_view path, std::string &out);
+bool read_input(std::string_view path, std::string& out);
+
+/// Tokenizes `input` (an XMPP stream, or one document) fed in `chunk`-byte pieces and prints
+/// the event log to `out` (only the verdict when `quiet`); a rejection goes to stderr.
+/// Returns success or rejected.
+int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet, std::FILE* out);
 
 } // namespace cli
 

@@ -10,8 +10,10 @@
 #include <string_view>
 
 namespace cli {
-int run_demo(int argc, char **argv);
-extern const char *const demo_help;
+int run_demo(int argc, char** argv);
+extern const char* const demo_help;
+int run_xml(int argc, char** argv);
+extern const char* const xml_help;
 } // namespace cli
 
 namespace {
@@ -19,14 +21,16 @@ namespace {
 const cli::command commands[] = {
     {"demo", "show what the library does, on built-in input (the default)", cli::demo_help,
      cli::run_demo},
+    {"xml", "tokenize an XMPP stream or an XML document and print its events", cli::xml_help,
+     cli::run_xml},
 };
 
-void print_main_help(std::FILE *out) {
+void print_main_help(std::FILE* out) {
     std::fprintf(out,
                  "usage: xmppcore [--version] [--help] <command> [options]\n\n"
                  "xmppcore %s: a sans-IO XMPP core. Commands:\n",
                  xmppcore::version().string);
-    for (const auto &c : commands)
+    for (const auto& c : commands)
         std::fprintf(out, "  %-8.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                      static_cast<int>(c.summary.size()), c.summary.data());
     std::fprintf(out, "\n'xmppcore <command> --help' describes a command. Exit status: 0 success,"
@@ -44,15 +48,15 @@ int usage(std::string_view cmd, std::string_view message) {
     return usage_error;
 }
 
-bool wants_help(int argc, char **argv) {
+bool wants_help(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return true;
     return false;
 }
 
-bool read_input(std::string_view path, std::string &out) {
+bool read_input(std::string_view path, std::string& out) {
     const bool use_stdin = path.empty() || path == "-";
-    std::FILE *f = use_stdin ? stdin : std::fopen(std::string(path).c_str(), "rb");
+    std::FILE* f = use_stdin ? stdin : std::fopen(std::string(path).c_str(), "rb");
     if (f == nullptr) {
         std::fprintf(stderr, "xmppcore: cannot open '%.*s'\n", static_cast<int>(path.size()),
                      path.data());
@@ -69,7 +73,7 @@ bool read_input(std::string_view path, std::string &out) {
 
 } // namespace cli
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc < 2) return cli::run_demo(1, argv); // the default command, no options
     const std::string_view first = argv[1];
     if (first == "--help" || first == "-h" || first == "help") {
@@ -80,7 +84,7 @@ int main(int argc, char **argv) {
         std::printf("xmppcore %s\n", xmppcore::version().string);
         return cli::success;
     }
-    for (const auto &c : commands) {
+    for (const auto& c : commands) {
         if (c.name != first) continue;
         if (cli::wants_help(argc - 1, argv + 1)) {
             std::printf("%.*s", static_cast<int>(c.help.size()), c.help.data());

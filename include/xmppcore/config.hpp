@@ -46,7 +46,7 @@
 #else
 #define XMPPCORE_LIKELY(x) (x)
 #define XMPPCORE_UNLIKELY(x) (x)
-#define XMPPCORE_TRAP() (*static_cast<volatile int *>(nullptr) = 0)
+#define XMPPCORE_TRAP() (*static_cast<volatile int*>(nullptr) = 0)
 #endif
 
 /// Internal consistency checks (never input validation: bad input always gets an errc).

@@ -115,7 +115,7 @@ enum class errc : std::uint16_t {
     xml_unbound_prefix = 116,       ///< element or attribute prefix with no namespace in scope
     xml_reserved_prefix = 117,      ///< misuse of the `xml` or `xmlns` prefix or namespace
     xml_duplicate_expanded_attribute = 118, ///< two attributes with the same (URI, local name)
-    xml_empty_prefix_binding = 119, ///< `xmlns:p=""` (not allowed by Namespaces 1.0)
+    xml_empty_prefix_binding = 119,         ///< `xmlns:p=""` (not allowed by Namespaces 1.0)
     xml_bad_stream_namespace = 120, ///< stream root is not <stream:stream> in the streams NS
     xml_text_at_stream_level = 121, ///< non-whitespace character data between stanzas
     xml_data_after_close = 122,     ///< bytes after the stream or document end
@@ -125,24 +125,25 @@ enum class errc : std::uint16_t {
     xml_limit_name_length = 126,    ///< name exceeds limits::max_name_length
     xml_limit_namespaces = 127,     ///< namespace declarations exceed limits::max_namespaces
     xml_no_root = 128,              ///< document mode: input ended before the root element closed
+    xml_limit_store = 129, ///< stream header or decoded namespace names exceed the store capacity
 
     // --- JID (200..299) ------------------------------------------------------------------
-    jid_empty = 200,             ///< the whole JID is empty
-    jid_empty_localpart = 201,   ///< '@' with nothing before it, or a localpart prepped to nothing
-    jid_empty_domainpart = 202,  ///< no domain, or a domain prepped to nothing
+    jid_empty = 200,              ///< the whole JID is empty
+    jid_empty_localpart = 201,    ///< '@' with nothing before it, or a localpart prepped to nothing
+    jid_empty_domainpart = 202,   ///< no domain, or a domain prepped to nothing
     jid_empty_resourcepart = 203, ///< '/' with nothing after it, or a resource prepped to nothing
     jid_localpart_too_long = 204, ///< more than 1023 bytes after preparation
     jid_domainpart_too_long = 205,
     jid_resourcepart_too_long = 206,
-    jid_invalid_utf8 = 207,         ///< input is not well-formed UTF-8
-    jid_nul = 208,                  ///< U+0000 in the input
-    jid_prohibited_character = 209, ///< a code point the part's stringprep profile prohibits
+    jid_invalid_utf8 = 207,          ///< input is not well-formed UTF-8
+    jid_nul = 208,                   ///< U+0000 in the input
+    jid_prohibited_character = 209,  ///< a code point the part's stringprep profile prohibits
     jid_unassigned_code_point = 210, ///< unassigned in Unicode 3.2 (stored-string mode)
-    jid_bidi_violation = 211,       ///< RFC 3454 section 6 rule broken
-    jid_invalid_domain = 212,       ///< domain label breaks the IDNA2003 STD3 rules
-    jid_invalid_ip_literal = 213,   ///< malformed `[IPv6]` literal
+    jid_bidi_violation = 211,        ///< RFC 3454 section 6 rule broken
+    jid_invalid_domain = 212,        ///< domain label breaks the IDNA2003 STD3 rules
+    jid_invalid_ip_literal = 213,    ///< malformed `[IPv6]` literal
     jid_non_ascii_unsupported = 214, ///< built with XMPPCORE_ASCII_ONLY and the input is not ASCII
-    jid_invalid_escape = 215,       ///< XEP-0106 escaping cannot be applied or undone
+    jid_invalid_escape = 215,        ///< XEP-0106 escaping cannot be applied or undone
 
     // --- stanzas (300..399) --------------------------------------------------------------
 
@@ -208,6 +209,7 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::xml_limit_name_length: return "xml_limit_name_length";
     case errc::xml_limit_namespaces: return "xml_limit_namespaces";
     case errc::xml_no_root: return "xml_no_root";
+    case errc::xml_limit_store: return "xml_limit_store";
     case errc::jid_empty: return "jid_empty";
     case errc::jid_empty_localpart: return "jid_empty_localpart";
     case errc::jid_empty_domainpart: return "jid_empty_domainpart";
@@ -244,7 +246,8 @@ constexpr stream_condition stream_condition_for(errc e) noexcept {
     case errc::xml_limit_depth:
     case errc::xml_limit_attributes:
     case errc::xml_limit_name_length:
-    case errc::xml_limit_namespaces: return stream_condition::policy_violation;
+    case errc::xml_limit_namespaces:
+    case errc::xml_limit_store: return stream_condition::policy_violation;
     default: break;
     }
     if (component_of(e) == errc_component::xml) return stream_condition::not_well_formed;

@@ -23,7 +23,7 @@ struct version_info {
     int major;
     int minor;
     int patch;
-    const char *string;
+    const char* string;
 };
 
 /// Returns the library version. Never allocates, never throws.

@@ -8,6 +8,8 @@
 #include <xmppcore/config.hpp>
 #include <xmppcore/version.hpp>
 #include <xmppcore/errc.hpp>
+#include <xmppcore/xml_decode.hpp>
+#include <xmppcore/xml_tokenizer.hpp>
 
 // Internals shared by several components (UTF-8, XML character classes).
 #include <xmppcore/detail/utf8.hpp>

@@ -20,7 +20,7 @@ namespace detail {
 class errc_category final : public std::error_category {
 public:
     constexpr errc_category() noexcept = default;
-    const char *name() const noexcept override { return "xmppcore"; }
+    const char* name() const noexcept override { return "xmppcore"; }
     std::string message(int ev) const override {
         return to_string(static_cast<errc>(static_cast<std::uint16_t>(ev)));
     }
@@ -29,7 +29,7 @@ public:
 
 /// The error category of xmppcore errors; its name is "xmppcore" and a message is the
 /// enumerator's name. One instance per program (a function-local constant-initialised object).
-inline const std::error_category &xmppcore_category() noexcept {
+inline const std::error_category& xmppcore_category() noexcept {
     static const detail::errc_category instance;
     return instance;
 }

@@ -7,7 +7,8 @@
 
 int main() {
     const auto v = xmppcore::version();
-    const char* cond = xmppcore::to_string(xmppcore::stream_condition_for(xmppcore::errc::xml_comment_forbidden));
+    const char* cond =
+        xmppcore::to_string(xmppcore::stream_condition_for(xmppcore::errc::xml_comment_forbidden));
     std::printf("xmppcore %s: comments end a stream with <%s/>\n", v.string, cond);
     return std::strcmp(cond, "restricted-xml") == 0 ? 0 : 1;
 }

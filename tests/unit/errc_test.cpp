@@ -17,6 +17,7 @@ using xmppcore::stream_condition;
 namespace {
 
 // Every enumerator, with its name spelled by the preprocessor: to_string must agree with it.
+// clang-format off
 #define XMPPCORE_TEST_ERRC(X)                                                                    \
     X(ok) X(buffer_too_small) X(output_queue_full) X(invalid_argument) X(invalid_state)            \
     X(xml_invalid_utf8) X(xml_illegal_character) X(xml_malformed) X(xml_invalid_name)              \
@@ -27,12 +28,13 @@ namespace {
     X(xml_reserved_prefix) X(xml_duplicate_expanded_attribute) X(xml_empty_prefix_binding)         \
     X(xml_bad_stream_namespace) X(xml_text_at_stream_level) X(xml_data_after_close)                \
     X(xml_limit_stanza_size) X(xml_limit_depth) X(xml_limit_attributes) X(xml_limit_name_length)   \
-    X(xml_limit_namespaces) X(xml_no_root) X(jid_empty) X(jid_empty_localpart)                     \
+    X(xml_limit_namespaces) X(xml_no_root) X(xml_limit_store) X(jid_empty) X(jid_empty_localpart)                     \
     X(jid_empty_domainpart) X(jid_empty_resourcepart) X(jid_localpart_too_long)                    \
     X(jid_domainpart_too_long) X(jid_resourcepart_too_long) X(jid_invalid_utf8) X(jid_nul)         \
     X(jid_prohibited_character) X(jid_unassigned_code_point) X(jid_bidi_violation)                 \
     X(jid_invalid_domain) X(jid_invalid_ip_literal) X(jid_non_ascii_unsupported)                   \
     X(jid_invalid_escape) X(base64_invalid)
+// clang-format on
 
 struct named {
     errc e;
@@ -42,6 +44,7 @@ struct named {
 constexpr named all_errc[] = {XMPPCORE_TEST_ERRC(XMPPCORE_TEST_NAMED)};
 
 // RFC 6120 section 4.9.3, in the order of its subsections 4.9.3.1 .. 4.9.3.25.
+// clang-format off
 constexpr std::string_view rfc6120_stream_conditions[] = {
     "bad-format",          "bad-namespace-prefix",     "conflict",
     "connection-timeout",  "host-gone",                "host-unknown",
@@ -52,6 +55,7 @@ constexpr std::string_view rfc6120_stream_conditions[] = {
     "see-other-host",      "system-shutdown",          "undefined-condition",
     "unsupported-encoding", "unsupported-feature",     "unsupported-stanza-type",
     "unsupported-version"};
+// clang-format on
 
 } // namespace
 
@@ -92,10 +96,14 @@ TEST_CASE("errors are grouped by component in blocks of one hundred", "[errc][un
         if (n.e == errc::ok) continue;
         CAPTURE(n.name);
         const auto c = xmppcore::component_of(n.e);
-        if (n.name.substr(0, 4) == "xml_") CHECK(c == errc_component::xml);
-        else if (n.name.substr(0, 4) == "jid_") CHECK(c == errc_component::jid);
-        else if (n.name.substr(0, 7) == "base64_") CHECK(c == errc_component::sasl);
-        else CHECK(c == errc_component::general);
+        if (n.name.substr(0, 4) == "xml_")
+            CHECK(c == errc_component::xml);
+        else if (n.name.substr(0, 4) == "jid_")
+            CHECK(c == errc_component::jid);
+        else if (n.name.substr(0, 7) == "base64_")
+            CHECK(c == errc_component::sasl);
+        else
+            CHECK(c == errc_component::general);
     }
     CHECK(xmppcore::component_of(static_cast<errc>(60000)) == errc_component::none);
 }

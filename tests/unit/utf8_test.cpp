@@ -81,7 +81,7 @@ TEST_CASE("exactly the shortest forms of scalar values are valid (all 1-3 byte s
         const auto st = decode_utf8(b, b + 3);
         if (st.ok()) {
             const std::string enc = rfc3629_encode(st.code_point);
-            if (!starts_valid[v] || enc != std::string(reinterpret_cast<const char *>(b),
+            if (!starts_valid[v] || enc != std::string(reinterpret_cast<const char*>(b),
                                                        static_cast<std::size_t>(st.length)))
                 ++wrong;
         } else if (st.truncated()) {

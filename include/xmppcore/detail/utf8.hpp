@@ -29,7 +29,7 @@ struct utf8_step {
 /// Decodes the sequence starting at p (p < end); `Byte` is char or unsigned char. Never reads
 /// at or past end. Never allocates, never throws.
 template <class Byte>
-constexpr utf8_step decode_utf8(const Byte *p, const Byte *end) noexcept {
+constexpr utf8_step decode_utf8(const Byte* p, const Byte* end) noexcept {
     static_assert(sizeof(Byte) == 1, "decode_utf8 reads bytes");
     const unsigned b0 = static_cast<unsigned char>(p[0]);
     if (b0 < 0x80) return {b0, 1};
@@ -82,7 +82,7 @@ constexpr std::size_t utf8_length(char32_t cp) noexcept {
 
 /// Writes the UTF-8 form of cp to out (room for 4 bytes) and returns its length, or 0 (and
 /// writes nothing) for a surrogate or a value above U+10FFFF.
-constexpr std::size_t encode_utf8(char32_t cp, char *out) noexcept {
+constexpr std::size_t encode_utf8(char32_t cp, char* out) noexcept {
     const std::size_t n = utf8_length(cp);
     switch (n) {
     case 1: out[0] = static_cast<char>(cp); break;

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#ifndef XMPPCORE_XML_DECODE_HPP
+#define XMPPCORE_XML_DECODE_HPP
+
+/// \file
+/// Lazy decoding of the raw views the tokenizer hands out: the five predefined entities,
+/// character references, line-end normalization (XML 1.0 section 2.11) and, for attribute
+/// values, whitespace normalization (section 3.3.3). Never allocates, never throws.
+
+#include <xmppcore/config.hpp>
+#include <xmppcore/errc.hpp>
+#include <xmppcore/detail/utf8.hpp>
+#include <xmppcore/detail/xml_chars.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// Which normalization applies: character data (CR LF and lone CR become LF) or an attribute
+/// value (then also TAB, LF and CR become a space; a CR LF pair becomes one space).
+enum class xml_value_kind : std::uint8_t { text, attribute };
+
+namespace detail {
+
+/// Returned by parse_char_ref for a malformed reference or an illegal character.
+inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
+
+/// The character of a character reference body (`#65`, `#x41`, without `&` and `;`), or
+/// bad_char_ref when it is malformed or names a character XML does not allow.
+constexpr char32_t parse_char_ref(std::string_view r) noexcept {
+    if (r.size() < 2 || r[0] != '#') return bad_char_ref;
+    std::size_t i = 1;
+    const bool hex = r[1] == 'x';
+    if (hex) ++i;
+    if (i == r.size()) return bad_char_ref;
+    std::uint32_t v = 0;
+    for (; i < r.size(); ++i) {
+        const char c = r[i];
+        std::uint32_t d = 0;
+        if (c >= '0' && c <= '9')
+            d = static_cast<std::uint32_t>(c - '0');
+        else if (hex && c >= 'a' && c <= 'f')
+            d = static_cast<std::uint32_t>(c - 'a' + 10);
+        else if (hex && c >= 'A' && c <= 'F')
+            d = static_cast<std::uint32_t>(c - 'A' + 10);
+        else
+            return bad_char_ref;
+        v = v * (hex ? 16u : 10u) + d;
+        if (v > 0x10FFFF) return bad_char_ref; // also stops overflow
+    }
+    return is_xml_char(v) ? static_cast<char32_t>(v) : bad_char_ref;
+}
+
+} // namespace detail
+
+/// Decodes `raw` (a view the tokenizer handed out with `needs_decoding`) into `out`, which has
+/// room for `cap` bytes and may be `raw.data()` itself (decoding never makes a value longer).
+/// Returns the decoded length; `buffer_too_small` when `cap` is not enough (nothing is
+/// truncated silently: `cap >= raw.size()` always suffices); `xml_undefined_entity`,
+/// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. Never allocates.
+inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
+                                      std::size_t cap) noexcept {
+    const bool attr = kind == xml_value_kind::attribute;
+    std::size_t o = 0;
+    const std::size_t n = raw.size();
+    for (std::size_t i = 0; i < n;) {
+        const char c = raw[i];
+        if (c != '&' && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
+            if (o == cap) return errc::buffer_too_small;
+            out[o++] = c;
+            ++i;
+            continue;
+        }
+        if (c == '\r') {
+            if (o == cap) return errc::buffer_too_small;
+            out[o++] = attr ? ' ' : '\n';
+            i += (i + 1 < n && raw[i + 1] == '\n') ? 2u : 1u;
+            continue;
+        }
+        if (c != '&') { // attribute TAB or LF
+            if (o == cap) return errc::buffer_too_small;
+            out[o++] = ' ';
+            ++i;
+            continue;
+        }
+        const std::size_t semi = raw.find(';', i + 1);
+        if (semi == std::string_view::npos) return errc::xml_malformed;
+        const std::string_view ref = raw.substr(i + 1, semi - i - 1);
+        char buf[4];
+        std::size_t len = 1;
+        if (ref == "lt")
+            buf[0] = '<';
+        else if (ref == "gt")
+            buf[0] = '>';
+        else if (ref == "amp")
+            buf[0] = '&';
+        else if (ref == "apos")
+            buf[0] = '\'';
+        else if (ref == "quot")
+            buf[0] = '"';
+        else if (!ref.empty() && ref[0] == '#') {
+            const char32_t cp = detail::parse_char_ref(ref);
+            if (cp == detail::bad_char_ref) return errc::xml_invalid_char_ref;
+            len = detail::encode_utf8(cp, buf);
+        } else {
+            return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
+        }
+        if (cap - o < len) return errc::buffer_too_small;
+        for (std::size_t k = 0; k < len; ++k) out[o++] = buf[k];
+        i = semi + 1;
+    }
+    return o;
+}
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_XML_DECODE_HPP

@@ -1,0 +1,1497 @@
+// SPDX-License-Identifier: MIT
+#ifndef XMPPCORE_XML_TOKENIZER_HPP
+#define XMPPCORE_XML_TOKENIZER_HPP
+
+/// \file
+/// The XML stream tokenizer: incremental, zero-copy, strict about XMPP's restricted XML
+/// (RFC 6120 section 11) and namespaces, with stream framing (stream header, top-level elements,
+/// whitespace keepalives, stream close). It never allocates and never throws.
+///
+/// Buffer contract. The tokenizer counts bytes from the start of the stream (offset 0, again
+/// after `reset()`). The caller keeps the stream in a buffer of its own and calls
+/// `feed(window)`, where `window[0]` is the byte at offset `keep_from()` and the window holds
+/// every byte from there that was fed before, plus any new bytes. After the call the caller may
+/// drop the bytes before the new `keep_from()`. Inside a top-level element `keep_from()` stays at
+/// the element's first byte, so every view handed out while the element is open stays valid
+/// until the caller drops it after its `on_stanza` event. Work is linear in the input whatever
+/// the chunking: a token split across feeds resumes where scanning stopped.
+
+#include <xmppcore/config.hpp>
+#include <xmppcore/errc.hpp>
+#include <xmppcore/detail/utf8.hpp>
+#include <xmppcore/detail/xml_chars.hpp>
+#include <xmppcore/xml_decode.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// Namespace names the tokenizer knows.
+namespace xml_ns {
+inline constexpr std::string_view streams = "http://etherx.jabber.org/streams";
+inline constexpr std::string_view xml = "http://www.w3.org/XML/1998/namespace";
+inline constexpr std::string_view xmlns = "http://www.w3.org/2000/xmlns/";
+} // namespace xml_ns
+
+/// Run-time limits, enforced while tokenizing (a limit is hit at the first byte beyond it).
+/// Each is clamped to the tokenizer's compile-time capacity.
+struct xml_limits {
+    std::uint32_t max_stanza_bytes = 256 * 1024; ///< one top-level element, or the stream header
+    std::uint16_t max_depth = 32;                ///< element nesting; a stanza is at depth 1
+    std::uint16_t max_attributes = 32;           ///< attributes of one element, xmlns ones included
+    std::uint16_t max_name_length = 256;         ///< bytes in one qualified name or entity name
+    std::uint16_t max_namespaces = 32;           ///< namespace declarations in scope at once
+};
+
+/// Compile-time capacities (they size the tokenizer object): open elements, attributes per
+/// element, namespace declarations in scope, and bytes of storage for the stream header's
+/// attributes and for namespace names that needed decoding.
+template <std::uint16_t Depth = 32, std::uint16_t Attributes = 32, std::uint16_t Namespaces = 32,
+          std::uint16_t StoreBytes = 1024>
+struct xml_capacity {
+    static constexpr std::uint16_t depth = Depth;
+    static constexpr std::uint16_t attributes = Attributes;
+    static constexpr std::uint16_t namespaces = Namespaces;
+    static constexpr std::uint16_t store_bytes = StoreBytes;
+    static_assert(Depth >= 1 && Depth <= 250, "depth capacity must be 1..250");
+    static_assert(Attributes >= 1 && Attributes <= 250, "attribute capacity must be 1..250");
+    static_assert(Namespaces >= 2 && Namespaces <= 250, "namespace capacity must be 2..250");
+    static_assert(StoreBytes >= 128, "store capacity must be at least 128 bytes");
+};
+
+/// What the input is: an XMPP stream (`<stream:stream>` root whose children are stanzas; end of
+/// input before the close is not an error) or one standalone document under the same
+/// restrictions.
+enum class xml_mode : std::uint8_t { stream, document };
+
+/// A handler's answer to an event: go on, or stop `feed` right after this event's last byte
+/// (for protocol switches such as STARTTLS `<proceed/>`).
+enum class xml_action : std::uint8_t { proceed, pause };
+
+namespace detail {
+/// Where a namespace name lives: in the caller's window, or in the tokenizer's own store.
+inline constexpr std::uint8_t ns_in_window = 0;
+inline constexpr std::uint8_t ns_in_store = 1;
+/// Special namespace indexes of names: no namespace, and the `xml` namespace.
+inline constexpr std::uint8_t ns_none = 0xFF;
+inline constexpr std::uint8_t ns_xml_index = 0xFE;
+
+struct xml_attr_rec {
+    std::uint32_t name;  // offset from the anchor
+    std::uint32_t value; // offset from the anchor (raw value, between the quotes)
+    std::uint32_t value_len;
+    std::uint16_t name_len;
+    std::uint16_t prefix_len; // 0: unprefixed (the colon is at name + prefix_len)
+    std::uint8_t ns;          // namespace index, ns_none or ns_xml_index
+    std::uint8_t needs_decoding;
+};
+
+struct xml_ns_rec {
+    std::uint32_t prefix; // offset (anchor or store); prefix_len 0 is the default namespace
+    std::uint32_t uri;
+    std::uint32_t uri_len;
+    std::uint16_t prefix_len;
+    std::uint8_t uri_where;    // ns_in_window or ns_in_store
+    std::uint8_t prefix_where; // ns_in_window or ns_in_store
+};
+
+struct xml_elem_rec {
+    std::uint32_t name; // offset from the anchor (the stream root: from the store)
+    std::uint16_t name_len;
+    std::uint16_t prefix_len;
+    std::uint8_t ns_mark; // namespace declarations in scope before this element
+    std::uint8_t ns;
+};
+
+/// Everything a view needs to turn records into string_views.
+struct xml_view_ctx {
+    const char* anchor = nullptr; // byte at the current anchor offset, in the caller's window
+    const char* store = nullptr;
+    const xml_ns_rec* ns = nullptr;
+    const xml_attr_rec* attrs = nullptr;
+
+    std::string_view at(std::uint32_t off, std::size_t len) const noexcept {
+        return {anchor + off, len};
+    }
+    std::string_view uri(std::uint8_t index) const noexcept {
+        if (index == ns_none) return {};
+        if (index == ns_xml_index) return xml_ns::xml;
+        const xml_ns_rec& r = ns[index];
+        return {(r.uri_where == ns_in_store ? store : anchor) + r.uri, r.uri_len};
+    }
+};
+
+/// Header attribute records, kept in the store (copied with memcpy: the store is bytes).
+struct xml_header_attr {
+    std::uint16_t name, name_len, prefix_len, uri, uri_len, value, value_len;
+};
+} // namespace detail
+
+/// One attribute: views into the caller's window (stream header: into the tokenizer's store).
+/// `value` is raw, as between the quotes; when `needs_decoding` is true it holds references or
+/// whitespace that `xml_decode(value, xml_value_kind::attribute, ...)` turns into the value.
+struct xml_attribute {
+    std::string_view qname;  ///< as written, e.g. `xml:lang`
+    std::string_view prefix; ///< empty when unprefixed
+    std::string_view local;
+    std::string_view uri; ///< empty: no namespace (unprefixed attributes are in none)
+    std::string_view value;
+    bool needs_decoding = false;
+    bool found = false; ///< false only for the "not found" result of a lookup
+
+    explicit operator bool() const noexcept { return found; }
+};
+
+/// A start tag (`on_element_start`). Views are valid while the caller keeps the bytes from
+/// `keep_from()` (for a stanza: until it drops them after the stanza's `on_stanza`); the object
+/// itself only during the call.
+class xml_element {
+public:
+    std::string_view qname() const noexcept { return qname_; }
+    std::string_view prefix() const noexcept { return qname_.substr(0, prefix_len_); }
+    std::string_view local() const noexcept {
+        return prefix_len_ ? qname_.substr(prefix_len_ + 1u) : qname_;
+    }
+    /// Namespace name, empty when the element is in no namespace.
+    std::string_view uri() const noexcept { return uri_; }
+    /// Nesting depth: a stanza (or a document's root) is 1.
+    unsigned depth() const noexcept { return depth_; }
+    /// True for `<x/>`: `on_element_end` follows at once.
+    bool self_closing() const noexcept { return self_closing_; }
+    /// Stream offset of the `<`.
+    std::uint64_t offset() const noexcept { return offset_; }
+    /// Attributes other than namespace declarations, in document order.
+    std::size_t attribute_count() const noexcept { return count_; }
+    xml_attribute attribute(std::size_t i) const noexcept {
+        XMPPCORE_ASSERT(i < count_);
+        const detail::xml_attr_rec& r = ctx_->attrs[i];
+        xml_attribute a;
+        a.qname = ctx_->at(r.name, r.name_len);
+        a.prefix = a.qname.substr(0, r.prefix_len);
+        a.local = r.prefix_len ? a.qname.substr(r.prefix_len + 1u) : a.qname;
+        a.uri = ctx_->uri(r.ns);
+        a.value = ctx_->at(r.value, r.value_len);
+        a.needs_decoding = r.needs_decoding != 0;
+        a.found = true;
+        return a;
+    }
+    /// The attribute with this local name and namespace (empty: no namespace), or one whose
+    /// `found` is false.
+    xml_attribute attribute(std::string_view local_name, std::string_view ns = {}) const noexcept {
+        for (std::size_t i = 0; i < count_; ++i) {
+            xml_attribute a = attribute(i);
+            if (a.local == local_name && a.uri == ns) return a;
+        }
+        return {};
+    }
+
+private:
+    template <class, class>
+    friend class xml_tokenizer;
+    const detail::xml_view_ctx* ctx_ = nullptr;
+    std::string_view qname_, uri_;
+    std::uint64_t offset_ = 0;
+    std::size_t count_ = 0;
+    std::uint16_t prefix_len_ = 0;
+    unsigned depth_ = 0;
+    bool self_closing_ = false;
+};
+
+/// An end tag (also sent right after the start of a self-closing element).
+struct xml_element_end {
+    std::string_view qname, prefix, local, uri;
+    unsigned depth = 0;
+};
+
+/// Character data inside an element: a run between two pieces of markup, or the content of one
+/// CDATA section. `raw` is as in the input; when `needs_decoding` is true it holds references
+/// or carriage returns that `xml_decode(raw, xml_value_kind::text, ...)` resolves.
+struct xml_text {
+    std::string_view raw;
+    std::uint64_t offset = 0; ///< stream offset of raw's first byte
+    unsigned depth = 0;       ///< depth of the enclosing element
+    bool needs_decoding = false;
+    bool cdata = false;
+};
+
+/// A complete top-level element: a stanza (or a document's root).
+struct xml_stanza {
+    std::string_view bytes;   ///< the whole element, from `<` to the final `>`
+    std::uint64_t offset = 0; ///< stream offset of bytes[0]
+    std::string_view qname, local, uri;
+};
+
+/// The stream header (`<stream:stream ...>`), copied into the tokenizer's storage with its
+/// attribute values decoded, so it stays valid after its bytes are dropped, until `reset()`.
+class xml_stream_header {
+public:
+    std::string_view qname() const noexcept { return str(root_, root_len_); }
+    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view local() const noexcept {
+        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+    }
+    std::string_view uri() const noexcept { return xml_ns::streams; }
+    /// Attributes other than namespace declarations, values decoded, in document order.
+    std::size_t attribute_count() const noexcept { return count_; }
+    xml_attribute attribute(std::size_t i) const noexcept {
+        XMPPCORE_ASSERT(i < count_);
+        detail::xml_header_attr r;
+        std::memcpy(&r, store_ + recs_ + i * sizeof r, sizeof r);
+        xml_attribute a;
+        a.qname = str(r.name, r.name_len);
+        a.prefix = a.qname.substr(0, r.prefix_len);
+        a.local = r.prefix_len ? a.qname.substr(r.prefix_len + 1u) : a.qname;
+        a.uri = r.uri == 0xFFFF ? xml_ns::xml : str(r.uri, r.uri_len);
+        a.value = str(r.value, r.value_len);
+        a.found = true;
+        return a;
+    }
+    xml_attribute attribute(std::string_view local_name, std::string_view ns = {}) const noexcept {
+        for (std::size_t i = 0; i < count_; ++i) {
+            xml_attribute a = attribute(i);
+            if (a.local == local_name && a.uri == ns) return a;
+        }
+        return {};
+    }
+    std::string_view to() const noexcept { return attribute("to").value; }
+    std::string_view from() const noexcept { return attribute("from").value; }
+    std::string_view id() const noexcept { return attribute("id").value; }
+    std::string_view version() const noexcept { return attribute("version").value; }
+    std::string_view lang() const noexcept { return attribute("lang", xml_ns::xml).value; }
+    /// The default namespace the header declares (`jabber:client`, `jabber:server`), or empty.
+    std::string_view default_namespace() const noexcept { return default_ns_; }
+    /// Namespace declarations on the header, in document order (prefix empty: the default).
+    std::size_t namespace_count() const noexcept { return ns_count_; }
+    std::string_view namespace_prefix(std::size_t i) const noexcept {
+        return str(ns_[i].prefix, ns_[i].prefix_len);
+    }
+    std::string_view namespace_uri(std::size_t i) const noexcept {
+        return str(ns_[i].uri, ns_[i].uri_len);
+    }
+    /// Stream offset of the `<`.
+    std::uint64_t offset() const noexcept { return offset_; }
+
+private:
+    template <class, class>
+    friend class xml_tokenizer;
+    std::string_view str(std::uint32_t off, std::size_t len) const noexcept {
+        return {store_ + off, len};
+    }
+    const char* store_ = nullptr;
+    const detail::xml_ns_rec* ns_ = nullptr;
+    std::string_view default_ns_;
+    std::uint64_t offset_ = 0;
+    std::uint32_t recs_ = 0;
+    std::uint16_t root_ = 0, root_len_ = 0, prefix_len_ = 0;
+    std::uint8_t count_ = 0, ns_count_ = 0;
+};
+
+/// A handler with every event ignored; derive from it and hide the events you want. Events are
+/// called on the handler type itself (no virtual functions).
+struct xml_handler {
+    /// Stream mode: the stream header arrived.
+    xml_action on_stream_open(const xml_stream_header&) noexcept { return xml_action::proceed; }
+    xml_action on_element_start(const xml_element&) noexcept { return xml_action::proceed; }
+    xml_action on_text(const xml_text&) noexcept { return xml_action::proceed; }
+    xml_action on_element_end(const xml_element_end&) noexcept { return xml_action::proceed; }
+    /// A top-level element is complete; its bytes stay valid until the caller drops them.
+    xml_action on_stanza(const xml_stanza&) noexcept { return xml_action::proceed; }
+    /// Whitespace between stanzas (a keepalive), delivered as it arrives.
+    xml_action on_whitespace(std::string_view) noexcept { return xml_action::proceed; }
+    /// Stream mode: `</stream:stream>` arrived.
+    xml_action on_stream_close() noexcept { return xml_action::proceed; }
+};
+
+/// States of the tokenizer, one per suspension point.
+enum class xml_state : std::uint8_t {
+    start,        ///< nothing yet: byte order mark, XML declaration or root
+    declaration,  ///< inside `<?xml ... ?>`
+    prolog,       ///< before the root: whitespace or `<`
+    markup,       ///< just after `<`
+    markup_bang,  ///< after `<!`: CDATA section, comment or DOCTYPE
+    question,     ///< after `<?`: a processing instruction
+    start_name,   ///< element name of a start tag
+    in_tag,       ///< inside a start tag, between attributes
+    attr_name,    ///< attribute name
+    attr_eq,      ///< after an attribute name, before `=`
+    attr_quote,   ///< after `=`, before the opening quote
+    attr_value,   ///< inside a quoted attribute value
+    attr_ref,     ///< inside a reference in an attribute value
+    empty_close,  ///< after `/` in a start tag
+    end_name,     ///< element name of an end tag
+    end_space,    ///< after an end tag's name
+    content,      ///< character data inside an element
+    text_ref,     ///< inside a reference in character data
+    cdata,        ///< inside a CDATA section
+    stream_level, ///< between stanzas: whitespace only
+    after_root,   ///< document mode, after the root: whitespace only
+    closed,       ///< stream mode, after `</stream:stream>`: whitespace only
+    failed,       ///< an error was reported; sticky until reset()
+};
+
+/// Name of a state, for logs and test messages.
+constexpr const char* to_string(xml_state s) noexcept {
+    switch (s) {
+    case xml_state::start: return "start";
+    case xml_state::declaration: return "declaration";
+    case xml_state::prolog: return "prolog";
+    case xml_state::markup: return "markup";
+    case xml_state::markup_bang: return "markup_bang";
+    case xml_state::question: return "question";
+    case xml_state::start_name: return "start_name";
+    case xml_state::in_tag: return "in_tag";
+    case xml_state::attr_name: return "attr_name";
+    case xml_state::attr_eq: return "attr_eq";
+    case xml_state::attr_quote: return "attr_quote";
+    case xml_state::attr_value: return "attr_value";
+    case xml_state::attr_ref: return "attr_ref";
+    case xml_state::empty_close: return "empty_close";
+    case xml_state::end_name: return "end_name";
+    case xml_state::end_space: return "end_space";
+    case xml_state::content: return "content";
+    case xml_state::text_ref: return "text_ref";
+    case xml_state::cdata: return "cdata";
+    case xml_state::stream_level: return "stream_level";
+    case xml_state::after_root: return "after_root";
+    case xml_state::closed: return "closed";
+    case xml_state::failed: return "failed";
+    }
+    return "unknown";
+}
+
+/// The tokenizer. `Handler` receives the events (see `xml_handler`); it is held by reference and
+/// must outlive the tokenizer. `Capacity` sizes the fixed state (see `xml_capacity`). Never
+/// allocates, never throws.
+template <class Handler, class Capacity = xml_capacity<>>
+class xml_tokenizer {
+public:
+    explicit xml_tokenizer(Handler& handler, xml_mode mode = xml_mode::stream,
+                           const xml_limits& limits = {}) noexcept
+        : handler_(&handler), mode_(mode) {
+        set_limits(limits);
+        reset();
+    }
+    xml_tokenizer(const xml_tokenizer&) = delete;
+    xml_tokenizer& operator=(const xml_tokenizer&) = delete;
+
+    /// Limits, each clamped to the capacity. Takes effect at once.
+    void set_limits(const xml_limits& l) noexcept {
+        limits_ = l;
+        if (limits_.max_depth > Capacity::depth) limits_.max_depth = Capacity::depth;
+        if (limits_.max_attributes > Capacity::attributes)
+            limits_.max_attributes = Capacity::attributes;
+        if (limits_.max_namespaces > Capacity::namespaces)
+            limits_.max_namespaces = Capacity::namespaces;
+        if (limits_.max_depth == 0) limits_.max_depth = 1;
+        if (limits_.max_name_length == 0) limits_.max_name_length = 1;
+        if (limits_.max_namespaces < 2) limits_.max_namespaces = 2;
+        if (limits_.max_stanza_bytes == 0) limits_.max_stanza_bytes = 1;
+    }
+    const xml_limits& limits() const noexcept { return limits_; }
+
+    /// Back to the start of a new stream (RFC 6120 stream restart) or document: offsets count
+    /// from 0 again, the error is cleared, the stream header is forgotten.
+    void reset() noexcept {
+        state_ = xml_state::start;
+        err_ = errc::ok;
+        err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
+        depth_ = attr_count_ = ns_count_ = header_ns_count_ = brackets_ = flags_ = 0;
+        store_top_ = 0;
+        quote_ = 0;
+        had_space_ = decl_ = cut_ = false;
+        header_ = xml_stream_header{};
+    }
+
+    /// Feeds the stream: `window[0]` is the byte at offset `keep_from()` and the window holds at
+    /// least every byte fed before from there (`position() - keep_from()` bytes). Returns, on
+    /// success, `consumed == window.size()` when every byte was examined (feed more), or the
+    /// number of bytes up to the last byte of an event whose handler paused (feed again, from
+    /// the new `keep_from()`, to go on). On an error, `consumed` is the error's position in the
+    /// window and `error_offset()` its stream offset. Errors other than `invalid_argument` are
+    /// fatal and sticky until `reset()`.
+    feed_result feed(std::string_view window) noexcept {
+        if (state_ == xml_state::failed) return {0, err_};
+        if (window.size() < pos_ - keep_ || (window.size() > 0 && window.data() == nullptr))
+            return {0, errc::invalid_argument};
+        return run(window.data(), window.size());
+    }
+
+    /// End of input. Document mode: `xml_invalid_utf8` when the input ended inside a multi-byte
+    /// character, otherwise `xml_no_root` unless the root element closed. Stream mode: the
+    /// transport decides when a stream ends, so this only reports an earlier error (`state()`
+    /// tells where the stream stopped).
+    feed_result finish() noexcept {
+        if (state_ == xml_state::failed) return {0, err_};
+        if (mode_ == xml_mode::stream) return {0, errc::ok};
+        if (cut_) return fail_at(pos_, errc::xml_invalid_utf8);
+        if (state_ != xml_state::after_root) return fail_at(pos_, errc::xml_no_root);
+        return {0, errc::ok};
+    }
+
+    /// Stream offset of the first byte the caller must still keep.
+    std::uint64_t keep_from() const noexcept { return keep_; }
+    /// Stream offset of the next byte to scan (all bytes before it were examined).
+    std::uint64_t position() const noexcept { return pos_; }
+    xml_state state() const noexcept { return state_; }
+    xml_mode mode() const noexcept { return mode_; }
+    /// Current element depth, 0 outside every stanza (the stream root does not count).
+    unsigned depth() const noexcept { return depth_ > top() ? depth_ - top() : 0u; }
+    /// The error that failed the tokenizer, or `errc::ok`.
+    errc error() const noexcept { return err_; }
+    /// Stream offset where the error was found.
+    std::uint64_t error_offset() const noexcept { return err_offset_; }
+    /// The stream error condition to send for the error.
+    stream_condition error_condition() const noexcept { return stream_condition_for(err_); }
+    /// The stream header, valid once `on_stream_open` was sent (until `reset()`).
+    const xml_stream_header& stream_header() const noexcept { return header_; }
+
+private:
+    using byte = unsigned char;
+    static constexpr std::uint8_t f_needs_decoding = 1;
+
+    static std::uint8_t cls(char c) noexcept {
+        return detail::xml_byte_class(static_cast<byte>(c));
+    }
+    static bool is_space(char c) noexcept { return (cls(c) & detail::xc_space) != 0; }
+    // Open elements at the top level: 1 in stream mode (the stream root), else 0.
+    unsigned top() const noexcept { return mode_ == xml_mode::stream ? 1u : 0u; }
+
+    feed_result fail_at(std::uint64_t at, errc e) noexcept {
+        state_ = xml_state::failed;
+        err_ = e;
+        err_offset_ = at;
+        return {0, e};
+    }
+    void set_failed(std::uint64_t at, errc e) noexcept { static_cast<void>(fail_at(at, e)); }
+    // Fails at stream offset `at` during a feed whose window starts at offset `wabs`.
+    feed_result fail_in(std::uint64_t at, errc e, std::uint64_t wabs) noexcept {
+        set_failed(at, e);
+        pos_ = at;
+        return {static_cast<std::size_t>(at - wabs), e};
+    }
+
+    // Validates the non-ASCII character at p. Returns its length, 0 when `end` cuts it, or -1
+    // with err set.
+    static int check_utf8(const char* p, const char* end, errc& err,
+                          char32_t* cp = nullptr) noexcept {
+        const detail::utf8_step s = detail::decode_utf8(p, end);
+        if (s.bad()) {
+            err = errc::xml_invalid_utf8;
+            return -1;
+        }
+        if (s.truncated()) return 0;
+        if (!detail::is_xml_char(s.code_point)) {
+            err = errc::xml_illegal_character;
+            return -1;
+        }
+        if (cp) *cp = s.code_point;
+        return s.length;
+    }
+
+    // Scans name characters from p. Returns the first position that is not part of the name;
+    // sets `cut` when `end` cuts a multi-byte character, err on a bad one.
+    static const char* scan_name(const char* p, const char* end, bool& cut, errc& err) noexcept {
+        for (;;) {
+            while (p != end && (cls(*p) & detail::xc_name)) ++p;
+            if (p == end) return p;
+            const byte b = static_cast<byte>(*p);
+            if (b == ':') {
+                ++p;
+                continue;
+            }
+            if (b < 0x80) return p;
+            char32_t cp = 0;
+            const int n = check_utf8(p, end, err, &cp);
+            if (n < 0) return p;
+            if (n == 0) {
+                cut = true;
+                return p;
+            }
+            if (!detail::is_name_char(cp)) {
+                err = errc::xml_invalid_name;
+                return p;
+            }
+            p += n;
+        }
+    }
+
+    // Does a name start at p (XML 1.0 [4] NameStartChar, ':' included)? 1 yes, 0 need more
+    // input, -1 no.
+    static int name_start(const char* p, const char* end) noexcept {
+        const byte b = static_cast<byte>(*p);
+        if ((cls(*p) & detail::xc_name_start) || b == ':') return 1;
+        if (b < 0x80) return -1;
+        const detail::utf8_step s = detail::decode_utf8(p, end);
+        if (s.truncated()) return 0;
+        if (s.bad() || !detail::is_name_start_char(s.code_point)) return -1;
+        return 1;
+    }
+
+    // The error for a byte that cannot start a name where one is required: a name character
+    // that may not come first (digit, '-', '.', U+0300..) makes a bad name, anything else bad
+    // markup.
+    static errc not_a_name(const char* p, const char* end) noexcept {
+        const byte b = static_cast<byte>(*p);
+        if (b < 0x80)
+            return (cls(*p) & detail::xc_name) ? errc::xml_invalid_name : errc::xml_malformed;
+        errc err = errc::ok;
+        char32_t cp = 0;
+        if (check_utf8(p, end, err, &cp) < 0) return err;
+        return detail::is_name_char(cp) ? errc::xml_invalid_name : errc::xml_malformed;
+    }
+
+    // Namespaces in XML: QName ::= NCName (':' NCName)?. The prefix length, 0 when
+    // unprefixed, or -1.
+    static int qname_prefix(std::string_view q) noexcept {
+        const std::size_t c = q.find(':');
+        if (c == std::string_view::npos) return 0;
+        if (c == 0 || c + 1 == q.size() || q.find(':', c + 1) != std::string_view::npos) return -1;
+        if (name_start(q.data() + c + 1, q.data() + q.size()) != 1) return -1;
+        return static_cast<int>(c);
+    }
+
+    std::string_view ns_prefix(const detail::xml_ns_rec& r) const noexcept {
+        return {(r.prefix_where == detail::ns_in_store ? store_ : ctx_.anchor) + r.prefix,
+                r.prefix_len};
+    }
+
+    // Index of the innermost declaration of prefix (empty: the default namespace), or ns_none.
+    std::uint8_t lookup(std::string_view prefix) const noexcept {
+        for (std::size_t i = ns_count_; i-- > 0;) {
+            const detail::xml_ns_rec& r = ns_[i];
+            if (r.prefix_len == prefix.size() && ns_prefix(r) == prefix)
+                return r.uri_len == 0 ? detail::ns_none : static_cast<std::uint8_t>(i);
+        }
+        return detail::ns_none;
+    }
+
+    // True while a top-level construct (declaration, stanza, stream header) is incomplete: its
+    // bytes from anchor_ must be kept.
+    bool in_construct() const noexcept {
+        switch (state_) {
+        case xml_state::start:
+        case xml_state::prolog:
+        case xml_state::stream_level:
+        case xml_state::after_root:
+        case xml_state::closed:
+        case xml_state::failed: return false;
+        case xml_state::content:
+        case xml_state::text_ref:
+        case xml_state::cdata: return depth_ > top();
+        default: return true;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ the loop
+    // A scanning pass over the window. Local pointers only; everything that must survive is
+    // stored as a stream offset before returning.
+    feed_result run(const char* wbegin, std::size_t wsize) noexcept {
+        const std::uint64_t wabs = keep_;
+        const char* const wend = wbegin + wsize;
+        const char* p = wbegin + (pos_ - wabs);
+        const char* stop = wend; // the current construct may not extend past stop
+        errc err = errc::ok;
+        auto abs = [&](const char* q) { return wabs + static_cast<std::uint64_t>(q - wbegin); };
+        auto ptr = [&](std::uint64_t off) { return wbegin + (off - wabs); };
+        auto set_stop = [&]() {
+            const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
+            stop = lim - wabs < wsize ? ptr(lim) : wend;
+        };
+        auto error_here = [&](const char* at, errc e) -> feed_result {
+            set_failed(abs(at), e);
+            pos_ = abs(at);
+            return {static_cast<std::size_t>(at - wbegin), e};
+        };
+        // Leaves the loop to wait for more input.
+        auto suspend = [&](const char* at, bool cut = false) -> feed_result {
+            // Scanning never waits for bytes it already has; if the limit cut the window short,
+            // the construct needs more than the limit allows.
+            if (stop != wend && in_construct())
+                return error_here(stop, errc::xml_limit_stanza_size);
+            pos_ = abs(at);
+            cut_ = cut;
+            if (!in_construct()) anchor_ = pos_;
+            keep_ = in_construct() ? anchor_ : pos_;
+            return {wsize, errc::ok};
+        };
+        // A handler paused: stop right after `at`.
+        auto pause_at = [&](const char* at) -> feed_result {
+            pos_ = abs(at);
+            cut_ = false;
+            if (!in_construct()) anchor_ = pos_;
+            keep_ = in_construct() ? anchor_ : pos_;
+            return {static_cast<std::size_t>(at - wbegin), errc::ok};
+        };
+        // A top-level construct starts at q.
+        auto begin_construct = [&](const char* q) {
+            anchor_ = abs(q);
+            ctx_.anchor = q;
+            set_stop();
+        };
+        ctx_.anchor = ptr(anchor_);
+        ctx_.store = store_;
+        ctx_.ns = ns_;
+        ctx_.attrs = attrs_;
+        set_stop();
+
+        for (;;) {
+            switch (state_) {
+            // ---------------------------------------------------------------- prolog
+            case xml_state::start: {
+                // Byte order mark, other encodings, the XML declaration.
+                const std::size_t have = static_cast<std::size_t>(wend - p);
+                if (have == 0) return suspend(p);
+                const byte b0 = static_cast<byte>(p[0]);
+                // A UTF-8 byte order mark may start a document; in a stream, RFC 6120 section
+                // 11.6 makes U+FEFF a character (so, text before the root).
+                if (pos_ == 0 && b0 == 0xEF && mode_ == xml_mode::document) {
+                    if (have < 3) return suspend(p);
+                    if (static_cast<byte>(p[1]) != 0xBB || static_cast<byte>(p[2]) != 0xBF)
+                        return error_here(p, errc::xml_invalid_utf8);
+                    p += 3;
+                    pos_ = abs(p);
+                    begin_construct(p);
+                    continue;
+                }
+                if (b0 == 0xFE || b0 == 0xFF || b0 == 0x00 ||
+                    (have >= 2 && b0 == '<' && p[1] == '\0'))
+                    return error_here(p, errc::xml_unsupported_encoding);
+                static constexpr char decl[] = "<?xml";
+                std::size_t i = 0;
+                while (i < 5 && i < have && p[i] == decl[i]) ++i;
+                if (i == have && i <= 5) return suspend(p); // may still become "<?xml "
+                if (i == 5 && (is_space(p[5]) || p[5] == '?')) {
+                    begin_construct(p);
+                    p += 5;
+                    state_ = xml_state::declaration;
+                    continue;
+                }
+                state_ = xml_state::prolog;
+                continue;
+            }
+            case xml_state::declaration: {
+                // Up to "?>" (256 bytes at most), then parse it whole.
+                const char* d = ptr(anchor_);
+                const char* limit = wsize - (anchor_ - wabs) > 256 ? d + 256 : wend;
+                while (p != limit && *p != '>') ++p;
+                if (p == limit) {
+                    if (limit != wend) return error_here(limit, errc::xml_bad_declaration);
+                    return suspend(p);
+                }
+                if (p[-1] != '?') return error_here(p, errc::xml_bad_declaration);
+                const char* bad = p;
+                const errc e = parse_declaration(
+                    std::string_view(d + 5, static_cast<std::size_t>(p - 1 - (d + 5))), bad);
+                if (e != errc::ok) return error_here(bad, e);
+                ++p;
+                state_ = xml_state::prolog;
+                continue;
+            }
+            case xml_state::prolog:
+            case xml_state::after_root:
+            case xml_state::closed: {
+                while (p != wend && is_space(*p)) ++p;
+                if (p == wend) return suspend(p);
+                if (state_ != xml_state::prolog) return error_here(p, errc::xml_data_after_close);
+                if (*p == '<') {
+                    begin_construct(p);
+                    mark_ = abs(p);
+                    ++p;
+                    state_ = xml_state::markup;
+                    continue;
+                }
+                if (static_cast<byte>(*p) >= 0x80) {
+                    const int n = check_utf8(p, wend, err);
+                    if (n < 0) return error_here(p, err);
+                    if (n == 0) return suspend(p, true);
+                }
+                if (cls(*p) & detail::xc_illegal) return error_here(p, errc::xml_illegal_character);
+                return error_here(p, errc::xml_malformed);
+            }
+            case xml_state::stream_level: {
+                const char* ws = p;
+                while (p != wend && is_space(*p)) ++p;
+                if (p != ws) {
+                    anchor_ = abs(p);
+                    if (handler_->on_whitespace(std::string_view(
+                            ws, static_cast<std::size_t>(p - ws))) == xml_action::pause)
+                        return pause_at(p);
+                }
+                if (p == wend) return suspend(p);
+                if (*p == '<') {
+                    begin_construct(p);
+                    mark_ = abs(p);
+                    ++p;
+                    state_ = xml_state::markup;
+                    continue;
+                }
+                if (static_cast<byte>(*p) >= 0x80) {
+                    const int n = check_utf8(p, wend, err);
+                    if (n < 0) return error_here(p, err);
+                    if (n == 0) return suspend(p, true);
+                }
+                if (cls(*p) & detail::xc_illegal) return error_here(p, errc::xml_illegal_character);
+                return error_here(p, errc::xml_text_at_stream_level);
+            }
+            // ---------------------------------------------------------------- markup
+            case xml_state::markup: {
+                if (p == stop) return suspend(p);
+                const char c = *p;
+                if (c == '/') {
+                    if (depth_ == 0) return error_here(p, errc::xml_malformed);
+                    ++p;
+                    name_ = abs(p);
+                    state_ = xml_state::end_name;
+                    continue;
+                }
+                if (c == '!' || c == '?') {
+                    ++p;
+                    state_ = c == '!' ? xml_state::markup_bang : xml_state::question;
+                    continue;
+                }
+                const int s = name_start(p, stop);
+                if (s == 0) return suspend(p, true);
+                if (s < 0) return error_here(p, not_a_name(p, stop));
+                name_ = abs(p);
+                state_ = xml_state::start_name;
+                continue;
+            }
+            case xml_state::question: {
+                // "<?" other than the declaration at the very start: a processing instruction,
+                // or a misplaced XML declaration (target "xml", any case).
+                static constexpr char x[] = "xml";
+                std::size_t i = static_cast<std::size_t>(abs(p) - (mark_ + 2));
+                while (i < 3 && p != stop && (*p | 0x20) == x[i]) {
+                    ++p;
+                    ++i;
+                }
+                if (p == stop && i <= 3) return suspend(p);
+                if (i == 3 && (is_space(*p) || *p == '?'))
+                    return error_here(ptr(mark_), errc::xml_bad_declaration);
+                return error_here(ptr(mark_), errc::xml_pi_forbidden);
+            }
+            case xml_state::markup_bang: {
+                // After "<!": "[CDATA[" (inside an element), "--" or "DOCTYPE".
+                const char* first = ptr(mark_ + 2);
+                if (p == first && p == stop) return suspend(p);
+                const char* word = *first == '[' ? "[CDATA[" : *first == '-' ? "--" : "DOCTYPE";
+                const std::size_t wlen = std::strlen(word);
+                std::size_t i = static_cast<std::size_t>(p - first);
+                while (i < wlen && p != stop && *p == word[i]) {
+                    ++p;
+                    ++i;
+                }
+                if (i < wlen && p == stop) return suspend(p);
+                if (i < wlen) return error_here(ptr(mark_), errc::xml_malformed);
+                if (*first == '-') return error_here(ptr(mark_), errc::xml_comment_forbidden);
+                if (*first == 'D') return error_here(ptr(mark_), errc::xml_doctype_forbidden);
+                if (depth_ <= top())
+                    return error_here(ptr(mark_), depth_ == 1 ? errc::xml_text_at_stream_level
+                                                              : errc::xml_malformed);
+                text_ = abs(p);
+                brackets_ = 0;
+                flags_ = 0;
+                state_ = xml_state::cdata;
+                continue;
+            }
+            case xml_state::cdata: {
+                for (;;) {
+                    const char* s = p;
+                    while (p != stop &&
+                           (cls(*p) & (detail::xc_illegal | detail::xc_non_ascii)) == 0 &&
+                           *p != ']' && *p != '\r')
+                        ++p;
+                    if (p != s) {
+                        if (brackets_ >= 2 && *s == '>') {
+                            p = s;
+                            break;
+                        }
+                        brackets_ = 0;
+                    }
+                    if (p == stop) return suspend(p);
+                    const byte b = static_cast<byte>(*p);
+                    if (b == ']') {
+                        if (brackets_ < 2) ++brackets_;
+                        ++p;
+                        continue;
+                    }
+                    brackets_ = 0;
+                    if (b == '\r') {
+                        flags_ |= f_needs_decoding;
+                        ++p;
+                        continue;
+                    }
+                    if (b < 0x80) return error_here(p, errc::xml_illegal_character);
+                    const int n = check_utf8(p, stop, err);
+                    if (n < 0) return error_here(p, err);
+                    if (n == 0) return suspend(p, true);
+                    p += n;
+                }
+                // p at the '>' of "]]>"
+                xml_text t;
+                t.raw = std::string_view(ptr(text_), static_cast<std::size_t>(abs(p) - 2 - text_));
+                t.offset = text_;
+                t.depth = depth();
+                t.needs_decoding = (flags_ & f_needs_decoding) != 0;
+                t.cdata = true;
+                flags_ = brackets_ = 0;
+                ++p;
+                text_ = abs(p);
+                state_ = xml_state::content;
+                if (!t.raw.empty() && handler_->on_text(t) == xml_action::pause) return pause_at(p);
+                continue;
+            }
+            // ---------------------------------------------------------------- start tags
+            case xml_state::start_name: {
+                bool cut = false;
+                p = scan_name(p, stop, cut, err);
+                if (err != errc::ok) return error_here(p, err);
+                const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
+                if (len > limits_.max_name_length)
+                    return error_here(ptr(name_ + limits_.max_name_length),
+                                      errc::xml_limit_name_length);
+                if (p == stop || cut) return suspend(p, cut);
+                const int pl = qname_prefix(std::string_view(ptr(name_), len));
+                if (pl < 0) return error_here(ptr(name_), errc::xml_invalid_name);
+                if (depth_ >= limits_.max_depth + top())
+                    return error_here(ptr(mark_), errc::xml_limit_depth);
+                detail::xml_elem_rec& e = elems_[depth_];
+                e.name = static_cast<std::uint32_t>(name_ - anchor_);
+                e.name_len = static_cast<std::uint16_t>(len);
+                e.prefix_len = static_cast<std::uint16_t>(pl);
+                e.ns_mark = ns_count_;
+                e.ns = detail::ns_none;
+                ++depth_;
+                attr_count_ = 0;
+                had_space_ = false;
+                state_ = xml_state::in_tag;
+                continue;
+            }
+            case xml_state::in_tag: {
+                while (p != stop && is_space(*p)) {
+                    ++p;
+                    had_space_ = true;
+                }
+                if (p == stop) return suspend(p);
+                const char c = *p;
+                if (c == '>' || c == '/') {
+                    ++p;
+                    if (c == '/') {
+                        state_ = xml_state::empty_close;
+                        continue;
+                    }
+                    const feed_result r = end_start_tag(p, false, wbegin, wabs);
+                    if (r.ec != errc::ok || r.consumed != 0) return r;
+                    continue;
+                }
+                const int s = name_start(p, stop);
+                if (s == 0) return suspend(p, true);
+                if (s < 0) return error_here(p, not_a_name(p, stop));
+                if (!had_space_) return error_here(p, errc::xml_malformed);
+                if (attr_count_ + ns_added() >= limits_.max_attributes)
+                    return error_here(p, errc::xml_limit_attributes);
+                name_ = abs(p);
+                state_ = xml_state::attr_name;
+                continue;
+            }
+            case xml_state::attr_name: {
+                bool cut = false;
+                p = scan_name(p, stop, cut, err);
+                if (err != errc::ok) return error_here(p, err);
+                const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
+                if (len > limits_.max_name_length)
+                    return error_here(ptr(name_ + limits_.max_name_length),
+                                      errc::xml_limit_name_length);
+                if (p == stop || cut) return suspend(p, cut);
+                const errc e = end_attr_name(std::string_view(ptr(name_), len));
+                if (e != errc::ok) return error_here(ptr(name_), e);
+                state_ = xml_state::attr_eq;
+                continue;
+            }
+            case xml_state::attr_eq:
+            case xml_state::attr_quote: {
+                while (p != stop && is_space(*p)) ++p;
+                if (p == stop) return suspend(p);
+                if (state_ == xml_state::attr_eq) {
+                    if (*p != '=') return error_here(p, errc::xml_malformed);
+                    ++p;
+                    state_ = xml_state::attr_quote;
+                    continue;
+                }
+                if (*p != '\'' && *p != '"') return error_here(p, errc::xml_malformed);
+                quote_ = *p;
+                ++p;
+                text_ = abs(p);
+                flags_ = 0;
+                state_ = xml_state::attr_value;
+                continue;
+            }
+            case xml_state::attr_value: {
+                for (;;) {
+                    while (p != stop && (cls(*p) & detail::xc_attr_stop) == 0) ++p;
+                    if (p == stop) return suspend(p);
+                    const char c = *p;
+                    if (c == quote_) break;
+                    if (c == '\'' || c == '"') {
+                        ++p;
+                        continue;
+                    }
+                    if (c == '<') return error_here(p, errc::xml_lt_in_attribute);
+                    if (c == '&') {
+                        flags_ |= f_needs_decoding;
+                        mark_ = abs(p);
+                        ++p;
+                        state_ = xml_state::attr_ref;
+                        break;
+                    }
+                    if (c == '\t' || c == '\n' || c == '\r') {
+                        flags_ |= f_needs_decoding;
+                        ++p;
+                        continue;
+                    }
+                    if (static_cast<byte>(c) < 0x80)
+                        return error_here(p, errc::xml_illegal_character);
+                    const int n = check_utf8(p, stop, err);
+                    if (n < 0) return error_here(p, err);
+                    if (n == 0) return suspend(p, true);
+                    p += n;
+                }
+                if (state_ == xml_state::attr_ref) continue;
+                // p at the closing quote
+                std::uint64_t bad_at = 0;
+                const errc e = end_attr_value(
+                    std::string_view(ptr(text_), static_cast<std::size_t>(abs(p) - text_)), bad_at);
+                if (e != errc::ok) return error_here(ptr(bad_at), e);
+                ++p;
+                had_space_ = false;
+                state_ = xml_state::in_tag;
+                continue;
+            }
+            case xml_state::attr_ref:
+            case xml_state::text_ref: {
+                // A reference: mark_ is its '&'. Scan to ';' (bounded), then check it whole.
+                const char* amp = ptr(mark_);
+                const std::size_t max_len = limits_.max_name_length + 2u;
+                while (p != stop && static_cast<std::size_t>(p - amp) <= max_len &&
+                       ((cls(*p) & detail::xc_name) || *p == '#' || *p == ':' ||
+                        static_cast<byte>(*p) >= 0x80))
+                    ++p;
+                if (static_cast<std::size_t>(p - amp) > max_len)
+                    return error_here(amp, amp[1] == '#' ? errc::xml_invalid_char_ref
+                                                         : errc::xml_limit_name_length);
+                if (p == stop) return suspend(p);
+                const std::string_view body(amp + 1, static_cast<std::size_t>(p - amp - 1));
+                const errc e = check_reference(body, *p == ';');
+                if (e != errc::ok) return error_here(amp, e);
+                ++p;
+                state_ = state_ == xml_state::attr_ref ? xml_state::attr_value : xml_state::content;
+                continue;
+            }
+            case xml_state::empty_close: {
+                if (p == stop) return suspend(p);
+                if (*p != '>') return error_here(p, errc::xml_malformed);
+                ++p;
+                const feed_result r = end_start_tag(p, true, wbegin, wabs);
+                if (r.ec != errc::ok || r.consumed != 0) return r;
+                continue;
+            }
+            // ---------------------------------------------------------------- end tags
+            case xml_state::end_name: {
+                if (abs(p) == name_) {
+                    if (p == stop) return suspend(p);
+                    const int s = name_start(p, stop);
+                    if (s == 0) return suspend(p, true);
+                    if (s < 0) return error_here(p, not_a_name(p, stop));
+                }
+                bool cut = false;
+                p = scan_name(p, stop, cut, err);
+                if (err != errc::ok) return error_here(p, err);
+                const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
+                if (len > limits_.max_name_length)
+                    return error_here(ptr(name_ + limits_.max_name_length),
+                                      errc::xml_limit_name_length);
+                if (p == stop || cut) return suspend(p, cut);
+                const detail::xml_elem_rec& e = elems_[depth_ - 1];
+                const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + e.name;
+                if (std::string_view(ptr(name_), len) != std::string_view(open, e.name_len))
+                    return error_here(ptr(name_), errc::xml_mismatched_end_tag);
+                state_ = xml_state::end_space;
+                continue;
+            }
+            case xml_state::end_space: {
+                while (p != stop && is_space(*p)) ++p;
+                if (p == stop) return suspend(p);
+                if (*p != '>') return error_here(p, errc::xml_malformed);
+                ++p;
+                const feed_result r = close_element(p, false, wbegin, wabs);
+                if (r.ec != errc::ok || r.consumed != 0) return r;
+                continue;
+            }
+            // ---------------------------------------------------------------- content
+            case xml_state::content: {
+                for (;;) {
+                    const char* s = p;
+                    while (p != stop && (cls(*p) & detail::xc_text_stop) == 0) ++p;
+                    if (p != s) {
+                        // "]]>" is not allowed in character data (XML 1.0 [14]).
+                        if (brackets_ >= 2 && *s == '>')
+                            return error_here(ptr(abs(s) - 2), errc::xml_cdata_end_in_text);
+                        brackets_ = 0;
+                    }
+                    if (p == stop) return suspend(p);
+                    const byte b = static_cast<byte>(*p);
+                    if (b == ']') {
+                        if (brackets_ < 2) ++brackets_;
+                        ++p;
+                        continue;
+                    }
+                    brackets_ = 0;
+                    if (b == '<') break;
+                    if (b == '&') {
+                        flags_ |= f_needs_decoding;
+                        mark_ = abs(p);
+                        ++p;
+                        state_ = xml_state::text_ref;
+                        break;
+                    }
+                    if (b == '\r') {
+                        flags_ |= f_needs_decoding;
+                        ++p;
+                        continue;
+                    }
+                    if (b < 0x80) return error_here(p, errc::xml_illegal_character);
+                    const int n = check_utf8(p, stop, err);
+                    if (n < 0) return error_here(p, err);
+                    if (n == 0) return suspend(p, true);
+                    p += n;
+                }
+                if (state_ == xml_state::text_ref) continue;
+                // p at '<'
+                mark_ = abs(p);
+                if (mark_ > text_) {
+                    xml_text t;
+                    t.raw = std::string_view(ptr(text_), static_cast<std::size_t>(mark_ - text_));
+                    t.offset = text_;
+                    t.depth = depth();
+                    t.needs_decoding = (flags_ & f_needs_decoding) != 0;
+                    flags_ = 0;
+                    text_ = mark_;
+                    if (handler_->on_text(t) == xml_action::pause) return pause_at(p);
+                }
+                ++p;
+                state_ = xml_state::markup;
+                continue;
+            }
+            case xml_state::failed: return {0, err_};
+            }
+        }
+    }
+
+    // Namespace declarations added by the current start tag.
+    std::size_t ns_added() const noexcept {
+        return static_cast<std::size_t>(ns_count_ - elems_[depth_ - 1].ns_mark);
+    }
+
+    // The qualified name of declaration r as written (`xmlns` or `xmlns:p`), while its start
+    // tag is being read.
+    std::string_view decl_qname(const detail::xml_ns_rec& r) const noexcept {
+        return r.prefix_len ? std::string_view(ctx_.anchor + r.prefix - 6, r.prefix_len + 6u)
+                            : std::string_view(ctx_.anchor + r.prefix, 5);
+    }
+
+    // An attribute name ended: record it, or open a namespace declaration.
+    errc end_attr_name(std::string_view q) noexcept {
+        const int pl = qname_prefix(q);
+        if (pl < 0) return errc::xml_invalid_name;
+        // Unique Att Spec (XML 1.0 section 3.1) on the names as written, declarations too.
+        for (std::size_t i = 0; i < attr_count_; ++i)
+            if (ctx_.at(attrs_[i].name, attrs_[i].name_len) == q)
+                return errc::xml_duplicate_attribute;
+        for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
+            if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
+        const auto off = static_cast<std::uint32_t>(name_ - anchor_);
+        const bool xmlns_prefix = pl == 5 && q.substr(0, 5) == "xmlns";
+        decl_ = q == "xmlns" || xmlns_prefix;
+        if (decl_) {
+            if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
+            detail::xml_ns_rec& r = ns_[ns_count_];
+            r.prefix_where = detail::ns_in_window;
+            r.uri_where = detail::ns_in_window;
+            r.prefix = xmlns_prefix ? off + 6u : off;
+            r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
+            r.uri = r.uri_len = 0;
+            // Namespaces in XML, 3: the prefix xmlns must not be declared.
+            if (xmlns_prefix && q.substr(6) == "xmlns") return errc::xml_reserved_prefix;
+            return errc::ok;
+        }
+        detail::xml_attr_rec& a = attrs_[attr_count_];
+        a.name = off;
+        a.name_len = static_cast<std::uint16_t>(q.size());
+        a.prefix_len = static_cast<std::uint16_t>(pl);
+        a.ns = detail::ns_none;
+        return errc::ok;
+    }
+
+    // An attribute value ended. On an error, bad_at is its stream offset.
+    errc end_attr_value(std::string_view value, std::uint64_t& bad_at) noexcept {
+        const bool needs_decoding = (flags_ & f_needs_decoding) != 0;
+        flags_ = 0;
+        if (!decl_) {
+            detail::xml_attr_rec& a = attrs_[attr_count_++];
+            a.value = static_cast<std::uint32_t>(text_ - anchor_);
+            a.value_len = static_cast<std::uint32_t>(value.size());
+            a.needs_decoding = needs_decoding ? 1 : 0;
+            return errc::ok;
+        }
+        detail::xml_ns_rec& r = ns_[ns_count_];
+        bad_at = name_;
+        std::string_view uri = value;
+        if (needs_decoding) {
+            // Namespace names are compared decoded, so decode this one into the store.
+            char* out = store_ + store_top_;
+            const result<std::size_t> d = xml_decode(value, xml_value_kind::attribute, out,
+                                                     Capacity::store_bytes - store_top_);
+            if (d.error() == errc::buffer_too_small) return errc::xml_limit_store;
+            if (!d) {
+                bad_at = text_;
+                return d.error();
+            }
+            r.uri = store_top_;
+            r.uri_len = static_cast<std::uint32_t>(*d);
+            r.uri_where = detail::ns_in_store;
+            store_top_ += static_cast<std::uint32_t>(*d);
+            uri = std::string_view(out, *d);
+        } else {
+            r.uri = static_cast<std::uint32_t>(text_ - anchor_);
+            r.uri_len = static_cast<std::uint32_t>(value.size());
+        }
+        // Namespaces in XML 1.0, section 3 (reserved prefixes and namespace names) and
+        // Namespaces 1.0's rule that a prefix cannot be undeclared.
+        const std::string_view prefix = ns_prefix(r);
+        if (r.prefix_len) {
+            if (uri.empty()) return errc::xml_empty_prefix_binding;
+            if (prefix == "xml") {
+                if (uri != xml_ns::xml) return errc::xml_reserved_prefix;
+            } else if (uri == xml_ns::xml || uri == xml_ns::xmlns) {
+                return errc::xml_reserved_prefix;
+            }
+        } else if (uri == xml_ns::xml || uri == xml_ns::xmlns) {
+            return errc::xml_reserved_prefix;
+        }
+        ++ns_count_;
+        return errc::ok;
+    }
+
+    // A start tag ended; p is just after its '>'. A result with consumed != 0 means paused.
+    feed_result end_start_tag(const char* p, bool self_closing, const char* wbegin,
+                              std::uint64_t wabs) noexcept {
+        detail::xml_elem_rec& e = elems_[depth_ - 1];
+        auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
+        const std::string_view q = ctx_.at(e.name, e.name_len);
+        if (e.prefix_len) {
+            const std::string_view prefix = q.substr(0, e.prefix_len);
+            // Namespaces in XML, 3: element names must not have the prefix xmlns.
+            if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
+            e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
+            if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
+        } else {
+            e.ns = lookup({});
+        }
+        for (std::size_t i = 0; i < attr_count_; ++i) {
+            detail::xml_attr_rec& a = attrs_[i];
+            if (!a.prefix_len) continue;
+            const std::string_view ap = ctx_.at(a.name, a.prefix_len);
+            a.ns = ap == "xml" ? detail::ns_xml_index : lookup(ap);
+            if (a.ns == detail::ns_none) return fail(anchor_ + a.name, errc::xml_unbound_prefix);
+            // Namespaces in XML, 6.3: no two attributes with the same expanded name.
+            const std::string_view local = local_of(a);
+            const std::string_view uri = ctx_.uri(a.ns);
+            for (std::size_t j = 0; j < i; ++j) {
+                const detail::xml_attr_rec& b = attrs_[j];
+                if (b.prefix_len && local_of(b) == local && ctx_.uri(b.ns) == uri)
+                    return fail(anchor_ + a.name, errc::xml_duplicate_expanded_attribute);
+            }
+        }
+        pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
+        if (depth_ == 1 && top()) return open_stream(p, wbegin, wabs);
+        xml_element ev;
+        ev.ctx_ = &ctx_;
+        ev.qname_ = q;
+        ev.uri_ = ctx_.uri(e.ns);
+        ev.prefix_len_ = e.prefix_len;
+        ev.count_ = attr_count_;
+        ev.depth_ = depth();
+        ev.self_closing_ = self_closing;
+        ev.offset_ = mark_;
+        text_ = pos_;
+        flags_ = brackets_ = 0;
+        state_ = xml_state::content;
+        const bool paused = handler_->on_element_start(ev) == xml_action::pause;
+        if (self_closing) return close_element(p, paused, wbegin, wabs);
+        if (paused) return paused_after(p, wbegin);
+        return {0, errc::ok};
+    }
+
+    std::string_view local_of(const detail::xml_attr_rec& a) const noexcept {
+        return ctx_.at(a.name + a.prefix_len + 1u,
+                       static_cast<std::size_t>(a.name_len - a.prefix_len - 1u));
+    }
+
+    feed_result paused_after(const char* p, const char* wbegin) noexcept {
+        cut_ = false;
+        if (!in_construct()) anchor_ = pos_;
+        keep_ = in_construct() ? anchor_ : pos_;
+        return {static_cast<std::size_t>(p - wbegin), errc::ok};
+    }
+
+    // The stream header's start tag ended: check it, copy it into the store, send the event.
+    feed_result open_stream(const char* p, const char* wbegin, std::uint64_t wabs) noexcept {
+        detail::xml_elem_rec& e = elems_[0];
+        const std::string_view q = ctx_.at(e.name, e.name_len);
+        const std::string_view local = e.prefix_len ? q.substr(e.prefix_len + 1u) : q;
+        if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
+            return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
+        // Copy the root name, the declarations, the attribute records, names and values.
+        std::uint32_t used = store_top_;
+        bool room = true;
+        auto put = [&](std::string_view s) -> std::uint32_t {
+            if (!room || Capacity::store_bytes - used < s.size()) {
+                room = false;
+                return 0;
+            }
+            if (!s.empty()) std::memcpy(store_ + used, s.data(), s.size());
+            const std::uint32_t at = used;
+            used += static_cast<std::uint32_t>(s.size());
+            return at;
+        };
+        const std::uint32_t root_off = put(q);
+        std::string_view default_ns;
+        for (std::size_t i = 0; i < ns_count_; ++i) {
+            detail::xml_ns_rec& r = ns_[i];
+            r.prefix = put(ns_prefix(r));
+            r.prefix_where = detail::ns_in_store;
+            if (r.uri_where == detail::ns_in_window) r.uri = put(ctx_.at(r.uri, r.uri_len));
+            r.uri_where = detail::ns_in_store;
+            if (room && r.prefix_len == 0) default_ns = std::string_view(store_ + r.uri, r.uri_len);
+        }
+        const std::uint32_t recs = used;
+        const std::size_t rec_bytes = attr_count_ * sizeof(detail::xml_header_attr);
+        if (Capacity::store_bytes - used < rec_bytes) room = false;
+        if (room) used += static_cast<std::uint32_t>(rec_bytes);
+        for (std::size_t i = 0; room && i < attr_count_; ++i) {
+            const detail::xml_attr_rec& a = attrs_[i];
+            detail::xml_header_attr h{};
+            h.name = static_cast<std::uint16_t>(put(ctx_.at(a.name, a.name_len)));
+            h.name_len = a.name_len;
+            h.prefix_len = a.prefix_len;
+            if (a.ns == detail::ns_xml_index) {
+                h.uri = 0xFFFF;
+            } else if (a.ns != detail::ns_none) {
+                h.uri = static_cast<std::uint16_t>(ns_[a.ns].uri);
+                h.uri_len = static_cast<std::uint16_t>(ns_[a.ns].uri_len);
+            }
+            const std::string_view raw = ctx_.at(a.value, a.value_len);
+            std::size_t vlen = raw.size();
+            if (Capacity::store_bytes - used < raw.size()) {
+                room = false;
+                break;
+            }
+            if (a.needs_decoding) {
+                const result<std::size_t> d =
+                    xml_decode(raw, xml_value_kind::attribute, store_ + used, raw.size());
+                if (!d) return fail_in(anchor_ + a.value, d.error(), wabs);
+                vlen = *d;
+            } else if (!raw.empty()) {
+                std::memcpy(store_ + used, raw.data(), raw.size());
+            }
+            h.value = static_cast<std::uint16_t>(used);
+            h.value_len = static_cast<std::uint16_t>(vlen);
+            used += static_cast<std::uint32_t>(vlen);
+            std::memcpy(store_ + recs + i * sizeof h, &h, sizeof h);
+        }
+        if (!room) return fail_in(mark_, errc::xml_limit_store, wabs);
+        store_top_ = used;
+        e.name = root_off;
+        header_.store_ = store_;
+        header_.ns_ = ns_;
+        header_.default_ns_ = default_ns;
+        header_.offset_ = mark_;
+        header_.recs_ = recs;
+        header_.root_ = static_cast<std::uint16_t>(root_off);
+        header_.root_len_ = e.name_len;
+        header_.prefix_len_ = e.prefix_len;
+        header_.count_ = attr_count_;
+        header_.ns_count_ = ns_count_;
+        header_ns_count_ = ns_count_;
+        attr_count_ = 0;
+        state_ = xml_state::stream_level;
+        anchor_ = keep_ = pos_;
+        ctx_.anchor = p;
+        if (handler_->on_stream_open(header_) == xml_action::pause) return paused_after(p, wbegin);
+        return {0, errc::ok};
+    }
+
+    // An element closed; p is just after its '>'. `paused` carries a pause requested by the
+    // start event of a self-closing element. A result with consumed != 0 means paused.
+    feed_result close_element(const char* p, bool paused, const char* wbegin,
+                              std::uint64_t wabs) noexcept {
+        const detail::xml_elem_rec& e = elems_[depth_ - 1];
+        pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
+        if (depth_ == 1 && top()) { // </stream:stream>
+            --depth_;
+            ns_count_ = 0;
+            state_ = xml_state::closed;
+            anchor_ = keep_ = pos_;
+            if (handler_->on_stream_close() == xml_action::pause) paused = true;
+            return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
+        }
+        xml_element_end ev;
+        ev.qname = ctx_.at(e.name, e.name_len);
+        ev.prefix = ev.qname.substr(0, e.prefix_len);
+        ev.local = e.prefix_len ? ev.qname.substr(e.prefix_len + 1u) : ev.qname;
+        ev.uri = ctx_.uri(e.ns);
+        ev.depth = depth();
+        if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
+        // Pop this element's declarations, and the decoded names they kept in the store.
+        for (std::size_t i = ns_count_; i-- > e.ns_mark;)
+            if (ns_[i].uri_where == detail::ns_in_store) store_top_ = ns_[i].uri;
+        ns_count_ = e.ns_mark;
+        --depth_;
+        text_ = pos_;
+        flags_ = brackets_ = 0;
+        if (depth_ == top()) {
+            xml_stanza s;
+            s.offset = anchor_;
+            s.bytes = std::string_view(ctx_.anchor, static_cast<std::size_t>(pos_ - anchor_));
+            s.qname = ev.qname;
+            s.local = ev.local;
+            s.uri = ev.uri;
+            state_ = top() ? xml_state::stream_level : xml_state::after_root;
+            if (handler_->on_stanza(s) == xml_action::pause) paused = true;
+            anchor_ = keep_ = pos_;
+            ctx_.anchor = p;
+        } else {
+            state_ = xml_state::content;
+        }
+        return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
+    }
+
+    // Checks a reference body (between '&' and the terminator); `terminated` is false when
+    // the byte after the body is not ';'.
+    static errc check_reference(std::string_view r, bool terminated) noexcept {
+        if (!r.empty() && r[0] == '#') {
+            if (!terminated) return errc::xml_invalid_char_ref;
+            return detail::parse_char_ref(r) == detail::bad_char_ref ? errc::xml_invalid_char_ref
+                                                                     : errc::ok;
+        }
+        // A name: valid UTF-8 and XML name characters, then one of the five predefined.
+        const char* q = r.data();
+        const char* end = q + r.size();
+        if (q == end || name_start(q, end) != 1) {
+            errc err = errc::ok;
+            if (q != end && static_cast<byte>(*q) >= 0x80 && check_utf8(q, end, err) < 0)
+                return err;
+            return errc::xml_malformed;
+        }
+        bool cut = false;
+        errc err = errc::ok;
+        const char* s = scan_name(q, end, cut, err);
+        if (err != errc::ok) return err;
+        if (cut) return errc::xml_invalid_utf8;
+        if (s != end || !terminated) return errc::xml_malformed;
+        if (r == "lt" || r == "gt" || r == "amp" || r == "apos" || r == "quot") return errc::ok;
+        return errc::xml_undefined_entity;
+    }
+
+    // The XML declaration between "<?xml" and "?>" (XML 1.0 [23]..[32], [80], [81]). On an
+    // error, bad points at the offending byte.
+    static errc parse_declaration(std::string_view s, const char*& bad) noexcept {
+        std::size_t i = 0;
+        auto ws = [&]() {
+            const std::size_t b = i;
+            while (i < s.size() && is_space(s[i])) ++i;
+            return i > b;
+        };
+        auto attr = [&](std::string_view name, std::string_view& value) -> bool {
+            if (s.substr(i, name.size()) != name) return false;
+            std::size_t j = i + name.size();
+            while (j < s.size() && is_space(s[j])) ++j;
+            if (j >= s.size() || s[j] != '=') return false;
+            ++j;
+            while (j < s.size() && is_space(s[j])) ++j;
+            if (j >= s.size() || (s[j] != '\'' && s[j] != '"')) return false;
+            const char qc = s[j++];
+            const std::size_t e = s.find(qc, j);
+            if (e == std::string_view::npos) return false;
+            value = s.substr(j, e - j);
+            i = e + 1;
+            return true;
+        };
+        auto fail = [&](const char* at, errc e) {
+            bad = at;
+            return e;
+        };
+        std::string_view version, encoding, standalone;
+        if (!ws() || !attr("version", version))
+            return fail(s.data() + i, errc::xml_bad_declaration);
+        bool sp = ws();
+        if (sp && attr("encoding", encoding)) sp = ws();
+        if (sp && attr("standalone", standalone)) ws();
+        if (i != s.size()) return fail(s.data() + i, errc::xml_bad_declaration);
+        // Only version 1.0 is supported (RFC 6120 section 11.4 and the errc's contract).
+        if (version != "1.0") return fail(version.data(), errc::xml_unsupported_version);
+        if (encoding.data() != nullptr) {
+            // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
+            bool ok =
+                !encoding.empty() && (encoding[0] | 0x20) >= 'a' && (encoding[0] | 0x20) <= 'z';
+            for (const char c : encoding)
+                ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+            if (!ok) return fail(encoding.data(), errc::xml_bad_declaration);
+            const bool utf8 = encoding.size() == 5 && (encoding[0] | 0x20) == 'u' &&
+                              (encoding[1] | 0x20) == 't' && (encoding[2] | 0x20) == 'f' &&
+                              encoding[3] == '-' && encoding[4] == '8';
+            if (!utf8) return fail(encoding.data(), errc::xml_unsupported_encoding);
+        }
+        if (standalone.data() != nullptr && standalone != "yes" && standalone != "no")
+            return fail(standalone.data(), errc::xml_bad_declaration);
+        return errc::ok;
+    }
+
+    Handler* handler_;
+    xml_limits limits_;
+    xml_mode mode_;
+    xml_state state_ = xml_state::start;
+    errc err_ = errc::ok;
+    std::uint64_t err_offset_ = 0;
+    std::uint64_t pos_ = 0;    // next byte to scan
+    std::uint64_t keep_ = 0;   // first byte the caller must keep (window[0] of the next feed)
+    std::uint64_t anchor_ = 0; // start of the current top-level construct; records count from it
+    std::uint64_t mark_ = 0;   // the '<' of the current markup, or the '&' of a reference
+    std::uint64_t name_ = 0;   // start of the name being scanned
+    std::uint64_t text_ = 0;   // start of the character data or attribute value being scanned
+    detail::xml_view_ctx ctx_;
+    xml_stream_header header_;
+    std::uint32_t store_top_ = 0;
+    std::uint8_t depth_ = 0; // open elements, the stream root included
+    std::uint8_t attr_count_ = 0;
+    std::uint8_t ns_count_ = 0;
+    std::uint8_t header_ns_count_ = 0;
+    std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
+    std::uint8_t flags_ = 0;
+    char quote_ = 0;
+    bool had_space_ = false; // whitespace since the last attribute (required before the next)
+    bool decl_ = false;      // the attribute being read is a namespace declaration
+    bool cut_ = false;       // input ended inside a multi-byte character
+    detail::xml_elem_rec elems_[Capacity::depth + 1];
+    detail::xml_attr_rec attrs_[Capacity::attributes];
+    detail::xml_ns_rec ns_[Capacity::namespaces];
+    char store_[Capacity::store_bytes];
+};
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_XML_TOKENIZER_HPP
