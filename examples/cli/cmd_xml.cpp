@@ -4,6 +4,7 @@
 
 #include <xmppcore/xmppcore.hpp>
 
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -65,11 +66,20 @@ struct printer : xmppcore::xml_handler {
     bool quiet = false;
     std::size_t stanzas = 0;
 
-    template <class... A>
-    void line(const char* fmt, A... a) {
-        if (!quiet) std::fprintf(out, fmt, a...);
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    void
+    line(const char* fmt, ...) {
+        if (quiet) return;
+        va_list args;
+        va_start(args, fmt);
+        std::vfprintf(out, fmt, args);
+        va_end(args);
     }
-    static int n(std::string_view s) { return static_cast<int>(s.size()); }
+    static int n(std::string_view s) {
+        return static_cast<int>(s.size());
+    }
 
     xmppcore::xml_action on_stream_open(const xmppcore::xml_stream_header& h) {
         line("stream-open %.*s {%.*s}", n(h.qname()), h.qname().data(), n(h.uri()), h.uri().data());
@@ -99,8 +109,7 @@ struct printer : xmppcore::xml_handler {
         return xmppcore::xml_action::proceed;
     }
     xmppcore::xml_action on_text(const xmppcore::xml_text& t) {
-        const std::string v =
-            shown(decoded(t.raw, t.needs_decoding, xmppcore::xml_value_kind::text));
+        const std::string v = shown(decoded(t.raw, t.needs_decoding, t.kind()));
         line("%*s%s \"%s\"\n", static_cast<int>(t.depth * 2), "", t.cdata ? "cdata" : "text",
              v.c_str());
         return xmppcore::xml_action::proceed;

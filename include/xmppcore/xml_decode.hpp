@@ -18,9 +18,10 @@
 
 XMPPCORE_BEGIN_NAMESPACE
 
-/// Which normalization applies: character data (CR LF and lone CR become LF) or an attribute
-/// value (then also TAB, LF and CR become a space; a CR LF pair becomes one space).
-enum class xml_value_kind : std::uint8_t { text, attribute };
+/// Which decoding applies: character data (references resolved; CR LF and a lone CR become
+/// LF), an attribute value (also TAB, LF and CR become a space; a CR LF pair one space), or the
+/// content of a CDATA section (line ends only: `&` is a plain character there).
+enum class xml_value_kind : std::uint8_t { text, attribute, cdata };
 
 namespace detail {
 
@@ -63,11 +64,12 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
 inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
                                       std::size_t cap) noexcept {
     const bool attr = kind == xml_value_kind::attribute;
+    const bool refs = kind != xml_value_kind::cdata;
     std::size_t o = 0;
     const std::size_t n = raw.size();
     for (std::size_t i = 0; i < n;) {
         const char c = raw[i];
-        if (c != '&' && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
+        if ((c != '&' || !refs) && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
             if (o == cap) return errc::buffer_too_small;
             out[o++] = c;
             ++i;

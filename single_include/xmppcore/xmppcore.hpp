@@ -690,9 +690,10 @@ XMPPCORE_END_NAMESPACE
 
 XMPPCORE_BEGIN_NAMESPACE
 
-/// Which normalization applies: character data (CR LF and lone CR become LF) or an attribute
-/// value (then also TAB, LF and CR become a space; a CR LF pair becomes one space).
-enum class xml_value_kind : std::uint8_t { text, attribute };
+/// Which decoding applies: character data (references resolved; CR LF and a lone CR become
+/// LF), an attribute value (also TAB, LF and CR become a space; a CR LF pair one space), or the
+/// content of a CDATA section (line ends only: `&` is a plain character there).
+enum class xml_value_kind : std::uint8_t { text, attribute, cdata };
 
 namespace detail {
 
@@ -735,11 +736,12 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
 inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
                                       std::size_t cap) noexcept {
     const bool attr = kind == xml_value_kind::attribute;
+    const bool refs = kind != xml_value_kind::cdata;
     std::size_t o = 0;
     const std::size_t n = raw.size();
     for (std::size_t i = 0; i < n;) {
         const char c = raw[i];
-        if (c != '&' && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
+        if ((c != '&' || !refs) && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
             if (o == cap) return errc::buffer_too_small;
             out[o++] = c;
             ++i;
@@ -992,13 +994,22 @@ struct xml_element_end {
 
 /// Character data inside an element: a run between two pieces of markup, or the content of one
 /// CDATA section. `raw` is as in the input; when `needs_decoding` is true it holds references
-/// or carriage returns that `xml_decode(raw, xml_value_kind::text, ...)` resolves.
+/// or carriage returns that `decode` (or `xml_decode` with `kind()`) resolves.
 struct xml_text {
     std::string_view raw;
     std::uint64_t offset = 0; ///< stream offset of raw's first byte
     unsigned depth = 0;       ///< depth of the enclosing element
     bool needs_decoding = false;
     bool cdata = false;
+
+    /// How raw decodes: `cdata` (line ends only) or `text`.
+    xml_value_kind kind() const noexcept {
+        return cdata ? xml_value_kind::cdata : xml_value_kind::text;
+    }
+    /// Decodes raw into out (see xml_decode; out may be raw.data() when the caller owns it).
+    result<std::size_t> decode(char* out, std::size_t cap) const noexcept {
+        return xml_decode(raw, kind(), out, cap);
+    }
 };
 
 /// A complete top-level element: a stanza (or a document's root).
@@ -1277,12 +1288,14 @@ private:
 
     // Scans name characters from p. Returns the first position that is not part of the name;
     // sets `cut` when `end` cuts a multi-byte character, err on a bad one.
-    static const char* scan_name(const char* p, const char* end, bool& cut, errc& err) noexcept {
+    static const char* scan_name(const char* p, const char* end, bool& cut, errc& err,
+                                 bool stop_at_colon = false) noexcept {
         for (;;) {
             while (p != end && (cls(*p) & detail::xc_name)) ++p;
             if (p == end) return p;
             const byte b = static_cast<byte>(*p);
             if (b == ':') {
+                if (stop_at_colon) return p;
                 ++p;
                 continue;
             }
@@ -1325,6 +1338,12 @@ private:
         char32_t cp = 0;
         if (check_utf8(p, end, err, &cp) < 0) return err;
         return detail::is_name_char(cp) ? errc::xml_invalid_name : errc::xml_malformed;
+    }
+
+    // Characters an XML declaration's body can hold (XML 1.0 [23]..[32], [80], [81]).
+    static bool decl_char(char c) noexcept {
+        return (cls(c) & (detail::xc_name | detail::xc_space)) != 0 || c == '=' || c == '\'' ||
+               c == '"';
     }
 
     // Namespaces in XML: QName ::= NCName (':' NCName)?. The prefix length, 0 when
@@ -1415,6 +1434,47 @@ private:
             ctx_.anchor = q;
             set_stop();
         };
+        // Scans the rest of the name that starts at name_. The limit is checked at the first
+        // byte beyond it, whatever the chunking: scanning never looks more than one character
+        // past the limit, and a name longer than the limit is that error even when a bad
+        // character follows.
+        // Scans the rest of the qualified name that starts at name_. The limit is checked at the
+        // first byte beyond it, whatever the chunking: scanning never looks more than one
+        // character past the limit, and a name longer than the limit is that error even when a
+        // bad character follows. The colon rules of Namespaces in XML are checked as the colon
+        // arrives (one colon, not first, followed by a NameStartChar), so a bad QName fails at
+        // once. `more` is set when the next character is needed to go on.
+        auto scan_name_bounded = [&](const char* q, bool& cut, bool& more, errc& e) -> const char* {
+            const std::uint64_t lim = name_ + limits_.max_name_length;
+            const char* end = abs(stop) > lim + 4 ? ptr(lim + 4) : stop;
+            for (;;) {
+                q = scan_name(q, end, cut, e, true);
+                if (e != errc::ok || cut || q == end || *q != ':') break;
+                auto bad_qname = [&]() {
+                    // Past the limit, the length is the first thing wrong.
+                    e = abs(q) >= lim ? errc::xml_limit_name_length : errc::xml_invalid_name;
+                    return e == errc::xml_invalid_name ? ptr(name_) : ptr(lim);
+                };
+                if (colon_ != 0 || abs(q) == name_) return bad_qname();
+                const int ns = q + 1 == end ? 0 : name_start(q + 1, end);
+                if (ns == 0) {
+                    if (q + 1 == stop || end == stop) {
+                        more = true;
+                        break;
+                    }
+                    ++q; // only the limit cuts the name here
+                    break;
+                }
+                if (ns < 0 || q[1] == ':') return bad_qname();
+                colon_ = abs(q);
+                ++q;
+            }
+            if (abs(q) > lim) {
+                e = errc::xml_limit_name_length;
+                return ptr(lim);
+            }
+            return q;
+        };
         ctx_.anchor = ptr(anchor_);
         ctx_.store = store_;
         ctx_.ns = ns_;
@@ -1457,20 +1517,24 @@ private:
                 continue;
             }
             case xml_state::declaration: {
-                // Up to "?>" (256 bytes at most), then parse it whole.
+                // Up to "?>" (256 bytes at most), then parse it whole. Only the characters a
+                // declaration can hold are let through, so a broken one fails at its first bad
+                // byte rather than when a '>' turns up.
                 const char* d = ptr(anchor_);
                 const char* limit = wsize - (anchor_ - wabs) > 256 ? d + 256 : wend;
-                while (p != limit && *p != '>') ++p;
+                while (p != limit && decl_char(*p)) ++p;
                 if (p == limit) {
                     if (limit != wend) return error_here(limit, errc::xml_bad_declaration);
                     return suspend(p);
                 }
-                if (p[-1] != '?') return error_here(p, errc::xml_bad_declaration);
+                if (*p != '?') return error_here(p, errc::xml_bad_declaration);
+                if (p + 1 == wend) return suspend(p);
+                if (p[1] != '>') return error_here(p + 1, errc::xml_bad_declaration);
                 const char* bad = p;
                 const errc e = parse_declaration(
-                    std::string_view(d + 5, static_cast<std::size_t>(p - 1 - (d + 5))), bad);
+                    std::string_view(d + 5, static_cast<std::size_t>(p - (d + 5))), bad);
                 if (e != errc::ok) return error_here(bad, e);
-                ++p;
+                p += 2;
                 state_ = xml_state::prolog;
                 continue;
             }
@@ -1528,6 +1592,7 @@ private:
                     if (depth_ == 0) return error_here(p, errc::xml_malformed);
                     ++p;
                     name_ = abs(p);
+                    colon_ = 0;
                     state_ = xml_state::end_name;
                     continue;
                 }
@@ -1540,6 +1605,7 @@ private:
                 if (s == 0) return suspend(p, true);
                 if (s < 0) return error_here(p, not_a_name(p, stop));
                 name_ = abs(p);
+                colon_ = 0;
                 state_ = xml_state::start_name;
                 continue;
             }
@@ -1630,14 +1696,11 @@ private:
             }
             // ---------------------------------------------------------------- start tags
             case xml_state::start_name: {
-                bool cut = false;
-                p = scan_name(p, stop, cut, err);
+                bool cut = false, more = false;
+                p = scan_name_bounded(p, cut, more, err);
                 if (err != errc::ok) return error_here(p, err);
+                if (p == stop || cut || more) return suspend(p, cut);
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
-                if (len > limits_.max_name_length)
-                    return error_here(ptr(name_ + limits_.max_name_length),
-                                      errc::xml_limit_name_length);
-                if (p == stop || cut) return suspend(p, cut);
                 const int pl = qname_prefix(std::string_view(ptr(name_), len));
                 if (pl < 0) return error_here(ptr(name_), errc::xml_invalid_name);
                 if (depth_ >= limits_.max_depth + top())
@@ -1678,18 +1741,16 @@ private:
                 if (attr_count_ + ns_added() >= limits_.max_attributes)
                     return error_here(p, errc::xml_limit_attributes);
                 name_ = abs(p);
+                colon_ = 0;
                 state_ = xml_state::attr_name;
                 continue;
             }
             case xml_state::attr_name: {
-                bool cut = false;
-                p = scan_name(p, stop, cut, err);
+                bool cut = false, more = false;
+                p = scan_name_bounded(p, cut, more, err);
                 if (err != errc::ok) return error_here(p, err);
+                if (p == stop || cut || more) return suspend(p, cut);
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
-                if (len > limits_.max_name_length)
-                    return error_here(ptr(name_ + limits_.max_name_length),
-                                      errc::xml_limit_name_length);
-                if (p == stop || cut) return suspend(p, cut);
                 const errc e = end_attr_name(std::string_view(ptr(name_), len));
                 if (e != errc::ok) return error_here(ptr(name_), e);
                 state_ = xml_state::attr_eq;
@@ -1790,14 +1851,11 @@ private:
                     if (s == 0) return suspend(p, true);
                     if (s < 0) return error_here(p, not_a_name(p, stop));
                 }
-                bool cut = false;
-                p = scan_name(p, stop, cut, err);
+                bool cut = false, more = false;
+                p = scan_name_bounded(p, cut, more, err);
                 if (err != errc::ok) return error_here(p, err);
+                if (p == stop || cut || more) return suspend(p, cut);
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
-                if (len > limits_.max_name_length)
-                    return error_here(ptr(name_ + limits_.max_name_length),
-                                      errc::xml_limit_name_length);
-                if (p == stop || cut) return suspend(p, cut);
                 const detail::xml_elem_rec& e = elems_[depth_ - 1];
                 const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + e.name;
                 if (std::string_view(ptr(name_), len) != std::string_view(open, e.name_len))
@@ -2267,9 +2325,10 @@ private:
     std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
     std::uint8_t flags_ = 0;
     char quote_ = 0;
-    bool had_space_ = false; // whitespace since the last attribute (required before the next)
-    bool decl_ = false;      // the attribute being read is a namespace declaration
-    bool cut_ = false;       // input ended inside a multi-byte character
+    bool had_space_ = false;  // whitespace since the last attribute (required before the next)
+    bool decl_ = false;       // the attribute being read is a namespace declaration
+    bool cut_ = false;        // input ended inside a multi-byte character
+    std::uint64_t colon_ = 0; // offset of the colon in the name being scanned, 0 if none
     detail::xml_elem_rec elems_[Capacity::depth + 1];
     detail::xml_attr_rec attrs_[Capacity::attributes];
     detail::xml_ns_rec ns_[Capacity::namespaces];

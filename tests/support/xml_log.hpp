@@ -8,7 +8,7 @@
 #ifndef XMPPCORE_TEST_XML_LOG_HPP
 #define XMPPCORE_TEST_XML_LOG_HPP
 
-#include <xmppcore/xml_tokenizer.hpp>
+#include <xmppcore/xmppcore.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -105,7 +105,7 @@ struct log_handler : xmppcore::xml_handler {
     }
     xmppcore::xml_action on_text(const xmppcore::xml_text& t) {
         last_was_ws = false;
-        text += decoded(t.raw, t.needs_decoding, xmppcore::xml_value_kind::text);
+        text += decoded(t.raw, t.needs_decoding, t.kind());
         run->events += std::string(t.cdata ? "cdata" : "text") + " @" + std::to_string(t.offset) +
                        " d" + std::to_string(t.depth) + " " + escape_log_value(t.raw) +
                        (t.needs_decoding ? "*" : "") + "\n";

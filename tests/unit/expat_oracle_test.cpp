@@ -3,7 +3,7 @@
 // that every spec-derived vector in tests/vectors/xml agrees with expat wherever expat can judge.
 // Expected logs below are written by hand from XML 1.0 and Namespaces in XML 1.0, never from
 // either expat's or the library's output.
-#include <xmppcore/errc.hpp>
+#include <xmppcore/xmppcore.hpp>
 
 #include <catch2/catch.hpp>
 

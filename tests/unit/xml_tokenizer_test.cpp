@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <xmppcore/xml_tokenizer.hpp>
+#include <xmppcore/xmppcore.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -202,6 +202,12 @@ TEST_CASE("errors carry their position and stream condition", "[xml][tokenizer]"
     }
 }
 
+TEST_CASE("CDATA content is data, line ends aside", "[xml][tokenizer]") {
+    const xml_run r = run_whole("<a><![CDATA[x &amp; <y>\r\n]]]></a>", xml_mode::document);
+    REQUIRE(r.ec == errc::ok);
+    CHECK(r.canonical == "start {}a\ntext x &amp; <y>\\n]\nend {}a\n");
+}
+
 TEST_CASE("errors are sticky until reset", "[xml][tokenizer]") {
     struct h : xmppcore::xml_handler {
     } handler;
@@ -335,6 +341,8 @@ TEST_CASE("xml_decode resolves references and normalizes line ends", "[xml][deco
     CHECK(dec("a\r\nb\tc\nd\re", K::attribute) == "a b c d e");
     CHECK(dec("&#9;&#10;&#13;", K::attribute) == "\t\n\r");
     CHECK(dec("&#13;\r", K::text) == "\r\n");
+    // CDATA sections (XML 1.0 [18]..[21]): '&' is data; only line ends are normalized.
+    CHECK(dec("a&amp;\r\nb\r", K::cdata) == "a&amp;\nb\n");
     // In place.
     std::string s = "x&amp;y&#x263A;z";
     const auto r = xmppcore::xml_decode(s, K::text, s.data(), s.size());
