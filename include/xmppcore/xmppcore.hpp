@@ -10,9 +10,13 @@
 #include <xmppcore/errc.hpp>
 #include <xmppcore/xml_decode.hpp>
 #include <xmppcore/xml_tokenizer.hpp>
+#include <xmppcore/xml_writer.hpp>
 
 // Internals shared by several components (UTF-8, XML character classes).
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/xml_chars.hpp>
+// Unicode 3.2 stringprep tables and NFKC (empty with XMPPCORE_ASCII_ONLY).
+#include <xmppcore/detail/unicode_tables.hpp>
+#include <xmppcore/detail/nfkc.hpp>
 
 #endif // XMPPCORE_XMPPCORE_HPP

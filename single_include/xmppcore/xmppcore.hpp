@@ -2339,8 +2339,2174 @@ XMPPCORE_END_NAMESPACE
 
 #endif // XMPPCORE_XML_TOKENIZER_HPP
 // ---- end xmppcore/xml_tokenizer.hpp ----
+// ---- begin xmppcore/xml_writer.hpp ----
+#ifndef XMPPCORE_XML_WRITER_HPP
+#define XMPPCORE_XML_WRITER_HPP
+
+/// \file
+/// Serializes XML into a caller-supplied buffer: start and end tags, attributes, text and the
+/// XMPP stream header, with correct escaping. Names must be qualified names, text and values
+/// well-formed UTF-8 made of XML characters; anything else is refused. A call that does not
+/// fit fails with `buffer_too_small` and leaves the output as it was before the call (never a
+/// truncated element). Never allocates, never throws.
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+namespace detail {
+
+/// True when s is a QName (Namespaces in XML: NCName or NCName:NCName) of valid UTF-8.
+inline bool is_qname(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    bool first = true; // at the start of an NCName
+    bool colon = false;
+    for (std::size_t i = 0; i < s.size();) {
+        const utf8_step st = decode_utf8(s, i);
+        if (!st.ok()) return false;
+        const char32_t c = st.code_point;
+        if (c == ':') {
+            if (first || colon) return false;
+            colon = true;
+            first = true;
+        } else {
+            if (first ? !is_name_start_char(c) : !is_name_char(c)) return false;
+            first = false;
+        }
+        i += static_cast<std::size_t>(st.length);
+    }
+    return !first;
+}
+
+/// errc::ok when s is well-formed UTF-8 made only of XML characters.
+inline errc check_xml_chars(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            if (xml_byte_class(b) & xc_illegal) return errc::xml_illegal_character;
+            ++i;
+            continue;
+        }
+        const utf8_step st = decode_utf8(s, i);
+        if (!st.ok()) return errc::xml_invalid_utf8;
+        if (!is_xml_char(st.code_point)) return errc::xml_illegal_character;
+        i += static_cast<std::size_t>(st.length);
+    }
+    return errc::ok;
+}
+
+} // namespace detail
+
+/// The writer. `Depth` bounds the open elements it tracks (their names stay in the output
+/// buffer, so the buffer holds everything written since `reset`).
+template <std::size_t Depth = 16>
+class xml_writer {
+public:
+    /// Writes into buf[0..cap).
+    xml_writer(char* buf, std::size_t cap) noexcept : buf_(buf), cap_(cap) {}
+
+    /// Starts over at the beginning of the buffer.
+    void reset() noexcept {
+        len_ = 0;
+        depth_ = 0;
+        tag_open_ = false;
+    }
+
+    /// What was written so far.
+    std::string_view output() const noexcept { return {buf_, len_}; }
+    std::size_t size() const noexcept { return len_; }
+    /// Elements opened and not yet closed.
+    std::size_t depth() const noexcept { return depth_; }
+
+    /// `<qname`; attributes may follow until the next text, child or end.
+    /// Errors: xml_invalid_name, xml_limit_depth, buffer_too_small.
+    errc start_element(std::string_view qname) noexcept {
+        if (!detail::is_qname(qname)) return errc::xml_invalid_name;
+        if (depth_ == Depth) return errc::xml_limit_depth;
+        const std::size_t mark = len_;
+        const bool was_open = tag_open_;
+        if (!close_tag() || !put("<")) return undo(mark, was_open);
+        const std::size_t name_at = len_;
+        if (!put(qname)) return undo(mark, was_open);
+        stack_[depth_++] = {static_cast<std::uint32_t>(name_at),
+                            static_cast<std::uint32_t>(qname.size())};
+        tag_open_ = true;
+        return errc::ok;
+    }
+
+    /// ` qname='value'` on the element just started; the value is escaped (`< & > ' "` and
+    /// TAB, LF, CR as character references, so the value reads back unchanged).
+    /// Errors: invalid_state (no start tag open), xml_invalid_name, xml_invalid_utf8,
+    /// xml_illegal_character, buffer_too_small.
+    errc attribute(std::string_view qname, std::string_view value) noexcept {
+        if (!tag_open_) return errc::invalid_state;
+        if (!detail::is_qname(qname)) return errc::xml_invalid_name;
+        const errc e = detail::check_xml_chars(value);
+        if (e != errc::ok) return e;
+        const std::size_t mark = len_;
+        if (!put(" ") || !put(qname) || !put("='") || !escaped(value, true) || !put("'"))
+            return undo(mark, true);
+        return errc::ok;
+    }
+
+    /// Escaped character data (`< & >` and CR as references).
+    /// Errors: invalid_state (no element open), xml_invalid_utf8, xml_illegal_character,
+    /// buffer_too_small.
+    errc text(std::string_view s) noexcept {
+        if (depth_ == 0) return errc::invalid_state;
+        const errc e = detail::check_xml_chars(s);
+        if (e != errc::ok) return e;
+        const std::size_t mark = len_;
+        const bool was_open = tag_open_;
+        if (!close_tag() || !escaped(s, false)) return undo(mark, was_open);
+        return errc::ok;
+    }
+
+    /// Pre-serialized XML copied as it is (for payloads passed through untouched). The caller
+    /// vouches for it: it must be well-formed content.
+    errc raw(std::string_view s) noexcept {
+        const std::size_t mark = len_;
+        const bool was_open = tag_open_;
+        if (!close_tag() || !put(s)) return undo(mark, was_open);
+        return errc::ok;
+    }
+
+    /// Closes the innermost element: `/>` when it has no content, else `</qname>`.
+    /// Errors: invalid_state (nothing open), buffer_too_small.
+    errc end_element() noexcept {
+        if (depth_ == 0) return errc::invalid_state;
+        const std::size_t mark = len_;
+        if (tag_open_) {
+            if (!put("/>")) return undo(mark, true);
+            tag_open_ = false;
+        } else {
+            const entry& n = stack_[depth_ - 1];
+            if (cap_ - len_ < n.len + 3u) return errc::buffer_too_small;
+            buf_[len_++] = '<';
+            buf_[len_++] = '/';
+            std::memmove(buf_ + len_, buf_ + n.at, n.len);
+            len_ += n.len;
+            buf_[len_++] = '>';
+        }
+        --depth_;
+        return errc::ok;
+    }
+
+    /// The opening of an XMPP stream (RFC 6120 section 4.7): the XML declaration and
+    /// `<stream:stream` with `from`, `to`, `id` (each only when not empty), `version='1.0'`,
+    /// `xml:lang` (when not empty), the content namespace and the streams namespace, then `>`.
+    /// The stream element is not tracked: close it with `stream_close`.
+    errc stream_header(std::string_view content_ns, std::string_view from, std::string_view to,
+                       std::string_view id = {}, std::string_view lang = {}) noexcept {
+        if (depth_ != 0) return errc::invalid_state;
+        const std::size_t mark = len_;
+        if (!put("<?xml version='1.0'?><stream:stream")) return undo(mark, false);
+        struct kv {
+            std::string_view k, v;
+        };
+        const kv attrs[] = {{"from", from},     {"to", to},         {"id", id},
+                            {"version", "1.0"}, {"xml:lang", lang}, {"xmlns", content_ns}};
+        for (const kv& a : attrs) {
+            if (a.v.empty()) continue;
+            const errc e = detail::check_xml_chars(a.v);
+            if (e != errc::ok) {
+                len_ = mark;
+                return e;
+            }
+            if (!put(" ") || !put(a.k) || !put("='") || !escaped(a.v, true) || !put("'"))
+                return undo(mark, false);
+        }
+        if (!put(" xmlns:stream='http://etherx.jabber.org/streams'>")) return undo(mark, false);
+        return errc::ok;
+    }
+
+    /// `</stream:stream>`. Errors: invalid_state (an element is open), buffer_too_small.
+    errc stream_close() noexcept {
+        if (depth_ != 0) return errc::invalid_state;
+        const std::size_t mark = len_;
+        if (!put("</stream:stream>")) return undo(mark, false);
+        return errc::ok;
+    }
+
+private:
+    struct entry {
+        std::uint32_t at, len;
+    };
+
+    errc undo(std::size_t mark, bool was_open) noexcept {
+        len_ = mark;
+        tag_open_ = was_open;
+        return errc::buffer_too_small;
+    }
+    bool put(std::string_view s) noexcept {
+        if (cap_ - len_ < s.size()) return false;
+        if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());
+        len_ += s.size();
+        return true;
+    }
+    bool close_tag() noexcept {
+        if (!tag_open_) return true;
+        if (!put(">")) return false;
+        tag_open_ = false;
+        return true;
+    }
+    bool escaped(std::string_view s, bool attr) noexcept {
+        std::size_t run = 0; // start of the pending plain run
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const char c = s[i];
+            const char* rep = nullptr;
+            switch (c) {
+            case '<': rep = "&lt;"; break;
+            case '>': rep = "&gt;"; break;
+            case '&': rep = "&amp;"; break;
+            case '\r': rep = "&#13;"; break;
+            case '\'': rep = attr ? "&apos;" : nullptr; break;
+            case '"': rep = attr ? "&quot;" : nullptr; break;
+            case '\t': rep = attr ? "&#9;" : nullptr; break;
+            case '\n': rep = attr ? "&#10;" : nullptr; break;
+            default: break;
+            }
+            if (rep == nullptr) continue;
+            if (!put(s.substr(run, i - run)) || !put(rep)) return false;
+            run = i + 1;
+        }
+        return put(s.substr(run));
+    }
+
+    char* buf_;
+    std::size_t cap_;
+    std::size_t len_ = 0;
+    std::size_t depth_ = 0;
+    bool tag_open_ = false;
+    entry stack_[Depth]{};
+};
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_XML_WRITER_HPP
+// ---- end xmppcore/xml_writer.hpp ----
 
 // Internals shared by several components (UTF-8, XML character classes).
+// Unicode 3.2 stringprep tables and NFKC (empty with XMPPCORE_ASCII_ONLY).
+// ---- begin xmppcore/detail/unicode_tables.hpp ----
+// GENERATED by tools/gen_unicode_tables.py from Python's stringprep module and
+// unicodedata.ucd_3_2_0; do not edit by hand.
+#ifndef XMPPCORE_DETAIL_UNICODE_TABLES_HPP
+#define XMPPCORE_DETAIL_UNICODE_TABLES_HPP
+
+/// \file
+/// Unicode 3.2 data for stringprep (RFC 3454) and its profiles nodeprep, resourceprep
+/// (RFC 6122 appendices A, B), nameprep (RFC 3491) and SASLprep (RFC 4013): tables A.1,
+/// B.1, B.2, C.1.1-C.9, D.1, D.2, and the NFKC data (combining classes, full
+/// compatibility decompositions, canonical composition pairs; Hangul is algorithmic).
+///
+/// Not in any table: nodeprep also prohibits the eight ASCII characters " & ' / : < > @
+/// (RFC 6122 A.5); the JID layer checks them.
+///
+/// Sizes of the tables in bytes (each is an inline constexpr array: a program that does
+/// not use a lookup does not keep its table):
+///   property_ranges:        4192
+///   property_sets:            46
+///   ccc_ranges:              924
+///   b2_runs:                1560
+///   b2_pool:                2414
+///   decomposition_runs:     6600
+///   decomposition_pool:    15721
+///   composition_seconds:     106
+///   composition_groups:      108
+///   composition_pairs:      3668
+///   total:                 35339
+/// Every lookup is a binary search, constexpr, noexcept, and never allocates. Lookups
+/// take Unicode scalar values; anything above U+10FFFF has no property and no mapping.
+
+
+
+#if !XMPPCORE_ASCII_ONLY
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+namespace unicode {
+
+/// Longest full compatibility decomposition, in code points (U+FDFA).
+inline constexpr std::size_t max_decomposition_length = 18;
+/// Longest full compatibility decomposition, in UTF-8 bytes.
+inline constexpr std::size_t max_decomposition_utf8 = 33;
+/// Longest B.2 mapping, in code points.
+inline constexpr std::size_t max_b2_length = 4;
+/// Smallest code point with a decomposition (lookups below it are skipped).
+inline constexpr char32_t first_decomposable = 0x00A0;
+/// Smallest code point with a non-zero combining class.
+inline constexpr char32_t first_combining = 0x0300;
+/// Smallest code point that is the second of a canonical composition pair.
+inline constexpr char32_t first_composable_second = 0x0300;
+
+/// The stringprep tables, as bits of the set properties() returns.
+enum class table : std::uint16_t {
+    a1 = 1u << 0,  ///< A.1 unassigned code points in Unicode 3.2
+    b1 = 1u << 1,  ///< B.1 commonly mapped to nothing
+    c11 = 1u << 2, ///< C.1.1 ASCII space characters
+    c12 = 1u << 3, ///< C.1.2 non-ASCII space characters
+    c21 = 1u << 4, ///< C.2.1 ASCII control characters
+    c22 = 1u << 5, ///< C.2.2 non-ASCII control characters
+    c3 = 1u << 6,  ///< C.3 private use
+    c4 = 1u << 7,  ///< C.4 non-character code points
+    c5 = 1u << 8,  ///< C.5 surrogate codes
+    c6 = 1u << 9,  ///< C.6 inappropriate for plain text
+    c7 = 1u << 10, ///< C.7 inappropriate for canonical representation
+    c8 = 1u << 11, ///< C.8 change display properties or deprecated
+    c9 = 1u << 12, ///< C.9 tagging characters
+    d1 = 1u << 13, ///< D.1 characters with bidirectional property R or AL
+    d2 = 1u << 14, ///< D.2 characters with bidirectional property L
+};
+
+namespace tables {
+
+// Partition of U+0000..U+10FFFF into ranges of equal stringprep properties: entry =
+// start << 11 | index into property_sets (bits of `table`).
+// clang-format off
+inline constexpr std::uint32_t property_ranges[] = {
+    0x00000000, 0x00010001, 0x00010802, 0x00020803, 0x0002D802, 0x00030803, 0x0003D802, 0x0003F800,
+    0x00040004, 0x00050005, 0x00050802, 0x00055003, 0x00055802, 0x00056806, 0x00057002, 0x0005A803,
+    0x0005B002, 0x0005D003, 0x0005D802, 0x00060003, 0x0006B802, 0x0006C003, 0x0007B802, 0x0007C003,
+    0x00110807, 0x00111003, 0x0011A007, 0x00128003, 0x00157007, 0x00158003, 0x0015C802, 0x0015D803,
+    0x00161002, 0x00168003, 0x00169002, 0x00170003, 0x00172802, 0x00177003, 0x00177807, 0x00180002,
+    0x001A0008, 0x001A1002, 0x001A7806, 0x001A8007, 0x001B0002, 0x001B8007, 0x001BA002, 0x001BB007,
+    0x001BD003, 0x001BD807, 0x001BF002, 0x001BF807, 0x001C2002, 0x001C3003, 0x001C3802, 0x001C4003,
+    0x001C5807, 0x001C6003, 0x001C6807, 0x001C7003, 0x001D1007, 0x001D1803, 0x001E7807, 0x001E8003,
+    0x001FB002, 0x001FB807, 0x00200003, 0x00241802, 0x00243807, 0x00244002, 0x00245003, 0x00267807,
+    0x00268003, 0x0027B007, 0x0027C003, 0x0027D007, 0x00280003, 0x00288007, 0x00298803, 0x002AB807,
+    0x002AC803, 0x002B0007, 0x002B0803, 0x002C4007, 0x002C4803, 0x002C5002, 0x002C5807, 0x002C8802,
+    0x002D1007, 0x002D1802, 0x002DD007, 0x002DD802, 0x002DF009, 0x002DF802, 0x002E0009, 0x002E0802,
+    0x002E1809, 0x002E2002, 0x002E2807, 0x002E8009, 0x002F5807, 0x002F8009, 0x002FA807, 0x00306002,
+    0x00306807, 0x0030D809, 0x0030E007, 0x0030F809, 0x00310007, 0x00310809, 0x0031D807, 0x00320009,
+    0x00325802, 0x0032B007, 0x00330002, 0x00336809, 0x00338002, 0x00338809, 0x0036B002, 0x0036E80A,
+    0x0036F002, 0x00372809, 0x00373802, 0x00377007, 0x00378002, 0x0037D009, 0x0037F807, 0x00380009,
+    0x00387007, 0x00387804, 0x00388009, 0x00388802, 0x00389009, 0x00396807, 0x00398002, 0x003A5807,
+    0x003C0009, 0x003D3002, 0x003D8809, 0x003D9007, 0x00480802, 0x00481803, 0x00482007, 0x00482803,
+    0x0049D007, 0x0049E002, 0x0049E803, 0x004A0802, 0x004A4803, 0x004A6802, 0x004A7007, 0x004A8003,
+    0x004A8802, 0x004AA807, 0x004AC003, 0x004B1002, 0x004B2003, 0x004B8807, 0x004C0802, 0x004C1003,
+    0x004C2007, 0x004C2803, 0x004C6807, 0x004C7803, 0x004C8807, 0x004C9803, 0x004D4807, 0x004D5003,
+    0x004D8807, 0x004D9003, 0x004D9807, 0x004DB003, 0x004DD007, 0x004DE002, 0x004DE807, 0x004DF003,
+    0x004E0802, 0x004E2807, 0x004E3803, 0x004E4807, 0x004E5803, 0x004E6802, 0x004E7007, 0x004EB803,
+    0x004EC007, 0x004EE003, 0x004EF007, 0x004EF803, 0x004F1002, 0x004F2007, 0x004F3003, 0x004F9002,
+    0x004FA003, 0x004FD807, 0x00501002, 0x00501807, 0x00502803, 0x00505807, 0x00507803, 0x00508807,
+    0x00509803, 0x00514807, 0x00515003, 0x00518807, 0x00519003, 0x0051A007, 0x0051A803, 0x0051B807,
+    0x0051C003, 0x0051D007, 0x0051E002, 0x0051E807, 0x0051F003, 0x00520802, 0x00521807, 0x00523802,
+    0x00524807, 0x00525802, 0x00527007, 0x0052C803, 0x0052E807, 0x0052F003, 0x0052F807, 0x00533003,
+    0x00538002, 0x00539003, 0x0053A807, 0x00540802, 0x00541803, 0x00542007, 0x00542803, 0x00546007,
+    0x00546803, 0x00547007, 0x00547803, 0x00549007, 0x00549803, 0x00554807, 0x00555003, 0x00558807,
+    0x00559003, 0x0055A007, 0x0055A803, 0x0055D007, 0x0055E002, 0x0055E803, 0x00560802, 0x00563007,
+    0x00563802, 0x00564803, 0x00565007, 0x00565803, 0x00566802, 0x00567007, 0x00568003, 0x00568807,
+    0x00570003, 0x00570807, 0x00573003, 0x00578007, 0x00580802, 0x00581003, 0x00582007, 0x00582803,
+    0x00586807, 0x00587803, 0x00588807, 0x00589803, 0x00594807, 0x00595003, 0x00598807, 0x00599003,
+    0x0059A007, 0x0059B003, 0x0059D007, 0x0059E002, 0x0059E803, 0x0059F802, 0x005A0003, 0x005A0802,
+    0x005A2007, 0x005A3803, 0x005A4807, 0x005A5803, 0x005A6802, 0x005A7007, 0x005AB002, 0x005AB803,
+    0x005AC007, 0x005AE003, 0x005AF007, 0x005AF803, 0x005B1007, 0x005B3003, 0x005B8807, 0x005C1002,
+    0x005C1803, 0x005C2007, 0x005C2803, 0x005C5807, 0x005C7003, 0x005C8807, 0x005C9003, 0x005CB007,
+    0x005CC803, 0x005CD807, 0x005CE003, 0x005CE807, 0x005CF003, 0x005D0007, 0x005D1803, 0x005D2807,
+    0x005D4003, 0x005D5807, 0x005D7003, 0x005DB007, 0x005DB803, 0x005DD007, 0x005DF003, 0x005E0002,
+    0x005E0803, 0x005E1807, 0x005E3003, 0x005E4807, 0x005E5003, 0x005E6802, 0x005E7007, 0x005EB803,
+    0x005EC007, 0x005F3803, 0x005F9807, 0x00600803, 0x00602007, 0x00602803, 0x00606807, 0x00607003,
+    0x00608807, 0x00609003, 0x00614807, 0x00615003, 0x0061A007, 0x0061A803, 0x0061D007, 0x0061F002,
+    0x00620803, 0x00622807, 0x00623002, 0x00624807, 0x00625002, 0x00627007, 0x0062A802, 0x0062B807,
+    0x00630003, 0x00631007, 0x00633003, 0x00638007, 0x00641003, 0x00642007, 0x00642803, 0x00646807,
+    0x00647003, 0x00648807, 0x00649003, 0x00654807, 0x00655003, 0x0065A007, 0x0065A803, 0x0065D007,
+    0x0065F003, 0x0065F802, 0x00660003, 0x00662807, 0x00663002, 0x00663803, 0x00664807, 0x00665003,
+    0x00666002, 0x00667007, 0x0066A803, 0x0066B807, 0x0066F003, 0x0066F807, 0x00670003, 0x00671007,
+    0x00673003, 0x00678007, 0x00681003, 0x00682007, 0x00682803, 0x00686807, 0x00687003, 0x00688807,
+    0x00689003, 0x00694807, 0x00695003, 0x0069D007, 0x0069F003, 0x006A0802, 0x006A2007, 0x006A3003,
+    0x006A4807, 0x006A5003, 0x006A6802, 0x006A7007, 0x006AB803, 0x006AC007, 0x006B0003, 0x006B1007,
+    0x006B3003, 0x006B8007, 0x006C1003, 0x006C2007, 0x006C2803, 0x006CB807, 0x006CD003, 0x006D9007,
+    0x006D9803, 0x006DE007, 0x006DE803, 0x006DF007, 0x006E0003, 0x006E3807, 0x006E5002, 0x006E5807,
+    0x006E7803, 0x006E9002, 0x006EA807, 0x006EB002, 0x006EB807, 0x006EC003, 0x006F0007, 0x006F9003,
+    0x006FA807, 0x00700803, 0x00718802, 0x00719003, 0x0071A002, 0x0071D807, 0x0071F802, 0x00720003,
+    0x00723802, 0x00727803, 0x0072E007, 0x00740803, 0x00741807, 0x00742003, 0x00742807, 0x00743803,
+    0x00744807, 0x00745003, 0x00745807, 0x00746803, 0x00747007, 0x0074A003, 0x0074C007, 0x0074C803,
+    0x00750007, 0x00750803, 0x00752007, 0x00752803, 0x00753007, 0x00753803, 0x00754007, 0x00755003,
+    0x00756007, 0x00756803, 0x00758802, 0x00759003, 0x0075A002, 0x0075D007, 0x0075D802, 0x0075E803,
+    0x0075F007, 0x00760003, 0x00762807, 0x00763003, 0x00763807, 0x00764002, 0x00767007, 0x00768003,
+    0x0076D007, 0x0076E003, 0x0076F007, 0x00780003, 0x0078C002, 0x0078D003, 0x0079A802, 0x0079B003,
+    0x0079B802, 0x0079C003, 0x0079C802, 0x0079F003, 0x007A4007, 0x007A4803, 0x007B5807, 0x007B8802,
+    0x007BF803, 0x007C0002, 0x007C2803, 0x007C3002, 0x007C4003, 0x007C6007, 0x007C8002, 0x007CC007,
+    0x007CC802, 0x007DE807, 0x007DF003, 0x007E3002, 0x007E3803, 0x007E6807, 0x007E7803, 0x007E8007,
+    0x00800003, 0x00811007, 0x00811803, 0x00814007, 0x00814803, 0x00815807, 0x00816003, 0x00816802,
+    0x00818803, 0x00819002, 0x00819807, 0x0081B002, 0x0081C003, 0x0081C802, 0x0081D007, 0x00820003,
+    0x0082C002, 0x0082D007, 0x00850003, 0x00863007, 0x00868003, 0x0087C807, 0x0087D803, 0x0087E007,
+    0x00880003, 0x008AD007, 0x008AF803, 0x008D1807, 0x008D4003, 0x008FD007, 0x00900003, 0x00903807,
+    0x00904003, 0x00923807, 0x00924003, 0x00924807, 0x00925003, 0x00927007, 0x00928003, 0x0092B807,
+    0x0092C003, 0x0092C807, 0x0092D003, 0x0092F007, 0x00930003, 0x00943807, 0x00944003, 0x00944807,
+    0x00945003, 0x00947007, 0x00948003, 0x00957807, 0x00958003, 0x00958807, 0x00959003, 0x0095B007,
+    0x0095C003, 0x0095F807, 0x00960003, 0x00960807, 0x00961003, 0x00963007, 0x00964003, 0x00967807,
+    0x00968003, 0x0096B807, 0x0096C003, 0x00977807, 0x00978003, 0x00987807, 0x00988003, 0x00988807,
+    0x00989003, 0x0098B007, 0x0098C003, 0x0098F807, 0x00990003, 0x009A3807, 0x009A4003, 0x009AD807,
+    0x009B0803, 0x009BE807, 0x009D0003, 0x009FA807, 0x00A00803, 0x00B3B807, 0x00B40005, 0x00B40803,
+    0x00B4D802, 0x00B4E807, 0x00B50003, 0x00B78807, 0x00B80003, 0x00B86807, 0x00B87003, 0x00B89002,
+    0x00B8A807, 0x00B90003, 0x00B99002, 0x00B9A803, 0x00B9B807, 0x00BA0003, 0x00BA9002, 0x00BAA007,
+    0x00BB0003, 0x00BB6807, 0x00BB7003, 0x00BB8807, 0x00BB9002, 0x00BBA007, 0x00BC0003, 0x00BDB802,
+    0x00BDF003, 0x00BE3002, 0x00BE3803, 0x00BE4802, 0x00BEA003, 0x00BED802, 0x00BEE003, 0x00BEE807,
+    0x00BF0003, 0x00BF5007, 0x00C00002, 0x00C03006, 0x00C03802, 0x00C05806, 0x00C07004, 0x00C07807,
+    0x00C08003, 0x00C0D007, 0x00C10003, 0x00C3C007, 0x00C40003, 0x00C54802, 0x00C55007, 0x00F00003,
+    0x00F4E007, 0x00F50003, 0x00F7D007, 0x00F80003, 0x00F8B007, 0x00F8C003, 0x00F8F007, 0x00F90003,
+    0x00FA3007, 0x00FA4003, 0x00FA7007, 0x00FA8003, 0x00FAC007, 0x00FAC803, 0x00FAD007, 0x00FAD803,
+    0x00FAE007, 0x00FAE803, 0x00FAF007, 0x00FAF803, 0x00FBF007, 0x00FC0003, 0x00FDA807, 0x00FDB003,
+    0x00FDE802, 0x00FDF003, 0x00FDF802, 0x00FE1003, 0x00FE2807, 0x00FE3003, 0x00FE6802, 0x00FE8003,
+    0x00FEA007, 0x00FEB003, 0x00FEE007, 0x00FEE802, 0x00FF0003, 0x00FF6802, 0x00FF8007, 0x00FF9003,
+    0x00FFA807, 0x00FFB003, 0x00FFE802, 0x00FFF807, 0x01000005, 0x0100580B, 0x0100600C, 0x0100700D,
+    0x0100780E, 0x01008002, 0x01014004, 0x01015008, 0x01017805, 0x01018002, 0x01029807, 0x0102B802,
+    0x0102C007, 0x0102F805, 0x0103000C, 0x01030804, 0x01032007, 0x0103500F, 0x01038002, 0x01038803,
+    0x01039007, 0x0103A002, 0x0103F803, 0x01040002, 0x01047807, 0x01050002, 0x01059007, 0x01068002,
+    0x01075807, 0x01080002, 0x01081003, 0x01081802, 0x01083803, 0x01084002, 0x01085003, 0x0108A002,
+    0x0108A803, 0x0108B002, 0x0108C803, 0x0108F002, 0x01092003, 0x01092802, 0x01093003, 0x01093802,
+    0x01094003, 0x01094802, 0x01095003, 0x01097002, 0x01097803, 0x01099002, 0x01099803, 0x0109D002,
+    0x0109D807, 0x0109E803, 0x010A0002, 0x010A2803, 0x010A5002, 0x010A6007, 0x010A9802, 0x010B0003,
+    0x010C2007, 0x010C8002, 0x0119B003, 0x011BD802, 0x011CA803, 0x011CB002, 0x011E7807, 0x01200002,
+    0x01213807, 0x01220002, 0x01225807, 0x01230002, 0x0124E003, 0x01275002, 0x0127F807, 0x01280002,
+    0x0130A007, 0x0130B002, 0x0130C007, 0x0130C802, 0x0133F007, 0x01340002, 0x01345007, 0x01380802,
+    0x01382807, 0x01383002, 0x01385007, 0x01386002, 0x01394007, 0x01394802, 0x013A6007, 0x013A6802,
+    0x013A7007, 0x013A7802, 0x013A9807, 0x013AB002, 0x013AB807, 0x013AC002, 0x013AF807, 0x013B0802,
+    0x013CA807, 0x013CC002, 0x013D8007, 0x013D8802, 0x013DF807, 0x013E8002, 0x013F6007, 0x013F8002,
+    0x01580007, 0x01740002, 0x0174D007, 0x0174D802, 0x0177A007, 0x01780002, 0x017EB007, 0x017F8010,
+    0x017FE007, 0x01800005, 0x01800802, 0x01802803, 0x01804002, 0x01810803, 0x01815002, 0x01818803,
+    0x0181B002, 0x0181C003, 0x0181E802, 0x01820007, 0x01820803, 0x0184B807, 0x0184C802, 0x0184E803,
+    0x01850002, 0x01850803, 0x0187D802, 0x0187E003, 0x01880007, 0x01882803, 0x01896807, 0x01898803,
+    0x018C7807, 0x018C8003, 0x018DC007, 0x018F8003, 0x0190E807, 0x01910003, 0x01922007, 0x01928802,
+    0x01930003, 0x0193E007, 0x0193F803, 0x01958802, 0x01960003, 0x01966007, 0x01968003, 0x0197F807,
+    0x01980003, 0x019BB807, 0x019BD803, 0x019EF007, 0x019F0003, 0x019FF807, 0x01A00003, 0x026DB007,
+    0x02700003, 0x04FD3007, 0x05000003, 0x05246807, 0x05248002, 0x05263807, 0x05600003, 0x06BD2007,
+    0x06C00011, 0x07000012, 0x07C80003, 0x07D17007, 0x07D18003, 0x07D35807, 0x07D80003, 0x07D83807,
+    0x07D89803, 0x07D8C007, 0x07D8E809, 0x07D8F002, 0x07D8F809, 0x07D94802, 0x07D95009, 0x07D9B807,
+    0x07D9C009, 0x07D9E807, 0x07D9F009, 0x07D9F807, 0x07DA0009, 0x07DA1007, 0x07DA1809, 0x07DA2807,
+    0x07DA3009, 0x07DD9007, 0x07DE9809, 0x07E9F002, 0x07EA0007, 0x07EA8009, 0x07EC8007, 0x07EC9009,
+    0x07EE4007, 0x07EE8013, 0x07EF8009, 0x07EFE807, 0x07F00006, 0x07F08007, 0x07F10002, 0x07F12007,
+    0x07F18002, 0x07F23807, 0x07F24802, 0x07F29807, 0x07F2A002, 0x07F33807, 0x07F34002, 0x07F36007,
+    0x07F38009, 0x07F3A807, 0x07F3B009, 0x07F7E807, 0x07F7F80C, 0x07F80007, 0x07F80802, 0x07F90803,
+    0x07F9D802, 0x07FA0803, 0x07FAD802, 0x07FB3003, 0x07FDF807, 0x07FE1003, 0x07FE4007, 0x07FE5003,
+    0x07FE8007, 0x07FE9003, 0x07FEC007, 0x07FED003, 0x07FEE807, 0x07FF0002, 0x07FF3807, 0x07FF4002,
+    0x07FF7807, 0x07FFC814, 0x07FFE815, 0x07FFF013, 0x08000007, 0x08180003, 0x0818F807, 0x08190003,
+    0x08192007, 0x08198003, 0x081A5807, 0x08200003, 0x08213007, 0x08214003, 0x08227007, 0x0E800003,
+    0x0E87B007, 0x0E880003, 0x0E893807, 0x0E895003, 0x0E8B3802, 0x0E8B5003, 0x0E8B9804, 0x0E8BD802,
+    0x0E8C1803, 0x0E8C2802, 0x0E8C6003, 0x0E8D5002, 0x0E8D7003, 0x0E8EF007, 0x0EA00003, 0x0EA2A807,
+    0x0EA2B003, 0x0EA4E807, 0x0EA4F003, 0x0EA50007, 0x0EA51003, 0x0EA51807, 0x0EA52803, 0x0EA53807,
+    0x0EA54803, 0x0EA56807, 0x0EA57003, 0x0EA5D007, 0x0EA5D803, 0x0EA5E007, 0x0EA5E803, 0x0EA60807,
+    0x0EA61003, 0x0EA62007, 0x0EA62803, 0x0EA83007, 0x0EA83803, 0x0EA85807, 0x0EA86803, 0x0EA8A807,
+    0x0EA8B003, 0x0EA8E807, 0x0EA8F003, 0x0EA9D007, 0x0EA9D803, 0x0EA9F807, 0x0EAA0003, 0x0EAA2807,
+    0x0EAA3003, 0x0EAA3807, 0x0EAA5003, 0x0EAA8807, 0x0EAA9003, 0x0EB52007, 0x0EB54003, 0x0EBE5007,
+    0x0EBE7002, 0x0EC00007, 0x0FFFF013, 0x10000003, 0x1536B807, 0x17C00003, 0x17D0F007, 0x17FFF013,
+    0x18000007, 0x1FFFF013, 0x20000007, 0x27FFF013, 0x28000007, 0x2FFFF013, 0x30000007, 0x37FFF013,
+    0x38000007, 0x3FFFF013, 0x40000007, 0x47FFF013, 0x48000007, 0x4FFFF013, 0x50000007, 0x57FFF013,
+    0x58000007, 0x5FFFF013, 0x60000007, 0x67FFF013, 0x68000007, 0x6FFFF013, 0x70000007, 0x70000816,
+    0x70001007, 0x70010016, 0x70040007, 0x77FFF013, 0x78000012, 0x7FFFF013, 0x80000012, 0x87FFF013,
+};
+inline constexpr std::uint16_t property_sets[] = {
+    0x0010, 0x0004, 0x0000, 0x4000, 0x0020, 0x0008, 0x0002, 0x0001, 0x0800, 0x2000,
+    0x2020, 0x000A, 0x0022, 0x4800, 0x2800, 0x0820, 0x0400, 0x4100, 0x4040, 0x0080,
+    0x0220, 0x0200, 0x1000,
+};
+// clang-format on
+
+// Partition into ranges of equal canonical combining class: entry = start << 8 | class.
+// clang-format off
+inline constexpr std::uint32_t ccc_ranges[] = {
+    0x00000000, 0x000300E6, 0x000315E8, 0x000316DC, 0x00031AE8, 0x00031BD8, 0x00031CDC, 0x000321CA,
+    0x000323DC, 0x000327CA, 0x000329DC, 0x00033401, 0x000339DC, 0x00033DE6, 0x000345F0, 0x000346E6,
+    0x000347DC, 0x00034AE6, 0x00034DDC, 0x00034F00, 0x000360EA, 0x000362E9, 0x000363E6, 0x00037000,
+    0x000483E6, 0x00048700, 0x000591DC, 0x000592E6, 0x000596DC, 0x000597E6, 0x00059ADE, 0x00059BDC,
+    0x00059CE6, 0x0005A200, 0x0005A3DC, 0x0005A8E6, 0x0005AADC, 0x0005ABE6, 0x0005ADDE, 0x0005AEE4,
+    0x0005AFE6, 0x0005B00A, 0x0005B10B, 0x0005B20C, 0x0005B30D, 0x0005B40E, 0x0005B50F, 0x0005B610,
+    0x0005B711, 0x0005B812, 0x0005B913, 0x0005BA00, 0x0005BB14, 0x0005BC15, 0x0005BD16, 0x0005BE00,
+    0x0005BF17, 0x0005C000, 0x0005C118, 0x0005C219, 0x0005C300, 0x0005C4E6, 0x0005C500, 0x00064B1B,
+    0x00064C1C, 0x00064D1D, 0x00064E1E, 0x00064F1F, 0x00065020, 0x00065121, 0x00065222, 0x000653E6,
+    0x000655DC, 0x00065600, 0x00067023, 0x00067100, 0x0006D6E6, 0x0006DD00, 0x0006DFE6, 0x0006E3DC,
+    0x0006E4E6, 0x0006E500, 0x0006E7E6, 0x0006E900, 0x0006EADC, 0x0006EBE6, 0x0006EDDC, 0x0006EE00,
+    0x00071124, 0x00071200, 0x000730E6, 0x000731DC, 0x000732E6, 0x000734DC, 0x000735E6, 0x000737DC,
+    0x00073AE6, 0x00073BDC, 0x00073DE6, 0x00073EDC, 0x00073FE6, 0x000742DC, 0x000743E6, 0x000744DC,
+    0x000745E6, 0x000746DC, 0x000747E6, 0x000748DC, 0x000749E6, 0x00074B00, 0x00093C07, 0x00093D00,
+    0x00094D09, 0x00094E00, 0x000951E6, 0x000952DC, 0x000953E6, 0x00095500, 0x0009BC07, 0x0009BD00,
+    0x0009CD09, 0x0009CE00, 0x000A3C07, 0x000A3D00, 0x000A4D09, 0x000A4E00, 0x000ABC07, 0x000ABD00,
+    0x000ACD09, 0x000ACE00, 0x000B3C07, 0x000B3D00, 0x000B4D09, 0x000B4E00, 0x000BCD09, 0x000BCE00,
+    0x000C4D09, 0x000C4E00, 0x000C5554, 0x000C565B, 0x000C5700, 0x000CCD09, 0x000CCE00, 0x000D4D09,
+    0x000D4E00, 0x000DCA09, 0x000DCB00, 0x000E3867, 0x000E3A09, 0x000E3B00, 0x000E486B, 0x000E4C00,
+    0x000EB876, 0x000EBA00, 0x000EC87A, 0x000ECC00, 0x000F18DC, 0x000F1A00, 0x000F35DC, 0x000F3600,
+    0x000F37DC, 0x000F3800, 0x000F39D8, 0x000F3A00, 0x000F7181, 0x000F7282, 0x000F7300, 0x000F7484,
+    0x000F7500, 0x000F7A82, 0x000F7E00, 0x000F8082, 0x000F8100, 0x000F82E6, 0x000F8409, 0x000F8500,
+    0x000F86E6, 0x000F8800, 0x000FC6DC, 0x000FC700, 0x00103707, 0x00103800, 0x00103909, 0x00103A00,
+    0x00171409, 0x00171500, 0x00173409, 0x00173500, 0x0017D209, 0x0017D300, 0x0018A9E4, 0x0018AA00,
+    0x0020D0E6, 0x0020D201, 0x0020D4E6, 0x0020D801, 0x0020DBE6, 0x0020DD00, 0x0020E1E6, 0x0020E200,
+    0x0020E501, 0x0020E7E6, 0x0020E8DC, 0x0020E9E6, 0x0020EA01, 0x0020EB00, 0x00302ADA, 0x00302BE4,
+    0x00302CE8, 0x00302DDE, 0x00302EE0, 0x00303000, 0x00309908, 0x00309B00, 0x00FB1E1A, 0x00FB1F00,
+    0x00FE20E6, 0x00FE2400, 0x01D165D8, 0x01D16701, 0x01D16A00, 0x01D16DE2, 0x01D16ED8, 0x01D17300,
+    0x01D17BDC, 0x01D18300, 0x01D185E6, 0x01D18ADC, 0x01D18C00, 0x01D1AAE6, 0x01D1AE00,
+};
+// clang-format on
+
+// A mapping packed as runs. head = start << 11 | (count - 1); body = offset | width << 16
+// | stride << 22. Run keys: start + i * stride, i < count (stride 0: start + i, all
+// mapped to the same bytes); key i maps to `width` bytes of UTF-8 at pool[offset + i *
+// width] (offset alone for stride 0). No other key lies inside a run's span.
+struct run {
+    std::uint32_t head;
+    std::uint32_t body;
+};
+
+// clang-format off
+inline constexpr run b2_runs[] = {
+    {0x00020819, 0x00410000}, {0x0005A800, 0x0042001A}, {0x00060016, 0x0042001C},
+    {0x0006C007, 0x0042004A}, {0x00080017, 0x0082005A}, {0x00098000, 0x0043008A},
+    {0x00099002, 0x0082008D}, {0x0009C807, 0x00820093}, {0x000A4800, 0x004300A3},
+    {0x000A5017, 0x008200A6}, {0x000BC802, 0x008200D6}, {0x000BF800, 0x00410012},
+    {0x000C0801, 0x004200DC}, {0x000C2001, 0x008200E0}, {0x000C3801, 0x008200E4},
+    {0x000C5001, 0x004200E8}, {0x000C7003, 0x004200EC}, {0x000C9801, 0x004200F4},
+    {0x000CB002, 0x004200F8}, {0x000CE001, 0x004200FE}, {0x000CF801, 0x00420102},
+    {0x000D1002, 0x00820106}, {0x000D3801, 0x0082010C}, {0x000D6001, 0x00820110},
+    {0x000D7801, 0x00820114}, {0x000D9001, 0x00420118}, {0x000DA801, 0x0082011C},
+    {0x000DC000, 0x00420120}, {0x000DE000, 0x00420122}, {0x000E2001, 0x00020124},
+    {0x000E3801, 0x00020126}, {0x000E5001, 0x00020128}, {0x000E6807, 0x0082012A},
+    {0x000EF008, 0x0082013A}, {0x000F8000, 0x0043014C}, {0x000F8801, 0x0002014F},
+    {0x000FA001, 0x00820151}, {0x000FB801, 0x00420155}, {0x000FD01C, 0x00820159},
+    {0x001A2800, 0x00420193}, {0x001BD000, 0x00430195}, {0x001C3001, 0x00820198},
+    {0x001C4801, 0x0042019C}, {0x001C6001, 0x008201A0}, {0x001C7800, 0x004201A4},
+    {0x001C8000, 0x004601A6}, {0x001C8810, 0x004201AC}, {0x001D1808, 0x004201CE},
+    {0x001D8000, 0x004601E0}, {0x001E1000, 0x004201CE}, {0x001E8006, 0x004201E6},
+    {0x001EC00C, 0x008201F4}, {0x001F8801, 0x004201CC}, {0x001FA001, 0x0042020E},
+    {0x0020002F, 0x00420212}, {0x00230010, 0x00820272}, {0x0024501A, 0x00820294},
+    {0x00260806, 0x008202CA}, {0x00268012, 0x008202D8}, {0x0027C000, 0x004202FE},
+    {0x00280007, 0x00820300}, {0x00298825, 0x00420310}, {0x002C3800, 0x0044035C},
+    {0x00F0004B, 0x00830360}, {0x00F4B804, 0x00430444}, {0x00F5002C, 0x00830453},
+    {0x00F84007, 0x004304DA}, {0x00F8C005, 0x004304F2}, {0x00F94007, 0x00430504},
+    {0x00F9C007, 0x0043051C}, {0x00FA4005, 0x00430534}, {0x00FA8000, 0x00440546},
+    {0x00FA9002, 0x0086054A}, {0x00FAC803, 0x0083055C}, {0x00FB4007, 0x00430568},
+    {0x00FC002F, 0x00450580}, {0x00FD9000, 0x00450670}, {0x00FD9801, 0x00440675},
+    {0x00FDB000, 0x0044067D}, {0x00FDB800, 0x00460681}, {0x00FDC003, 0x00430687},
+    {0x00FDE000, 0x00440675}, {0x00FDF000, 0x00420193}, {0x00FE1000, 0x00450693},
+    {0x00FE1801, 0x00440698}, {0x00FE3000, 0x004406A0}, {0x00FE3800, 0x004606A4},
+    {0x00FE4003, 0x004306AA}, {0x00FE6000, 0x00440698}, {0x00FE9001, 0x004606B6},
+    {0x00FEB000, 0x004406C2}, {0x00FEB800, 0x004606C6}, {0x00FEC003, 0x004306CC},
+    {0x00FF1001, 0x004606D8}, {0x00FF2001, 0x008406E4}, {0x00FF3800, 0x004606EC},
+    {0x00FF4004, 0x004306F2}, {0x00FF9000, 0x00450701}, {0x00FF9801, 0x00440706},
+    {0x00FFB000, 0x0044070E}, {0x00FFB800, 0x00460712}, {0x00FFC003, 0x00430718},
+    {0x00FFE000, 0x00440706}, {0x01054000, 0x00420011}, {0x01081000, 0x00410002},
+    {0x01081800, 0x00430724}, {0x01083800, 0x004200F0}, {0x01084800, 0x00430727},
+    {0x01085802, 0x00010007}, {0x01088002, 0x0041072A}, {0x0108A800, 0x0041000D},
+    {0x0108B000, 0x0042000D}, {0x0108C804, 0x0041072D}, {0x01090000, 0x00420732},
+    {0x01090800, 0x00430734}, {0x01091000, 0x00420737}, {0x01092000, 0x00410019},
+    {0x01093000, 0x004201DA}, {0x01094001, 0x00810739}, {0x01095800, 0x00420026},
+    {0x01096001, 0x00410001}, {0x01098001, 0x00410004}, {0x01099800, 0x0041000C},
+    {0x0109F001, 0x0042073B}, {0x010A2800, 0x00410003}, {0x010B000F, 0x0043073F},
+    {0x0125B019, 0x0043076F}, {0x019B8800, 0x004307BD}, {0x019B9801, 0x008207C0},
+    {0x019C0001, 0x004207C4}, {0x019C1000, 0x004307C8}, {0x019C1804, 0x004207CB},
+    {0x019C5001, 0x004207D5}, {0x019C6000, 0x004307D9}, {0x019C8000, 0x004207DC},
+    {0x019C8803, 0x004307DE}, {0x019D4800, 0x004207BE}, {0x019D5002, 0x004307EA},
+    {0x019DA001, 0x004207F3}, {0x019DB000, 0x004307F7}, {0x019DB804, 0x004207FA},
+    {0x019DE000, 0x00430804}, {0x019DE802, 0x00420807}, {0x019E0001, 0x0043080D},
+    {0x019E1800, 0x00420813}, {0x019E3000, 0x00460815}, {0x019E3800, 0x0043081B},
+    {0x019E4001, 0x0042081E}, {0x019E5801, 0x00820822}, {0x019E7000, 0x00420826},
+    {0x019EB800, 0x00420828}, {0x019EC800, 0x0043082A}, {0x019ED001, 0x0082082D},
+    {0x019EE800, 0x00420831}, {0x07D80002, 0x00420833}, {0x07D81801, 0x00430839},
+    {0x07D82801, 0x00020012}, {0x07D89804, 0x0044083F}, {0x07F90819, 0x00430853},
+    {0x08200025, 0x004408A1}, {0x0EA00019, 0x00410000}, {0x0EA1A019, 0x00410000},
+    {0x0EA34019, 0x00410000}, {0x0EA4E001, 0x00810939}, {0x0EA4F800, 0x00410003},
+    {0x0EA51000, 0x00410006}, {0x0EA52801, 0x00410009}, {0x0EA54803, 0x0041000D},
+    {0x0EA57007, 0x00410012}, {0x0EA68019, 0x00410000}, {0x0EA82001, 0x00410000},
+    {0x0EA83803, 0x00410003}, {0x0EA86807, 0x00410009}, {0x0EA8B006, 0x00410012},
+    {0x0EA9C001, 0x00410000}, {0x0EA9D803, 0x00410003}, {0x0EAA0004, 0x00410008},
+    {0x0EAA3000, 0x0041000E}, {0x0EAA5006, 0x00410012}, {0x0EAB6019, 0x00410000},
+    {0x0EAD0019, 0x00410000}, {0x0EAEA019, 0x00410000}, {0x0EB04019, 0x00410000},
+    {0x0EB1E019, 0x00410000}, {0x0EB38019, 0x00410000}, {0x0EB54018, 0x0042093B},
+    {0x0EB69800, 0x004201CE}, {0x0EB71018, 0x0042093B}, {0x0EB86800, 0x004201CE},
+    {0x0EB8E018, 0x0042093B}, {0x0EBA3800, 0x004201CE}, {0x0EBAB018, 0x0042093B},
+    {0x0EBC0800, 0x004201CE}, {0x0EBC8018, 0x0042093B}, {0x0EBDD800, 0x004201CE},
+};
+inline constexpr char b2_pool[] =
+    "abcdefghijklmnopqrstuvwxyz\316\274\303\240\303\241\303\242\303\243\303\244\303\245\303\246"
+    "\303\247\303\250\303\251\303\252\303\253\303\254\303\255\303\256\303\257\303\260\303\261\303"
+    "\262\303\263\303\264\303\265\303\266\303\270\303\271\303\272\303\273\303\274\303\275\303\276"
+    "ss\304\201\304\203\304\205\304\207\304\211\304\213\304\215\304\217\304\221\304\223\304\225"
+    "\304\227\304\231\304\233\304\235\304\237\304\241\304\243\304\245\304\247\304\251\304\253\304"
+    "\255\304\257i\314\207\304\263\304\265\304\267\304\272\304\274\304\276\305\200\305\202\305"
+    "\204\305\206\305\210\312\274n\305\213\305\215\305\217\305\221\305\223\305\225\305\227\305"
+    "\231\305\233\305\235\305\237\305\241\305\243\305\245\305\247\305\251\305\253\305\255\305\257"
+    "\305\261\305\263\305\265\305\267\303\277\305\272\305\274\305\276\311\223\306\203\306\205\311"
+    "\224\306\210\311\226\311\227\306\214\307\235\311\231\311\233\306\222\311\240\311\243\311\251"
+    "\311\250\306\231\311\257\311\262\311\265\306\241\306\243\306\245\312\200\306\250\312\203\306"
+    "\255\312\210\306\260\312\212\312\213\306\264\306\266\312\222\306\271\306\275\307\206\307\211"
+    "\307\214\307\216\307\220\307\222\307\224\307\226\307\230\307\232\307\234\307\237\307\241\307"
+    "\243\307\245\307\247\307\251\307\253\307\255\307\257j\314\214\307\263\307\265\306\225\306"
+    "\277\307\271\307\273\307\275\307\277\310\201\310\203\310\205\310\207\310\211\310\213\310\215"
+    "\310\217\310\221\310\223\310\225\310\227\310\231\310\233\310\235\310\237\306\236\310\243\310"
+    "\245\310\247\310\251\310\253\310\255\310\257\310\261\310\263\316\271 \316\271\316\254\316"
+    "\255\316\256\316\257\317\214\317\215\317\216\316\271\314\210\314\201\316\261\316\262\316\263"
+    "\316\264\316\265\316\266\316\267\316\270\316\271\316\272\316\273\316\274\316\275\316\276\316"
+    "\277\317\200\317\201\317\203\317\204\317\205\317\206\317\207\317\210\317\211\317\212\317\213"
+    "\317\205\314\210\314\201\316\262\316\270\317\205\317\215\317\213\317\206\317\200\317\231\317"
+    "\233\317\235\317\237\317\241\317\243\317\245\317\247\317\251\317\253\317\255\317\257\316\272"
+    "\316\270\316\265\321\220\321\221\321\222\321\223\321\224\321\225\321\226\321\227\321\230\321"
+    "\231\321\232\321\233\321\234\321\235\321\236\321\237\320\260\320\261\320\262\320\263\320\264"
+    "\320\265\320\266\320\267\320\270\320\271\320\272\320\273\320\274\320\275\320\276\320\277\321"
+    "\200\321\201\321\202\321\203\321\204\321\205\321\206\321\207\321\210\321\211\321\212\321\213"
+    "\321\214\321\215\321\216\321\217\321\241\321\243\321\245\321\247\321\251\321\253\321\255\321"
+    "\257\321\261\321\263\321\265\321\267\321\271\321\273\321\275\321\277\322\201\322\213\322\215"
+    "\322\217\322\221\322\223\322\225\322\227\322\231\322\233\322\235\322\237\322\241\322\243\322"
+    "\245\322\247\322\251\322\253\322\255\322\257\322\261\322\263\322\265\322\267\322\271\322\273"
+    "\322\275\322\277\323\202\323\204\323\206\323\210\323\212\323\214\323\216\323\221\323\223\323"
+    "\225\323\227\323\231\323\233\323\235\323\237\323\241\323\243\323\245\323\247\323\251\323\253"
+    "\323\255\323\257\323\261\323\263\323\265\323\271\324\201\324\203\324\205\324\207\324\211\324"
+    "\213\324\215\324\217\325\241\325\242\325\243\325\244\325\245\325\246\325\247\325\250\325\251"
+    "\325\252\325\253\325\254\325\255\325\256\325\257\325\260\325\261\325\262\325\263\325\264\325"
+    "\265\325\266\325\267\325\270\325\271\325\272\325\273\325\274\325\275\325\276\325\277\326\200"
+    "\326\201\326\202\326\203\326\204\326\205\326\206\325\245\326\202\341\270\201\341\270\203\341"
+    "\270\205\341\270\207\341\270\211\341\270\213\341\270\215\341\270\217\341\270\221\341\270\223"
+    "\341\270\225\341\270\227\341\270\231\341\270\233\341\270\235\341\270\237\341\270\241\341\270"
+    "\243\341\270\245\341\270\247\341\270\251\341\270\253\341\270\255\341\270\257\341\270\261\341"
+    "\270\263\341\270\265\341\270\267\341\270\271\341\270\273\341\270\275\341\270\277\341\271\201"
+    "\341\271\203\341\271\205\341\271\207\341\271\211\341\271\213\341\271\215\341\271\217\341\271"
+    "\221\341\271\223\341\271\225\341\271\227\341\271\231\341\271\233\341\271\235\341\271\237\341"
+    "\271\241\341\271\243\341\271\245\341\271\247\341\271\251\341\271\253\341\271\255\341\271\257"
+    "\341\271\261\341\271\263\341\271\265\341\271\267\341\271\271\341\271\273\341\271\275\341\271"
+    "\277\341\272\201\341\272\203\341\272\205\341\272\207\341\272\211\341\272\213\341\272\215\341"
+    "\272\217\341\272\221\341\272\223\341\272\225h\314\261t\314\210w\314\212y\314\212a\312\276"
+    "\341\271\241\341\272\241\341\272\243\341\272\245\341\272\247\341\272\251\341\272\253\341\272"
+    "\255\341\272\257\341\272\261\341\272\263\341\272\265\341\272\267\341\272\271\341\272\273\341"
+    "\272\275\341\272\277\341\273\201\341\273\203\341\273\205\341\273\207\341\273\211\341\273\213"
+    "\341\273\215\341\273\217\341\273\221\341\273\223\341\273\225\341\273\227\341\273\231\341\273"
+    "\233\341\273\235\341\273\237\341\273\241\341\273\243\341\273\245\341\273\247\341\273\251\341"
+    "\273\253\341\273\255\341\273\257\341\273\261\341\273\263\341\273\265\341\273\267\341\273\271"
+    "\341\274\200\341\274\201\341\274\202\341\274\203\341\274\204\341\274\205\341\274\206\341\274"
+    "\207\341\274\220\341\274\221\341\274\222\341\274\223\341\274\224\341\274\225\341\274\240\341"
+    "\274\241\341\274\242\341\274\243\341\274\244\341\274\245\341\274\246\341\274\247\341\274\260"
+    "\341\274\261\341\274\262\341\274\263\341\274\264\341\274\265\341\274\266\341\274\267\341\275"
+    "\200\341\275\201\341\275\202\341\275\203\341\275\204\341\275\205\317\205\314\223\317\205\314"
+    "\223\314\200\317\205\314\223\314\201\317\205\314\223\315\202\341\275\221\341\275\223\341\275"
+    "\225\341\275\227\341\275\240\341\275\241\341\275\242\341\275\243\341\275\244\341\275\245\341"
+    "\275\246\341\275\247\341\274\200\316\271\341\274\201\316\271\341\274\202\316\271\341\274\203"
+    "\316\271\341\274\204\316\271\341\274\205\316\271\341\274\206\316\271\341\274\207\316\271\341"
+    "\274\200\316\271\341\274\201\316\271\341\274\202\316\271\341\274\203\316\271\341\274\204\316"
+    "\271\341\274\205\316\271\341\274\206\316\271\341\274\207\316\271\341\274\240\316\271\341\274"
+    "\241\316\271\341\274\242\316\271\341\274\243\316\271\341\274\244\316\271\341\274\245\316\271"
+    "\341\274\246\316\271\341\274\247\316\271\341\274\240\316\271\341\274\241\316\271\341\274\242"
+    "\316\271\341\274\243\316\271\341\274\244\316\271\341\274\245\316\271\341\274\246\316\271\341"
+    "\274\247\316\271\341\275\240\316\271\341\275\241\316\271\341\275\242\316\271\341\275\243\316"
+    "\271\341\275\244\316\271\341\275\245\316\271\341\275\246\316\271\341\275\247\316\271\341\275"
+    "\240\316\271\341\275\241\316\271\341\275\242\316\271\341\275\243\316\271\341\275\244\316\271"
+    "\341\275\245\316\271\341\275\246\316\271\341\275\247\316\271\341\275\260\316\271\316\261\316"
+    "\271\316\254\316\271\316\261\315\202\316\261\315\202\316\271\341\276\260\341\276\261\341\275"
+    "\260\341\275\261\341\275\264\316\271\316\267\316\271\316\256\316\271\316\267\315\202\316\267"
+    "\315\202\316\271\341\275\262\341\275\263\341\275\264\341\275\265\316\271\314\210\314\200\316"
+    "\271\314\210\314\201\316\271\315\202\316\271\314\210\315\202\341\277\220\341\277\221\341\275"
+    "\266\341\275\267\317\205\314\210\314\200\317\205\314\210\314\201\317\201\314\223\317\205\315"
+    "\202\317\205\314\210\315\202\341\277\240\341\277\241\341\275\272\341\275\273\341\277\245\341"
+    "\275\274\316\271\317\211\316\271\317\216\316\271\317\211\315\202\317\211\315\202\316\271\341"
+    "\275\270\341\275\271\341\275\274\341\275\275\302\260c\302\260fiilpqrrrsmteltmzk\316\263\317"
+    "\200\342\205\260\342\205\261\342\205\262\342\205\263\342\205\264\342\205\265\342\205\266\342"
+    "\205\267\342\205\270\342\205\271\342\205\272\342\205\273\342\205\274\342\205\275\342\205\276"
+    "\342\205\277\342\223\220\342\223\221\342\223\222\342\223\223\342\223\224\342\223\225\342\223"
+    "\226\342\223\227\342\223\230\342\223\231\342\223\232\342\223\233\342\223\234\342\223\235\342"
+    "\223\236\342\223\237\342\223\240\342\223\241\342\223\242\342\223\243\342\223\244\342\223\245"
+    "\342\223\246\342\223\247\342\223\250\342\223\251hpaauovpana\316\274amakakbmbgbpfnf\316\274fh"
+    "zkhzmhzghzthzkpampagpapvnv\316\274vmvkvmvpwnw\316\274wmwkwmwk\317\211m\317\211bqc\342\210"
+    "\225kgco.dbgyhpkkkmphppmprsvwbfffiflffiffl\325\264\325\266\325\264\325\245\325\264\325\253"
+    "\325\276\325\266\325\264\325\255\357\275\201\357\275\202\357\275\203\357\275\204\357\275\205"
+    "\357\275\206\357\275\207\357\275\210\357\275\211\357\275\212\357\275\213\357\275\214\357\275"
+    "\215\357\275\216\357\275\217\357\275\220\357\275\221\357\275\222\357\275\223\357\275\224\357"
+    "\275\225\357\275\226\357\275\227\357\275\230\357\275\231\357\275\232\360\220\220\250\360\220"
+    "\220\251\360\220\220\252\360\220\220\253\360\220\220\254\360\220\220\255\360\220\220\256\360"
+    "\220\220\257\360\220\220\260\360\220\220\261\360\220\220\262\360\220\220\263\360\220\220\264"
+    "\360\220\220\265\360\220\220\266\360\220\220\267\360\220\220\270\360\220\220\271\360\220\220"
+    "\272\360\220\220\273\360\220\220\274\360\220\220\275\360\220\220\276\360\220\220\277\360\220"
+    "\221\200\360\220\221\201\360\220\221\202\360\220\221\203\360\220\221\204\360\220\221\205\360"
+    "\220\221\206\360\220\221\207\360\220\221\210\360\220\221\211\360\220\221\212\360\220\221\213"
+    "\360\220\221\214\360\220\221\215ac\316\261\316\262\316\263\316\264\316\265\316\266\316\267"
+    "\316\270\316\271\316\272\316\273\316\274\316\275\316\276\316\277\317\200\317\201\316\270\317"
+    "\203\317\204\317\205\317\206\317\207\317\210\317\211";
+// clang-format on
+
+// clang-format off
+inline constexpr run decomposition_runs[] = {
+    {0x00050000, 0x00410000}, {0x00054000, 0x00430001}, {0x00055000, 0x00410004},
+    {0x00057800, 0x00430005}, {0x00059001, 0x00410008}, {0x0005A000, 0x0043000A},
+    {0x0005A800, 0x0042000D}, {0x0005C000, 0x0043000F}, {0x0005C801, 0x00410012},
+    {0x0005E002, 0x00450014}, {0x00060005, 0x00430023}, {0x00063808, 0x00430035},
+    {0x00068805, 0x00430050}, {0x0006C804, 0x00430062}, {0x00070005, 0x00430071},
+    {0x00073808, 0x00430083}, {0x00078805, 0x0043009E}, {0x0007C804, 0x004300B0},
+    {0x0007F810, 0x004300BF}, {0x00089013, 0x004300F2}, {0x00094008, 0x0043012E},
+    {0x00099001, 0x00420149}, {0x0009A003, 0x0043014D}, {0x0009C807, 0x00430159},
+    {0x000A1806, 0x00430171}, {0x000A6005, 0x00430186}, {0x000AA011, 0x00430198},
+    {0x000B4016, 0x004301CE}, {0x000BF800, 0x004101AD}, {0x000D0001, 0x00430213},
+    {0x000D7801, 0x00430219}, {0x000E2002, 0x0044021F}, {0x000E3805, 0x0042022B},
+    {0x000E6807, 0x00430237}, {0x000EA807, 0x0045024F}, {0x000EF003, 0x00450277},
+    {0x000F1001, 0x0044028B}, {0x000F3005, 0x00430293}, {0x000F6001, 0x004502A5},
+    {0x000F7001, 0x004402AF}, {0x000F8000, 0x004302B7}, {0x000F8802, 0x004202BA},
+    {0x000FA001, 0x004302C0}, {0x000FC001, 0x004302C6}, {0x000FD001, 0x004502CC},
+    {0x000FE003, 0x004402D6}, {0x0010001B, 0x004302E6}, {0x0010F001, 0x0043033A},
+    {0x00113003, 0x00430340}, {0x00115003, 0x0045034C}, {0x00117001, 0x00430360},
+    {0x00118001, 0x00450366}, {0x00119001, 0x00430370}, {0x00158000, 0x0041012B},
+    {0x00158800, 0x00420376}, {0x00159001, 0x00410378}, {0x0015A002, 0x0042037A},
+    {0x0015B801, 0x00410380}, {0x0016C005, 0x00430382}, {0x00170000, 0x00420394},
+    {0x00170802, 0x00410396}, {0x00172000, 0x00420399}, {0x001A0001, 0x0042039B},
+    {0x001A1800, 0x0042039F}, {0x001A2000, 0x0044025A}, {0x001BA000, 0x004203A1},
+    {0x001BD000, 0x004303A3}, {0x001BF000, 0x004103A6}, {0x001C2000, 0x0043000A},
+    {0x001C2800, 0x004503A7}, {0x001C3000, 0x004403AC}, {0x001C3800, 0x0042016C},
+    {0x001C4002, 0x004403B0}, {0x001C6001, 0x008403BC}, {0x001C7800, 0x004403C4},
+    {0x001C8000, 0x004603C8}, {0x001D5005, 0x004403CE}, {0x001D8000, 0x004603E6},
+    {0x001E5004, 0x004403EC}, {0x001E8002, 0x00420400}, {0x001E9801, 0x00440406},
+    {0x001EA801, 0x0042040E}, {0x001F8002, 0x00420412}, {0x001FA001, 0x00420418},
+    {0x00200001, 0x0044041C}, {0x00201800, 0x00440424}, {0x00203800, 0x00440428},
+    {0x00206002, 0x0044042C}, {0x0020C800, 0x00440438}, {0x0021C800, 0x0044043C},
+    {0x00228001, 0x00440440}, {0x00229800, 0x00440448}, {0x0022B800, 0x0044044C},
+    {0x0022E002, 0x00440450}, {0x0023B001, 0x0044045C}, {0x00260801, 0x00440464},
+    {0x00268003, 0x0044046C}, {0x0026B001, 0x0044047C}, {0x0026D005, 0x00440484},
+    {0x00271005, 0x0044049C}, {0x0027500B, 0x004404B4}, {0x0027C001, 0x004404E4},
+    {0x002C3800, 0x004404EC}, {0x00311004, 0x004404F0}, {0x0033A803, 0x00440504},
+    {0x00360001, 0x00840514}, {0x00369800, 0x0044051C}, {0x00494800, 0x00460520},
+    {0x00498800, 0x00460526}, {0x0049A000, 0x0046052C}, {0x004AC007, 0x00460532},
+    {0x004E5801, 0x00460562}, {0x004EE001, 0x0046056E}, {0x004EF800, 0x0046057A},
+    {0x00519800, 0x00460580}, {0x0051B000, 0x00460586}, {0x0052C802, 0x0046058C},
+    {0x0052F000, 0x0046059E}, {0x005A4000, 0x004605A4}, {0x005A5801, 0x004605AA},
+    {0x005AE001, 0x004605B6}, {0x005CA000, 0x004605C2}, {0x005E5002, 0x004605C8},
+    {0x00624000, 0x004605DA}, {0x00660000, 0x004605E0}, {0x00663801, 0x004605E6},
+    {0x00665000, 0x004605F2}, {0x00665800, 0x004905F8}, {0x006A5002, 0x00460601},
+    {0x006ED001, 0x00860613}, {0x006EE800, 0x0049061F}, {0x006EF000, 0x00460628},
+    {0x00719800, 0x0046062E}, {0x00759800, 0x00460634}, {0x0076E001, 0x0046063A},
+    {0x00786000, 0x00430646}, {0x007A1800, 0x00460649}, {0x007A6800, 0x0046064F},
+    {0x007A9000, 0x00460655}, {0x007AB800, 0x0046065B}, {0x007AE000, 0x00460661},
+    {0x007B4800, 0x00460667}, {0x007B9801, 0x0086066D}, {0x007BB000, 0x00460679},
+    {0x007BB800, 0x0049067F}, {0x007BC000, 0x00460688}, {0x007BC800, 0x0049068E},
+    {0x007C0800, 0x00460682}, {0x007C9800, 0x00460697}, {0x007CE800, 0x0046069D},
+    {0x007D1000, 0x004606A3}, {0x007D3800, 0x004606A9}, {0x007D6000, 0x004606AF},
+    {0x007DC800, 0x004606B5}, {0x00813000, 0x004606BB}, {0x00F00007, 0x004306C1},
+    {0x00F04001, 0x004506D9}, {0x00F05009, 0x004306E3}, {0x00F0A003, 0x00450701},
+    {0x00F0C003, 0x00430715}, {0x00F0E001, 0x00450721}, {0x00F0F00F, 0x0043072B},
+    {0x00F17001, 0x0045075B}, {0x00F18007, 0x00430765}, {0x00F1C001, 0x0045077D},
+    {0x00F1D011, 0x00430787}, {0x00F26007, 0x004507BD}, {0x00F2A007, 0x004307E5},
+    {0x00F2E001, 0x004507FD}, {0x00F2F005, 0x00430807}, {0x00F32005, 0x00450819},
+    {0x00F3500D, 0x00430837}, {0x00F3C003, 0x00450861}, {0x00F3E01F, 0x00430875},
+    {0x00F50003, 0x004308D5}, {0x00F52013, 0x004508E1}, {0x00F5C005, 0x00430945},
+    {0x00F5F009, 0x00450957}, {0x00F64007, 0x00430989}, {0x00F68013, 0x004509A1},
+    {0x00F72003, 0x00430A05}, {0x00F74009, 0x00450A11}, {0x00F79007, 0x00430A43},
+    {0x00F80001, 0x00440A5B}, {0x00F81005, 0x00460A63}, {0x00F84001, 0x00440A87},
+    {0x00F85005, 0x00460A8F}, {0x00F88001, 0x00440AB3}, {0x00F89003, 0x00460ABB},
+    {0x00F8C001, 0x00440AD3}, {0x00F8D003, 0x00460ADB}, {0x00F90001, 0x00440AF3},
+    {0x00F91005, 0x00460AFB}, {0x00F94001, 0x00440B1F}, {0x00F95005, 0x00460B27},
+    {0x00F98001, 0x00440B4B}, {0x00F99005, 0x00460B53}, {0x00F9C001, 0x00440B77},
+    {0x00F9D005, 0x00460B7F}, {0x00FA0001, 0x00440BA3}, {0x00FA1003, 0x00460BAB},
+    {0x00FA4001, 0x00440BC3}, {0x00FA5003, 0x00460BCB}, {0x00FA8001, 0x00440BE3},
+    {0x00FA9005, 0x00460BEB}, {0x00FAC800, 0x00440C0F}, {0x00FAD802, 0x00860C13},
+    {0x00FB0001, 0x00440C25}, {0x00FB1005, 0x00460C2D}, {0x00FB4001, 0x00440C51},
+    {0x00FB5005, 0x00460C59}, {0x00FB800D, 0x00440C7D}, {0x00FC0001, 0x00460CB5},
+    {0x00FC1005, 0x00480CC1}, {0x00FC4001, 0x00460CF1}, {0x00FC5005, 0x00480CFD},
+    {0x00FC8001, 0x00460D2D}, {0x00FC9005, 0x00480D39}, {0x00FCC001, 0x00460D69},
+    {0x00FCD005, 0x00480D75}, {0x00FD0001, 0x00460DA5}, {0x00FD1005, 0x00480DB1},
+    {0x00FD4001, 0x00460DE1}, {0x00FD5005, 0x00480DED}, {0x00FD8001, 0x00440E1D},
+    {0x00FD9000, 0x00460E25}, {0x00FD9800, 0x00440E2B}, {0x00FDA000, 0x00460E2F},
+    {0x00FDB000, 0x00440E35}, {0x00FDB800, 0x00460E39}, {0x00FDC004, 0x00440E3F},
+    {0x00FDE800, 0x00430E53}, {0x00FDF000, 0x004203C8}, {0x00FDF801, 0x00430E56},
+    {0x00FE0800, 0x00450E5C}, {0x00FE1000, 0x00460E61}, {0x00FE1800, 0x00440E67},
+    {0x00FE2000, 0x00460E6B}, {0x00FE3000, 0x00440E71}, {0x00FE3800, 0x00460E75},
+    {0x00FE4004, 0x00440E7B}, {0x00FE6802, 0x00450E8F}, {0x00FE8001, 0x00440E9E},
+    {0x00FE9001, 0x00460EA6}, {0x00FEB000, 0x00440EB2}, {0x00FEB800, 0x00460EB6},
+    {0x00FEC003, 0x00440EBC}, {0x00FEE802, 0x00450ECC}, {0x00FF0001, 0x00440EDB},
+    {0x00FF1001, 0x00460EE3}, {0x00FF2002, 0x00440EEF}, {0x00FF3800, 0x00460EFB},
+    {0x00FF4004, 0x00440F01}, {0x00FF6801, 0x00450F15}, {0x00FF7800, 0x00410F1F},
+    {0x00FF9000, 0x00460F20}, {0x00FF9800, 0x00440F26}, {0x00FFA000, 0x00460F2A},
+    {0x00FFB000, 0x00440F30}, {0x00FFB800, 0x00460F34}, {0x00FFC004, 0x00440F3A},
+    {0x00FFE801, 0x00430F4E}, {0x0100000A, 0x00010000}, {0x01008800, 0x00430F54},
+    {0x0100B800, 0x00430F57}, {0x01012000, 0x00410F5A}, {0x01012800, 0x00420F5B},
+    {0x01013000, 0x00430F5A}, {0x01017800, 0x00410000}, {0x01019800, 0x00460F5D},
+    {0x0101A000, 0x00490F63}, {0x0101B000, 0x00460F6C}, {0x0101B800, 0x00490F72},
+    {0x0101E000, 0x00420F7B}, {0x0101F000, 0x00430F7D}, {0x01023802, 0x00420F80},
+    {0x0102B800, 0x004C0F5D}, {0x0102F800, 0x00410000}, {0x01038001, 0x00410F86},
+    {0x0103A006, 0x00410F88}, {0x0103D800, 0x00430F8F}, {0x0103E00E, 0x00410F92},
+    {0x01045800, 0x00430F8F}, {0x01046002, 0x00410F92}, {0x01054000, 0x00420FA1},
+    {0x01080001, 0x00430FA3}, {0x01081000, 0x00410035}, {0x01081801, 0x00830FA9},
+    {0x01083000, 0x00430FAF}, {0x01083800, 0x00420FB2}, {0x01084800, 0x00430FB4},
+    {0x01085004, 0x00410FB7}, {0x01087800, 0x00420FBC}, {0x01088003, 0x00410FBE},
+    {0x0108A800, 0x00410050}, {0x0108B000, 0x00420FC2}, {0x0108C804, 0x00410FC4},
+    {0x01090000, 0x00420FC9}, {0x01090800, 0x00430FCB}, {0x01091000, 0x00420FCE},
+    {0x01092000, 0x00410201}, {0x01093000, 0x004203C4}, {0x01094001, 0x00810FD0},
+    {0x01095800, 0x00430032}, {0x01096001, 0x00410FD2}, {0x01097802, 0x00410FD4},
+    {0x01099801, 0x00410FD7}, {0x0109A803, 0x00420FD9}, {0x0109C800, 0x00410092},
+    {0x0109E802, 0x00420FE1}, {0x010A0000, 0x00430FE7}, {0x010A2804, 0x00410FEA},
+    {0x010A980B, 0x00450FEF}, {0x010AF800, 0x00440014}, {0x010B0000, 0x00410044},
+    {0x010B0800, 0x00420FBE}, {0x010B1000, 0x0043102B}, {0x010B1800, 0x0042102E},
+    {0x010B2000, 0x00410875}, {0x010B2800, 0x00421030}, {0x010B3000, 0x00431032},
+    {0x010B3800, 0x00441035}, {0x010B4000, 0x00421039}, {0x010B4800, 0x0041089F},
+    {0x010B5000, 0x0042103B}, {0x010B5800, 0x0043103D}, {0x010B6004, 0x00411040},
+    {0x010B8800, 0x00421045}, {0x010B9000, 0x00431044}, {0x010B9800, 0x00421047},
+    {0x010BA000, 0x00410878}, {0x010BA800, 0x00421049}, {0x010BB000, 0x0043104B},
+    {0x010BB800, 0x0044104E}, {0x010BC000, 0x00421052}, {0x010BC800, 0x00410398},
+    {0x010BD000, 0x00421054}, {0x010BD800, 0x00431056}, {0x010BE003, 0x00411059},
+    {0x010CD001, 0x0045105D}, {0x010D7000, 0x00451067}, {0x010E6802, 0x0045106C},
+    {0x01102000, 0x0045107B}, {0x01104800, 0x00451080}, {0x01106000, 0x00451085},
+    {0x01112001, 0x0085108A}, {0x01116000, 0x00461094}, {0x01116800, 0x0049109A},
+    {0x01117800, 0x004610A3}, {0x01118000, 0x004910A9}, {0x01120800, 0x004510B2},
+    {0x01122000, 0x004510B7}, {0x01123801, 0x008510BC}, {0x01130000, 0x004310C6},
+    {0x01131000, 0x004510C9}, {0x01136800, 0x004510CE}, {0x01137001, 0x004310D3},
+    {0x01138001, 0x004510D9}, {0x0113A001, 0x004510E3}, {0x0113C001, 0x004510ED},
+    {0x01140001, 0x004510F7}, {0x01142001, 0x00451101}, {0x01144001, 0x0045110B},
+    {0x01156003, 0x00451115}, {0x01170003, 0x00451129}, {0x01175003, 0x0045113D},
+    {0x01194801, 0x00431151}, {0x01230008, 0x00410F97}, {0x0123480A, 0x00421157},
+    {0x0123A008, 0x0043116D}, {0x0123E80A, 0x00441188}, {0x01244008, 0x004211B4},
+    {0x01248824, 0x004311C6}, {0x0125B034, 0x00411235}, {0x01506000, 0x004C1094},
+    {0x0153A000, 0x0043126A}, {0x0153A800, 0x0042126D}, {0x0153B000, 0x0043126C},
+    {0x0156E000, 0x0045126F}, {0x0174F800, 0x00431274}, {0x01779800, 0x00431277},
+    {0x017800D5, 0x0043127A}, {0x01800000, 0x00410000}, {0x0181B001, 0x008314FC},
+    {0x0181C801, 0x00431502}, {0x0182600B, 0x00861508}, {0x01832802, 0x00861550},
+    {0x01838001, 0x00461562}, {0x01839801, 0x0046156E}, {0x0183B001, 0x0046157A},
+    {0x0183C801, 0x00461586}, {0x0183E001, 0x00461592}, {0x0184A000, 0x0046159E},
+    {0x0184D801, 0x004415A4}, {0x0184F001, 0x004615AC}, {0x0185600B, 0x008615B8},
+    {0x01862802, 0x00861600}, {0x01868001, 0x00461612}, {0x01869801, 0x0046161E},
+    {0x0186B001, 0x0046162A}, {0x0186C801, 0x00461636}, {0x0186E001, 0x00461642},
+    {0x0187A000, 0x0046164E}, {0x0187B803, 0x00461654}, {0x0187F001, 0x0046166C},
+    {0x0189885D, 0x00431678}, {0x018C900D, 0x00431792}, {0x0190000D, 0x004517BC},
+    {0x0190700E, 0x00481802}, {0x01910023, 0x0045187A}, {0x0192880E, 0x0042192E},
+    {0x0193000D, 0x0043194C}, {0x0193700D, 0x00461976}, {0x01940030, 0x004319CA},
+    {0x0195880E, 0x00421A5D}, {0x01960008, 0x00441A7B}, {0x01964802, 0x00451A9F},
+    {0x0196802E, 0x00431AAE}, {0x01980000, 0x004F1B3B}, {0x01980800, 0x004C1B4A},
+    {0x01981000, 0x004F1B56}, {0x01981800, 0x00491B65}, {0x01982000, 0x004F1B6E},
+    {0x01982801, 0x00491B7D}, {0x01983800, 0x00521B8F}, {0x01984000, 0x004C1BA1},
+    {0x01984802, 0x00491BAD}, {0x01986006, 0x004C1BC8}, {0x01989800, 0x00521C1C},
+    {0x0198A000, 0x00461C2E}, {0x0198A801, 0x00521C34}, {0x0198B800, 0x004F1C58},
+    {0x0198C000, 0x004C1C3A}, {0x0198C801, 0x00521C67}, {0x0198D800, 0x004C1C8B},
+    {0x0198E001, 0x00491C97}, {0x0198F001, 0x004C1CA9}, {0x01990001, 0x004F1CC1},
+    {0x01991001, 0x00491CDF}, {0x01992000, 0x004C1CF1}, {0x01992801, 0x00491CFD},
+    {0x01993801, 0x00461D0F}, {0x01994801, 0x00491D1B}, {0x01995800, 0x00521D2D},
+    {0x01996000, 0x004C1D3F}, {0x01996800, 0x004F1D4B}, {0x01997000, 0x00521D5A},
+    {0x01997800, 0x004C1D6C}, {0x01998001, 0x00491D78}, {0x01999000, 0x00521D8A},
+    {0x01999800, 0x004C1D9C}, {0x0199A000, 0x00521DA8}, {0x0199A800, 0x00491DBA},
+    {0x0199B000, 0x004F1DC3}, {0x0199B800, 0x00491DD2}, {0x0199C000, 0x004C1DDB},
+    {0x0199C800, 0x00491DE7}, {0x0199D000, 0x004C1DF0}, {0x0199D800, 0x004F1DFC},
+    {0x0199E000, 0x004C1E0B}, {0x0199E800, 0x004F1E17}, {0x0199F000, 0x004C1E26},
+    {0x0199F800, 0x00461E32}, {0x019A0000, 0x004F1E38}, {0x019A0801, 0x00491E47},
+    {0x019A1800, 0x004C1E59}, {0x019A2002, 0x00491E65}, {0x019A3800, 0x004F1E80},
+    {0x019A4000, 0x004C1E8F}, {0x019A4800, 0x00461E9B}, {0x019A5000, 0x00521EA1},
+    {0x019A5800, 0x00491EB3}, {0x019A6000, 0x004F1EBC}, {0x019A6801, 0x004C1ECB},
+    {0x019A7801, 0x00491EE3}, {0x019A8800, 0x004C1EF5}, {0x019A9000, 0x00461F01},
+    {0x019A9800, 0x004C1F07}, {0x019AA000, 0x004F1F13}, {0x019AA800, 0x00461F22},
+    {0x019AB000, 0x00521F28}, {0x019AB800, 0x00491C5E}, {0x019AC009, 0x00441F3A},
+    {0x019B100E, 0x00451F62}, {0x019B8800, 0x00431FAD}, {0x019B9001, 0x00421FB0},
+    {0x019BA000, 0x00431FB4}, {0x019BA801, 0x00421FB7}, {0x019BD803, 0x00461FBB},
+    {0x019BF800, 0x004C1FD3}, {0x019C0001, 0x00421FDF}, {0x019C1000, 0x00431FE3},
+    {0x019C1804, 0x00421FE6}, {0x019C4000, 0x00431FF0}, {0x019C4800, 0x00441FF3},
+    {0x019C5001, 0x00421FF7}, {0x019C6001, 0x00431FFB}, {0x019C7002, 0x00422001},
+    {0x019C8804, 0x00432007}, {0x019CB004, 0x00422016}, {0x019CD800, 0x00432020},
+    {0x019CE002, 0x00422023}, {0x019CF801, 0x00432029}, {0x019D0800, 0x0042202A},
+    {0x019D1002, 0x0043202F}, {0x019D2800, 0x00422033}, {0x019D3000, 0x00432038},
+    {0x019D3800, 0x0045203B}, {0x019D4000, 0x00462040}, {0x019D4800, 0x00421FAE},
+    {0x019D5003, 0x00432046}, {0x019D7000, 0x00472052}, {0x019D7800, 0x00482059},
+    {0x019D8001, 0x00422061}, {0x019D9000, 0x00432065}, {0x019D9802, 0x00422068},
+    {0x019DB000, 0x0043206E}, {0x019DB804, 0x00422071}, {0x019DE000, 0x0043207B},
+    {0x019DE802, 0x0042207E}, {0x019E0001, 0x00432084}, {0x019E1000, 0x0044208A},
+    {0x019E1802, 0x0042208E}, {0x019E3000, 0x00462094}, {0x019E3800, 0x0043209A},
+    {0x019E4009, 0x0042209D}, {0x019E9000, 0x004320B1}, {0x019E9801, 0x004220B4},
+    {0x019EA801, 0x004320B8}, {0x019EB800, 0x004220BE}, {0x019EC000, 0x004420C0},
+    {0x019EC800, 0x004320C4}, {0x019ED003, 0x004220C7}, {0x019F0008, 0x004420CF},
+    {0x019F4815, 0x004520F3}, {0x07C8010D, 0x00432161}, {0x07D08001, 0x0083248B},
+    {0x07D0A809, 0x00432491}, {0x07D10001, 0x008324AF}, {0x07D12801, 0x004324B5},
+    {0x07D15003, 0x004324BB}, {0x07D1803A, 0x004324C7}, {0x07D80002, 0x00422578},
+    {0x07D81801, 0x0043257E}, {0x07D82801, 0x00021261}, {0x07D89804, 0x00442584},
+    {0x07D8E801, 0x00842598}, {0x07D90008, 0x004225A0}, {0x07D94800, 0x00410F8E},
+    {0x07D95001, 0x004425B2}, {0x07D96001, 0x004625BA}, {0x07D97008, 0x004425C6},
+    {0x07D9C004, 0x004425EA}, {0x07D9F001, 0x008425FE}, {0x07DA0801, 0x00842606},
+    {0x07DA2001, 0x0084260E}, {0x07DA3808, 0x00442616}, {0x07DA8053, 0x0042263A},
+    {0x07DD2001, 0x00040514}, {0x07DD3009, 0x004226E2}, {0x07DD8001, 0x0004051C},
+    {0x07DE9809, 0x004226F6}, {0x07DEE800, 0x0044050C}, {0x07DEF00B, 0x0042270A},
+    {0x07DF5011, 0x00462722}, {0x07DFE003, 0x0002278E}, {0x07E00004, 0x00462790},
+    {0x07E02858, 0x004427AE}, {0x07E2F005, 0x00452912}, {0x07E32005, 0x00462930},
+    {0x07E3502C, 0x00442954}, {0x07E4B804, 0x00462A08}, {0x07E4E042, 0x00442A26},
+    {0x07E6F801, 0x00462A1A}, {0x07E70810, 0x00442B32}, {0x07E79002, 0x00462B76},
+    {0x07E7A848, 0x00442B88}, {0x07EA803F, 0x00462CAC}, {0x07EC9035, 0x00462E2C},
+    {0x07EF8001, 0x00462F70}, {0x07EF9006, 0x00482F7C}, {0x07EFC800, 0x00462FB4},
+    {0x07EFD000, 0x00612FBA}, {0x07EFD800, 0x004F2FDB}, {0x07EFE000, 0x00482FEA},
+    {0x07F18000, 0x00420F5A}, {0x07F18801, 0x00432FF2}, {0x07F19805, 0x00412FF8},
+    {0x07F1C80B, 0x00432FFE}, {0x07F24803, 0x00030F7D}, {0x07F26803, 0x00413022},
+    {0x07F28800, 0x00433026}, {0x07F29001, 0x00813029}, {0x07F2A802, 0x0041302B},
+    {0x07F2C000, 0x00432FF2}, {0x07F2C803, 0x00412FFA}, {0x07F2E801, 0x00432FFE},
+    {0x07F2F807, 0x0041302E}, {0x07F34003, 0x00413036}, {0x07F38000, 0x0043303A},
+    {0x07F38800, 0x0044303D}, {0x07F39002, 0x00833041}, {0x07F3B800, 0x00442B76},
+    {0x07F3C000, 0x00432921}, {0x07F3C800, 0x00442B7C}, {0x07F3D000, 0x00432926},
+    {0x07F3D800, 0x00442B82}, {0x07F3E000, 0x0043292B}, {0x07F3E800, 0x0044304A},
+    {0x07F3F000, 0x0043304E}, {0x07F3F800, 0x00443051}, {0x07F40000, 0x00423055},
+    {0x07F4080B, 0x00443057}, {0x07F46867, 0x00423087}, {0x07F7A805, 0x00463157},
+    {0x07F7D801, 0x00042FE2}, {0x07F8085D, 0x0041317B}, {0x07FAF85F, 0x004331D9},
+    {0x07FE1005, 0x004316D2}, {0x07FE5005, 0x004316E4}, {0x07FE9005, 0x004316F6},
+    {0x07FED002, 0x00431708}, {0x07FF0002, 0x004232F9}, {0x07FF1800, 0x00430005},
+    {0x07FF2001, 0x004232FF}, {0x07FF3001, 0x00833303}, {0x07FF4805, 0x00433309},
+    {0x0E8AF001, 0x0048331B}, {0x0E8B0004, 0x004C332B}, {0x0E8DD801, 0x00483367},
+    {0x0E8DE803, 0x004C3377}, {0x0EA00054, 0x004133A7}, {0x0EA2B046, 0x004133FC},
+    {0x0EA4F001, 0x00411041}, {0x0EA51000, 0x00410110}, {0x0EA52801, 0x0041123E},
+    {0x0EA54803, 0x00411242}, {0x0EA5700B, 0x00411247}, {0x0EA5D801, 0x00813443},
+    {0x0EA5F002, 0x00411257}, {0x0EA61001, 0x0041125B}, {0x0EA62840, 0x00413445},
+    {0x0EA83803, 0x00411238}, {0x0EA86807, 0x0041123E}, {0x0EA8B006, 0x00411247},
+    {0x0EA8F01B, 0x004133C1}, {0x0EA9D803, 0x00411238}, {0x0EAA0004, 0x0041123D},
+    {0x0EAA3000, 0x00410053}, {0x0EAA5006, 0x00411247}, {0x0EAA9151, 0x00413486},
+    {0x0EB54018, 0x004235D8}, {0x0EB60800, 0x0043360A}, {0x0EB61018, 0x0042360D},
+    {0x0EB6D800, 0x0043363F}, {0x0EB6E01E, 0x00423642}, {0x0EB7D800, 0x0043360A},
+    {0x0EB7E018, 0x0042360D}, {0x0EB8A800, 0x0043363F}, {0x0EB8B01E, 0x00423642},
+    {0x0EB9A800, 0x0043360A}, {0x0EB9B018, 0x0042360D}, {0x0EBA7800, 0x0043363F},
+    {0x0EBA801E, 0x00423642}, {0x0EBB7800, 0x0043360A}, {0x0EBB8018, 0x0042360D},
+    {0x0EBC4800, 0x0043363F}, {0x0EBC501E, 0x00423642}, {0x0EBD4800, 0x0043360A},
+    {0x0EBD5018, 0x0042360D}, {0x0EBE1800, 0x0043363F}, {0x0EBE2005, 0x00423642},
+    {0x0EBE7031, 0x00413680}, {0x17C00002, 0x004336B2}, {0x17C01800, 0x004436BB},
+    {0x17C02008, 0x004336BF}, {0x17C06800, 0x004436DA}, {0x17C07003, 0x004336DE},
+    {0x17C09000, 0x004436EA}, {0x17C09802, 0x004336EE}, {0x17C0B000, 0x004436F7},
+    {0x17C0B804, 0x004336FB}, {0x17C0E000, 0x0044370A}, {0x17C0E816, 0x0043370E},
+    {0x17C1A000, 0x00443753}, {0x17C1A802, 0x00433757}, {0x17C1C000, 0x00443760},
+    {0x17C1C81F, 0x00433764}, {0x17C2C800, 0x004437C4}, {0x17C2D005, 0x004337C8},
+    {0x17C30001, 0x004437DA}, {0x17C31005, 0x004337E2}, {0x17C34000, 0x004437F4},
+    {0x17C34802, 0x004337F8}, {0x17C36000, 0x00443801}, {0x17C36803, 0x00433805},
+    {0x17C38800, 0x00443811}, {0x17C39008, 0x00433815}, {0x17C3D800, 0x00443830},
+    {0x17C3E000, 0x00433834}, {0x17C3E800, 0x00443837}, {0x17C3F00A, 0x0043383B},
+    {0x17C44800, 0x0044385C}, {0x17C45004, 0x00433860}, {0x17C47800, 0x0044386F},
+    {0x17C48000, 0x0043131C}, {0x17C48801, 0x00043873}, {0x17C49803, 0x00433877},
+    {0x17C4B801, 0x00443883}, {0x17C4C80A, 0x0043388B}, {0x17C52000, 0x004438AC},
+    {0x17C52812, 0x004338B0}, {0x17C5C000, 0x004438E9}, {0x17C5C804, 0x004338ED},
+    {0x17C5F000, 0x004438FC}, {0x17C5F80A, 0x00433900}, {0x17C65000, 0x00443921},
+    {0x17C65811, 0x00433925}, {0x17C6E800, 0x0044395B}, {0x17C6F004, 0x0043395F},
+    {0x17C71800, 0x0044396E}, {0x17C72007, 0x00433972}, {0x17C76000, 0x0044398A},
+    {0x17C76802, 0x0043398E}, {0x17C78000, 0x00443997}, {0x17C78805, 0x0043399B},
+    {0x17C7B802, 0x004439AD}, {0x17C7D000, 0x004339B9}, {0x17C7D800, 0x004439BC},
+    {0x17C7E009, 0x004339C0}, {0x17C83000, 0x004439DE}, {0x17C83805, 0x004339E2},
+    {0x17C86800, 0x004439F4}, {0x17C87001, 0x004339F8}, {0x17C88001, 0x004439FE},
+    {0x17C89008, 0x00433A06}, {0x17C8D800, 0x00443A21}, {0x17C8E000, 0x00433A25},
+    {0x17C8E800, 0x00443A28}, {0x17C8F004, 0x00433A2C}, {0x17C91800, 0x00443A3B},
+    {0x17C92001, 0x00433A3F}, {0x17C93001, 0x00443A45}, {0x17C9400C, 0x00433A4D},
+    {0x17C9A800, 0x00443A74}, {0x17C9B000, 0x00433A78}, {0x17C9B800, 0x00443A7B},
+    {0x17C9C000, 0x00432287}, {0x17C9C800, 0x00443A7F}, {0x17C9D000, 0x00433A83},
+    {0x17C9D802, 0x00443A86}, {0x17C9F002, 0x00433A92}, {0x17CA0803, 0x00443A9B},
+    {0x17CA2807, 0x00433AAB}, {0x17CA6800, 0x00443AC3}, {0x17CA7003, 0x00433AC7},
+    {0x17CA9000, 0x00443AD3}, {0x17CA9800, 0x00432527}, {0x17CAA001, 0x00443AD7},
+    {0x17CAB005, 0x00433ADF}, {0x17CAE002, 0x00443AF1}, {0x17CAF801, 0x00433AFD},
+    {0x17CB0800, 0x00443B03}, {0x17CB1002, 0x00433B07}, {0x17CB2800, 0x00443B10},
+    {0x17CB3004, 0x00433B14}, {0x17CB5800, 0x00443B23}, {0x17CB6005, 0x00433B27},
+    {0x17CB9001, 0x00443B39}, {0x17CBA000, 0x00433B41}, {0x17CBA800, 0x00443B44},
+    {0x17CBB000, 0x00433B48}, {0x17CBB800, 0x00443B4B}, {0x17CBC002, 0x00433B4F},
+    {0x17CBD801, 0x00443B58}, {0x17CBE800, 0x00433B60}, {0x17CBF000, 0x00443B63},
+    {0x17CBF800, 0x00433B67}, {0x17CC0000, 0x00443B6A}, {0x17CC0805, 0x00433B6E},
+    {0x17CC3803, 0x00443B80}, {0x17CC580B, 0x00433B90}, {0x17CCB800, 0x00443BB4},
+    {0x17CCC00B, 0x00433BB8}, {0x17CD2002, 0x00443BDC}, {0x17CD3803, 0x00433BE8},
+    {0x17CD5800, 0x00443BF4}, {0x17CD6000, 0x00433BF8}, {0x17CD6800, 0x00443BFB},
+    {0x17CD7001, 0x00433BFF}, {0x17CD8001, 0x00443C05}, {0x17CD9012, 0x00433C0D},
+    {0x17CE2800, 0x00443C46}, {0x17CE3004, 0x00433C4A}, {0x17CE5801, 0x00443C59},
+    {0x17CE6805, 0x00433C61}, {0x17CE9800, 0x00443C73}, {0x17CEA003, 0x00433C77},
+    {0x17CEC001, 0x00443C83}, {0x17CED002, 0x00433C8B}, {0x17CEE800, 0x00443C94},
+    {0x17CEF001, 0x00433C98}, {0x17CF0001, 0x00443C9E}, {0x17CF1002, 0x00433CA6},
+    {0x17CF2800, 0x00443CAF}, {0x17CF3006, 0x00433CB3}, {0x17CF6800, 0x00443CC8},
+    {0x17CF7002, 0x00433CCC}, {0x17CF8800, 0x00443CD5}, {0x17CF9003, 0x00433CD9},
+    {0x17CFB001, 0x00443CE5}, {0x17CFC002, 0x00433CED}, {0x17CFD800, 0x00443CF6},
+    {0x17CFE000, 0x00433CFA}, {0x17CFE800, 0x00443CFD}, {0x17CFF002, 0x00433D01},
+    {0x17D00800, 0x00443D0A}, {0x17D01006, 0x00433D0E}, {0x17D04800, 0x00443D23},
+    {0x17D05005, 0x00433D27}, {0x17D08000, 0x00443D39}, {0x17D08800, 0x00433D3D},
+    {0x17D09002, 0x00443D40}, {0x17D0A807, 0x00433D4C}, {0x17D0E800, 0x00443D64},
+};
+inline constexpr char decomposition_pool[] =
+    "  \314\210a \314\20423 \314\201\316\274 \314\2471o1\342\201\20441\342\201\20423\342\201\2044"
+    "A\314\200A\314\201A\314\202A\314\203A\314\210A\314\212C\314\247E\314\200E\314\201E\314\202E"
+    "\314\210I\314\200I\314\201I\314\202I\314\210N\314\203O\314\200O\314\201O\314\202O\314\203O"
+    "\314\210U\314\200U\314\201U\314\202U\314\210Y\314\201a\314\200a\314\201a\314\202a\314\203a"
+    "\314\210a\314\212c\314\247e\314\200e\314\201e\314\202e\314\210i\314\200i\314\201i\314\202i"
+    "\314\210n\314\203o\314\200o\314\201o\314\202o\314\203o\314\210u\314\200u\314\201u\314\202u"
+    "\314\210y\314\201y\314\210A\314\204a\314\204A\314\206a\314\206A\314\250a\314\250C\314\201c"
+    "\314\201C\314\202c\314\202C\314\207c\314\207C\314\214c\314\214D\314\214d\314\214E\314\204e"
+    "\314\204E\314\206e\314\206E\314\207e\314\207E\314\250e\314\250E\314\214e\314\214G\314\202g"
+    "\314\202G\314\206g\314\206G\314\207g\314\207G\314\247g\314\247H\314\202h\314\202I\314\203i"
+    "\314\203I\314\204i\314\204I\314\206i\314\206I\314\250i\314\250I\314\207IJijJ\314\202j\314"
+    "\202K\314\247k\314\247L\314\201l\314\201L\314\247l\314\247L\314\214l\314\214L\302\267l\302"
+    "\267N\314\201n\314\201N\314\247n\314\247N\314\214n\314\214\312\274nO\314\204o\314\204O\314"
+    "\206o\314\206O\314\213o\314\213R\314\201r\314\201R\314\247r\314\247R\314\214r\314\214S\314"
+    "\201s\314\201S\314\202s\314\202S\314\247s\314\247S\314\214s\314\214T\314\247t\314\247T\314"
+    "\214t\314\214U\314\203u\314\203U\314\204u\314\204U\314\206u\314\206U\314\212u\314\212U\314"
+    "\213u\314\213U\314\250u\314\250W\314\202w\314\202Y\314\202y\314\202Y\314\210Z\314\201z\314"
+    "\201Z\314\207z\314\207Z\314\214z\314\214O\314\233o\314\233U\314\233u\314\233DZ\314\214Dz\314"
+    "\214dz\314\214LJLjljNJNjnjA\314\214a\314\214I\314\214i\314\214O\314\214o\314\214U\314\214u"
+    "\314\214U\314\210\314\204u\314\210\314\204U\314\210\314\201u\314\210\314\201U\314\210\314"
+    "\214u\314\210\314\214U\314\210\314\200u\314\210\314\200A\314\210\314\204a\314\210\314\204A"
+    "\314\207\314\204a\314\207\314\204\303\206\314\204\303\246\314\204G\314\214g\314\214K\314\214"
+    "k\314\214O\314\250o\314\250O\314\250\314\204o\314\250\314\204\306\267\314\214\312\222\314"
+    "\214j\314\214DZDzdzG\314\201g\314\201N\314\200n\314\200A\314\212\314\201a\314\212\314\201"
+    "\303\206\314\201\303\246\314\201\303\230\314\201\303\270\314\201A\314\217a\314\217A\314\221a"
+    "\314\221E\314\217e\314\217E\314\221e\314\221I\314\217i\314\217I\314\221i\314\221O\314\217o"
+    "\314\217O\314\221o\314\221R\314\217r\314\217R\314\221r\314\221U\314\217u\314\217U\314\221u"
+    "\314\221S\314\246s\314\246T\314\246t\314\246H\314\214h\314\214A\314\207a\314\207E\314\247e"
+    "\314\247O\314\210\314\204o\314\210\314\204O\314\203\314\204o\314\203\314\204O\314\207o\314"
+    "\207O\314\207\314\204o\314\207\314\204Y\314\204y\314\204\311\246jr\311\271\311\273\312\201wy"
+    " \314\206 \314\207 \314\212 \314\250 \314\203 \314\213\311\243lsx\312\225\314\200\314\201"
+    "\314\223\312\271 \315\205; \314\210\314\201\316\221\314\201\316\225\314\201\316\227\314\201"
+    "\316\231\314\201\316\237\314\201\316\245\314\201\316\251\314\201\316\271\314\210\314\201\316"
+    "\231\314\210\316\245\314\210\316\261\314\201\316\265\314\201\316\267\314\201\316\271\314\201"
+    "\317\205\314\210\314\201\316\271\314\210\317\205\314\210\316\277\314\201\317\205\314\201\317"
+    "\211\314\201\316\262\316\270\316\245\316\245\314\201\316\245\314\210\317\206\317\200\316\272"
+    "\317\201\317\202\316\230\316\265\320\225\314\200\320\225\314\210\320\223\314\201\320\206\314"
+    "\210\320\232\314\201\320\230\314\200\320\243\314\206\320\230\314\206\320\270\314\206\320\265"
+    "\314\200\320\265\314\210\320\263\314\201\321\226\314\210\320\272\314\201\320\270\314\200\321"
+    "\203\314\206\321\264\314\217\321\265\314\217\320\226\314\206\320\266\314\206\320\220\314\206"
+    "\320\260\314\206\320\220\314\210\320\260\314\210\320\225\314\206\320\265\314\206\323\230\314"
+    "\210\323\231\314\210\320\226\314\210\320\266\314\210\320\227\314\210\320\267\314\210\320\230"
+    "\314\204\320\270\314\204\320\230\314\210\320\270\314\210\320\236\314\210\320\276\314\210\323"
+    "\250\314\210\323\251\314\210\320\255\314\210\321\215\314\210\320\243\314\204\321\203\314\204"
+    "\320\243\314\210\321\203\314\210\320\243\314\213\321\203\314\213\320\247\314\210\321\207\314"
+    "\210\320\253\314\210\321\213\314\210\325\245\326\202\330\247\331\223\330\247\331\224\331\210"
+    "\331\224\330\247\331\225\331\212\331\224\330\247\331\264\331\210\331\264\333\207\331\264\331"
+    "\212\331\264\333\225\331\224\333\201\331\224\333\222\331\224\340\244\250\340\244\274\340\244"
+    "\260\340\244\274\340\244\263\340\244\274\340\244\225\340\244\274\340\244\226\340\244\274\340"
+    "\244\227\340\244\274\340\244\234\340\244\274\340\244\241\340\244\274\340\244\242\340\244\274"
+    "\340\244\253\340\244\274\340\244\257\340\244\274\340\247\207\340\246\276\340\247\207\340\247"
+    "\227\340\246\241\340\246\274\340\246\242\340\246\274\340\246\257\340\246\274\340\250\262\340"
+    "\250\274\340\250\270\340\250\274\340\250\226\340\250\274\340\250\227\340\250\274\340\250\234"
+    "\340\250\274\340\250\253\340\250\274\340\255\207\340\255\226\340\255\207\340\254\276\340\255"
+    "\207\340\255\227\340\254\241\340\254\274\340\254\242\340\254\274\340\256\222\340\257\227\340"
+    "\257\206\340\256\276\340\257\207\340\256\276\340\257\206\340\257\227\340\261\206\340\261\226"
+    "\340\262\277\340\263\225\340\263\206\340\263\225\340\263\206\340\263\226\340\263\206\340\263"
+    "\202\340\263\206\340\263\202\340\263\225\340\265\206\340\264\276\340\265\207\340\264\276\340"
+    "\265\206\340\265\227\340\267\231\340\267\212\340\267\231\340\267\217\340\267\231\340\267\217"
+    "\340\267\212\340\267\231\340\267\237\340\271\215\340\270\262\340\273\215\340\272\262\340\272"
+    "\253\340\272\231\340\272\253\340\272\241\340\274\213\340\275\202\340\276\267\340\275\214\340"
+    "\276\267\340\275\221\340\276\267\340\275\226\340\276\267\340\275\233\340\276\267\340\275\200"
+    "\340\276\265\340\275\261\340\275\262\340\275\261\340\275\264\340\276\262\340\276\200\340\276"
+    "\262\340\275\261\340\276\200\340\276\263\340\276\200\340\276\263\340\275\261\340\276\200\340"
+    "\276\222\340\276\267\340\276\234\340\276\267\340\276\241\340\276\267\340\276\246\340\276\267"
+    "\340\276\253\340\276\267\340\276\220\340\276\265\341\200\245\341\200\256A\314\245a\314\245B"
+    "\314\207b\314\207B\314\243b\314\243B\314\261b\314\261C\314\247\314\201c\314\247\314\201D\314"
+    "\207d\314\207D\314\243d\314\243D\314\261d\314\261D\314\247d\314\247D\314\255d\314\255E\314"
+    "\204\314\200e\314\204\314\200E\314\204\314\201e\314\204\314\201E\314\255e\314\255E\314\260e"
+    "\314\260E\314\247\314\206e\314\247\314\206F\314\207f\314\207G\314\204g\314\204H\314\207h\314"
+    "\207H\314\243h\314\243H\314\210h\314\210H\314\247h\314\247H\314\256h\314\256I\314\260i\314"
+    "\260I\314\210\314\201i\314\210\314\201K\314\201k\314\201K\314\243k\314\243K\314\261k\314\261"
+    "L\314\243l\314\243L\314\243\314\204l\314\243\314\204L\314\261l\314\261L\314\255l\314\255M"
+    "\314\201m\314\201M\314\207m\314\207M\314\243m\314\243N\314\207n\314\207N\314\243n\314\243N"
+    "\314\261n\314\261N\314\255n\314\255O\314\203\314\201o\314\203\314\201O\314\203\314\210o\314"
+    "\203\314\210O\314\204\314\200o\314\204\314\200O\314\204\314\201o\314\204\314\201P\314\201p"
+    "\314\201P\314\207p\314\207R\314\207r\314\207R\314\243r\314\243R\314\243\314\204r\314\243\314"
+    "\204R\314\261r\314\261S\314\207s\314\207S\314\243s\314\243S\314\201\314\207s\314\201\314\207"
+    "S\314\214\314\207s\314\214\314\207S\314\243\314\207s\314\243\314\207T\314\207t\314\207T\314"
+    "\243t\314\243T\314\261t\314\261T\314\255t\314\255U\314\244u\314\244U\314\260u\314\260U\314"
+    "\255u\314\255U\314\203\314\201u\314\203\314\201U\314\204\314\210u\314\204\314\210V\314\203v"
+    "\314\203V\314\243v\314\243W\314\200w\314\200W\314\201w\314\201W\314\210w\314\210W\314\207w"
+    "\314\207W\314\243w\314\243X\314\207x\314\207X\314\210x\314\210Y\314\207y\314\207Z\314\202z"
+    "\314\202Z\314\243z\314\243Z\314\261z\314\261h\314\261t\314\210w\314\212y\314\212a\312\276s"
+    "\314\207A\314\243a\314\243A\314\211a\314\211A\314\202\314\201a\314\202\314\201A\314\202\314"
+    "\200a\314\202\314\200A\314\202\314\211a\314\202\314\211A\314\202\314\203a\314\202\314\203A"
+    "\314\243\314\202a\314\243\314\202A\314\206\314\201a\314\206\314\201A\314\206\314\200a\314"
+    "\206\314\200A\314\206\314\211a\314\206\314\211A\314\206\314\203a\314\206\314\203A\314\243"
+    "\314\206a\314\243\314\206E\314\243e\314\243E\314\211e\314\211E\314\203e\314\203E\314\202\314"
+    "\201e\314\202\314\201E\314\202\314\200e\314\202\314\200E\314\202\314\211e\314\202\314\211E"
+    "\314\202\314\203e\314\202\314\203E\314\243\314\202e\314\243\314\202I\314\211i\314\211I\314"
+    "\243i\314\243O\314\243o\314\243O\314\211o\314\211O\314\202\314\201o\314\202\314\201O\314\202"
+    "\314\200o\314\202\314\200O\314\202\314\211o\314\202\314\211O\314\202\314\203o\314\202\314"
+    "\203O\314\243\314\202o\314\243\314\202O\314\233\314\201o\314\233\314\201O\314\233\314\200o"
+    "\314\233\314\200O\314\233\314\211o\314\233\314\211O\314\233\314\203o\314\233\314\203O\314"
+    "\233\314\243o\314\233\314\243U\314\243u\314\243U\314\211u\314\211U\314\233\314\201u\314\233"
+    "\314\201U\314\233\314\200u\314\233\314\200U\314\233\314\211u\314\233\314\211U\314\233\314"
+    "\203u\314\233\314\203U\314\233\314\243u\314\233\314\243Y\314\200y\314\200Y\314\243y\314\243Y"
+    "\314\211y\314\211Y\314\203y\314\203\316\261\314\223\316\261\314\224\316\261\314\223\314\200"
+    "\316\261\314\224\314\200\316\261\314\223\314\201\316\261\314\224\314\201\316\261\314\223\315"
+    "\202\316\261\314\224\315\202\316\221\314\223\316\221\314\224\316\221\314\223\314\200\316\221"
+    "\314\224\314\200\316\221\314\223\314\201\316\221\314\224\314\201\316\221\314\223\315\202\316"
+    "\221\314\224\315\202\316\265\314\223\316\265\314\224\316\265\314\223\314\200\316\265\314\224"
+    "\314\200\316\265\314\223\314\201\316\265\314\224\314\201\316\225\314\223\316\225\314\224\316"
+    "\225\314\223\314\200\316\225\314\224\314\200\316\225\314\223\314\201\316\225\314\224\314\201"
+    "\316\267\314\223\316\267\314\224\316\267\314\223\314\200\316\267\314\224\314\200\316\267\314"
+    "\223\314\201\316\267\314\224\314\201\316\267\314\223\315\202\316\267\314\224\315\202\316\227"
+    "\314\223\316\227\314\224\316\227\314\223\314\200\316\227\314\224\314\200\316\227\314\223\314"
+    "\201\316\227\314\224\314\201\316\227\314\223\315\202\316\227\314\224\315\202\316\271\314\223"
+    "\316\271\314\224\316\271\314\223\314\200\316\271\314\224\314\200\316\271\314\223\314\201\316"
+    "\271\314\224\314\201\316\271\314\223\315\202\316\271\314\224\315\202\316\231\314\223\316\231"
+    "\314\224\316\231\314\223\314\200\316\231\314\224\314\200\316\231\314\223\314\201\316\231\314"
+    "\224\314\201\316\231\314\223\315\202\316\231\314\224\315\202\316\277\314\223\316\277\314\224"
+    "\316\277\314\223\314\200\316\277\314\224\314\200\316\277\314\223\314\201\316\277\314\224\314"
+    "\201\316\237\314\223\316\237\314\224\316\237\314\223\314\200\316\237\314\224\314\200\316\237"
+    "\314\223\314\201\316\237\314\224\314\201\317\205\314\223\317\205\314\224\317\205\314\223\314"
+    "\200\317\205\314\224\314\200\317\205\314\223\314\201\317\205\314\224\314\201\317\205\314\223"
+    "\315\202\317\205\314\224\315\202\316\245\314\224\316\245\314\224\314\200\316\245\314\224\314"
+    "\201\316\245\314\224\315\202\317\211\314\223\317\211\314\224\317\211\314\223\314\200\317\211"
+    "\314\224\314\200\317\211\314\223\314\201\317\211\314\224\314\201\317\211\314\223\315\202\317"
+    "\211\314\224\315\202\316\251\314\223\316\251\314\224\316\251\314\223\314\200\316\251\314\224"
+    "\314\200\316\251\314\223\314\201\316\251\314\224\314\201\316\251\314\223\315\202\316\251\314"
+    "\224\315\202\316\261\314\200\316\261\314\201\316\265\314\200\316\265\314\201\316\267\314\200"
+    "\316\267\314\201\316\271\314\200\316\271\314\201\316\277\314\200\316\277\314\201\317\205\314"
+    "\200\317\205\314\201\317\211\314\200\317\211\314\201\316\261\314\223\315\205\316\261\314\224"
+    "\315\205\316\261\314\223\314\200\315\205\316\261\314\224\314\200\315\205\316\261\314\223\314"
+    "\201\315\205\316\261\314\224\314\201\315\205\316\261\314\223\315\202\315\205\316\261\314\224"
+    "\315\202\315\205\316\221\314\223\315\205\316\221\314\224\315\205\316\221\314\223\314\200\315"
+    "\205\316\221\314\224\314\200\315\205\316\221\314\223\314\201\315\205\316\221\314\224\314\201"
+    "\315\205\316\221\314\223\315\202\315\205\316\221\314\224\315\202\315\205\316\267\314\223\315"
+    "\205\316\267\314\224\315\205\316\267\314\223\314\200\315\205\316\267\314\224\314\200\315\205"
+    "\316\267\314\223\314\201\315\205\316\267\314\224\314\201\315\205\316\267\314\223\315\202\315"
+    "\205\316\267\314\224\315\202\315\205\316\227\314\223\315\205\316\227\314\224\315\205\316\227"
+    "\314\223\314\200\315\205\316\227\314\224\314\200\315\205\316\227\314\223\314\201\315\205\316"
+    "\227\314\224\314\201\315\205\316\227\314\223\315\202\315\205\316\227\314\224\315\202\315\205"
+    "\317\211\314\223\315\205\317\211\314\224\315\205\317\211\314\223\314\200\315\205\317\211\314"
+    "\224\314\200\315\205\317\211\314\223\314\201\315\205\317\211\314\224\314\201\315\205\317\211"
+    "\314\223\315\202\315\205\317\211\314\224\315\202\315\205\316\251\314\223\315\205\316\251\314"
+    "\224\315\205\316\251\314\223\314\200\315\205\316\251\314\224\314\200\315\205\316\251\314\223"
+    "\314\201\315\205\316\251\314\224\314\201\315\205\316\251\314\223\315\202\315\205\316\251\314"
+    "\224\315\202\315\205\316\261\314\206\316\261\314\204\316\261\314\200\315\205\316\261\315\205"
+    "\316\261\314\201\315\205\316\261\315\202\316\261\315\202\315\205\316\221\314\206\316\221\314"
+    "\204\316\221\314\200\316\221\314\201\316\221\315\205 \314\223 \314\223 \315\202 \314\210\315"
+    "\202\316\267\314\200\315\205\316\267\315\205\316\267\314\201\315\205\316\267\315\202\316\267"
+    "\315\202\315\205\316\225\314\200\316\225\314\201\316\227\314\200\316\227\314\201\316\227\315"
+    "\205 \314\223\314\200 \314\223\314\201 \314\223\315\202\316\271\314\206\316\271\314\204\316"
+    "\271\314\210\314\200\316\271\314\210\314\201\316\271\315\202\316\271\314\210\315\202\316\231"
+    "\314\206\316\231\314\204\316\231\314\200\316\231\314\201 \314\224\314\200 \314\224\314\201 "
+    "\314\224\315\202\317\205\314\206\317\205\314\204\317\205\314\210\314\200\317\205\314\210\314"
+    "\201\317\201\314\223\317\201\314\224\317\205\315\202\317\205\314\210\315\202\316\245\314\206"
+    "\316\245\314\204\316\245\314\200\316\245\314\201\316\241\314\224 \314\210\314\200 \314\210"
+    "\314\201`\317\211\314\200\315\205\317\211\315\205\317\211\314\201\315\205\317\211\315\202"
+    "\317\211\315\202\315\205\316\237\314\200\316\237\314\201\316\251\314\200\316\251\314\201\316"
+    "\251\315\205 \314\201 \314\224\342\200\220 \314\263...\342\200\262\342\200\262\342\200\262"
+    "\342\200\262\342\200\262\342\200\265\342\200\265\342\200\265\342\200\265\342\200\265!! \314"
+    "\205\077\077\077!!\0770i456789+\342\210\222=()n0123456789+Rsa/ca/s\302\260Cc/oc/u\306\220"
+    "\302\260FgHHHh\304\247IILlNoPQRRRSMTELTMZKBCeEFMo\327\220\327\221\327\222\327\223\316\263"
+    "\316\223\316\240\342\210\221Ddeij1\342\201\20432\342\201\20431\342\201\20452\342\201\20453"
+    "\342\201\20454\342\201\20451\342\201\20465\342\201\20461\342\201\20483\342\201\20485\342\201"
+    "\20487\342\201\2048IIIIVVIVIIVIIIIXXIXIILCDMiiiivviviiviiiixxixiilcdm\342\206\220\314\270"
+    "\342\206\222\314\270\342\206\224\314\270\342\207\220\314\270\342\207\224\314\270\342\207\222"
+    "\314\270\342\210\203\314\270\342\210\210\314\270\342\210\213\314\270\342\210\243\314\270\342"
+    "\210\245\314\270\342\210\253\342\210\253\342\210\253\342\210\253\342\210\253\342\210\256\342"
+    "\210\256\342\210\256\342\210\256\342\210\256\342\210\274\314\270\342\211\203\314\270\342\211"
+    "\205\314\270\342\211\210\314\270=\314\270\342\211\241\314\270\342\211\215\314\270<\314\270>"
+    "\314\270\342\211\244\314\270\342\211\245\314\270\342\211\262\314\270\342\211\263\314\270\342"
+    "\211\266\314\270\342\211\267\314\270\342\211\272\314\270\342\211\273\314\270\342\212\202\314"
+    "\270\342\212\203\314\270\342\212\206\314\270\342\212\207\314\270\342\212\242\314\270\342\212"
+    "\250\314\270\342\212\251\314\270\342\212\253\314\270\342\211\274\314\270\342\211\275\314\270"
+    "\342\212\221\314\270\342\212\222\314\270\342\212\262\314\270\342\212\263\314\270\342\212\264"
+    "\314\270\342\212\265\314\270\343\200\210\343\200\2111011121314151617181920(1)(2)(3)(4)(5)(6)"
+    "(7)(8)(9)(10)(11)(12)(13)(14)(15)(16)(17)(18)(19)(20)1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16."
+    "17.18.19.20.(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)(n)(o)(p)(q)(r)(s)(t)(u)(v)(w)(x)(y)(z)AB"
+    "CDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0::===\342\253\235\314\270\346\257\215\351"
+    "\276\237\344\270\200\344\270\250\344\270\266\344\270\277\344\271\231\344\272\205\344\272\214"
+    "\344\272\240\344\272\272\345\204\277\345\205\245\345\205\253\345\206\202\345\206\226\345\206"
+    "\253\345\207\240\345\207\265\345\210\200\345\212\233\345\213\271\345\214\225\345\214\232\345"
+    "\214\270\345\215\201\345\215\234\345\215\251\345\216\202\345\216\266\345\217\210\345\217\243"
+    "\345\233\227\345\234\237\345\243\253\345\244\202\345\244\212\345\244\225\345\244\247\345\245"
+    "\263\345\255\220\345\256\200\345\257\270\345\260\217\345\260\242\345\260\270\345\261\256\345"
+    "\261\261\345\267\233\345\267\245\345\267\261\345\267\276\345\271\262\345\271\272\345\271\277"
+    "\345\273\264\345\273\276\345\274\213\345\274\223\345\275\220\345\275\241\345\275\263\345\277"
+    "\203\346\210\210\346\210\266\346\211\213\346\224\257\346\224\264\346\226\207\346\226\227\346"
+    "\226\244\346\226\271\346\227\240\346\227\245\346\233\260\346\234\210\346\234\250\346\254\240"
+    "\346\255\242\346\255\271\346\256\263\346\257\213\346\257\224\346\257\233\346\260\217\346\260"
+    "\224\346\260\264\347\201\253\347\210\252\347\210\266\347\210\273\347\210\277\347\211\207\347"
+    "\211\231\347\211\233\347\212\254\347\216\204\347\216\211\347\223\234\347\223\246\347\224\230"
+    "\347\224\237\347\224\250\347\224\260\347\226\213\347\226\222\347\231\266\347\231\275\347\232"
+    "\256\347\232\277\347\233\256\347\237\233\347\237\242\347\237\263\347\244\272\347\246\270\347"
+    "\246\276\347\251\264\347\253\213\347\253\271\347\261\263\347\263\270\347\274\266\347\275\221"
+    "\347\276\212\347\276\275\350\200\201\350\200\214\350\200\222\350\200\263\350\201\277\350\202"
+    "\211\350\207\243\350\207\252\350\207\263\350\207\274\350\210\214\350\210\233\350\210\237\350"
+    "\211\256\350\211\262\350\211\270\350\231\215\350\231\253\350\241\200\350\241\214\350\241\243"
+    "\350\245\276\350\246\213\350\247\222\350\250\200\350\260\267\350\261\206\350\261\225\350\261"
+    "\270\350\262\235\350\265\244\350\265\260\350\266\263\350\272\253\350\273\212\350\276\233\350"
+    "\276\260\350\276\265\351\202\221\351\205\211\351\207\206\351\207\214\351\207\221\351\225\267"
+    "\351\226\200\351\230\234\351\232\266\351\232\271\351\233\250\351\235\221\351\235\236\351\235"
+    "\242\351\235\251\351\237\213\351\237\255\351\237\263\351\240\201\351\242\250\351\243\233\351"
+    "\243\237\351\246\226\351\246\231\351\246\254\351\252\250\351\253\230\351\253\237\351\254\245"
+    "\351\254\257\351\254\262\351\254\274\351\255\232\351\263\245\351\271\265\351\271\277\351\272"
+    "\245\351\272\273\351\273\203\351\273\215\351\273\221\351\273\271\351\273\275\351\274\216\351"
+    "\274\223\351\274\240\351\274\273\351\275\212\351\275\222\351\276\215\351\276\234\351\276\240"
+    "\343\200\222\345\215\201\345\215\204\345\215\205\343\201\213\343\202\231\343\201\215\343\202"
+    "\231\343\201\217\343\202\231\343\201\221\343\202\231\343\201\223\343\202\231\343\201\225\343"
+    "\202\231\343\201\227\343\202\231\343\201\231\343\202\231\343\201\233\343\202\231\343\201\235"
+    "\343\202\231\343\201\237\343\202\231\343\201\241\343\202\231\343\201\244\343\202\231\343\201"
+    "\246\343\202\231\343\201\250\343\202\231\343\201\257\343\202\231\343\201\257\343\202\232\343"
+    "\201\262\343\202\231\343\201\262\343\202\232\343\201\265\343\202\231\343\201\265\343\202\232"
+    "\343\201\270\343\202\231\343\201\270\343\202\232\343\201\273\343\202\231\343\201\273\343\202"
+    "\232\343\201\206\343\202\231 \343\202\231 \343\202\232\343\202\235\343\202\231\343\202\210"
+    "\343\202\212\343\202\253\343\202\231\343\202\255\343\202\231\343\202\257\343\202\231\343\202"
+    "\261\343\202\231\343\202\263\343\202\231\343\202\265\343\202\231\343\202\267\343\202\231\343"
+    "\202\271\343\202\231\343\202\273\343\202\231\343\202\275\343\202\231\343\202\277\343\202\231"
+    "\343\203\201\343\202\231\343\203\204\343\202\231\343\203\206\343\202\231\343\203\210\343\202"
+    "\231\343\203\217\343\202\231\343\203\217\343\202\232\343\203\222\343\202\231\343\203\222\343"
+    "\202\232\343\203\225\343\202\231\343\203\225\343\202\232\343\203\230\343\202\231\343\203\230"
+    "\343\202\232\343\203\233\343\202\231\343\203\233\343\202\232\343\202\246\343\202\231\343\203"
+    "\257\343\202\231\343\203\260\343\202\231\343\203\261\343\202\231\343\203\262\343\202\231\343"
+    "\203\275\343\202\231\343\202\263\343\203\210\341\204\200\341\204\201\341\206\252\341\204\202"
+    "\341\206\254\341\206\255\341\204\203\341\204\204\341\204\205\341\206\260\341\206\261\341\206"
+    "\262\341\206\263\341\206\264\341\206\265\341\204\232\341\204\206\341\204\207\341\204\210\341"
+    "\204\241\341\204\211\341\204\212\341\204\213\341\204\214\341\204\215\341\204\216\341\204\217"
+    "\341\204\220\341\204\221\341\204\222\341\205\241\341\205\242\341\205\243\341\205\244\341\205"
+    "\245\341\205\246\341\205\247\341\205\250\341\205\251\341\205\252\341\205\253\341\205\254\341"
+    "\205\255\341\205\256\341\205\257\341\205\260\341\205\261\341\205\262\341\205\263\341\205\264"
+    "\341\205\265\341\205\240\341\204\224\341\204\225\341\207\207\341\207\210\341\207\214\341\207"
+    "\216\341\207\223\341\207\227\341\207\231\341\204\234\341\207\235\341\207\237\341\204\235\341"
+    "\204\236\341\204\240\341\204\242\341\204\243\341\204\247\341\204\251\341\204\253\341\204\254"
+    "\341\204\255\341\204\256\341\204\257\341\204\262\341\204\266\341\205\200\341\205\207\341\205"
+    "\214\341\207\261\341\207\262\341\205\227\341\205\230\341\205\231\341\206\204\341\206\205\341"
+    "\206\210\341\206\221\341\206\222\341\206\224\341\206\236\341\206\241\344\270\200\344\272\214"
+    "\344\270\211\345\233\233\344\270\212\344\270\255\344\270\213\347\224\262\344\271\231\344\270"
+    "\231\344\270\201\345\244\251\345\234\260\344\272\272(\341\204\200)(\341\204\202)(\341\204"
+    "\203)(\341\204\205)(\341\204\206)(\341\204\207)(\341\204\211)(\341\204\213)(\341\204\214)("
+    "\341\204\216)(\341\204\217)(\341\204\220)(\341\204\221)(\341\204\222)(\341\204\200\341\205"
+    "\241)(\341\204\202\341\205\241)(\341\204\203\341\205\241)(\341\204\205\341\205\241)(\341\204"
+    "\206\341\205\241)(\341\204\207\341\205\241)(\341\204\211\341\205\241)(\341\204\213\341\205"
+    "\241)(\341\204\214\341\205\241)(\341\204\216\341\205\241)(\341\204\217\341\205\241)(\341\204"
+    "\220\341\205\241)(\341\204\221\341\205\241)(\341\204\222\341\205\241)(\341\204\214\341\205"
+    "\256)(\344\270\200)(\344\272\214)(\344\270\211)(\345\233\233)(\344\272\224)(\345\205\255)("
+    "\344\270\203)(\345\205\253)(\344\271\235)(\345\215\201)(\346\234\210)(\347\201\253)(\346\260"
+    "\264)(\346\234\250)(\351\207\221)(\345\234\237)(\346\227\245)(\346\240\252)(\346\234\211)("
+    "\347\244\276)(\345\220\215)(\347\211\271)(\350\262\241)(\347\245\235)(\345\212\264)(\344\273"
+    "\243)(\345\221\274)(\345\255\246)(\347\233\243)(\344\274\201)(\350\263\207)(\345\215\224)("
+    "\347\245\255)(\344\274\221)(\350\207\252)(\350\207\263)212223242526272829303132333435\341"
+    "\204\200\341\204\202\341\204\203\341\204\205\341\204\206\341\204\207\341\204\211\341\204\213"
+    "\341\204\214\341\204\216\341\204\217\341\204\220\341\204\221\341\204\222\341\204\200\341\205"
+    "\241\341\204\202\341\205\241\341\204\203\341\205\241\341\204\205\341\205\241\341\204\206\341"
+    "\205\241\341\204\207\341\205\241\341\204\211\341\205\241\341\204\213\341\205\241\341\204\214"
+    "\341\205\241\341\204\216\341\205\241\341\204\217\341\205\241\341\204\220\341\205\241\341\204"
+    "\221\341\205\241\341\204\222\341\205\241\344\270\200\344\272\214\344\270\211\345\233\233\344"
+    "\272\224\345\205\255\344\270\203\345\205\253\344\271\235\345\215\201\346\234\210\347\201\253"
+    "\346\260\264\346\234\250\351\207\221\345\234\237\346\227\245\346\240\252\346\234\211\347\244"
+    "\276\345\220\215\347\211\271\350\262\241\347\245\235\345\212\264\347\247\230\347\224\267\345"
+    "\245\263\351\201\251\345\204\252\345\215\260\346\263\250\351\240\205\344\274\221\345\206\231"
+    "\346\255\243\344\270\212\344\270\255\344\270\213\345\267\246\345\217\263\345\214\273\345\256"
+    "\227\345\255\246\347\233\243\344\274\201\350\263\207\345\215\224\345\244\2343637383940414243"
+    "444546474849501\346\234\2102\346\234\2103\346\234\2104\346\234\2105\346\234\2106\346\234\210"
+    "7\346\234\2108\346\234\2109\346\234\21010\346\234\21011\346\234\21012\346\234\210\343\202"
+    "\242\343\202\244\343\202\246\343\202\250\343\202\252\343\202\253\343\202\255\343\202\257\343"
+    "\202\261\343\202\263\343\202\265\343\202\267\343\202\271\343\202\273\343\202\275\343\202\277"
+    "\343\203\201\343\203\204\343\203\206\343\203\210\343\203\212\343\203\213\343\203\214\343\203"
+    "\215\343\203\216\343\203\217\343\203\222\343\203\225\343\203\230\343\203\233\343\203\236\343"
+    "\203\237\343\203\240\343\203\241\343\203\242\343\203\244\343\203\246\343\203\250\343\203\251"
+    "\343\203\252\343\203\253\343\203\254\343\203\255\343\203\257\343\203\260\343\203\261\343\203"
+    "\262\343\202\242\343\203\217\343\202\232\343\203\274\343\203\210\343\202\242\343\203\253\343"
+    "\203\225\343\202\241\343\202\242\343\203\263\343\203\230\343\202\232\343\202\242\343\202\242"
+    "\343\203\274\343\203\253\343\202\244\343\203\213\343\203\263\343\202\257\343\202\231\343\202"
+    "\244\343\203\263\343\203\201\343\202\246\343\202\251\343\203\263\343\202\250\343\202\271\343"
+    "\202\257\343\203\274\343\203\210\343\202\231\343\202\250\343\203\274\343\202\253\343\203\274"
+    "\343\202\252\343\203\263\343\202\271\343\202\252\343\203\274\343\203\240\343\202\253\343\202"
+    "\244\343\203\252\343\202\253\343\203\251\343\203\203\343\203\210\343\202\253\343\203\255\343"
+    "\203\252\343\203\274\343\202\253\343\202\231\343\203\255\343\203\263\343\202\253\343\202\231"
+    "\343\203\263\343\203\236\343\202\255\343\202\231\343\202\253\343\202\231\343\202\255\343\202"
+    "\231\343\203\213\343\203\274\343\202\255\343\203\245\343\203\252\343\203\274\343\202\255\343"
+    "\202\231\343\203\253\343\202\277\343\202\231\343\203\274\343\202\255\343\203\255\343\202\255"
+    "\343\203\255\343\202\257\343\202\231\343\203\251\343\203\240\343\202\255\343\203\255\343\203"
+    "\241\343\203\274\343\203\210\343\203\253\343\202\255\343\203\255\343\203\257\343\203\203\343"
+    "\203\210\343\202\257\343\202\231\343\203\251\343\203\240\343\203\210\343\203\263\343\202\257"
+    "\343\203\253\343\202\273\343\202\231\343\202\244\343\203\255\343\202\257\343\203\255\343\203"
+    "\274\343\203\215\343\202\261\343\203\274\343\202\271\343\202\263\343\203\253\343\203\212\343"
+    "\202\263\343\203\274\343\203\233\343\202\232\343\202\265\343\202\244\343\202\257\343\203\253"
+    "\343\202\265\343\203\263\343\203\201\343\203\274\343\203\240\343\202\267\343\203\252\343\203"
+    "\263\343\202\257\343\202\231\343\202\273\343\203\263\343\203\201\343\202\273\343\203\263\343"
+    "\203\210\343\202\277\343\202\231\343\203\274\343\202\271\343\203\206\343\202\231\343\202\267"
+    "\343\203\210\343\202\231\343\203\253\343\203\210\343\203\263\343\203\212\343\203\216\343\203"
+    "\216\343\203\203\343\203\210\343\203\217\343\202\244\343\203\204\343\203\217\343\202\232\343"
+    "\203\274\343\202\273\343\203\263\343\203\210\343\203\217\343\202\232\343\203\274\343\203\204"
+    "\343\203\217\343\202\231\343\203\274\343\203\254\343\203\253\343\203\222\343\202\232\343\202"
+    "\242\343\202\271\343\203\210\343\203\253\343\203\222\343\202\232\343\202\257\343\203\253\343"
+    "\203\222\343\202\232\343\202\263\343\203\222\343\202\231\343\203\253\343\203\225\343\202\241"
+    "\343\203\251\343\203\203\343\203\210\343\202\231\343\203\225\343\202\243\343\203\274\343\203"
+    "\210\343\203\225\343\202\231\343\203\203\343\202\267\343\202\247\343\203\253\343\203\225\343"
+    "\203\251\343\203\263\343\203\230\343\202\257\343\202\277\343\203\274\343\203\253\343\203\230"
+    "\343\202\232\343\202\275\343\203\230\343\202\232\343\203\213\343\203\222\343\203\230\343\203"
+    "\253\343\203\204\343\203\230\343\202\232\343\203\263\343\202\271\343\203\230\343\202\232\343"
+    "\203\274\343\202\267\343\202\231\343\203\230\343\202\231\343\203\274\343\202\277\343\203\233"
+    "\343\202\232\343\202\244\343\203\263\343\203\210\343\203\233\343\202\231\343\203\253\343\203"
+    "\210\343\203\233\343\203\263\343\203\233\343\202\232\343\203\263\343\203\210\343\202\231\343"
+    "\203\233\343\203\274\343\203\253\343\203\233\343\203\274\343\203\263\343\203\236\343\202\244"
+    "\343\202\257\343\203\255\343\203\236\343\202\244\343\203\253\343\203\236\343\203\203\343\203"
+    "\217\343\203\236\343\203\253\343\202\257\343\203\236\343\203\263\343\202\267\343\203\247\343"
+    "\203\263\343\203\237\343\202\257\343\203\255\343\203\263\343\203\237\343\203\252\343\203\237"
+    "\343\203\252\343\203\217\343\202\231\343\203\274\343\203\253\343\203\241\343\202\253\343\202"
+    "\231\343\203\241\343\202\253\343\202\231\343\203\210\343\203\263\343\203\241\343\203\274\343"
+    "\203\210\343\203\253\343\203\244\343\203\274\343\203\210\343\202\231\343\203\244\343\203\274"
+    "\343\203\253\343\203\246\343\202\242\343\203\263\343\203\252\343\203\203\343\203\210\343\203"
+    "\253\343\203\252\343\203\251\343\203\253\343\203\222\343\202\232\343\203\274\343\203\253\343"
+    "\203\274\343\203\225\343\202\231\343\203\253\343\203\254\343\203\240\343\203\254\343\203\263"
+    "\343\203\210\343\202\261\343\202\231\343\203\2630\347\202\2711\347\202\2712\347\202\2713\347"
+    "\202\2714\347\202\2715\347\202\2716\347\202\2717\347\202\2718\347\202\2719\347\202\27110\347"
+    "\202\27111\347\202\27112\347\202\27113\347\202\27114\347\202\27115\347\202\27116\347\202\271"
+    "17\347\202\27118\347\202\27119\347\202\27120\347\202\27121\347\202\27122\347\202\27123\347"
+    "\202\27124\347\202\271hPadaAUbaroVpc\345\271\263\346\210\220\346\230\255\345\222\214\345\244"
+    "\247\346\255\243\346\230\216\346\262\273\346\240\252\345\274\217\344\274\232\347\244\276pAnA"
+    "\316\274AmAkAKBMBGBcalkcalpFnF\316\274F\316\274gmgkgHzkHzMHzGHzTHz\316\274lmldlklfmnm\316"
+    "\274mmmcmkmmm2cm2km2mm3cm3km3m\342\210\225sm\342\210\225s2kPaMPaGParadrad\342\210\225srad"
+    "\342\210\225s2psns\316\274smspVnV\316\274VmVkVMVpWnW\316\274WmWkWMWk\316\251M\316\251a.m.Bqc"
+    "ccdC\342\210\225kgCo.dBGyhaHPinKKKMktlmlnloglxmbmilmolPHp.m.PPMPRsrSvWb1\346\227\2452\346"
+    "\227\2453\346\227\2454\346\227\2455\346\227\2456\346\227\2457\346\227\2458\346\227\2459\346"
+    "\227\24510\346\227\24511\346\227\24512\346\227\24513\346\227\24514\346\227\24515\346\227\245"
+    "16\346\227\24517\346\227\24518\346\227\24519\346\227\24520\346\227\24521\346\227\24522\346"
+    "\227\24523\346\227\24524\346\227\24525\346\227\24526\346\227\24527\346\227\24528\346\227\245"
+    "29\346\227\24530\346\227\24531\346\227\245\350\261\210\346\233\264\350\273\212\350\263\210"
+    "\346\273\221\344\270\262\345\217\245\351\276\234\351\276\234\345\245\221\351\207\221\345\226"
+    "\207\345\245\210\346\207\266\347\231\251\347\276\205\350\230\277\350\236\272\350\243\270\351"
+    "\202\217\346\250\202\346\264\233\347\203\231\347\217\236\350\220\275\351\205\252\351\247\261"
+    "\344\272\202\345\215\265\346\254\204\347\210\233\350\230\255\351\270\236\345\265\220\346\277"
+    "\253\350\227\215\350\245\244\346\213\211\350\207\230\350\240\237\345\273\212\346\234\227\346"
+    "\265\252\347\213\274\351\203\216\344\276\206\345\206\267\345\213\236\346\223\204\346\253\223"
+    "\347\210\220\347\233\247\350\200\201\350\230\206\350\231\234\350\267\257\351\234\262\351\255"
+    "\257\351\267\272\347\242\214\347\245\277\347\266\240\350\217\211\351\214\204\351\271\277\350"
+    "\253\226\345\243\237\345\274\204\347\261\240\350\201\276\347\211\242\347\243\212\350\263\202"
+    "\351\233\267\345\243\230\345\261\242\346\250\223\346\267\232\346\274\217\347\264\257\347\270"
+    "\267\351\231\213\345\213\222\350\202\213\345\207\234\345\207\214\347\250\234\347\266\276\350"
+    "\217\261\351\231\265\350\256\200\346\213\217\346\250\202\350\253\276\344\270\271\345\257\247"
+    "\346\200\222\347\216\207\347\225\260\345\214\227\347\243\273\344\276\277\345\276\251\344\270"
+    "\215\346\263\214\346\225\270\347\264\242\345\217\203\345\241\236\347\234\201\350\221\211\350"
+    "\252\252\346\256\272\350\276\260\346\262\210\346\213\276\350\213\245\346\216\240\347\225\245"
+    "\344\272\256\345\205\251\345\207\211\346\242\201\347\263\247\350\211\257\350\253\222\351\207"
+    "\217\345\213\265\345\221\202\345\245\263\345\273\254\346\227\205\346\277\276\347\244\252\351"
+    "\226\255\351\251\252\351\272\227\351\273\216\345\212\233\346\233\206\346\255\267\350\275\242"
+    "\345\271\264\346\206\220\346\210\200\346\222\232\346\274\243\347\205\211\347\222\211\347\247"
+    "\212\347\267\264\350\201\257\350\274\246\350\223\256\351\200\243\351\215\212\345\210\227\345"
+    "\212\243\345\222\275\347\203\210\350\243\202\350\252\252\345\273\211\345\277\265\346\215\273"
+    "\346\256\256\347\260\276\347\215\265\344\273\244\345\233\271\345\257\247\345\266\272\346\200"
+    "\234\347\216\262\347\221\251\347\276\232\350\201\206\351\210\264\351\233\266\351\235\210\351"
+    "\240\230\344\276\213\347\246\256\351\206\264\351\232\270\346\203\241\344\272\206\345\203\232"
+    "\345\257\256\345\260\277\346\226\231\346\250\202\347\207\216\347\231\202\350\223\274\351\201"
+    "\274\351\276\215\346\232\210\351\230\256\345\212\211\346\235\273\346\237\263\346\265\201\346"
+    "\272\234\347\220\211\347\225\231\347\241\253\347\264\220\351\241\236\345\205\255\346\210\256"
+    "\351\231\270\345\200\253\345\264\231\346\267\252\350\274\252\345\276\213\346\205\204\346\240"
+    "\227\347\216\207\351\232\206\345\210\251\345\220\217\345\261\245\346\230\223\346\235\216\346"
+    "\242\250\346\263\245\347\220\206\347\227\242\347\275\271\350\243\217\350\243\241\351\207\214"
+    "\351\233\242\345\214\277\346\272\272\345\220\235\347\207\220\347\222\230\350\227\272\351\232"
+    "\243\351\261\227\351\272\237\346\236\227\346\267\213\350\207\250\347\253\213\347\254\240\347"
+    "\262\222\347\213\200\347\202\231\350\255\230\344\273\200\350\214\266\345\210\272\345\210\207"
+    "\345\272\246\346\213\223\347\263\226\345\256\205\346\264\236\346\232\264\350\274\273\350\241"
+    "\214\351\231\215\350\246\213\345\273\223\345\205\200\345\227\200\345\241\232\346\231\264\345"
+    "\207\236\347\214\252\347\233\212\347\244\274\347\245\236\347\245\245\347\246\217\351\235\226"
+    "\347\262\276\347\276\275\350\230\222\350\253\270\351\200\270\351\203\275\351\243\257\351\243"
+    "\274\351\244\250\351\266\264\344\276\256\345\203\247\345\205\215\345\213\211\345\213\244\345"
+    "\215\221\345\226\235\345\230\206\345\231\250\345\241\200\345\242\250\345\261\244\345\261\256"
+    "\346\202\224\346\205\250\346\206\216\346\207\262\346\225\217\346\227\242\346\232\221\346\242"
+    "\205\346\265\267\346\270\232\346\274\242\347\205\256\347\210\253\347\220\242\347\242\221\347"
+    "\244\276\347\245\211\347\245\210\347\245\220\347\245\226\347\245\235\347\246\215\347\246\216"
+    "\347\251\200\347\252\201\347\257\200\347\267\264\347\270\211\347\271\201\347\275\262\350\200"
+    "\205\350\207\255\350\211\271\350\211\271\350\221\227\350\244\220\350\246\226\350\254\201\350"
+    "\254\271\350\263\223\350\264\210\350\276\266\351\200\270\351\233\243\351\237\277\351\240\273"
+    "fffiflffiffl\325\264\325\266\325\264\325\245\325\264\325\253\325\276\325\266\325\264\325\255"
+    "\327\231\326\264\327\262\326\267\327\242\327\220\327\223\327\224\327\233\327\234\327\235\327"
+    "\250\327\252\327\251\327\201\327\251\327\202\327\251\326\274\327\201\327\251\326\274\327\202"
+    "\327\220\326\267\327\220\326\270\327\220\326\274\327\221\326\274\327\222\326\274\327\223\326"
+    "\274\327\224\326\274\327\225\326\274\327\226\326\274\327\230\326\274\327\231\326\274\327\232"
+    "\326\274\327\233\326\274\327\234\326\274\327\236\326\274\327\240\326\274\327\241\326\274\327"
+    "\243\326\274\327\244\326\274\327\246\326\274\327\247\326\274\327\250\326\274\327\251\326\274"
+    "\327\252\326\274\327\225\326\271\327\221\326\277\327\233\326\277\327\244\326\277\327\220\327"
+    "\234\331\261\331\261\331\273\331\273\331\273\331\273\331\276\331\276\331\276\331\276\332\200"
+    "\332\200\332\200\332\200\331\272\331\272\331\272\331\272\331\277\331\277\331\277\331\277\331"
+    "\271\331\271\331\271\331\271\332\244\332\244\332\244\332\244\332\246\332\246\332\246\332\246"
+    "\332\204\332\204\332\204\332\204\332\203\332\203\332\203\332\203\332\206\332\206\332\206\332"
+    "\206\332\207\332\207\332\207\332\207\332\215\332\215\332\214\332\214\332\216\332\216\332\210"
+    "\332\210\332\230\332\230\332\221\332\221\332\251\332\251\332\251\332\251\332\257\332\257\332"
+    "\257\332\257\332\263\332\263\332\263\332\263\332\261\332\261\332\261\332\261\332\272\332\272"
+    "\332\273\332\273\332\273\332\273\333\201\333\201\333\201\333\201\332\276\332\276\332\276\332"
+    "\276\333\222\333\222\332\255\332\255\332\255\332\255\333\207\333\207\333\206\333\206\333\210"
+    "\333\210\333\213\333\213\333\205\333\205\333\211\333\211\333\220\333\220\333\220\333\220\331"
+    "\211\331\211\331\212\331\224\330\247\331\212\331\224\330\247\331\212\331\224\333\225\331\212"
+    "\331\224\333\225\331\212\331\224\331\210\331\212\331\224\331\210\331\212\331\224\333\207\331"
+    "\212\331\224\333\207\331\212\331\224\333\206\331\212\331\224\333\206\331\212\331\224\333\210"
+    "\331\212\331\224\333\210\331\212\331\224\333\220\331\212\331\224\333\220\331\212\331\224\333"
+    "\220\331\212\331\224\331\211\331\212\331\224\331\211\331\212\331\224\331\211\333\214\331\212"
+    "\331\224\330\254\331\212\331\224\330\255\331\212\331\224\331\205\331\212\331\224\331\211\331"
+    "\212\331\224\331\212\330\250\330\254\330\250\330\255\330\250\330\256\330\250\331\205\330\250"
+    "\331\211\330\250\331\212\330\252\330\254\330\252\330\255\330\252\330\256\330\252\331\205\330"
+    "\252\331\211\330\252\331\212\330\253\330\254\330\253\331\205\330\253\331\211\330\253\331\212"
+    "\330\254\330\255\330\254\331\205\330\255\330\254\330\255\331\205\330\256\330\254\330\256\330"
+    "\255\330\256\331\205\330\263\330\254\330\263\330\255\330\263\330\256\330\263\331\205\330\265"
+    "\330\255\330\265\331\205\330\266\330\254\330\266\330\255\330\266\330\256\330\266\331\205\330"
+    "\267\330\255\330\267\331\205\330\270\331\205\330\271\330\254\330\271\331\205\330\272\330\254"
+    "\330\272\331\205\331\201\330\254\331\201\330\255\331\201\330\256\331\201\331\205\331\201\331"
+    "\211\331\201\331\212\331\202\330\255\331\202\331\205\331\202\331\211\331\202\331\212\331\203"
+    "\330\247\331\203\330\254\331\203\330\255\331\203\330\256\331\203\331\204\331\203\331\205\331"
+    "\203\331\211\331\203\331\212\331\204\330\254\331\204\330\255\331\204\330\256\331\204\331\205"
+    "\331\204\331\211\331\204\331\212\331\205\330\254\331\205\330\255\331\205\330\256\331\205\331"
+    "\205\331\205\331\211\331\205\331\212\331\206\330\254\331\206\330\255\331\206\330\256\331\206"
+    "\331\205\331\206\331\211\331\206\331\212\331\207\330\254\331\207\331\205\331\207\331\211\331"
+    "\207\331\212\331\212\330\254\331\212\330\255\331\212\330\256\331\212\331\205\331\212\331\211"
+    "\331\212\331\212\330\260\331\260\330\261\331\260\331\211\331\260 \331\214\331\221 \331\215"
+    "\331\221 \331\216\331\221 \331\217\331\221 \331\220\331\221 \331\221\331\260\331\212\331\224"
+    "\330\261\331\212\331\224\330\262\331\212\331\224\331\205\331\212\331\224\331\206\331\212\331"
+    "\224\331\211\331\212\331\224\331\212\330\250\330\261\330\250\330\262\330\250\331\205\330\250"
+    "\331\206\330\250\331\211\330\250\331\212\330\252\330\261\330\252\330\262\330\252\331\205\330"
+    "\252\331\206\330\252\331\211\330\252\331\212\330\253\330\261\330\253\330\262\330\253\331\205"
+    "\330\253\331\206\330\253\331\211\330\253\331\212\331\201\331\211\331\201\331\212\331\202\331"
+    "\211\331\202\331\212\331\203\330\247\331\203\331\204\331\203\331\205\331\203\331\211\331\203"
+    "\331\212\331\204\331\205\331\204\331\211\331\204\331\212\331\205\330\247\331\205\331\205\331"
+    "\206\330\261\331\206\330\262\331\206\331\205\331\206\331\206\331\206\331\211\331\206\331\212"
+    "\331\211\331\260\331\212\330\261\331\212\330\262\331\212\331\205\331\212\331\206\331\212\331"
+    "\211\331\212\331\212\331\212\331\224\330\254\331\212\331\224\330\255\331\212\331\224\330\256"
+    "\331\212\331\224\331\205\331\212\331\224\331\207\330\250\330\254\330\250\330\255\330\250\330"
+    "\256\330\250\331\205\330\250\331\207\330\252\330\254\330\252\330\255\330\252\330\256\330\252"
+    "\331\205\330\252\331\207\330\253\331\205\330\254\330\255\330\254\331\205\330\255\330\254\330"
+    "\255\331\205\330\256\330\254\330\256\331\205\330\263\330\254\330\263\330\255\330\263\330\256"
+    "\330\263\331\205\330\265\330\255\330\265\330\256\330\265\331\205\330\266\330\254\330\266\330"
+    "\255\330\266\330\256\330\266\331\205\330\267\330\255\330\270\331\205\330\271\330\254\330\271"
+    "\331\205\330\272\330\254\330\272\331\205\331\201\330\254\331\201\330\255\331\201\330\256\331"
+    "\201\331\205\331\202\330\255\331\202\331\205\331\203\330\254\331\203\330\255\331\203\330\256"
+    "\331\203\331\204\331\203\331\205\331\204\330\254\331\204\330\255\331\204\330\256\331\204\331"
+    "\205\331\204\331\207\331\205\330\254\331\205\330\255\331\205\330\256\331\205\331\205\331\206"
+    "\330\254\331\206\330\255\331\206\330\256\331\206\331\205\331\206\331\207\331\207\330\254\331"
+    "\207\331\205\331\207\331\260\331\212\330\254\331\212\330\255\331\212\330\256\331\212\331\205"
+    "\331\212\331\207\330\250\331\205\330\250\331\207\330\252\331\205\330\252\331\207\330\253\331"
+    "\205\330\253\331\207\330\263\331\205\330\263\331\207\330\264\331\205\330\264\331\207\331\203"
+    "\331\204\331\203\331\205\331\204\331\205\331\206\331\205\331\206\331\207\331\212\331\205\331"
+    "\212\331\207\331\200\331\216\331\221\331\200\331\217\331\221\331\200\331\220\331\221\330\267"
+    "\331\211\330\267\331\212\330\271\331\211\330\271\331\212\330\272\331\211\330\272\331\212\330"
+    "\263\331\211\330\263\331\212\330\264\331\211\330\264\331\212\330\255\331\211\330\255\331\212"
+    "\330\254\331\211\330\254\331\212\330\256\331\211\330\256\331\212\330\265\331\211\330\265\331"
+    "\212\330\266\331\211\330\266\331\212\330\264\330\254\330\264\330\255\330\264\330\256\330\264"
+    "\331\205\330\264\330\261\330\263\330\261\330\265\330\261\330\266\330\261\330\267\331\211\330"
+    "\267\331\212\330\271\331\211\330\271\331\212\330\272\331\211\330\272\331\212\330\263\331\211"
+    "\330\263\331\212\330\264\331\211\330\264\331\212\330\255\331\211\330\255\331\212\330\254\331"
+    "\211\330\254\331\212\330\256\331\211\330\256\331\212\330\265\331\211\330\265\331\212\330\266"
+    "\331\211\330\266\331\212\330\264\330\254\330\264\330\255\330\264\330\256\330\264\331\205\330"
+    "\264\330\261\330\263\330\261\330\265\330\261\330\266\330\261\330\264\330\254\330\264\330\255"
+    "\330\264\330\256\330\264\331\205\330\263\331\207\330\264\331\207\330\267\331\205\330\263\330"
+    "\254\330\263\330\255\330\263\330\256\330\264\330\254\330\264\330\255\330\264\330\256\330\267"
+    "\331\205\330\270\331\205\330\247\331\213\330\247\331\213\330\252\330\254\331\205\330\252\330"
+    "\255\330\254\330\252\330\255\330\254\330\252\330\255\331\205\330\252\330\256\331\205\330\252"
+    "\331\205\330\254\330\252\331\205\330\255\330\252\331\205\330\256\330\254\331\205\330\255\330"
+    "\254\331\205\330\255\330\255\331\205\331\212\330\255\331\205\331\211\330\263\330\255\330\254"
+    "\330\263\330\254\330\255\330\263\330\254\331\211\330\263\331\205\330\255\330\263\331\205\330"
+    "\255\330\263\331\205\330\254\330\263\331\205\331\205\330\263\331\205\331\205\330\265\330\255"
+    "\330\255\330\265\330\255\330\255\330\265\331\205\331\205\330\264\330\255\331\205\330\264\330"
+    "\255\331\205\330\264\330\254\331\212\330\264\331\205\330\256\330\264\331\205\330\256\330\264"
+    "\331\205\331\205\330\264\331\205\331\205\330\266\330\255\331\211\330\266\330\256\331\205\330"
+    "\266\330\256\331\205\330\267\331\205\330\255\330\267\331\205\330\255\330\267\331\205\331\205"
+    "\330\267\331\205\331\212\330\271\330\254\331\205\330\271\331\205\331\205\330\271\331\205\331"
+    "\205\330\271\331\205\331\211\330\272\331\205\331\205\330\272\331\205\331\212\330\272\331\205"
+    "\331\211\331\201\330\256\331\205\331\201\330\256\331\205\331\202\331\205\330\255\331\202\331"
+    "\205\331\205\331\204\330\255\331\205\331\204\330\255\331\212\331\204\330\255\331\211\331\204"
+    "\330\254\330\254\331\204\330\254\330\254\331\204\330\256\331\205\331\204\330\256\331\205\331"
+    "\204\331\205\330\255\331\204\331\205\330\255\331\205\330\255\330\254\331\205\330\255\331\205"
+    "\331\205\330\255\331\212\331\205\330\254\330\255\331\205\330\254\331\205\331\205\330\256\330"
+    "\254\331\205\330\256\331\205\331\205\330\254\330\256\331\207\331\205\330\254\331\207\331\205"
+    "\331\205\331\206\330\255\331\205\331\206\330\255\331\211\331\206\330\254\331\205\331\206\330"
+    "\254\331\205\331\206\330\254\331\211\331\206\331\205\331\212\331\206\331\205\331\211\331\212"
+    "\331\205\331\205\331\212\331\205\331\205\330\250\330\256\331\212\330\252\330\254\331\212\330"
+    "\252\330\254\331\211\330\252\330\256\331\212\330\252\330\256\331\211\330\252\331\205\331\212"
+    "\330\252\331\205\331\211\330\254\331\205\331\212\330\254\330\255\331\211\330\254\331\205\331"
+    "\211\330\263\330\256\331\211\330\265\330\255\331\212\330\264\330\255\331\212\330\266\330\255"
+    "\331\212\331\204\330\254\331\212\331\204\331\205\331\212\331\212\330\255\331\212\331\212\330"
+    "\254\331\212\331\212\331\205\331\212\331\205\331\205\331\212\331\202\331\205\331\212\331\206"
+    "\330\255\331\212\331\202\331\205\330\255\331\204\330\255\331\205\330\271\331\205\331\212\331"
+    "\203\331\205\331\212\331\206\330\254\330\255\331\205\330\256\331\212\331\204\330\254\331\205"
+    "\331\203\331\205\331\205\331\204\330\254\331\205\331\206\330\254\330\255\330\254\330\255\331"
+    "\212\330\255\330\254\331\212\331\205\330\254\331\212\331\201\331\205\331\212\330\250\330\255"
+    "\331\212\331\203\331\205\331\205\330\271\330\254\331\205\330\265\331\205\331\205\330\263\330"
+    "\256\331\212\331\206\330\254\331\212\330\265\331\204\333\222\331\202\331\204\333\222\330\247"
+    "\331\204\331\204\331\207\330\247\331\203\330\250\330\261\331\205\330\255\331\205\330\257\330"
+    "\265\331\204\330\271\331\205\330\261\330\263\331\210\331\204\330\271\331\204\331\212\331\207"
+    "\331\210\330\263\331\204\331\205\330\265\331\204\331\211\330\265\331\204\331\211 \330\247"
+    "\331\204\331\204\331\207 \330\271\331\204\331\212\331\207 \331\210\330\263\331\204\331\205"
+    "\330\254\331\204 \330\254\331\204\330\247\331\204\331\207\330\261\333\214\330\247\331\204"
+    "\342\200\224\342\200\223__(){}\343\200\224\343\200\225\343\200\220\343\200\221\343\200\212"
+    "\343\200\213\343\200\210\343\200\211\343\200\214\343\200\215\343\200\216\343\200\217___,\343"
+    "\200\201.;:\077!#&*+-<>=\134$%@ \331\213\331\200\331\213 \331\214 \331\215 \331\216\331\200"
+    "\331\221 \331\222\331\200\331\222\330\241\330\247\331\223\330\247\331\223\330\247\331\224"
+    "\330\247\331\224\331\210\331\224\331\210\331\224\330\247\331\225\330\247\331\225\331\212\331"
+    "\224\331\212\331\224\331\212\331\224\331\212\331\224\330\247\330\247\330\250\330\250\330\250"
+    "\330\250\330\251\330\251\330\252\330\252\330\252\330\252\330\253\330\253\330\253\330\253\330"
+    "\254\330\254\330\254\330\254\330\255\330\255\330\255\330\255\330\256\330\256\330\256\330\256"
+    "\330\257\330\257\330\260\330\260\330\261\330\261\330\262\330\262\330\263\330\263\330\263\330"
+    "\263\330\264\330\264\330\264\330\264\330\265\330\265\330\265\330\265\330\266\330\266\330\266"
+    "\330\266\330\267\330\267\330\267\330\267\330\270\330\270\330\270\330\270\330\271\330\271\330"
+    "\271\330\271\330\272\330\272\330\272\330\272\331\201\331\201\331\201\331\201\331\202\331\202"
+    "\331\202\331\202\331\203\331\203\331\203\331\203\331\204\331\204\331\204\331\204\331\205\331"
+    "\205\331\205\331\205\331\206\331\206\331\206\331\206\331\207\331\207\331\207\331\207\331\210"
+    "\331\210\331\211\331\211\331\212\331\212\331\212\331\212\331\204\330\247\331\223\331\204\330"
+    "\247\331\223\331\204\330\247\331\224\331\204\330\247\331\224\331\204\330\247\331\225\331\204"
+    "\330\247\331\225!\042#$%&'()*+,-./0123456789:;<=>\077@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\134]^_`abc"
+    "defghijklmnopqrstuvwxyz{|}~\342\246\205\342\246\206\343\200\202\343\200\214\343\200\215\343"
+    "\200\201\343\203\273\343\203\262\343\202\241\343\202\243\343\202\245\343\202\247\343\202\251"
+    "\343\203\243\343\203\245\343\203\247\343\203\203\343\203\274\343\202\242\343\202\244\343\202"
+    "\246\343\202\250\343\202\252\343\202\253\343\202\255\343\202\257\343\202\261\343\202\263\343"
+    "\202\265\343\202\267\343\202\271\343\202\273\343\202\275\343\202\277\343\203\201\343\203\204"
+    "\343\203\206\343\203\210\343\203\212\343\203\213\343\203\214\343\203\215\343\203\216\343\203"
+    "\217\343\203\222\343\203\225\343\203\230\343\203\233\343\203\236\343\203\237\343\203\240\343"
+    "\203\241\343\203\242\343\203\244\343\203\246\343\203\250\343\203\251\343\203\252\343\203\253"
+    "\343\203\254\343\203\255\343\203\257\343\203\263\343\202\231\343\202\232\341\205\240\341\204"
+    "\200\341\204\201\341\206\252\341\204\202\341\206\254\341\206\255\341\204\203\341\204\204\341"
+    "\204\205\341\206\260\341\206\261\341\206\262\341\206\263\341\206\264\341\206\265\341\204\232"
+    "\341\204\206\341\204\207\341\204\210\341\204\241\341\204\211\341\204\212\341\204\213\341\204"
+    "\214\341\204\215\341\204\216\341\204\217\341\204\220\341\204\221\341\204\222\302\242\302\243"
+    "\302\254\302\246\302\245\342\202\251\342\224\202\342\206\220\342\206\221\342\206\222\342\206"
+    "\223\342\226\240\342\227\213\360\235\205\227\360\235\205\245\360\235\205\230\360\235\205\245"
+    "\360\235\205\230\360\235\205\245\360\235\205\256\360\235\205\230\360\235\205\245\360\235\205"
+    "\257\360\235\205\230\360\235\205\245\360\235\205\260\360\235\205\230\360\235\205\245\360\235"
+    "\205\261\360\235\205\230\360\235\205\245\360\235\205\262\360\235\206\271\360\235\205\245\360"
+    "\235\206\272\360\235\205\245\360\235\206\271\360\235\205\245\360\235\205\256\360\235\206\272"
+    "\360\235\205\245\360\235\205\256\360\235\206\271\360\235\205\245\360\235\205\257\360\235\206"
+    "\272\360\235\205\245\360\235\205\257ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCD"
+    "EFGHIJKLMNOPQRSTUVWXYZabcdefgijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+    "tuvwxyzAfhpqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABabcdefghijklmnopq"
+    "rstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcde"
+    "fghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+    "TUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFG"
+    "HIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\316\221\316\222\316\223\316\224\316\225\316"
+    "\226\316\227\316\230\316\231\316\232\316\233\316\234\316\235\316\236\316\237\316\240\316\241"
+    "\316\230\316\243\316\244\316\245\316\246\316\247\316\250\316\251\342\210\207\316\261\316\262"
+    "\316\263\316\264\316\265\316\266\316\267\316\270\316\271\316\272\316\273\316\274\316\275\316"
+    "\276\316\277\317\200\317\201\317\202\317\203\317\204\317\205\317\206\317\207\317\210\317\211"
+    "\342\210\202\316\265\316\270\316\272\317\206\317\201\317\200\316\221\316\222\316\223\316\224"
+    "\316\225\316\226\316\227\316\230\316\231\316\232\316\233\316\234\316\235\316\236\316\237\316"
+    "\240\316\241\316\230\316\243\316\244\316\245\316\246\316\247\316\250\316\2510123456789012345"
+    "6789012345678901234567890123456789\344\270\275\344\270\270\344\271\201\360\240\204\242\344"
+    "\275\240\344\276\256\344\276\273\345\200\202\345\201\272\345\202\231\345\203\247\345\203\217"
+    "\343\222\236\360\240\230\272\345\205\215\345\205\224\345\205\244\345\205\267\360\240\224\234"
+    "\343\222\271\345\205\247\345\206\215\360\240\225\213\345\206\227\345\206\244\344\273\214\345"
+    "\206\254\345\206\265\360\251\207\237\345\207\265\345\210\203\343\223\237\345\210\273\345\211"
+    "\206\345\211\262\345\211\267\343\224\225\345\213\207\345\213\211\345\213\244\345\213\272\345"
+    "\214\205\345\214\206\345\214\227\345\215\211\345\215\221\345\215\232\345\215\263\345\215\275"
+    "\345\215\277\345\215\277\345\215\277\360\240\250\254\347\201\260\345\217\212\345\217\237\360"
+    "\240\255\243\345\217\253\345\217\261\345\220\206\345\222\236\345\220\270\345\221\210\345\221"
+    "\250\345\222\242\345\223\266\345\224\220\345\225\223\345\225\243\345\226\204\345\226\204\345"
+    "\226\231\345\226\253\345\226\263\345\227\202\345\234\226\345\230\206\345\234\227\345\231\221"
+    "\345\231\264\345\210\207\345\243\256\345\237\216\345\237\264\345\240\215\345\236\213\345\240"
+    "\262\345\240\261\345\242\254\360\241\223\244\345\243\262\345\243\267\345\244\206\345\244\232"
+    "\345\244\242\345\245\242\360\241\232\250\360\241\233\252\345\247\254\345\250\233\345\250\247"
+    "\345\247\230\345\251\246\343\233\256\360\241\215\252\345\254\210\345\254\276\345\254\276\360"
+    "\241\247\210\345\257\203\345\257\230\345\257\247\345\257\263\360\241\254\230\345\257\277\345"
+    "\260\206\345\274\263\345\260\242\343\236\201\345\261\240\345\261\256\345\263\200\345\262\215"
+    "\360\241\267\244\345\265\203\360\241\267\246\345\265\256\345\265\253\345\265\274\345\267\241"
+    "\345\267\242\343\240\257\345\267\275\345\270\250\345\270\275\345\271\251\343\241\242\360\242"
+    "\206\203\343\241\274\345\272\260\345\272\263\345\272\266\345\273\212\360\252\216\222\360\242"
+    "\214\261\350\210\201\345\274\242\345\274\242\343\243\207\360\243\212\270\360\246\207\232\345"
+    "\275\242\345\275\253\343\243\243\345\276\232\345\277\215\345\277\227\345\277\271\346\202\201"
+    "\343\244\272\343\244\234\346\202\224\360\242\233\224\346\203\207\346\205\210\346\205\214\346"
+    "\205\216\346\205\214\346\205\272\346\206\216\346\206\262\346\206\244\346\206\257\346\207\236"
+    "\346\207\262\346\207\266\346\210\220\346\210\233\346\211\235\346\212\261\346\213\224\346\215"
+    "\220\360\242\254\214\346\214\275\346\213\274\346\215\250\346\216\203\346\217\244\360\242\257"
+    "\261\346\220\242\346\217\205\346\216\251\343\250\256\346\221\251\346\221\276\346\222\235\346"
+    "\221\267\343\251\254\346\225\217\346\225\254\360\243\200\212\346\227\243\346\233\270\346\231"
+    "\211\343\254\231\346\232\221\343\254\210\343\253\244\345\206\222\345\206\225\346\234\200\346"
+    "\232\234\350\202\255\344\217\231\346\234\227\346\234\233\346\234\241\346\235\236\346\235\223"
+    "\360\243\217\203\343\255\211\346\237\272\346\236\205\346\241\222\346\242\205\360\243\221\255"
+    "\346\242\216\346\240\237\346\244\224\343\256\235\346\245\202\346\246\243\346\247\252\346\252"
+    "\250\360\243\232\243\346\253\233\343\260\230\346\254\241\360\243\242\247\346\255\224\343\261"
+    "\216\346\255\262\346\256\237\346\256\272\346\256\273\360\243\252\215\360\241\264\213\360\243"
+    "\253\272\346\261\216\360\243\262\274\346\262\277\346\263\215\346\261\247\346\264\226\346\264"
+    "\276\346\265\267\346\265\201\346\265\251\346\265\270\346\266\205\360\243\264\236\346\264\264"
+    "\346\270\257\346\271\256\343\264\263\346\273\213\346\273\207\360\243\273\221\346\267\271\346"
+    "\275\256\360\243\275\236\360\243\276\216\346\277\206\347\200\271\347\200\236\347\200\233\343"
+    "\266\226\347\201\212\347\201\275\347\201\267\347\202\255\360\240\224\245\347\205\205\360\244"
+    "\211\243\347\206\234\344\216\253\347\210\250\347\210\265\347\211\220\360\244\230\210\347\212"
+    "\200\347\212\225\360\244\234\265\360\244\240\224\347\215\272\347\216\213\343\272\254\347\216"
+    "\245\343\272\270\343\272\270\347\221\207\347\221\234\347\221\261\347\222\205\347\223\212\343"
+    "\274\233\347\224\244\360\244\260\266\347\224\276\360\244\262\222\360\242\206\237\347\230\220"
+    "\360\244\276\241\360\244\276\270\360\245\201\204\343\277\274\344\200\210\347\233\264\360\245"
+    "\203\263\360\245\203\262\360\245\204\231\360\245\204\263\347\234\236\347\234\237\347\234\237"
+    "\347\235\212\344\200\271\347\236\213\344\201\206\344\202\226\360\245\220\235\347\241\216\347"
+    "\242\214\347\243\214\344\203\243\360\245\230\246\360\245\232\232\360\245\233\205\347\246\217"
+    "\347\247\253\344\204\257\347\251\200\347\251\212\347\251\217\360\245\245\274\360\245\252\247"
+    "\360\245\252\247\347\252\256\344\210\202\360\245\256\253\347\257\206\347\257\211\344\210\247"
+    "\360\245\262\200\347\263\222\344\212\240\347\263\250\347\263\243\347\264\200\360\245\276\206"
+    "\347\265\243\344\214\201\347\267\207\347\270\202\347\271\205\344\214\264\360\246\210\250\360"
+    "\246\211\207\344\215\231\360\246\213\231\347\275\272\360\246\214\276\347\276\225\347\277\272"
+    "\350\200\205\360\246\223\232\360\246\224\243\350\201\240\360\246\226\250\350\201\260\360\243"
+    "\215\237\344\217\225\350\202\262\350\204\203\344\220\213\350\204\276\345\252\265\360\246\236"
+    "\247\360\246\236\265\360\243\216\223\360\243\216\234\350\210\201\350\210\204\350\276\236\344"
+    "\221\253\350\212\221\350\212\213\350\212\235\345\212\263\350\212\261\350\212\263\350\212\275"
+    "\350\213\246\360\246\254\274\350\213\245\350\214\235\350\215\243\350\216\255\350\214\243\350"
+    "\216\275\350\217\247\350\221\227\350\215\223\350\217\212\350\217\214\350\217\234\360\246\260"
+    "\266\360\246\265\253\360\246\263\225\344\224\253\350\223\261\350\223\263\350\224\226\360\247"
+    "\217\212\350\225\244\360\246\274\254\344\225\235\344\225\241\360\246\276\261\360\247\203\222"
+    "\344\225\253\350\231\220\350\231\234\350\231\247\350\231\251\350\232\251\350\232\210\350\234"
+    "\216\350\233\242\350\235\271\350\234\250\350\235\253\350\236\206\344\265\227\350\237\241\350"
+    "\240\201\344\227\271\350\241\240\350\241\243\360\247\231\247\350\243\227\350\243\236\344\230"
+    "\265\350\243\272\343\222\273\360\247\242\256\360\247\245\246\344\232\276\344\233\207\350\252"
+    "\240\350\253\255\350\256\212\350\261\225\360\247\262\250\350\262\253\350\263\201\350\264\233"
+    "\350\265\267\360\247\274\257\360\240\240\204\350\267\213\350\266\274\350\267\260\360\240\243"
+    "\236\350\273\224\350\274\270\360\250\227\222\360\250\227\255\351\202\224\351\203\261\351\204"
+    "\221\360\250\234\256\351\204\233\351\210\270\351\213\227\351\213\230\351\211\274\351\217\271"
+    "\351\220\225\360\250\257\272\351\226\213\344\246\225\351\226\267\360\250\265\267\344\247\246"
+    "\351\233\203\345\266\262\351\234\243\360\251\205\205\360\251\210\232\344\251\256\344\251\266"
+    "\351\237\240\360\251\220\212\344\252\262\360\251\222\226\351\240\213\351\240\213\351\240\251"
+    "\360\251\226\266\351\243\242\344\254\263\351\244\251\351\246\247\351\247\202\351\247\276\344"
+    "\257\216\360\251\254\260\351\254\222\351\261\200\351\263\275\344\263\216\344\263\255\351\265"
+    "\247\360\252\203\216\344\263\270\360\252\204\205\360\252\210\216\360\252\212\221\351\272\273"
+    "\344\265\226\351\273\271\351\273\276\351\274\205\351\274\217\351\274\226\351\274\273\360\252"
+    "\230\200";
+// clang-format on
+
+// Canonical composition (primary composites of Unicode 3.2; all in the BMP): the pairs
+// with second code point composition_seconds[i] are composition_pairs[groups[i] ..
+// groups[i + 1]), each first << 16 | composite, sorted by first.
+// clang-format off
+inline constexpr std::uint16_t composition_seconds[] = {
+    0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x0306, 0x0307, 0x0308, 0x0309, 0x030A,
+    0x030B, 0x030C, 0x030F, 0x0311, 0x0313, 0x0314, 0x031B, 0x0323, 0x0324, 0x0325,
+    0x0326, 0x0327, 0x0328, 0x032D, 0x032E, 0x0330, 0x0331, 0x0338, 0x0342, 0x0345,
+    0x0653, 0x0654, 0x0655, 0x093C, 0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE,
+    0x0BD7, 0x0C56, 0x0CC2, 0x0CD5, 0x0CD6, 0x0D3E, 0x0D57, 0x0DCA, 0x0DCF, 0x0DDF,
+    0x102E, 0x3099, 0x309A,
+};
+inline constexpr std::uint16_t composition_groups[] = {
+    0, 84, 201, 233, 261, 305, 337, 383, 437, 461, 467, 473, 510, 524,
+    536, 550, 566, 570, 612, 614, 616, 620, 642, 652, 664, 666, 672, 689,
+    733, 762, 825, 826, 832, 833, 836, 837, 838, 839, 840, 841, 843, 845,
+    846, 847, 850, 851, 853, 854, 856, 857, 858, 859, 907, 917,
+};
+inline constexpr std::uint32_t composition_pairs[] = {
+    0x004100C0, 0x004500C8, 0x004900CC, 0x004E01F8, 0x004F00D2, 0x005500D9, 0x00571E80, 0x00591EF2,
+    0x006100E0, 0x006500E8, 0x006900EC, 0x006E01F9, 0x006F00F2, 0x007500F9, 0x00771E81, 0x00791EF3,
+    0x00A81FED, 0x00C21EA6, 0x00CA1EC0, 0x00D41ED2, 0x00DC01DB, 0x00E21EA7, 0x00EA1EC1, 0x00F41ED3,
+    0x00FC01DC, 0x01021EB0, 0x01031EB1, 0x01121E14, 0x01131E15, 0x014C1E50, 0x014D1E51, 0x01A01EDC,
+    0x01A11EDD, 0x01AF1EEA, 0x01B01EEB, 0x03911FBA, 0x03951FC8, 0x03971FCA, 0x03991FDA, 0x039F1FF8,
+    0x03A51FEA, 0x03A91FFA, 0x03B11F70, 0x03B51F72, 0x03B71F74, 0x03B91F76, 0x03BF1F78, 0x03C51F7A,
+    0x03C91F7C, 0x03CA1FD2, 0x03CB1FE2, 0x04150400, 0x0418040D, 0x04350450, 0x0438045D, 0x1F001F02,
+    0x1F011F03, 0x1F081F0A, 0x1F091F0B, 0x1F101F12, 0x1F111F13, 0x1F181F1A, 0x1F191F1B, 0x1F201F22,
+    0x1F211F23, 0x1F281F2A, 0x1F291F2B, 0x1F301F32, 0x1F311F33, 0x1F381F3A, 0x1F391F3B, 0x1F401F42,
+    0x1F411F43, 0x1F481F4A, 0x1F491F4B, 0x1F501F52, 0x1F511F53, 0x1F591F5B, 0x1F601F62, 0x1F611F63,
+    0x1F681F6A, 0x1F691F6B, 0x1FBF1FCD, 0x1FFE1FDD, 0x004100C1, 0x00430106, 0x004500C9, 0x004701F4,
+    0x004900CD, 0x004B1E30, 0x004C0139, 0x004D1E3E, 0x004E0143, 0x004F00D3, 0x00501E54, 0x00520154,
+    0x0053015A, 0x005500DA, 0x00571E82, 0x005900DD, 0x005A0179, 0x006100E1, 0x00630107, 0x006500E9,
+    0x006701F5, 0x006900ED, 0x006B1E31, 0x006C013A, 0x006D1E3F, 0x006E0144, 0x006F00F3, 0x00701E55,
+    0x00720155, 0x0073015B, 0x007500FA, 0x00771E83, 0x007900FD, 0x007A017A, 0x00A80385, 0x00C21EA4,
+    0x00C501FA, 0x00C601FC, 0x00C71E08, 0x00CA1EBE, 0x00CF1E2E, 0x00D41ED0, 0x00D51E4C, 0x00D801FE,
+    0x00DC01D7, 0x00E21EA5, 0x00E501FB, 0x00E601FD, 0x00E71E09, 0x00EA1EBF, 0x00EF1E2F, 0x00F41ED1,
+    0x00F51E4D, 0x00F801FF, 0x00FC01D8, 0x01021EAE, 0x01031EAF, 0x01121E16, 0x01131E17, 0x014C1E52,
+    0x014D1E53, 0x01681E78, 0x01691E79, 0x01A01EDA, 0x01A11EDB, 0x01AF1EE8, 0x01B01EE9, 0x03910386,
+    0x03950388, 0x03970389, 0x0399038A, 0x039F038C, 0x03A5038E, 0x03A9038F, 0x03B103AC, 0x03B503AD,
+    0x03B703AE, 0x03B903AF, 0x03BF03CC, 0x03C503CD, 0x03C903CE, 0x03CA0390, 0x03CB03B0, 0x03D203D3,
+    0x04130403, 0x041A040C, 0x04330453, 0x043A045C, 0x1F001F04, 0x1F011F05, 0x1F081F0C, 0x1F091F0D,
+    0x1F101F14, 0x1F111F15, 0x1F181F1C, 0x1F191F1D, 0x1F201F24, 0x1F211F25, 0x1F281F2C, 0x1F291F2D,
+    0x1F301F34, 0x1F311F35, 0x1F381F3C, 0x1F391F3D, 0x1F401F44, 0x1F411F45, 0x1F481F4C, 0x1F491F4D,
+    0x1F501F54, 0x1F511F55, 0x1F591F5D, 0x1F601F64, 0x1F611F65, 0x1F681F6C, 0x1F691F6D, 0x1FBF1FCE,
+    0x1FFE1FDE, 0x004100C2, 0x00430108, 0x004500CA, 0x0047011C, 0x00480124, 0x004900CE, 0x004A0134,
+    0x004F00D4, 0x0053015C, 0x005500DB, 0x00570174, 0x00590176, 0x005A1E90, 0x006100E2, 0x00630109,
+    0x006500EA, 0x0067011D, 0x00680125, 0x006900EE, 0x006A0135, 0x006F00F4, 0x0073015D, 0x007500FB,
+    0x00770175, 0x00790177, 0x007A1E91, 0x1EA01EAC, 0x1EA11EAD, 0x1EB81EC6, 0x1EB91EC7, 0x1ECC1ED8,
+    0x1ECD1ED9, 0x004100C3, 0x00451EBC, 0x00490128, 0x004E00D1, 0x004F00D5, 0x00550168, 0x00561E7C,
+    0x00591EF8, 0x006100E3, 0x00651EBD, 0x00690129, 0x006E00F1, 0x006F00F5, 0x00750169, 0x00761E7D,
+    0x00791EF9, 0x00C21EAA, 0x00CA1EC4, 0x00D41ED6, 0x00E21EAB, 0x00EA1EC5, 0x00F41ED7, 0x01021EB4,
+    0x01031EB5, 0x01A01EE0, 0x01A11EE1, 0x01AF1EEE, 0x01B01EEF, 0x00410100, 0x00450112, 0x00471E20,
+    0x0049012A, 0x004F014C, 0x0055016A, 0x00590232, 0x00610101, 0x00650113, 0x00671E21, 0x0069012B,
+    0x006F014D, 0x0075016B, 0x00790233, 0x00C401DE, 0x00C601E2, 0x00D5022C, 0x00D6022A, 0x00DC01D5,
+    0x00E401DF, 0x00E601E3, 0x00F5022D, 0x00F6022B, 0x00FC01D6, 0x01EA01EC, 0x01EB01ED, 0x022601E0,
+    0x022701E1, 0x022E0230, 0x022F0231, 0x03911FB9, 0x03991FD9, 0x03A51FE9, 0x03B11FB1, 0x03B91FD1,
+    0x03C51FE1, 0x041804E2, 0x042304EE, 0x043804E3, 0x044304EF, 0x1E361E38, 0x1E371E39, 0x1E5A1E5C,
+    0x1E5B1E5D, 0x00410102, 0x00450114, 0x0047011E, 0x0049012C, 0x004F014E, 0x0055016C, 0x00610103,
+    0x00650115, 0x0067011F, 0x0069012D, 0x006F014F, 0x0075016D, 0x02281E1C, 0x02291E1D, 0x03911FB8,
+    0x03991FD8, 0x03A51FE8, 0x03B11FB0, 0x03B91FD0, 0x03C51FE0, 0x041004D0, 0x041504D6, 0x041604C1,
+    0x04180419, 0x0423040E, 0x043004D1, 0x043504D7, 0x043604C2, 0x04380439, 0x0443045E, 0x1EA01EB6,
+    0x1EA11EB7, 0x00410226, 0x00421E02, 0x0043010A, 0x00441E0A, 0x00450116, 0x00461E1E, 0x00470120,
+    0x00481E22, 0x00490130, 0x004D1E40, 0x004E1E44, 0x004F022E, 0x00501E56, 0x00521E58, 0x00531E60,
+    0x00541E6A, 0x00571E86, 0x00581E8A, 0x00591E8E, 0x005A017B, 0x00610227, 0x00621E03, 0x0063010B,
+    0x00641E0B, 0x00650117, 0x00661E1F, 0x00670121, 0x00681E23, 0x006D1E41, 0x006E1E45, 0x006F022F,
+    0x00701E57, 0x00721E59, 0x00731E61, 0x00741E6B, 0x00771E87, 0x00781E8B, 0x00791E8F, 0x007A017C,
+    0x015A1E64, 0x015B1E65, 0x01601E66, 0x01611E67, 0x017F1E9B, 0x1E621E68, 0x1E631E69, 0x004100C4,
+    0x004500CB, 0x00481E26, 0x004900CF, 0x004F00D6, 0x005500DC, 0x00571E84, 0x00581E8C, 0x00590178,
+    0x006100E4, 0x006500EB, 0x00681E27, 0x006900EF, 0x006F00F6, 0x00741E97, 0x007500FC, 0x00771E85,
+    0x00781E8D, 0x007900FF, 0x00D51E4E, 0x00F51E4F, 0x016A1E7A, 0x016B1E7B, 0x039903AA, 0x03A503AB,
+    0x03B903CA, 0x03C503CB, 0x03D203D4, 0x04060407, 0x041004D2, 0x04150401, 0x041604DC, 0x041704DE,
+    0x041804E4, 0x041E04E6, 0x042304F0, 0x042704F4, 0x042B04F8, 0x042D04EC, 0x043004D3, 0x04350451,
+    0x043604DD, 0x043704DF, 0x043804E5, 0x043E04E7, 0x044304F1, 0x044704F5, 0x044B04F9, 0x044D04ED,
+    0x04560457, 0x04D804DA, 0x04D904DB, 0x04E804EA, 0x04E904EB, 0x00411EA2, 0x00451EBA, 0x00491EC8,
+    0x004F1ECE, 0x00551EE6, 0x00591EF6, 0x00611EA3, 0x00651EBB, 0x00691EC9, 0x006F1ECF, 0x00751EE7,
+    0x00791EF7, 0x00C21EA8, 0x00CA1EC2, 0x00D41ED4, 0x00E21EA9, 0x00EA1EC3, 0x00F41ED5, 0x01021EB2,
+    0x01031EB3, 0x01A01EDE, 0x01A11EDF, 0x01AF1EEC, 0x01B01EED, 0x004100C5, 0x0055016E, 0x006100E5,
+    0x0075016F, 0x00771E98, 0x00791E99, 0x004F0150, 0x00550170, 0x006F0151, 0x00750171, 0x042304F2,
+    0x044304F3, 0x004101CD, 0x0043010C, 0x0044010E, 0x0045011A, 0x004701E6, 0x0048021E, 0x004901CF,
+    0x004B01E8, 0x004C013D, 0x004E0147, 0x004F01D1, 0x00520158, 0x00530160, 0x00540164, 0x005501D3,
+    0x005A017D, 0x006101CE, 0x0063010D, 0x0064010F, 0x0065011B, 0x006701E7, 0x0068021F, 0x006901D0,
+    0x006A01F0, 0x006B01E9, 0x006C013E, 0x006E0148, 0x006F01D2, 0x00720159, 0x00730161, 0x00740165,
+    0x007501D4, 0x007A017E, 0x00DC01D9, 0x00FC01DA, 0x01B701EE, 0x029201EF, 0x00410200, 0x00450204,
+    0x00490208, 0x004F020C, 0x00520210, 0x00550214, 0x00610201, 0x00650205, 0x00690209, 0x006F020D,
+    0x00720211, 0x00750215, 0x04740476, 0x04750477, 0x00410202, 0x00450206, 0x0049020A, 0x004F020E,
+    0x00520212, 0x00550216, 0x00610203, 0x00650207, 0x0069020B, 0x006F020F, 0x00720213, 0x00750217,
+    0x03911F08, 0x03951F18, 0x03971F28, 0x03991F38, 0x039F1F48, 0x03A91F68, 0x03B11F00, 0x03B51F10,
+    0x03B71F20, 0x03B91F30, 0x03BF1F40, 0x03C11FE4, 0x03C51F50, 0x03C91F60, 0x03911F09, 0x03951F19,
+    0x03971F29, 0x03991F39, 0x039F1F49, 0x03A11FEC, 0x03A51F59, 0x03A91F69, 0x03B11F01, 0x03B51F11,
+    0x03B71F21, 0x03B91F31, 0x03BF1F41, 0x03C11FE5, 0x03C51F51, 0x03C91F61, 0x004F01A0, 0x005501AF,
+    0x006F01A1, 0x007501B0, 0x00411EA0, 0x00421E04, 0x00441E0C, 0x00451EB8, 0x00481E24, 0x00491ECA,
+    0x004B1E32, 0x004C1E36, 0x004D1E42, 0x004E1E46, 0x004F1ECC, 0x00521E5A, 0x00531E62, 0x00541E6C,
+    0x00551EE4, 0x00561E7E, 0x00571E88, 0x00591EF4, 0x005A1E92, 0x00611EA1, 0x00621E05, 0x00641E0D,
+    0x00651EB9, 0x00681E25, 0x00691ECB, 0x006B1E33, 0x006C1E37, 0x006D1E43, 0x006E1E47, 0x006F1ECD,
+    0x00721E5B, 0x00731E63, 0x00741E6D, 0x00751EE5, 0x00761E7F, 0x00771E89, 0x00791EF5, 0x007A1E93,
+    0x01A01EE2, 0x01A11EE3, 0x01AF1EF0, 0x01B01EF1, 0x00551E72, 0x00751E73, 0x00411E00, 0x00611E01,
+    0x00530218, 0x0054021A, 0x00730219, 0x0074021B, 0x004300C7, 0x00441E10, 0x00450228, 0x00470122,
+    0x00481E28, 0x004B0136, 0x004C013B, 0x004E0145, 0x00520156, 0x0053015E, 0x00540162, 0x006300E7,
+    0x00641E11, 0x00650229, 0x00670123, 0x00681E29, 0x006B0137, 0x006C013C, 0x006E0146, 0x00720157,
+    0x0073015F, 0x00740163, 0x00410104, 0x00450118, 0x0049012E, 0x004F01EA, 0x00550172, 0x00610105,
+    0x00650119, 0x0069012F, 0x006F01EB, 0x00750173, 0x00441E12, 0x00451E18, 0x004C1E3C, 0x004E1E4A,
+    0x00541E70, 0x00551E76, 0x00641E13, 0x00651E19, 0x006C1E3D, 0x006E1E4B, 0x00741E71, 0x00751E77,
+    0x00481E2A, 0x00681E2B, 0x00451E1A, 0x00491E2C, 0x00551E74, 0x00651E1B, 0x00691E2D, 0x00751E75,
+    0x00421E06, 0x00441E0E, 0x004B1E34, 0x004C1E3A, 0x004E1E48, 0x00521E5E, 0x00541E6E, 0x005A1E94,
+    0x00621E07, 0x00641E0F, 0x00681E96, 0x006B1E35, 0x006C1E3B, 0x006E1E49, 0x00721E5F, 0x00741E6F,
+    0x007A1E95, 0x003C226E, 0x003D2260, 0x003E226F, 0x2190219A, 0x2192219B, 0x219421AE, 0x21D021CD,
+    0x21D221CF, 0x21D421CE, 0x22032204, 0x22082209, 0x220B220C, 0x22232224, 0x22252226, 0x223C2241,
+    0x22432244, 0x22452247, 0x22482249, 0x224D226D, 0x22612262, 0x22642270, 0x22652271, 0x22722274,
+    0x22732275, 0x22762278, 0x22772279, 0x227A2280, 0x227B2281, 0x227C22E0, 0x227D22E1, 0x22822284,
+    0x22832285, 0x22862288, 0x22872289, 0x229122E2, 0x229222E3, 0x22A222AC, 0x22A822AD, 0x22A922AE,
+    0x22AB22AF, 0x22B222EA, 0x22B322EB, 0x22B422EC, 0x22B522ED, 0x00A81FC1, 0x03B11FB6, 0x03B71FC6,
+    0x03B91FD6, 0x03C51FE6, 0x03C91FF6, 0x03CA1FD7, 0x03CB1FE7, 0x1F001F06, 0x1F011F07, 0x1F081F0E,
+    0x1F091F0F, 0x1F201F26, 0x1F211F27, 0x1F281F2E, 0x1F291F2F, 0x1F301F36, 0x1F311F37, 0x1F381F3E,
+    0x1F391F3F, 0x1F501F56, 0x1F511F57, 0x1F591F5F, 0x1F601F66, 0x1F611F67, 0x1F681F6E, 0x1F691F6F,
+    0x1FBF1FCF, 0x1FFE1FDF, 0x03911FBC, 0x03971FCC, 0x03A91FFC, 0x03AC1FB4, 0x03AE1FC4, 0x03B11FB3,
+    0x03B71FC3, 0x03C91FF3, 0x03CE1FF4, 0x1F001F80, 0x1F011F81, 0x1F021F82, 0x1F031F83, 0x1F041F84,
+    0x1F051F85, 0x1F061F86, 0x1F071F87, 0x1F081F88, 0x1F091F89, 0x1F0A1F8A, 0x1F0B1F8B, 0x1F0C1F8C,
+    0x1F0D1F8D, 0x1F0E1F8E, 0x1F0F1F8F, 0x1F201F90, 0x1F211F91, 0x1F221F92, 0x1F231F93, 0x1F241F94,
+    0x1F251F95, 0x1F261F96, 0x1F271F97, 0x1F281F98, 0x1F291F99, 0x1F2A1F9A, 0x1F2B1F9B, 0x1F2C1F9C,
+    0x1F2D1F9D, 0x1F2E1F9E, 0x1F2F1F9F, 0x1F601FA0, 0x1F611FA1, 0x1F621FA2, 0x1F631FA3, 0x1F641FA4,
+    0x1F651FA5, 0x1F661FA6, 0x1F671FA7, 0x1F681FA8, 0x1F691FA9, 0x1F6A1FAA, 0x1F6B1FAB, 0x1F6C1FAC,
+    0x1F6D1FAD, 0x1F6E1FAE, 0x1F6F1FAF, 0x1F701FB2, 0x1F741FC2, 0x1F7C1FF2, 0x1FB61FB7, 0x1FC61FC7,
+    0x1FF61FF7, 0x06270622, 0x06270623, 0x06480624, 0x064A0626, 0x06C106C2, 0x06D206D3, 0x06D506C0,
+    0x06270625, 0x09280929, 0x09300931, 0x09330934, 0x09C709CB, 0x09C709CC, 0x0B470B4B, 0x0B470B48,
+    0x0B470B4C, 0x0BC60BCA, 0x0BC70BCB, 0x0B920B94, 0x0BC60BCC, 0x0C460C48, 0x0CC60CCA, 0x0CBF0CC0,
+    0x0CC60CC7, 0x0CCA0CCB, 0x0CC60CC8, 0x0D460D4A, 0x0D470D4B, 0x0D460D4C, 0x0DD90DDA, 0x0DDC0DDD,
+    0x0DD90DDC, 0x0DD90DDE, 0x10251026, 0x30463094, 0x304B304C, 0x304D304E, 0x304F3050, 0x30513052,
+    0x30533054, 0x30553056, 0x30573058, 0x3059305A, 0x305B305C, 0x305D305E, 0x305F3060, 0x30613062,
+    0x30643065, 0x30663067, 0x30683069, 0x306F3070, 0x30723073, 0x30753076, 0x30783079, 0x307B307C,
+    0x309D309E, 0x30A630F4, 0x30AB30AC, 0x30AD30AE, 0x30AF30B0, 0x30B130B2, 0x30B330B4, 0x30B530B6,
+    0x30B730B8, 0x30B930BA, 0x30BB30BC, 0x30BD30BE, 0x30BF30C0, 0x30C130C2, 0x30C430C5, 0x30C630C7,
+    0x30C830C9, 0x30CF30D0, 0x30D230D3, 0x30D530D6, 0x30D830D9, 0x30DB30DC, 0x30EF30F7, 0x30F030F8,
+    0x30F130F9, 0x30F230FA, 0x30FD30FE, 0x306F3071, 0x30723074, 0x30753077, 0x3078307A, 0x307B307D,
+    0x30CF30D1, 0x30D230D4, 0x30D530D7, 0x30D830DA, 0x30DB30DD,
+};
+// clang-format on
+
+/// Index of the last element of a[0, n) that is <= key; a[0] must be <= key.
+constexpr std::size_t last_not_above(const std::uint32_t* a, std::size_t n,
+                                     std::uint32_t key) noexcept {
+    std::size_t lo = 0; // a[lo] <= key
+    std::size_t hi = n; // a[hi] > key, or hi == n
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+} // namespace tables
+
+/// Code points stored as UTF-8 in a table pool: the result of b2_mapping() and
+/// decomposition(). A view into static storage, valid for the whole program; empty when the
+/// lookup found no mapping. Iterating yields char32_t. Never allocates, never throws.
+class code_point_view {
+public:
+    /// Iterator for range-for loops, decoding the (always valid) UTF-8 of the pool.
+    class iterator {
+    public:
+        constexpr iterator() noexcept = default;
+        constexpr explicit iterator(const char* p) noexcept : p_(p) {}
+        constexpr char32_t operator*() const noexcept {
+            const unsigned b0 = byte(0);
+            if (b0 < 0x80) return b0;
+            if (b0 < 0xE0) return ((b0 & 0x1Fu) << 6) | (byte(1) & 0x3Fu);
+            if (b0 < 0xF0)
+                return ((b0 & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
+            return ((b0 & 0x07u) << 18) | ((byte(1) & 0x3Fu) << 12) | ((byte(2) & 0x3Fu) << 6) |
+                   (byte(3) & 0x3Fu);
+        }
+        constexpr iterator& operator++() noexcept {
+            const unsigned b0 = byte(0);
+            p_ += b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        constexpr bool operator==(const iterator& o) const noexcept { return p_ == o.p_; }
+        constexpr bool operator!=(const iterator& o) const noexcept { return p_ != o.p_; }
+
+    private:
+        constexpr unsigned byte(int i) const noexcept { return static_cast<unsigned char>(p_[i]); }
+        const char* p_ = nullptr;
+    };
+
+    constexpr code_point_view() noexcept = default;
+    constexpr code_point_view(const char* utf8, std::size_t bytes) noexcept
+        : data_(utf8), bytes_(bytes) {}
+
+    constexpr bool empty() const noexcept { return bytes_ == 0; }
+    /// Number of code points (counted, at most 4 bytes each: O(bytes)).
+    constexpr std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < bytes_; ++i)
+            if ((static_cast<unsigned char>(data_[i]) & 0xC0u) != 0x80u) ++n;
+        return n;
+    }
+    /// The UTF-8 bytes (not NUL-terminated), e.g. to append to UTF-8 output directly.
+    constexpr const char* utf8_data() const noexcept { return data_; }
+    constexpr std::size_t utf8_size() const noexcept { return bytes_; }
+    constexpr iterator begin() const noexcept { return iterator(data_); }
+    constexpr iterator end() const noexcept { return iterator(data_ + bytes_); }
+    /// Copies the code points to out (room for size() of them) and returns how many.
+    constexpr std::size_t copy_to(char32_t* out) const noexcept {
+        std::size_t n = 0;
+        for (const char32_t c : *this) out[n++] = c;
+        return n;
+    }
+
+private:
+    const char* data_ = nullptr;
+    std::size_t bytes_ = 0;
+};
+
+namespace tables {
+
+/// Looks cp up in a run table; empty view when cp is not a key.
+template <std::size_t N>
+constexpr code_point_view find_run(const run (&runs)[N], const char* pool, char32_t cp) noexcept {
+    if (cp > 0x10FFFF || cp < (runs[0].head >> 11)) return {};
+    // The heads are sorted by start; search on start << 11 | 0x7FF finds the last run
+    // starting at or before cp.
+    std::size_t lo = 0, hi = N;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (runs[mid].head <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const run r = runs[lo];
+    const std::uint32_t start = r.head >> 11;
+    const std::uint32_t count = (r.head & 0x7FFu) + 1;
+    const std::uint32_t offset = r.body & 0xFFFFu;
+    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
+    const std::uint32_t stride = r.body >> 22;
+    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
+    if (stride == 0) {
+        if (d >= count) return {};
+        return code_point_view(pool + offset, width);
+    }
+    if (d % stride != 0 || d / stride >= count) return {};
+    return code_point_view(pool + offset + d / stride * width, width);
+}
+
+} // namespace tables
+
+/// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    if (cp > 0x10FFFF) return 0;
+    constexpr std::size_t n = sizeof(tables::property_ranges) / sizeof(tables::property_ranges[0]);
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    const std::uint32_t e =
+        tables::property_ranges[tables::last_not_above(tables::property_ranges, n, key)];
+    return tables::property_sets[e & 0x7FFu];
+}
+
+/// True when cp is in stringprep table t.
+constexpr bool in_table(table t, char32_t cp) noexcept {
+    return (properties(cp) & static_cast<std::uint16_t>(t)) != 0;
+}
+
+/// RFC 3454 A.1: unassigned in Unicode 3.2 (excluding the C.4 non-characters).
+constexpr bool in_a1(char32_t cp) noexcept {
+    return in_table(table::a1, cp);
+}
+/// RFC 3454 B.1: commonly mapped to nothing.
+constexpr bool in_b1(char32_t cp) noexcept {
+    return in_table(table::b1, cp);
+}
+/// RFC 3454 C.1.1: ASCII space.
+constexpr bool in_c11(char32_t cp) noexcept {
+    return in_table(table::c11, cp);
+}
+/// RFC 3454 C.1.2: non-ASCII space characters.
+constexpr bool in_c12(char32_t cp) noexcept {
+    return in_table(table::c12, cp);
+}
+/// RFC 3454 C.2.1: ASCII control characters.
+constexpr bool in_c21(char32_t cp) noexcept {
+    return in_table(table::c21, cp);
+}
+/// RFC 3454 C.2.2: non-ASCII control characters.
+constexpr bool in_c22(char32_t cp) noexcept {
+    return in_table(table::c22, cp);
+}
+/// RFC 3454 C.3: private use.
+constexpr bool in_c3(char32_t cp) noexcept {
+    return in_table(table::c3, cp);
+}
+/// RFC 3454 C.4: non-character code points.
+constexpr bool in_c4(char32_t cp) noexcept {
+    return in_table(table::c4, cp);
+}
+/// RFC 3454 C.5: surrogate codes.
+constexpr bool in_c5(char32_t cp) noexcept {
+    return in_table(table::c5, cp);
+}
+/// RFC 3454 C.6: inappropriate for plain text.
+constexpr bool in_c6(char32_t cp) noexcept {
+    return in_table(table::c6, cp);
+}
+/// RFC 3454 C.7: inappropriate for canonical representation.
+constexpr bool in_c7(char32_t cp) noexcept {
+    return in_table(table::c7, cp);
+}
+/// RFC 3454 C.8: change display properties or are deprecated.
+constexpr bool in_c8(char32_t cp) noexcept {
+    return in_table(table::c8, cp);
+}
+/// RFC 3454 C.9: tagging characters.
+constexpr bool in_c9(char32_t cp) noexcept {
+    return in_table(table::c9, cp);
+}
+/// RFC 3454 D.1: bidirectional property R or AL (RandALCat).
+constexpr bool in_d1(char32_t cp) noexcept {
+    return in_table(table::d1, cp);
+}
+/// RFC 3454 D.2: bidirectional property L (LCat).
+constexpr bool in_d2(char32_t cp) noexcept {
+    return in_table(table::d2, cp);
+}
+
+/// RFC 3454 B.2 (case folding for use with NFKC): the 1 to max_b2_length code points cp maps
+/// to, or an empty view when B.2 leaves cp unchanged. Unicode 3.2 only: U+1E9E (unassigned in
+/// 3.2) has no mapping.
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    return tables::find_run(tables::b2_runs, tables::b2_pool, cp);
+}
+
+/// Canonical combining class of cp in Unicode 3.2 (0 for starters and unassigned code points).
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    if (cp < first_combining || cp > 0x10FFFF) return 0;
+    constexpr std::size_t n = sizeof(tables::ccc_ranges) / sizeof(tables::ccc_ranges[0]);
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
+    return static_cast<std::uint8_t>(
+        tables::ccc_ranges[tables::last_not_above(tables::ccc_ranges, n, key)] & 0xFFu);
+}
+
+/// Full compatibility decomposition of cp in Unicode 3.2 (compatibility and canonical
+/// mappings applied recursively, canonically ordered; at most max_decomposition_length code
+/// points), or an empty view when cp has none. Hangul syllables are not tabled: see
+/// hangul_decompose().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    if (cp < first_decomposable) return {};
+    return tables::find_run(tables::decomposition_runs, tables::decomposition_pool, cp);
+}
+
+/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
+/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
+/// syllables are not tabled: see hangul_compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    if (b < first_composable_second || b > 0xFFFF || a > 0xFFFF) return 0;
+    constexpr std::size_t nb = sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
+    std::size_t lo = 0, hi = nb;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (tables::composition_seconds[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == nb || tables::composition_seconds[lo] != b) return 0;
+    std::size_t first = tables::composition_groups[lo];
+    std::size_t last = tables::composition_groups[lo + 1];
+    while (first < last) {
+        const std::size_t mid = first + (last - first) / 2;
+        const std::uint32_t e = tables::composition_pairs[mid];
+        const char32_t m = e >> 16;
+        if (m == a) return e & 0xFFFFu;
+        if (m < a)
+            first = mid + 1;
+        else
+            last = mid;
+    }
+    return 0;
+}
+
+/// Hangul syllable arithmetic (Unicode 3.2 section 3.12).
+inline constexpr char32_t hangul_s_base = 0xAC00, hangul_l_base = 0x1100, hangul_v_base = 0x1161,
+                          hangul_t_base = 0x11A7;
+inline constexpr char32_t hangul_l_count = 19, hangul_v_count = 21, hangul_t_count = 28;
+inline constexpr char32_t hangul_n_count = hangul_v_count * hangul_t_count;
+inline constexpr char32_t hangul_s_count = hangul_l_count * hangul_n_count;
+
+/// True for the 11,172 precomposed Hangul syllables U+AC00..U+D7A3.
+constexpr bool is_hangul_syllable(char32_t cp) noexcept {
+    return cp >= hangul_s_base && cp < hangul_s_base + hangul_s_count;
+}
+
+/// Writes the canonical decomposition of a Hangul syllable (L V, or L V T) to out (room for
+/// 3) and returns its length, or 0 (writing nothing) when cp is not a syllable.
+constexpr std::size_t hangul_decompose(char32_t cp, char32_t* out) noexcept {
+    if (!is_hangul_syllable(cp)) return 0;
+    const char32_t s = cp - hangul_s_base;
+    out[0] = hangul_l_base + s / hangul_n_count;
+    out[1] = hangul_v_base + (s % hangul_n_count) / hangul_t_count;
+    const char32_t t = s % hangul_t_count;
+    if (t == 0) return 2;
+    out[2] = hangul_t_base + t;
+    return 3;
+}
+
+/// Composes a leading jamo with a vowel jamo (L + V -> LV) or an LV syllable with a trailing
+/// jamo (LV + T -> LVT); 0 for any other pair.
+constexpr char32_t hangul_compose(char32_t a, char32_t b) noexcept {
+    if (a >= hangul_l_base && a < hangul_l_base + hangul_l_count && b >= hangul_v_base &&
+        b < hangul_v_base + hangul_v_count)
+        return hangul_s_base +
+               ((a - hangul_l_base) * hangul_v_count + (b - hangul_v_base)) * hangul_t_count;
+    if (is_hangul_syllable(a) && (a - hangul_s_base) % hangul_t_count == 0 && b > hangul_t_base &&
+        b < hangul_t_base + hangul_t_count)
+        return a + (b - hangul_t_base);
+    return 0;
+}
+
+} // namespace unicode
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // !XMPPCORE_ASCII_ONLY
+
+#endif // XMPPCORE_DETAIL_UNICODE_TABLES_HPP
+// ---- end xmppcore/detail/unicode_tables.hpp ----
+// ---- begin xmppcore/detail/nfkc.hpp ----
+#ifndef XMPPCORE_DETAIL_NFKC_HPP
+#define XMPPCORE_DETAIL_NFKC_HPP
+
+/// \file
+/// Unicode 3.2 NFKC (UAX #15) over UTF-32 in caller-supplied storage, as stringprep (RFC 3454
+/// section 4) requires: full compatibility decomposition, canonical reordering, canonical
+/// composition. Composition uses the definition of "blocked" as corrected by Unicode PR #29
+/// (a character is blocked from the last starter by any character in between whose combining
+/// class is 0 or not lower than its own), so U+1100 U+0300 U+1161 stays as it is. Unassigned
+/// code points (query strings) have class 0 and no mappings.
+
+
+
+#if !XMPPCORE_ASCII_ONLY
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+namespace unicode {
+
+/// Worst-case growth of NFKC, in code points per input code point: one code point decomposes
+/// to at most this many (U+FDFA), and reordering and composition never lengthen the text.
+inline constexpr std::size_t nfkc_max_expansion = max_decomposition_length;
+
+/// Length in code points of the full compatibility decomposition of in[0, n) (NFKD without
+/// reordering, which does not change the length): a capacity with which nfkc() cannot fail.
+/// Never allocates, never throws.
+constexpr std::size_t nfkd_length(const char32_t* in, std::size_t n) noexcept {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char32_t c = in[i];
+        if (c < first_decomposable) {
+            ++total;
+        } else if (is_hangul_syllable(c)) {
+            total += (c - hangul_s_base) % hangul_t_count == 0 ? 2 : 3;
+        } else {
+            const code_point_view d = decomposition(c);
+            total += d.empty() ? 1 : d.size();
+        }
+    }
+    return total;
+}
+
+namespace nfkc_impl {
+
+inline constexpr std::size_t no_starter = static_cast<std::size_t>(-1);
+
+// The composition pass, run in place over out[]: out[0, written) is final except that the
+// last starter may still absorb what follows.
+struct composer {
+    char32_t* out;
+    std::size_t cap;
+    std::size_t written = 0;
+    std::size_t starter = no_starter; // index of the last starter in out, if any
+    std::uint8_t last_class = 0;      // class of out[written - 1] when it is not the starter
+
+    // Appends c (class cc) or composes it into the last starter. Characters arrive in
+    // canonical order, so the highest class between the starter and c is last_class; c is
+    // blocked when something lies in between and last_class >= cc (PR #29: this includes
+    // cc == 0). False when out is full.
+    constexpr bool push(char32_t c, std::uint8_t cc) noexcept {
+        if (starter != no_starter && (written == starter + 1 || last_class < cc)) {
+            char32_t composite = hangul_compose(out[starter], c);
+            if (composite == 0) composite = compose(out[starter], c);
+            if (composite != 0) {
+                out[starter] = composite;
+                return true;
+            }
+        }
+        if (written == cap) return false;
+        if (cc == 0) starter = written;
+        last_class = cc;
+        out[written++] = c;
+        return true;
+    }
+
+    // out[written, end) holds a complete run of non-starters: sorts it stably by class
+    // (insertion sort: O(k^2) in the run length k, which real text keeps tiny) and composes
+    // each of them in order. Composition only removes characters, so writes never overtake
+    // reads.
+    constexpr void flush(std::size_t end) noexcept {
+        const std::size_t first = written;
+        for (std::size_t i = first + 1; i < end; ++i) {
+            const char32_t c = out[i];
+            const std::uint8_t cc = combining_class(c);
+            std::size_t j = i;
+            while (j > first && combining_class(out[j - 1]) > cc) {
+                out[j] = out[j - 1];
+                --j;
+            }
+            out[j] = c;
+        }
+        for (std::size_t i = first; i < end; ++i) {
+            const char32_t c = out[i];
+            static_cast<void>(push(c, combining_class(c))); // in place: never full
+        }
+    }
+};
+
+// Feeds one code point of the decomposed text: starters end the pending run of non-starters
+// (out[st.written, pending)) and are composed at once; non-starters wait for the run's end.
+constexpr bool feed(composer& st, std::size_t& pending, char32_t c) noexcept {
+    const std::uint8_t cc = combining_class(c);
+    if (cc != 0) {
+        if (pending == st.cap) return false;
+        st.out[pending++] = c;
+        return true;
+    }
+    st.flush(pending);
+    const bool ok = st.push(c, 0);
+    pending = st.written;
+    return ok;
+}
+
+} // namespace nfkc_impl
+
+/// Writes NFKC (Unicode 3.2, PR #29 composition) of in[0, n) to out and returns the number of
+/// code points written. out must not overlap in; it also serves as working space, so it may
+/// need more room than the result: nfkd_length(in, n) code points always suffice, and so do
+/// nfkc_max_expansion * n. Returns errc::buffer_too_small, with out's contents unspecified,
+/// when cap is too small; never truncates. Code points above U+10FFFF and surrogates pass
+/// through as starters. Linear in n, except that canonical reordering is an insertion sort,
+/// quadratic in the length of a run of consecutive combining marks (callers bound the input:
+/// JID parts, SASL strings). Never allocates, never throws.
+constexpr result<std::size_t> nfkc(const char32_t* in, std::size_t n, char32_t* out,
+                                   std::size_t cap) noexcept {
+    nfkc_impl::composer st{out, cap};
+    std::size_t pending = 0; // out[st.written, pending): non-starters awaiting their run's end
+    for (std::size_t i = 0; i < n; ++i) {
+        const char32_t c = in[i];
+        bool ok = true;
+        if (c < first_decomposable) {
+            ok = nfkc_impl::feed(st, pending, c);
+        } else if (is_hangul_syllable(c)) {
+            char32_t jamo[3] = {};
+            const std::size_t k = hangul_decompose(c, jamo);
+            for (std::size_t j = 0; j < k && ok; ++j) ok = nfkc_impl::feed(st, pending, jamo[j]);
+        } else {
+            const code_point_view d = decomposition(c);
+            if (d.empty()) {
+                ok = nfkc_impl::feed(st, pending, c);
+            } else {
+                for (const char32_t x : d) {
+                    if (!nfkc_impl::feed(st, pending, x)) {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if (!ok) return errc::buffer_too_small;
+    }
+    st.flush(pending);
+    return st.written;
+}
+
+} // namespace unicode
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // !XMPPCORE_ASCII_ONLY
+
+#endif // XMPPCORE_DETAIL_NFKC_HPP
+// ---- end xmppcore/detail/nfkc.hpp ----
 
 #endif // XMPPCORE_XMPPCORE_HPP
 // ---- end xmppcore/xmppcore.hpp ----

@@ -1,0 +1,838 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes include/xmppcore/detail/unicode_tables.hpp: the Unicode 3.2 data of stringprep
+(RFC 3454) and of NFKC, from Python's standard library only.
+
+    tools/gen_unicode_tables.py           regenerate the header
+    tools/gen_unicode_tables.py --check   exit 1 when the committed header is stale
+    tools/gen_unicode_tables.py --sizes   print the size of every table
+
+Sources: the `stringprep` module (tables A.1, B.1, B.2, C.*, D.*) and
+`unicodedata.ucd_3_2_0` (combining classes, decompositions, composition). Both are frozen at
+Unicode 3.2 except for two known leaks of the running interpreter's own Unicode version, which
+are repaired here (and asserted, so a future interpreter cannot change the output silently):
+
+1. `stringprep.map_table_b3` (and `map_table_b2`, built on it) falls back to `str.lower()`,
+   i.e. to the *current* case mappings: U+1E9E -> U+00DF, Georgian U+10A0 -> U+2D00, Cherokee
+   U+13A0 -> U+AB70, ... RFC 3454 B.2 was built from Unicode 3.2 data, so every mapping whose
+   source or result holds a code point unassigned in 3.2 is dropped. The result is asserted
+   equal to B.2 recomputed by map_table_b2's recipe from a repaired B.3, so no current mapping
+   leaks in through an intermediate step either. (The independent check is the unit test,
+   which compares every code point with libidn's copy of the RFC tables.)
+2. `ucd_3_2_0.decomposition()` returns the mappings corrected by Corrigendum #4 (Unicode 4.0),
+   while `ucd_3_2_0.normalize()` uses the 3.2 values, as IDNA2003/stringprep require. The five
+   code points are listed in NORMALIZATION_CORRECTIONS and every full decomposition is
+   asserted equal to `ucd_3_2_0.normalize('NFKD', c)`.
+
+The output depends only on these inputs: same text with any Python >= 3.10.
+"""
+import argparse
+import pathlib
+import stringprep
+import sys
+import unicodedata
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "include" / "xmppcore" / "detail" / "unicode_tables.hpp"
+UCD = unicodedata.ucd_3_2_0
+MAX_CP = 0x10FFFF
+
+assert UCD.unidata_version == "3.2.0"
+
+# NormalizationCorrections.txt entries made *after* Unicode 3.2.0 (Corrigendum #4, Unicode
+# 4.0.0): code point -> (mapping in 3.2, corrected mapping). The 3.2 value is the one stringprep
+# uses; Python's ucd_3_2_0.normalize() uses it too, ucd_3_2_0.decomposition() does not.
+NORMALIZATION_CORRECTIONS = {
+    0x2F868: (0x2136A, 0x36FC),
+    0x2F874: (0x5F33, 0x5F53),
+    0x2F91F: (0x43AB, 0x243AB),
+    0x2F95F: (0x7AAE, 0x7AEE),
+    0x2F9BF: (0x4D57, 0x45D7),
+}
+
+# CompositionExclusions-3.2.0.txt, sections (1) script specifics and (2) post composition
+# version characters. Singletons and non-starter decompositions (sections 3 and 4) are derived.
+# The derived set of primary composites is asserted against ucd_3_2_0.normalize('NFC', ...).
+COMPOSITION_EXCLUSIONS = (
+    list(range(0x0958, 0x0960)) + [0x09DC, 0x09DD, 0x09DF, 0x0A33, 0x0A36, 0x0A59, 0x0A5A,
+    0x0A5B, 0x0A5E, 0x0B5C, 0x0B5D, 0x0F43, 0x0F4D, 0x0F52, 0x0F57, 0x0F5C, 0x0F69, 0x0F76,
+    0x0F78, 0x0F93, 0x0F9D, 0x0FA2, 0x0FA7, 0x0FAC, 0x0FB9, 0xFB1D, 0xFB1F] +
+    list(range(0xFB2A, 0xFB37)) + list(range(0xFB38, 0xFB3D)) + [0xFB3E, 0xFB40, 0xFB41,
+    0xFB43, 0xFB44] + list(range(0xFB46, 0xFB4F)) + [0x2ADC] +
+    list(range(0x1D15E, 0x1D165)) + list(range(0x1D1BB, 0x1D1C1)))
+
+# Bit of each stringprep table in the property sets (the enum in the header mirrors it).
+PROPERTY_TABLES = [
+    ("a1", stringprep.in_table_a1, "A.1 unassigned code points in Unicode 3.2"),
+    ("b1", stringprep.in_table_b1, "B.1 commonly mapped to nothing"),
+    ("c11", stringprep.in_table_c11, "C.1.1 ASCII space characters"),
+    ("c12", stringprep.in_table_c12, "C.1.2 non-ASCII space characters"),
+    ("c21", stringprep.in_table_c21, "C.2.1 ASCII control characters"),
+    ("c22", stringprep.in_table_c22, "C.2.2 non-ASCII control characters"),
+    ("c3", stringprep.in_table_c3, "C.3 private use"),
+    ("c4", stringprep.in_table_c4, "C.4 non-character code points"),
+    ("c5", stringprep.in_table_c5, "C.5 surrogate codes"),
+    ("c6", stringprep.in_table_c6, "C.6 inappropriate for plain text"),
+    ("c7", stringprep.in_table_c7, "C.7 inappropriate for canonical representation"),
+    ("c8", stringprep.in_table_c8, "C.8 change display properties or deprecated"),
+    ("c9", stringprep.in_table_c9, "C.9 tagging characters"),
+    ("d1", stringprep.in_table_d1, "D.1 characters with bidirectional property R or AL"),
+    ("d2", stringprep.in_table_d2, "D.2 characters with bidirectional property L"),
+]
+
+HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+def is_surrogate(cp):
+    return 0xD800 <= cp <= 0xDFFF
+
+
+def assigned(cp):
+    return UCD.category(chr(cp)) != "Cn"
+
+
+def codes(s):
+    return [ord(ch) for ch in s]
+
+
+# ---- stringprep ---------------------------------------------------------------------------
+
+def property_flags():
+    """A bit set per code point: bit i set when the code point is in PROPERTY_TABLES[i]."""
+    preds = [t[1] for t in PROPERTY_TABLES]
+    flags = [0] * (MAX_CP + 1)
+    for cp in range(MAX_CP + 1):
+        ch = chr(cp)
+        m = 0
+        for i, pred in enumerate(preds):
+            if pred(ch):
+                m |= 1 << i
+        flags[cp] = m
+    return flags
+
+
+def b3_repaired(ch):
+    """stringprep.map_table_b3 without the fallback to the interpreter's current Unicode."""
+    r = stringprep.map_table_b3(ch)
+    if r != ch and (not assigned(ord(ch)) or not all(assigned(c) for c in codes(r))):
+        return ch
+    return r
+
+
+def b2_rederived(ch):
+    """RFC 3454 B.2 by its own recipe (fold, NFKC, fold, NFKC) from the repaired B.3; the
+    same construction as stringprep.map_table_b2."""
+    al = b3_repaired(ch)
+    b = UCD.normalize("NFKC", al)
+    bl = "".join(b3_repaired(c) for c in b)
+    c = UCD.normalize("NFKC", bl)
+    return c if b != c else al
+
+
+def table_b2(assigned_cps):
+    """{cp: [code points]} for every code point B.2 maps to something else."""
+    table = {}
+    dropped = 0
+    for cp in assigned_cps:
+        ch = chr(cp)
+        r = stringprep.map_table_b2(ch)
+        if r == ch:
+            continue
+        if not all(assigned(c) for c in codes(r)):
+            dropped += 1
+            continue
+        table[cp] = codes(r)
+    for cp in assigned_cps:
+        r = b2_rederived(chr(cp))
+        expect = codes(r) if r != chr(cp) else None
+        if table.get(cp) != expect:
+            sys.exit(f"gen_unicode_tables: B.2 repair disagrees at U+{cp:04X}")
+    return table, dropped
+
+
+# ---- normalization ------------------------------------------------------------------------
+
+def raw_decomposition(cp):
+    """(is_compatibility, [code points]) of UnicodeData 3.2's one-level mapping, or None."""
+    if cp in NORMALIZATION_CORRECTIONS:
+        old, new = NORMALIZATION_CORRECTIONS[cp]
+        if UCD.decomposition(chr(cp)) != f"{new:04X}":
+            sys.exit(f"gen_unicode_tables: unexpected decomposition of U+{cp:04X}")
+        return False, [old]
+    d = UCD.decomposition(chr(cp))
+    if not d:
+        return None
+    parts = d.split()
+    compat = parts[0].startswith("<")
+    if compat:
+        parts = parts[1:]
+    return compat, [int(p, 16) for p in parts]
+
+
+def canonical_order(seq):
+    """Canonical reordering (Unicode 3.2 D.3): stable sort of each run of non-starters."""
+    out = list(seq)
+    i = 0
+    while i < len(out):
+        if UCD.combining(chr(out[i])) == 0:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and UCD.combining(chr(out[j])) != 0:
+            j += 1
+        out[i:j] = sorted(out[i:j], key=lambda c: UCD.combining(chr(c)))
+        i = j
+    return out
+
+
+def full_decomposition(cp, memo):
+    """Full compatibility decomposition of cp (recursive, canonically ordered), or None."""
+    if cp in memo:
+        return memo[cp]
+    raw = raw_decomposition(cp)
+    if raw is None:
+        memo[cp] = None
+        return None
+    out = []
+    for c in raw[1]:
+        sub = full_decomposition(c, memo)
+        out.extend(sub if sub is not None else [c])
+    out = canonical_order(out)
+    memo[cp] = out
+    return out
+
+
+def normalization_data(assigned_cps):
+    ccc = {}
+    decomp = {}
+    memo = {}
+    for cp in assigned_cps:
+        k = UCD.combining(chr(cp))
+        if k:
+            ccc[cp] = k
+        if HANGUL_FIRST <= cp <= HANGUL_LAST:
+            continue  # algorithmic
+        d = full_decomposition(cp, memo)
+        nfkd = codes(UCD.normalize("NFKD", chr(cp)))
+        if d is None:
+            if nfkd != [cp]:
+                sys.exit(f"gen_unicode_tables: U+{cp:04X} has no mapping but NFKD changes it")
+            continue
+        if d != nfkd:
+            sys.exit(f"gen_unicode_tables: full decomposition of U+{cp:04X} != NFKD")
+        decomp[cp] = d
+
+    excluded = set(COMPOSITION_EXCLUSIONS)
+    pairs = {}
+    for cp in assigned_cps:
+        raw = raw_decomposition(cp)
+        if raw is None or raw[0]:
+            continue  # no canonical mapping
+        seq = raw[1]
+        primary = (len(seq) == 2 and cp not in excluded and UCD.combining(chr(cp)) == 0 and
+                   UCD.combining(chr(seq[0])) == 0)
+        oracle = UCD.normalize("NFC", chr(cp)) == chr(cp)
+        if primary != oracle:
+            sys.exit(f"gen_unicode_tables: composition exclusion of U+{cp:04X} disagrees")
+        if primary:
+            if max(seq[0], seq[1], cp) > 0xFFFF:
+                sys.exit("gen_unicode_tables: composition pair outside the BMP")
+            pairs[(seq[0], seq[1])] = cp
+    return ccc, decomp, pairs
+
+
+# ---- packing ------------------------------------------------------------------------------
+
+def partition(values):
+    """[(start, value)] for each maximal range of equal values over 0..MAX_CP."""
+    out = []
+    prev = None
+    for cp in range(MAX_CP + 1):
+        v = values(cp)
+        if v != prev:
+            out.append((cp, v))
+            prev = v
+    return out
+
+
+def utf8(seq):
+    return "".join(chr(c) for c in seq).encode("utf-8")
+
+
+class Runs:
+    """A mapping packed as runs: run i covers keys start, start + stride, ... (count keys, no
+    other key inside its span); each key maps to `width` bytes of UTF-8 in the pool at
+    offset + index * width (stride 0 = every key maps to the same bytes)."""
+
+    MAX_COUNT = 1 << 11
+
+    def __init__(self, mapping):
+        keys = sorted(mapping)
+        keyset = set(keys)
+        enc = {k: utf8(mapping[k]) for k in keys}
+        self.pool = bytearray()
+        self.runs = []  # (start, count, offset, width, stride)
+        i = 0
+        while i < len(keys):
+            k = keys[i]
+            width = len(enc[k])
+            best = (1, 1)
+            for stride in (0, 1, 2):  # ties go to stride 0, which stores one value
+                n = 1
+                while n < self.MAX_COUNT:
+                    if stride == 0:
+                        nxt = k + n
+                        ok = nxt in keyset and enc[nxt] == enc[k]
+                    else:
+                        nxt = k + n * stride
+                        ok = (nxt in keyset and len(enc[nxt]) == width and
+                              all(k + n * stride - d not in keyset
+                                  for d in range(1, stride)))
+                    if not ok:
+                        break
+                    n += 1
+                if n > best[0]:
+                    best = (n, stride)
+            n, stride = best
+            if stride == 0:
+                blob = enc[k]
+            else:
+                blob = b"".join(enc[k + j * stride] for j in range(n))
+            off = self.pool.find(blob)
+            if off < 0:
+                off = len(self.pool)
+                self.pool += blob
+            if off >= 1 << 16 or width >= 1 << 6:
+                sys.exit("gen_unicode_tables: run does not fit its packing")
+            self.runs.append((k, n, off, width, stride))
+            i += n
+        # Lookups find the last run starting at or before a code point; check they are sound.
+        for (k, n, _, _, s), nxt in zip(self.runs, self.runs[1:] + [(MAX_CP + 1,)]):
+            end = k + (n - 1) * (s if s else 1)
+            if end >= nxt[0]:
+                sys.exit("gen_unicode_tables: overlapping runs")
+
+
+# ---- emission -----------------------------------------------------------------------------
+
+def hex_rows(items, per_line, indent="    "):
+    lines = []
+    for i in range(0, len(items), per_line):
+        lines.append(indent + ", ".join(items[i:i + per_line]) + ",")
+    return lines
+
+
+def string_literal_rows(data, indent="    "):
+    """The bytes as adjacent string literals of at most 100 columns; octal escapes only."""
+    lines = []
+    cur = ""
+    for b in data:
+        if 0x20 <= b < 0x7F and chr(b) not in '"\\?':
+            piece = chr(b)
+        else:
+            piece = f"\\{b:03o}"
+        if len(indent) + 2 + len(cur) + len(piece) > 98:
+            lines.append(f'{indent}"{cur}"')
+            cur = ""
+        cur += piece
+    if cur or not lines:
+        lines.append(f'{indent}"{cur}"')
+    return lines
+
+
+def generate():
+    assigned_cps = [cp for cp in range(MAX_CP + 1) if not is_surrogate(cp) and assigned(cp)]
+
+    flags = property_flags()
+    prop_parts = partition(lambda cp: flags[cp])
+    sets = []
+    set_index = {}
+    for _, v in prop_parts:
+        if v not in set_index:
+            set_index[v] = len(sets)
+            sets.append(v)
+    if len(sets) > 1 << 11:
+        sys.exit("gen_unicode_tables: too many property sets")
+
+    b2, b2_dropped = table_b2(assigned_cps)
+    ccc, decomp, pairs = normalization_data(assigned_cps)
+    ccc_parts = partition(lambda cp: ccc.get(cp, 0))
+    b2_runs = Runs(b2)
+    dec_runs = Runs(decomp)
+
+    seconds = sorted({b for _, b in pairs})
+    groups = []
+    flat = []
+    for b in seconds:
+        groups.append(len(flat))
+        firsts = sorted(a for a, bb in pairs if bb == b)
+        flat.extend((a, pairs[(a, b)]) for a in firsts)
+    groups.append(len(flat))
+
+    max_dec = max(len(v) for v in decomp.values())
+    max_dec_cp = min(k for k, v in decomp.items() if len(v) == max_dec)
+    max_dec_bytes = max(len(utf8(v)) for v in decomp.values())
+    max_b2 = max(len(v) for v in b2.values())
+
+    sizes = {
+        "property_ranges": 4 * len(prop_parts),
+        "property_sets": 2 * len(sets),
+        "ccc_ranges": 4 * len(ccc_parts),
+        "b2_runs": 8 * len(b2_runs.runs),
+        "b2_pool": len(b2_runs.pool) + 1,
+        "decomposition_runs": 8 * len(dec_runs.runs),
+        "decomposition_pool": len(dec_runs.pool) + 1,
+        "composition_seconds": 2 * len(seconds),
+        "composition_groups": 2 * len(groups),
+        "composition_pairs": 4 * len(flat),
+    }
+    total = sum(sizes.values())
+    stats = {
+        "b2_entries": len(b2), "b2_dropped": b2_dropped, "decompositions": len(decomp),
+        "pairs": len(pairs), "ccc_nonzero": len(ccc),
+    }
+
+    L = []
+    w = L.append
+    w("// SPDX-License-Identifier: MIT")
+    w("// GENERATED by tools/gen_unicode_tables.py from Python's stringprep module and")
+    w("// unicodedata.ucd_3_2_0; do not edit by hand.")
+    w("#ifndef XMPPCORE_DETAIL_UNICODE_TABLES_HPP")
+    w("#define XMPPCORE_DETAIL_UNICODE_TABLES_HPP")
+    w("")
+    w("/// \\file")
+    w("/// Unicode 3.2 data for stringprep (RFC 3454) and its profiles nodeprep, resourceprep")
+    w("/// (RFC 6122 appendices A, B), nameprep (RFC 3491) and SASLprep (RFC 4013): tables A.1,")
+    w("/// B.1, B.2, C.1.1-C.9, D.1, D.2, and the NFKC data (combining classes, full")
+    w("/// compatibility decompositions, canonical composition pairs; Hangul is algorithmic).")
+    w("///")
+    w("/// Not in any table: nodeprep also prohibits the eight ASCII characters \" & ' / : < > @")
+    w("/// (RFC 6122 A.5); the JID layer checks them.")
+    w("///")
+    w("/// Sizes of the tables in bytes (each is an inline constexpr array: a program that does")
+    w("/// not use a lookup does not keep its table):")
+    for name, size in sizes.items():
+        w(f"///   {name + ':':<22}{size:>6}")
+    w(f"///   {'total:':<22}{total:>6}")
+    w("/// Every lookup is a binary search, constexpr, noexcept, and never allocates. Lookups")
+    w("/// take Unicode scalar values; anything above U+10FFFF has no property and no mapping.")
+    w("")
+    w("#include <xmppcore/config.hpp>")
+    w("")
+    w("#include <cstddef>")
+    w("#include <cstdint>")
+    w("")
+    w("#if !XMPPCORE_ASCII_ONLY")
+    w("")
+    w("XMPPCORE_BEGIN_NAMESPACE")
+    w("namespace detail {")
+    w("namespace unicode {")
+    w("")
+    w("/// Longest full compatibility decomposition, in code points "
+      f"(U+{max_dec_cp:04X}).")
+    w(f"inline constexpr std::size_t max_decomposition_length = {max_dec};")
+    w("/// Longest full compatibility decomposition, in UTF-8 bytes.")
+    w(f"inline constexpr std::size_t max_decomposition_utf8 = {max_dec_bytes};")
+    w("/// Longest B.2 mapping, in code points.")
+    w(f"inline constexpr std::size_t max_b2_length = {max_b2};")
+    w("/// Smallest code point with a decomposition (lookups below it are skipped).")
+    w(f"inline constexpr char32_t first_decomposable = 0x{min(decomp):04X};")
+    w("/// Smallest code point with a non-zero combining class.")
+    w(f"inline constexpr char32_t first_combining = 0x{min(ccc):04X};")
+    w("/// Smallest code point that is the second of a canonical composition pair.")
+    w(f"inline constexpr char32_t first_composable_second = 0x{seconds[0]:04X};")
+    w("")
+    w("/// The stringprep tables, as bits of the set properties() returns.")
+    w("enum class table : std::uint16_t {")
+    decls = [f"{name} = 1u << {i}," for i, (name, _, _) in enumerate(PROPERTY_TABLES)]
+    width = max(len(d) for d in decls) + 1
+    for decl, (_, _, desc) in zip(decls, PROPERTY_TABLES):
+        w(f"    {decl:<{width}}///< {desc}")
+    w("};")
+    w("")
+    w("namespace tables {")
+    w("")
+    w("// Partition of U+0000..U+10FFFF into ranges of equal stringprep properties: entry =")
+    w("// start << 11 | index into property_sets (bits of `table`).")
+    w("// clang-format off")
+    w("inline constexpr std::uint32_t property_ranges[] = {")
+    L.extend(hex_rows([f"0x{(s << 11) | set_index[v]:08X}" for s, v in prop_parts], 8))
+    w("};")
+    w("inline constexpr std::uint16_t property_sets[] = {")
+    L.extend(hex_rows([f"0x{v:04X}" for v in sets], 10))
+    w("};")
+    w("// clang-format on")
+    w("")
+    w("// Partition into ranges of equal canonical combining class: entry = start << 8 | class.")
+    w("// clang-format off")
+    w("inline constexpr std::uint32_t ccc_ranges[] = {")
+    L.extend(hex_rows([f"0x{(s << 8) | v:08X}" for s, v in ccc_parts], 8))
+    w("};")
+    w("// clang-format on")
+    w("")
+    w("// A mapping packed as runs. head = start << 11 | (count - 1); body = offset | width << 16")
+    w("// | stride << 22. Run keys: start + i * stride, i < count (stride 0: start + i, all")
+    w("// mapped to the same bytes); key i maps to `width` bytes of UTF-8 at pool[offset + i *")
+    w("// width] (offset alone for stride 0). No other key lies inside a run's span.")
+    w("struct run {")
+    w("    std::uint32_t head;")
+    w("    std::uint32_t body;")
+    w("};")
+    w("")
+    for name, runs in (("b2", b2_runs), ("decomposition", dec_runs)):
+        w("// clang-format off")
+        w(f"inline constexpr run {name}_runs[] = {{")
+        items = [f"{{0x{(k << 11) | (n - 1):08X}, 0x{off | (wd << 16) | (s << 22):08X}}}"
+                 for k, n, off, wd, s in runs.runs]
+        L.extend(hex_rows(items, 3))
+        w("};")
+        w(f"inline constexpr char {name}_pool[] =")
+        L.extend(string_literal_rows(runs.pool))
+        L[-1] += ";"
+        w("// clang-format on")
+        w("")
+    w("// Canonical composition (primary composites of Unicode 3.2; all in the BMP): the pairs")
+    w("// with second code point composition_seconds[i] are composition_pairs[groups[i] ..")
+    w("// groups[i + 1]), each first << 16 | composite, sorted by first.")
+    w("// clang-format off")
+    w("inline constexpr std::uint16_t composition_seconds[] = {")
+    L.extend(hex_rows([f"0x{b:04X}" for b in seconds], 10))
+    w("};")
+    w("inline constexpr std::uint16_t composition_groups[] = {")
+    L.extend(hex_rows([f"{g}" for g in groups], 14))
+    w("};")
+    w("inline constexpr std::uint32_t composition_pairs[] = {")
+    L.extend(hex_rows([f"0x{(a << 16) | c:08X}" for a, c in flat], 8))
+    w("};")
+    w("// clang-format on")
+    w("")
+    L.extend(API.strip("\n").split("\n"))
+    w("")
+    w("} // namespace unicode")
+    w("} // namespace detail")
+    w("XMPPCORE_END_NAMESPACE")
+    w("")
+    w("#endif // !XMPPCORE_ASCII_ONLY")
+    w("")
+    w("#endif // XMPPCORE_DETAIL_UNICODE_TABLES_HPP")
+    text = "\n".join(L) + "\n"
+    return text, sizes, total, stats
+
+
+# The lookup functions, copied verbatim into the header after the tables.
+API = r"""
+/// Index of the last element of a[0, n) that is <= key; a[0] must be <= key.
+constexpr std::size_t last_not_above(const std::uint32_t* a, std::size_t n,
+                                     std::uint32_t key) noexcept {
+    std::size_t lo = 0; // a[lo] <= key
+    std::size_t hi = n; // a[hi] > key, or hi == n
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+} // namespace tables
+
+/// Code points stored as UTF-8 in a table pool: the result of b2_mapping() and
+/// decomposition(). A view into static storage, valid for the whole program; empty when the
+/// lookup found no mapping. Iterating yields char32_t. Never allocates, never throws.
+class code_point_view {
+public:
+    /// Iterator for range-for loops, decoding the (always valid) UTF-8 of the pool.
+    class iterator {
+    public:
+        constexpr iterator() noexcept = default;
+        constexpr explicit iterator(const char* p) noexcept : p_(p) {}
+        constexpr char32_t operator*() const noexcept {
+            const unsigned b0 = byte(0);
+            if (b0 < 0x80) return b0;
+            if (b0 < 0xE0) return ((b0 & 0x1Fu) << 6) | (byte(1) & 0x3Fu);
+            if (b0 < 0xF0)
+                return ((b0 & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
+            return ((b0 & 0x07u) << 18) | ((byte(1) & 0x3Fu) << 12) | ((byte(2) & 0x3Fu) << 6) |
+                   (byte(3) & 0x3Fu);
+        }
+        constexpr iterator& operator++() noexcept {
+            const unsigned b0 = byte(0);
+            p_ += b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        constexpr bool operator==(const iterator& o) const noexcept { return p_ == o.p_; }
+        constexpr bool operator!=(const iterator& o) const noexcept { return p_ != o.p_; }
+
+    private:
+        constexpr unsigned byte(int i) const noexcept { return static_cast<unsigned char>(p_[i]); }
+        const char* p_ = nullptr;
+    };
+
+    constexpr code_point_view() noexcept = default;
+    constexpr code_point_view(const char* utf8, std::size_t bytes) noexcept
+        : data_(utf8), bytes_(bytes) {}
+
+    constexpr bool empty() const noexcept { return bytes_ == 0; }
+    /// Number of code points (counted, at most 4 bytes each: O(bytes)).
+    constexpr std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < bytes_; ++i)
+            if ((static_cast<unsigned char>(data_[i]) & 0xC0u) != 0x80u) ++n;
+        return n;
+    }
+    /// The UTF-8 bytes (not NUL-terminated), e.g. to append to UTF-8 output directly.
+    constexpr const char* utf8_data() const noexcept { return data_; }
+    constexpr std::size_t utf8_size() const noexcept { return bytes_; }
+    constexpr iterator begin() const noexcept { return iterator(data_); }
+    constexpr iterator end() const noexcept { return iterator(data_ + bytes_); }
+    /// Copies the code points to out (room for size() of them) and returns how many.
+    constexpr std::size_t copy_to(char32_t* out) const noexcept {
+        std::size_t n = 0;
+        for (const char32_t c : *this) out[n++] = c;
+        return n;
+    }
+
+private:
+    const char* data_ = nullptr;
+    std::size_t bytes_ = 0;
+};
+
+namespace tables {
+
+/// Looks cp up in a run table; empty view when cp is not a key.
+template <std::size_t N>
+constexpr code_point_view find_run(const run (&runs)[N], const char* pool, char32_t cp) noexcept {
+    if (cp > 0x10FFFF || cp < (runs[0].head >> 11)) return {};
+    // The heads are sorted by start; search on start << 11 | 0x7FF finds the last run
+    // starting at or before cp.
+    std::size_t lo = 0, hi = N;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (runs[mid].head <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const run r = runs[lo];
+    const std::uint32_t start = r.head >> 11;
+    const std::uint32_t count = (r.head & 0x7FFu) + 1;
+    const std::uint32_t offset = r.body & 0xFFFFu;
+    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
+    const std::uint32_t stride = r.body >> 22;
+    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
+    if (stride == 0) {
+        if (d >= count) return {};
+        return code_point_view(pool + offset, width);
+    }
+    if (d % stride != 0 || d / stride >= count) return {};
+    return code_point_view(pool + offset + d / stride * width, width);
+}
+
+} // namespace tables
+
+/// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    if (cp > 0x10FFFF) return 0;
+    constexpr std::size_t n = sizeof(tables::property_ranges) / sizeof(tables::property_ranges[0]);
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    const std::uint32_t e =
+        tables::property_ranges[tables::last_not_above(tables::property_ranges, n, key)];
+    return tables::property_sets[e & 0x7FFu];
+}
+
+/// True when cp is in stringprep table t.
+constexpr bool in_table(table t, char32_t cp) noexcept {
+    return (properties(cp) & static_cast<std::uint16_t>(t)) != 0;
+}
+
+/// RFC 3454 A.1: unassigned in Unicode 3.2 (excluding the C.4 non-characters).
+constexpr bool in_a1(char32_t cp) noexcept {
+    return in_table(table::a1, cp);
+}
+/// RFC 3454 B.1: commonly mapped to nothing.
+constexpr bool in_b1(char32_t cp) noexcept {
+    return in_table(table::b1, cp);
+}
+/// RFC 3454 C.1.1: ASCII space.
+constexpr bool in_c11(char32_t cp) noexcept {
+    return in_table(table::c11, cp);
+}
+/// RFC 3454 C.1.2: non-ASCII space characters.
+constexpr bool in_c12(char32_t cp) noexcept {
+    return in_table(table::c12, cp);
+}
+/// RFC 3454 C.2.1: ASCII control characters.
+constexpr bool in_c21(char32_t cp) noexcept {
+    return in_table(table::c21, cp);
+}
+/// RFC 3454 C.2.2: non-ASCII control characters.
+constexpr bool in_c22(char32_t cp) noexcept {
+    return in_table(table::c22, cp);
+}
+/// RFC 3454 C.3: private use.
+constexpr bool in_c3(char32_t cp) noexcept {
+    return in_table(table::c3, cp);
+}
+/// RFC 3454 C.4: non-character code points.
+constexpr bool in_c4(char32_t cp) noexcept {
+    return in_table(table::c4, cp);
+}
+/// RFC 3454 C.5: surrogate codes.
+constexpr bool in_c5(char32_t cp) noexcept {
+    return in_table(table::c5, cp);
+}
+/// RFC 3454 C.6: inappropriate for plain text.
+constexpr bool in_c6(char32_t cp) noexcept {
+    return in_table(table::c6, cp);
+}
+/// RFC 3454 C.7: inappropriate for canonical representation.
+constexpr bool in_c7(char32_t cp) noexcept {
+    return in_table(table::c7, cp);
+}
+/// RFC 3454 C.8: change display properties or are deprecated.
+constexpr bool in_c8(char32_t cp) noexcept {
+    return in_table(table::c8, cp);
+}
+/// RFC 3454 C.9: tagging characters.
+constexpr bool in_c9(char32_t cp) noexcept {
+    return in_table(table::c9, cp);
+}
+/// RFC 3454 D.1: bidirectional property R or AL (RandALCat).
+constexpr bool in_d1(char32_t cp) noexcept {
+    return in_table(table::d1, cp);
+}
+/// RFC 3454 D.2: bidirectional property L (LCat).
+constexpr bool in_d2(char32_t cp) noexcept {
+    return in_table(table::d2, cp);
+}
+
+/// RFC 3454 B.2 (case folding for use with NFKC): the 1 to max_b2_length code points cp maps
+/// to, or an empty view when B.2 leaves cp unchanged. Unicode 3.2 only: U+1E9E (unassigned in
+/// 3.2) has no mapping.
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    return tables::find_run(tables::b2_runs, tables::b2_pool, cp);
+}
+
+/// Canonical combining class of cp in Unicode 3.2 (0 for starters and unassigned code points).
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    if (cp < first_combining || cp > 0x10FFFF) return 0;
+    constexpr std::size_t n = sizeof(tables::ccc_ranges) / sizeof(tables::ccc_ranges[0]);
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
+    return static_cast<std::uint8_t>(
+        tables::ccc_ranges[tables::last_not_above(tables::ccc_ranges, n, key)] & 0xFFu);
+}
+
+/// Full compatibility decomposition of cp in Unicode 3.2 (compatibility and canonical
+/// mappings applied recursively, canonically ordered; at most max_decomposition_length code
+/// points), or an empty view when cp has none. Hangul syllables are not tabled: see
+/// hangul_decompose().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    if (cp < first_decomposable) return {};
+    return tables::find_run(tables::decomposition_runs, tables::decomposition_pool, cp);
+}
+
+/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
+/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
+/// syllables are not tabled: see hangul_compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    if (b < first_composable_second || b > 0xFFFF || a > 0xFFFF) return 0;
+    constexpr std::size_t nb = sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
+    std::size_t lo = 0, hi = nb;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (tables::composition_seconds[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == nb || tables::composition_seconds[lo] != b) return 0;
+    std::size_t first = tables::composition_groups[lo];
+    std::size_t last = tables::composition_groups[lo + 1];
+    while (first < last) {
+        const std::size_t mid = first + (last - first) / 2;
+        const std::uint32_t e = tables::composition_pairs[mid];
+        const char32_t m = e >> 16;
+        if (m == a) return e & 0xFFFFu;
+        if (m < a)
+            first = mid + 1;
+        else
+            last = mid;
+    }
+    return 0;
+}
+
+/// Hangul syllable arithmetic (Unicode 3.2 section 3.12).
+inline constexpr char32_t hangul_s_base = 0xAC00, hangul_l_base = 0x1100, hangul_v_base = 0x1161,
+                          hangul_t_base = 0x11A7;
+inline constexpr char32_t hangul_l_count = 19, hangul_v_count = 21, hangul_t_count = 28;
+inline constexpr char32_t hangul_n_count = hangul_v_count * hangul_t_count;
+inline constexpr char32_t hangul_s_count = hangul_l_count * hangul_n_count;
+
+/// True for the 11,172 precomposed Hangul syllables U+AC00..U+D7A3.
+constexpr bool is_hangul_syllable(char32_t cp) noexcept {
+    return cp >= hangul_s_base && cp < hangul_s_base + hangul_s_count;
+}
+
+/// Writes the canonical decomposition of a Hangul syllable (L V, or L V T) to out (room for
+/// 3) and returns its length, or 0 (writing nothing) when cp is not a syllable.
+constexpr std::size_t hangul_decompose(char32_t cp, char32_t* out) noexcept {
+    if (!is_hangul_syllable(cp)) return 0;
+    const char32_t s = cp - hangul_s_base;
+    out[0] = hangul_l_base + s / hangul_n_count;
+    out[1] = hangul_v_base + (s % hangul_n_count) / hangul_t_count;
+    const char32_t t = s % hangul_t_count;
+    if (t == 0) return 2;
+    out[2] = hangul_t_base + t;
+    return 3;
+}
+
+/// Composes a leading jamo with a vowel jamo (L + V -> LV) or an LV syllable with a trailing
+/// jamo (LV + T -> LVT); 0 for any other pair.
+constexpr char32_t hangul_compose(char32_t a, char32_t b) noexcept {
+    if (a >= hangul_l_base && a < hangul_l_base + hangul_l_count && b >= hangul_v_base &&
+        b < hangul_v_base + hangul_v_count)
+        return hangul_s_base +
+               ((a - hangul_l_base) * hangul_v_count + (b - hangul_v_base)) * hangul_t_count;
+    if (is_hangul_syllable(a) && (a - hangul_s_base) % hangul_t_count == 0 && b > hangul_t_base &&
+        b < hangul_t_base + hangul_t_count)
+        return a + (b - hangul_t_base);
+    return 0;
+}
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when the committed header differs from the generated one")
+    ap.add_argument("--sizes", action="store_true", help="print table sizes and statistics")
+    args = ap.parse_args()
+    text, sizes, total, stats = generate()
+    if args.sizes:
+        for name, size in sizes.items():
+            print(f"{name:<22}{size:>7}")
+        print(f"{'total':<22}{total:>7}")
+        for name, v in stats.items():
+            print(f"{name:<22}{v:>7}")
+    if args.check:
+        current = OUT.read_text(encoding="utf-8") if OUT.is_file() else None
+        if current != text:
+            print(f"gen_unicode_tables: {OUT.relative_to(ROOT)} is stale; "
+                  "run tools/gen_unicode_tables.py", file=sys.stderr)
+            return 1
+        return 0
+    if not args.sizes:
+        OUT.write_text(text, encoding="utf-8", newline="\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
