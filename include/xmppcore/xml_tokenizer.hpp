@@ -20,6 +20,7 @@
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/xml_chars.hpp>
+#include <xmppcore/detail/xml_scan.hpp>
 #include <xmppcore/xml_decode.hpp>
 
 #include <cstddef>
@@ -838,9 +839,16 @@ private:
                 return error_here(ptr(mark_), errc::xml_pi_forbidden);
             }
             case xml_state::markup_bang: {
-                // After "<!": "[CDATA[" (inside an element), "--" or "DOCTYPE".
+                // After "<!": a CDATA section (only inside a stanza or root), a comment, or a
+                // DOCTYPE (only before the root). What the context rules out fails at once.
                 const char* first = ptr(mark_ + 2);
                 if (p == first && p == stop) return suspend(p);
+                const bool in_content = depth_ > top();
+                if (*first == '[' && !in_content)
+                    return error_here(ptr(mark_), depth_ == 1 ? errc::xml_text_at_stream_level
+                                                              : errc::xml_malformed);
+                if (*first != '[' && *first != '-' && (*first != 'D' || depth_ != 0))
+                    return error_here(ptr(mark_), errc::xml_malformed);
                 const char* word = *first == '[' ? "[CDATA[" : *first == '-' ? "--" : "DOCTYPE";
                 const std::size_t wlen = std::strlen(word);
                 std::size_t i = static_cast<std::size_t>(p - first);
@@ -852,9 +860,6 @@ private:
                 if (i < wlen) return error_here(ptr(mark_), errc::xml_malformed);
                 if (*first == '-') return error_here(ptr(mark_), errc::xml_comment_forbidden);
                 if (*first == 'D') return error_here(ptr(mark_), errc::xml_doctype_forbidden);
-                if (depth_ <= top())
-                    return error_here(ptr(mark_), depth_ == 1 ? errc::xml_text_at_stream_level
-                                                              : errc::xml_malformed);
                 text_ = abs(p);
                 brackets_ = 0;
                 flags_ = 0;
@@ -990,7 +995,7 @@ private:
             }
             case xml_state::attr_value: {
                 for (;;) {
-                    while (p != stop && (cls(*p) & detail::xc_attr_stop) == 0) ++p;
+                    p = detail::scan_attr(p, stop);
                     if (p == stop) return suspend(p);
                     const char c = *p;
                     if (c == quote_) break;
@@ -1031,20 +1036,57 @@ private:
             }
             case xml_state::attr_ref:
             case xml_state::text_ref: {
-                // A reference: mark_ is its '&'. Scan to ';' (bounded), then check it whole.
+                // A reference (XML 1.0 [66] CharRef, [68] EntityRef); mark_ is its '&'. Each
+                // byte is checked as it arrives, so a bad reference fails at once.
                 const char* amp = ptr(mark_);
                 const std::size_t max_len = limits_.max_name_length + 2u;
-                while (p != stop && static_cast<std::size_t>(p - amp) <= max_len &&
-                       ((cls(*p) & detail::xc_name) || *p == '#' || *p == ':' ||
-                        static_cast<byte>(*p) >= 0x80))
-                    ++p;
-                if (static_cast<std::size_t>(p - amp) > max_len)
-                    return error_here(amp, amp[1] == '#' ? errc::xml_invalid_char_ref
-                                                         : errc::xml_limit_name_length);
-                if (p == stop) return suspend(p);
-                const std::string_view body(amp + 1, static_cast<std::size_t>(p - amp - 1));
-                const errc e = check_reference(body, *p == ';');
-                if (e != errc::ok) return error_here(amp, e);
+                if (p == amp + 1) {
+                    if (p == stop) return suspend(p);
+                    if (*p == '#') {
+                        ++p;
+                    } else {
+                        const int s = name_start(p, stop);
+                        if (s == 0) return suspend(p, true);
+                        if (s < 0) {
+                            if (static_cast<byte>(*p) >= 0x80 && check_utf8(p, stop, err) < 0)
+                                return error_here(p, err);
+                            return error_here(amp, errc::xml_malformed);
+                        }
+                    }
+                }
+                if (amp[1] == '#') {
+                    if (p == amp + 2) {
+                        if (p == stop) return suspend(p);
+                        if (*p == 'x') ++p;
+                    }
+                    const bool hex = amp[2] == 'x';
+                    const char* digits = amp + (hex ? 3 : 2);
+                    while (p != stop && static_cast<std::size_t>(p - amp) < max_len &&
+                           ((*p >= '0' && *p <= '9') ||
+                            (hex && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f'))))
+                        ++p;
+                    if (static_cast<std::size_t>(p - amp) >= max_len)
+                        return error_here(amp, errc::xml_invalid_char_ref);
+                    if (p == stop) return suspend(p);
+                    if (*p != ';' || p == digits ||
+                        detail::parse_char_ref(
+                            std::string_view(amp + 1, static_cast<std::size_t>(p - amp - 1))) ==
+                            detail::bad_char_ref)
+                        return error_here(amp, errc::xml_invalid_char_ref);
+                } else {
+                    bool cut = false;
+                    const char* end = abs(stop) - mark_ > max_len ? amp + max_len : stop;
+                    p = scan_name(p, end, cut, err);
+                    if (err != errc::ok) return error_here(p, err);
+                    if (p == end && end != stop)
+                        return error_here(amp, errc::xml_limit_name_length);
+                    if (p == stop || cut) return suspend(p, cut);
+                    if (*p != ';') return error_here(amp, errc::xml_malformed);
+                    const std::string_view name(amp + 1, static_cast<std::size_t>(p - amp - 1));
+                    if (name != "lt" && name != "gt" && name != "amp" && name != "apos" &&
+                        name != "quot")
+                        return error_here(amp, errc::xml_undefined_entity);
+                }
                 ++p;
                 state_ = state_ == xml_state::attr_ref ? xml_state::attr_value : xml_state::content;
                 continue;
@@ -1090,7 +1132,7 @@ private:
             case xml_state::content: {
                 for (;;) {
                     const char* s = p;
-                    while (p != stop && (cls(*p) & detail::xc_text_stop) == 0) ++p;
+                    p = detail::scan_text(p, stop);
                     if (p != s) {
                         // "]]>" is not allowed in character data (XML 1.0 [14]).
                         if (brackets_ >= 2 && *s == '>')
@@ -1433,33 +1475,6 @@ private:
             state_ = xml_state::content;
         }
         return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
-    }
-
-    // Checks a reference body (between '&' and the terminator); `terminated` is false when
-    // the byte after the body is not ';'.
-    static errc check_reference(std::string_view r, bool terminated) noexcept {
-        if (!r.empty() && r[0] == '#') {
-            if (!terminated) return errc::xml_invalid_char_ref;
-            return detail::parse_char_ref(r) == detail::bad_char_ref ? errc::xml_invalid_char_ref
-                                                                     : errc::ok;
-        }
-        // A name: valid UTF-8 and XML name characters, then one of the five predefined.
-        const char* q = r.data();
-        const char* end = q + r.size();
-        if (q == end || name_start(q, end) != 1) {
-            errc err = errc::ok;
-            if (q != end && static_cast<byte>(*q) >= 0x80 && check_utf8(q, end, err) < 0)
-                return err;
-            return errc::xml_malformed;
-        }
-        bool cut = false;
-        errc err = errc::ok;
-        const char* s = scan_name(q, end, cut, err);
-        if (err != errc::ok) return err;
-        if (cut) return errc::xml_invalid_utf8;
-        if (s != end || !terminated) return errc::xml_malformed;
-        if (r == "lt" || r == "gt" || r == "amp" || r == "apos" || r == "quot") return errc::ok;
-        return errc::xml_undefined_entity;
     }
 
     // The XML declaration between "<?xml" and "?>" (XML 1.0 [23]..[32], [80], [81]). On an
