@@ -57,10 +57,9 @@ inline const char* scan_text(const char* p, const char* end) noexcept {
         // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too.
         const __m128i ctl = _mm_andnot_si128(
             _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)), _mm_cmplt_epi8(v, space));
-        const __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, cr)),
-                                      ctl));
+        const __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, cr)), ctl));
         const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
         if (m != 0) return p + scan_first_bit(m);
         p += 16;
