@@ -10,7 +10,7 @@
 //   xml_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 //             --benchmark_enable_random_interleaving=true
 #include "xml_bench_drivers.hpp"
-#include "xml_stream_gen.hpp"
+#include "support/xml_stream_gen.hpp"
 
 #include <benchmark/benchmark.h>
 

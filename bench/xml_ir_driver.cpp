@@ -14,7 +14,7 @@
 //     (xmppcore whole, in 1460-byte and 1-byte chunks) sees the generator's element, stanza and
 //     attribute counts. Exit status 0 when everything holds.
 #include "xml_bench_drivers.hpp"
-#include "xml_stream_gen.hpp"
+#include "support/xml_stream_gen.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -43,7 +43,9 @@
 #define XMPPCORE_LIKELY(x) __builtin_expect(!!(x), 1)
 #define XMPPCORE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define XMPPCORE_TRAP() __builtin_trap()
+#define XMPPCORE_FORCE_INLINE __attribute__((always_inline))
 #else
+#define XMPPCORE_FORCE_INLINE
 #define XMPPCORE_LIKELY(x) (x)
 #define XMPPCORE_UNLIKELY(x) (x)
 #define XMPPCORE_TRAP() (*static_cast<volatile int*>(nullptr) = 0)

@@ -561,16 +561,6 @@ private:
                c == '"';
     }
 
-    // Namespaces in XML: QName ::= NCName (':' NCName)?. The prefix length, 0 when
-    // unprefixed, or -1.
-    static int qname_prefix(std::string_view q) noexcept {
-        const std::size_t c = q.find(':');
-        if (c == std::string_view::npos) return 0;
-        if (c == 0 || c + 1 == q.size() || q.find(':', c + 1) != std::string_view::npos) return -1;
-        if (name_start(q.data() + c + 1, q.data() + q.size()) != 1) return -1;
-        return static_cast<int>(c);
-    }
-
     std::string_view ns_prefix(const detail::xml_ns_rec& r) const noexcept {
         return {(r.prefix_where == detail::ns_in_store ? store_ : ctx_.anchor) + r.prefix,
                 r.prefix_len};
@@ -689,6 +679,17 @@ private:
                 return ptr(lim);
             }
             return q;
+        };
+        // Names are mostly short ASCII without a prefix: one tight loop, and the careful path
+        // above only for a colon, a non-ASCII byte, the end of the input or the limit.
+        auto scan_qname = [&](const char* q, bool& cut, bool& more, errc& e)
+                              XMPPCORE_FORCE_INLINE -> const char* {
+            const char* r = q;
+            while (r != stop && (cls(*r) & detail::xc_name)) ++r;
+            if (r != stop && static_cast<byte>(*r) < 0x80 && *r != ':' &&
+                abs(r) - name_ <= limits_.max_name_length)
+                return r;
+            return scan_name_bounded(q, cut, more, e);
         };
         ctx_.anchor = ptr(anchor_);
         ctx_.store = store_;
@@ -916,12 +917,11 @@ private:
             // ---------------------------------------------------------------- start tags
             case xml_state::start_name: {
                 bool cut = false, more = false;
-                p = scan_name_bounded(p, cut, more, err);
+                p = scan_qname(p, cut, more, err);
                 if (err != errc::ok) return error_here(p, err);
                 if (p == stop || cut || more) return suspend(p, cut);
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
-                const int pl = qname_prefix(std::string_view(ptr(name_), len));
-                if (pl < 0) return error_here(ptr(name_), errc::xml_invalid_name);
+                const auto pl = static_cast<int>(colon_ ? colon_ - name_ : 0);
                 if (depth_ >= limits_.max_depth + top())
                     return error_here(ptr(mark_), errc::xml_limit_depth);
                 detail::xml_elem_rec& e = elems_[depth_];
@@ -966,12 +966,21 @@ private:
             }
             case xml_state::attr_name: {
                 bool cut = false, more = false;
-                p = scan_name_bounded(p, cut, more, err);
+                p = scan_qname(p, cut, more, err);
                 if (err != errc::ok) return error_here(p, err);
                 if (p == stop || cut || more) return suspend(p, cut);
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
                 const errc e = end_attr_name(std::string_view(ptr(name_), len));
                 if (e != errc::ok) return error_here(ptr(name_), e);
+                if (stop - p >= 2 && p[0] == '=' && (p[1] == '\'' || p[1] == '"')) {
+                    // The common `name='` without spaces: straight to the value.
+                    quote_ = p[1];
+                    p += 2;
+                    text_ = abs(p);
+                    flags_ = 0;
+                    state_ = xml_state::attr_value;
+                    continue;
+                }
                 state_ = xml_state::attr_eq;
                 continue;
             }
@@ -1101,6 +1110,16 @@ private:
             }
             // ---------------------------------------------------------------- end tags
             case xml_state::end_name: {
+                const detail::xml_elem_rec& open_rec = elems_[depth_ - 1];
+                const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + open_rec.name;
+                if (abs(p) == name_ && static_cast<std::size_t>(stop - p) > open_rec.name_len &&
+                    std::memcmp(p, open, open_rec.name_len) == 0 &&
+                    (p[open_rec.name_len] == '>' || is_space(p[open_rec.name_len]))) {
+                    // The common case: the open element's name, then the end of the name.
+                    p += open_rec.name_len;
+                    state_ = xml_state::end_space;
+                    continue;
+                }
                 if (abs(p) == name_) {
                     if (p == stop) return suspend(p);
                     const int s = name_start(p, stop);
@@ -1108,13 +1127,11 @@ private:
                     if (s < 0) return error_here(p, not_a_name(p, stop));
                 }
                 bool cut = false, more = false;
-                p = scan_name_bounded(p, cut, more, err);
+                p = scan_qname(p, cut, more, err);
                 if (err != errc::ok) return error_here(p, err);
                 if (p == stop || cut || more) return suspend(p, cut);
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
-                const detail::xml_elem_rec& e = elems_[depth_ - 1];
-                const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + e.name;
-                if (std::string_view(ptr(name_), len) != std::string_view(open, e.name_len))
+                if (std::string_view(ptr(name_), len) != std::string_view(open, open_rec.name_len))
                     return error_here(ptr(name_), errc::xml_mismatched_end_tag);
                 state_ = xml_state::end_space;
                 continue;
@@ -1132,7 +1149,7 @@ private:
             case xml_state::content: {
                 for (;;) {
                     const char* s = p;
-                    p = detail::scan_text(p, stop);
+                    if (p != stop && *p != '<') p = detail::scan_text(p, stop);
                     if (p != s) {
                         // "]]>" is not allowed in character data (XML 1.0 [14]).
                         if (brackets_ >= 2 && *s == '>')
@@ -1201,9 +1218,9 @@ private:
     }
 
     // An attribute name ended: record it, or open a namespace declaration.
+    // The colon rules were checked while scanning (colon_ is the prefix's end).
     errc end_attr_name(std::string_view q) noexcept {
-        const int pl = qname_prefix(q);
-        if (pl < 0) return errc::xml_invalid_name;
+        const auto pl = static_cast<int>(colon_ ? colon_ - name_ : 0);
         // Unique Att Spec (XML 1.0 section 3.1) on the names as written, declarations too.
         for (std::size_t i = 0; i < attr_count_; ++i)
             if (ctx_.at(attrs_[i].name, attrs_[i].name_len) == q)
