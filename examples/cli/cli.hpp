@@ -32,9 +32,10 @@ bool wants_help(int argc, char** argv);
 bool read_input(std::string_view path, std::string& out);
 
 /// Tokenizes `input` (an XMPP stream, or one document) fed in `chunk`-byte pieces and prints
-/// the event log to `out` (only the verdict when `quiet`); a rejection goes to stderr.
+/// the event log to `out` (only the verdict when `quiet`) and a rejection to `err`.
 /// Returns success or rejected.
-int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet, std::FILE* out);
+int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet, std::FILE* out,
+             std::FILE* err);
 
 } // namespace cli
 

@@ -55,7 +55,7 @@ void show_tokenizer() {
         "<message from='romeo@example.net/orchard' to='juliet@im.example.com/balcony' type='chat'"
         " id='ktx72v49'><body>Art thou not Romeo, and a Montague? &#x2764;</body></message>\n"
         " </stream:stream>";
-    tokenize(stream, true, 7, false, stdout);
+    tokenize(stream, true, 7, false, stdout, stdout);
 
     section("XML stream tokenizer: restricted and malformed input is refused");
     const char* bad[] = {
@@ -75,9 +75,7 @@ void show_tokenizer() {
             shown += static_cast<unsigned char>(*c) >= 0x80 ? std::string(hex) : std::string(1, *c);
         }
         std::printf("  %-56s -> ", shown.c_str());
-        std::fflush(stdout);
-        tokenize(b, false, 0, true, stdout);
-        std::fflush(stderr);
+        tokenize(b, false, 0, true, stdout, stdout);
     }
 }
 

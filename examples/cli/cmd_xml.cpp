@@ -136,7 +136,8 @@ struct printer : xmppcore::xml_handler {
 
 } // namespace
 
-int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet, std::FILE* out) {
+int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet, std::FILE* out,
+             std::FILE* err) {
     printer h;
     h.out = out;
     h.quiet = quiet;
@@ -162,7 +163,7 @@ int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet,
     }
     if (r) r = tok.finish();
     if (!r) {
-        std::fprintf(stderr, "xmppcore xml: rejected: %s at byte %llu (stream error <%s/>)\n",
+        std::fprintf(err, "xmppcore xml: rejected: %s at byte %llu (stream error <%s/>)\n",
                      xmppcore::to_string(tok.error()),
                      static_cast<unsigned long long>(tok.error_offset()),
                      xmppcore::to_string(tok.error_condition()));
@@ -203,7 +204,7 @@ int run_xml(int argc, char** argv) {
     }
     std::string input;
     if (!read_input(path, input)) return usage_error;
-    return tokenize(input, stream, chunk, quiet, stdout);
+    return tokenize(input, stream, chunk, quiet, stdout, stderr);
 }
 
 } // namespace cli

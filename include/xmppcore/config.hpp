@@ -44,11 +44,13 @@
 #define XMPPCORE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define XMPPCORE_TRAP() __builtin_trap()
 #define XMPPCORE_FORCE_INLINE __attribute__((always_inline))
+#define XMPPCORE_NOINLINE __attribute__((noinline))
 #else
 #define XMPPCORE_FORCE_INLINE
 #define XMPPCORE_LIKELY(x) (x)
 #define XMPPCORE_UNLIKELY(x) (x)
 #define XMPPCORE_TRAP() (*static_cast<volatile int*>(nullptr) = 0)
+#define XMPPCORE_NOINLINE
 #endif
 
 /// Internal consistency checks (never input validation: bad input always gets an errc).

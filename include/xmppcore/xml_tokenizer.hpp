@@ -501,6 +501,22 @@ private:
         return s.length;
     }
 
+    // Validates the run of non-ASCII characters at p and returns the byte after it (ASCII, or
+    // end). A character cut by `end` stops the run at its start with `cut` set; a bad one at
+    // its start with err set. Text in Cyrillic or CJK is one call, not one per character.
+    static const char* utf8_run(const char* p, const char* end, bool& cut, errc& err) noexcept {
+        do {
+            const int n = check_utf8(p, end, err);
+            if (n < 0) return p;
+            if (n == 0) {
+                cut = true;
+                return p;
+            }
+            p += n;
+        } while (p != end && static_cast<byte>(*p) >= 0x80);
+        return p;
+    }
+
     // Scans name characters from p. Returns the first position that is not part of the name;
     // sets `cut` when `end` cuts a multi-byte character, err on a bad one.
     static const char* scan_name(const char* p, const char* end, bool& cut, errc& err,
@@ -895,10 +911,10 @@ private:
                         continue;
                     }
                     if (b < 0x80) return error_here(p, errc::xml_illegal_character);
-                    const int n = check_utf8(p, stop, err);
-                    if (n < 0) return error_here(p, err);
-                    if (n == 0) return suspend(p, true);
-                    p += n;
+                    bool cut = false;
+                    p = utf8_run(p, stop, cut, err);
+                    if (err != errc::ok) return error_here(p, err);
+                    if (cut) return suspend(p, true);
                 }
                 // p at the '>' of "]]>"
                 xml_text t;
@@ -1027,10 +1043,10 @@ private:
                     }
                     if (static_cast<byte>(c) < 0x80)
                         return error_here(p, errc::xml_illegal_character);
-                    const int n = check_utf8(p, stop, err);
-                    if (n < 0) return error_here(p, err);
-                    if (n == 0) return suspend(p, true);
-                    p += n;
+                    bool cut = false;
+                    p = utf8_run(p, stop, cut, err);
+                    if (err != errc::ok) return error_here(p, err);
+                    if (cut) return suspend(p, true);
                 }
                 if (state_ == xml_state::attr_ref) continue;
                 // p at the closing quote
@@ -1178,10 +1194,10 @@ private:
                         continue;
                     }
                     if (b < 0x80) return error_here(p, errc::xml_illegal_character);
-                    const int n = check_utf8(p, stop, err);
-                    if (n < 0) return error_here(p, err);
-                    if (n == 0) return suspend(p, true);
-                    p += n;
+                    bool cut = false;
+                    p = utf8_run(p, stop, cut, err);
+                    if (err != errc::ok) return error_here(p, err);
+                    if (cut) return suspend(p, true);
                 }
                 if (state_ == xml_state::text_ref) continue;
                 // p at '<'

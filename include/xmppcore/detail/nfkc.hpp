@@ -119,6 +119,49 @@ constexpr bool feed(composer& st, std::size_t& pending, char32_t c) noexcept {
 
 } // namespace nfkc_impl
 
+/// NFKC (Unicode 3.2, PR #29 composition) of a text handed over one code point at a time, for
+/// callers that map as they decode (stringprep) and so have no input array: push() each code
+/// point, then finish(). The result accumulates in caller storage, which also serves as
+/// working space: at any moment it holds the normalized text so far plus the pending run of
+/// combining marks, so nfkd_length() of the whole text always suffices, and so does the length
+/// of the result plus the marks its last starter absorbs (at most 3 in Unicode 3.2, whose
+/// longest canonical decomposition has 4 code points). Never allocates, never throws.
+class nfkc_stream {
+public:
+    /// Normalizes into out[0, cap).
+    constexpr nfkc_stream(char32_t* out, std::size_t cap) noexcept : st_{out, cap} {}
+
+    /// Decomposes c and feeds the result; false when out is full (the text is then lost: the
+    /// caller reports the overflow). Code points above U+10FFFF and surrogates pass through as
+    /// starters.
+    constexpr bool push(char32_t c) noexcept {
+        if (c < first_decomposable) return nfkc_impl::feed(st_, pending_, c);
+        if (is_hangul_syllable(c)) {
+            char32_t jamo[3] = {};
+            const std::size_t k = hangul_decompose(c, jamo);
+            for (std::size_t j = 0; j < k; ++j)
+                if (!nfkc_impl::feed(st_, pending_, jamo[j])) return false;
+            return true;
+        }
+        const code_point_view d = decomposition(c);
+        if (d.empty()) return nfkc_impl::feed(st_, pending_, c);
+        for (const char32_t x : d)
+            if (!nfkc_impl::feed(st_, pending_, x)) return false;
+        return true;
+    }
+
+    /// Ends the text and returns the number of code points of the result in out. Call once,
+    /// after the last push().
+    constexpr std::size_t finish() noexcept {
+        st_.flush(pending_);
+        return st_.written;
+    }
+
+private:
+    nfkc_impl::composer st_;
+    std::size_t pending_ = 0; // out[st_.written, pending_): non-starters awaiting their run's end
+};
+
 /// Writes NFKC (Unicode 3.2, PR #29 composition) of in[0, n) to out and returns the number of
 /// code points written. out must not overlap in; it also serves as working space, so it may
 /// need more room than the result: nfkd_length(in, n) code points always suffice, and so do
@@ -129,34 +172,10 @@ constexpr bool feed(composer& st, std::size_t& pending, char32_t c) noexcept {
 /// JID parts, SASL strings). Never allocates, never throws.
 constexpr result<std::size_t> nfkc(const char32_t* in, std::size_t n, char32_t* out,
                                    std::size_t cap) noexcept {
-    nfkc_impl::composer st{out, cap};
-    std::size_t pending = 0; // out[st.written, pending): non-starters awaiting their run's end
-    for (std::size_t i = 0; i < n; ++i) {
-        const char32_t c = in[i];
-        bool ok = true;
-        if (c < first_decomposable) {
-            ok = nfkc_impl::feed(st, pending, c);
-        } else if (is_hangul_syllable(c)) {
-            char32_t jamo[3] = {};
-            const std::size_t k = hangul_decompose(c, jamo);
-            for (std::size_t j = 0; j < k && ok; ++j) ok = nfkc_impl::feed(st, pending, jamo[j]);
-        } else {
-            const code_point_view d = decomposition(c);
-            if (d.empty()) {
-                ok = nfkc_impl::feed(st, pending, c);
-            } else {
-                for (const char32_t x : d) {
-                    if (!nfkc_impl::feed(st, pending, x)) {
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-        }
-        if (!ok) return errc::buffer_too_small;
-    }
-    st.flush(pending);
-    return st.written;
+    nfkc_stream s(out, cap);
+    for (std::size_t i = 0; i < n; ++i)
+        if (!s.push(in[i])) return errc::buffer_too_small;
+    return s.finish();
 }
 
 } // namespace unicode
