@@ -2230,7 +2230,12 @@ private:
             }
         }
         pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
-        if (depth_ == 1 && top()) return open_stream(p, wbegin, wabs);
+        if (depth_ == 1 && top()) {
+            // `<stream:stream .../>` opens and at once closes an empty stream.
+            const feed_result r = open_stream(p, wbegin, wabs);
+            if (!self_closing || r.ec != errc::ok) return r;
+            return close_element(p, r.consumed != 0, wbegin, wabs);
+        }
         xml_element ev;
         ev.ctx_ = &ctx_;
         ev.qname_ = q;

@@ -202,6 +202,21 @@ TEST_CASE("errors carry their position and stream condition", "[xml][tokenizer]"
     }
 }
 
+TEST_CASE("a self-closing stream header is an empty stream", "[xml][tokenizer]") {
+    // Well-formed XML (an empty root): the stream opens and closes; anything but whitespace
+    // after it is data after the close (found by the fuzzer: it used to wait for more).
+    const std::string s = "<stream:stream xmlns='jabber:client' "
+                          "xmlns:stream='http://etherx.jabber.org/streams'/>";
+    const xml_run r = run_whole(s + " ", xml_mode::stream);
+    CHECK(r.ec == errc::ok);
+    CHECK(r.events.find("stream-open") != std::string::npos);
+    CHECK(r.events.find("stream-close") != std::string::npos);
+    const xml_run bad = run_whole(s + "</itr", xml_mode::stream);
+    CHECK(bad.ec == errc::xml_data_after_close);
+    CHECK(bad.error_offset == s.size());
+    check_every_split(s + "<x/>", xml_mode::stream, "self-closing stream header");
+}
+
 TEST_CASE("CDATA content is data, line ends aside", "[xml][tokenizer]") {
     const xml_run r = run_whole("<a><![CDATA[x &amp; <y>\r\n]]]></a>", xml_mode::document);
     REQUIRE(r.ec == errc::ok);
