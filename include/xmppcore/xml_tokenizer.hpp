@@ -571,6 +571,14 @@ private:
         return detail::is_name_char(cp) ? errc::xml_invalid_name : errc::xml_malformed;
     }
 
+    // a == the first b.size() bytes at a; short names are compared inline.
+    static bool same(const char* a, std::string_view b) noexcept {
+        if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
+        for (std::size_t i = 0; i < b.size(); ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+
     // Characters an XML declaration's body can hold (XML 1.0 [23]..[32], [80], [81]).
     static bool decl_char(char c) noexcept {
         return (cls(c) & (detail::xc_name | detail::xc_space)) != 0 || c == '=' || c == '\'' ||
@@ -833,7 +841,7 @@ private:
                     state_ = c == '!' ? xml_state::markup_bang : xml_state::question;
                     continue;
                 }
-                const int s = name_start(p, stop);
+                const int s = (cls(c) & detail::xc_name_start) ? 1 : name_start(p, stop);
                 if (s == 0) return suspend(p, true);
                 if (s < 0) return error_here(p, not_a_name(p, stop));
                 name_ = abs(p);
@@ -969,7 +977,7 @@ private:
                     if (r.ec != errc::ok || r.consumed != 0) return r;
                     continue;
                 }
-                const int s = name_start(p, stop);
+                const int s = (cls(c) & detail::xc_name_start) ? 1 : name_start(p, stop);
                 if (s == 0) return suspend(p, true);
                 if (s < 0) return error_here(p, not_a_name(p, stop));
                 if (!had_space_) return error_here(p, errc::xml_malformed);
@@ -1239,7 +1247,7 @@ private:
         const auto pl = static_cast<int>(colon_ ? colon_ - name_ : 0);
         // Unique Att Spec (XML 1.0 section 3.1) on the names as written, declarations too.
         for (std::size_t i = 0; i < attr_count_; ++i)
-            if (ctx_.at(attrs_[i].name, attrs_[i].name_len) == q)
+            if (attrs_[i].name_len == q.size() && same(ctx_.anchor + attrs_[i].name, q))
                 return errc::xml_duplicate_attribute;
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
