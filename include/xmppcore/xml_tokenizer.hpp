@@ -1109,8 +1109,10 @@ private:
                 } else {
                     bool cut = false;
                     const char* end = abs(stop) - mark_ > max_len ? amp + max_len : stop;
-                    p = scan_name(p, end, cut, err);
+                    // Namespaces in XML, 7: entity names contain no colon.
+                    p = scan_name(p, end, cut, err, true);
                     if (err != errc::ok) return error_here(p, err);
+                    if (p != end && *p == ':') return error_here(amp, errc::xml_invalid_name);
                     if (p == end && end != stop)
                         return error_here(amp, errc::xml_limit_name_length);
                     if (p == stop || cut) return suspend(p, cut);
