@@ -778,31 +778,19 @@ private:
                 state_ = xml_state::prolog;
                 continue;
             }
-            case xml_state::prolog:
             case xml_state::after_root:
             case xml_state::closed: {
                 while (p != wend && is_space(*p)) ++p;
                 if (p == wend) return suspend(p);
-                if (state_ != xml_state::prolog) return error_here(p, errc::xml_data_after_close);
-                if (*p == '<') {
-                    begin_construct(p);
-                    mark_ = abs(p);
-                    ++p;
-                    state_ = xml_state::markup;
-                    continue;
-                }
-                if (static_cast<byte>(*p) >= 0x80) {
-                    const int n = check_utf8(p, wend, err);
-                    if (n < 0) return error_here(p, err);
-                    if (n == 0) return suspend(p, true);
-                }
-                if (cls(*p) & detail::xc_illegal) return error_here(p, errc::xml_illegal_character);
-                return error_here(p, errc::xml_malformed);
+                return error_here(p, errc::xml_data_after_close);
             }
+            case xml_state::prolog:
             case xml_state::stream_level: {
+                // Only whitespace and markup: before the root, and between stanzas (where
+                // whitespace is a keepalive the handler hears about).
                 const char* ws = p;
                 while (p != wend && is_space(*p)) ++p;
-                if (p != ws) {
+                if (p != ws && state_ == xml_state::stream_level) {
                     anchor_ = abs(p);
                     if (handler_->on_whitespace(std::string_view(
                             ws, static_cast<std::size_t>(p - ws))) == xml_action::pause)
@@ -816,13 +804,16 @@ private:
                     state_ = xml_state::markup;
                     continue;
                 }
+                // Character data: a bad encoding is reported first, then the rule it breaks.
                 if (static_cast<byte>(*p) >= 0x80) {
                     const int n = check_utf8(p, wend, err);
                     if (n < 0) return error_here(p, err);
                     if (n == 0) return suspend(p, true);
                 }
                 if (cls(*p) & detail::xc_illegal) return error_here(p, errc::xml_illegal_character);
-                return error_here(p, errc::xml_text_at_stream_level);
+                return error_here(p, state_ == xml_state::stream_level
+                                         ? errc::xml_text_at_stream_level
+                                         : errc::xml_malformed);
             }
             // ---------------------------------------------------------------- markup
             case xml_state::markup: {

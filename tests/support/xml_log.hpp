@@ -216,6 +216,30 @@ xml_run run_tokenizer(std::string_view input, xmppcore::xml_mode mode,
     return run;
 }
 
+/// Errors for which expat (which knows neither RFC 6120 section 11 nor XMPP's stream rules,
+/// and checks no limits or XML version) may accept what the tokenizer rightly rejects.
+inline bool expat_may_accept_what_we_reject(xmppcore::errc e) {
+    using xmppcore::errc;
+    switch (e) {
+    case errc::xml_doctype_forbidden:
+    case errc::xml_comment_forbidden:
+    case errc::xml_pi_forbidden:
+    case errc::xml_unsupported_version:
+    case errc::xml_unsupported_encoding:
+    case errc::xml_bad_declaration:
+    case errc::xml_bad_stream_namespace:
+    case errc::xml_text_at_stream_level:
+    case errc::xml_data_after_close: // a comment or PI after the root is data to us
+    case errc::xml_limit_stanza_size:
+    case errc::xml_limit_depth:
+    case errc::xml_limit_attributes:
+    case errc::xml_limit_name_length:
+    case errc::xml_limit_namespaces:
+    case errc::xml_limit_store: return true;
+    default: return false;
+    }
+}
+
 /// Whole input in one feed.
 inline xml_run run_whole(std::string_view input, xmppcore::xml_mode mode) {
     return run_tokenizer(input, mode, {});
