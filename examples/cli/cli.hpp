@@ -37,6 +37,11 @@ bool read_input(std::string_view path, std::string& out);
 int tokenize(std::string_view input, bool stream, std::size_t chunk, bool quiet, std::FILE* out,
              std::FILE* err);
 
+/// Reads `input` (a stream, stanzas on their own, or with `document` one standalone stanza)
+/// with the stanza readers and prints what they see in each first-level element to `out`, and
+/// the first rejection to `err`. Returns success or rejected.
+int read_stanzas(std::string_view input, bool document, std::FILE* out, std::FILE* err);
+
 } // namespace cli
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <xmppcore/xmppcore.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -14,7 +15,11 @@ const char* const demo_help =
     "usage: xmppcore demo\n\n"
     "Shows each component of the library at work on built-in input: the build configuration,\n"
     "the error model (every error, whether it is fatal, and the stream error it sends), and the\n"
-    "XML stream tokenizer on an RFC 6120 stream fed 7 bytes at a time and on hostile input.\n";
+    "XML stream tokenizer on an RFC 6120 stream fed 7 bytes at a time and on hostile input,\n"
+    "and the stanza builders and readers (a message built and read back, a rejected iq and its\n"
+    "error reply, an error stanza and a stream error), and JID preparation (RFC 6122: case\n"
+    "folding, normalization, look-alike separators refused, query vs stored strings, XEP-0106\n"
+    "escaping).\n";
 
 namespace {
 
@@ -79,6 +84,107 @@ void show_tokenizer() {
     }
 }
 
+void show_stanzas() {
+    section("stanzas: built into a fixed buffer, read back, rejected with a reason");
+    char buf[1024];
+    xmppcore::stanza_builder<> b(buf, sizeof buf);
+    const std::uint8_t random[9] = {0x4b, 0x1d, 0xe2, 0x07, 0x9a, 0x33, 0xc5, 0x60, 0x18};
+    char id[12];
+    const auto made = xmppcore::make_id(random, id);
+    b.open_message(xmppcore::message_type::chat, {"romeo@example.net", "juliet@example.com/balcony",
+                                                  made ? *made : std::string_view("m1"), "en"});
+    b.body("Wherefore art thou, Romeo? <3 & more");
+    b.body("Pro\xC4\x8D"
+           "e\xC5\xBE jsi ty, Romeo?",
+           "cs");
+    b.thread("0e3141cd80894871a68e6fe6b1ec56fa");
+    b.start("request", "urn:xmpp:receipts");
+    const xmppcore::errc built = b.close();
+    std::printf("built (%s, %zu bytes, id from 9 random bytes):\n  %.*s\n",
+                xmppcore::to_string(built), b.size(), static_cast<int>(b.output().size()),
+                b.output().data());
+
+    // The message, an iq that breaks RFC 6120 8.2.3, an RFC 6120 8.3.3.5 error and a stream
+    // error with an RFC 3920 name, read like `xmppcore stanza` reads them.
+    std::string stream(b.output());
+    const char* bad_iq = "<iq from='juliet@example.com/balcony' id='rg1' type='get'>"
+                         "<query xmlns='jabber:iq:roster'/><ping xmlns='urn:xmpp:ping'/></iq>";
+    stream += bad_iq;
+    stream += "<message from='romeo@example.net' id='sj2b371v' "
+              "to='juliet@im.example.com/churchyard' type='error'><error by='example.net' "
+              "type='cancel'><gone xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>"
+              "xmpp:romeo@afterlife.example.net</gone></error></message>"
+              "<stream:error><xml-not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+              "</stream:error>";
+    std::printf("read:\n");
+    read_stanzas(stream, false, stdout, stdout);
+
+    // The error reply to the rejected iq (RFC 6120 8.3.1): addresses swapped, id kept.
+    const auto st = xmppcore::stanza::parse(bad_iq, xmppcore::stanza_context("jabber:client"));
+    const auto why = xmppcore::iq::from_stanza(*st).error();
+    xmppcore::stanza_error_spec e;
+    e.condition = xmppcore::stanza_condition_for(why);
+    e.text = xmppcore::to_string(why);
+    b.clear();
+    const xmppcore::errc replied = xmppcore::reply_error(b, *st, e);
+    std::printf("error reply (%s):\n  %.*s\n", xmppcore::to_string(replied),
+                static_cast<int>(b.output().size()), b.output().data());
+}
+
+// s padded with spaces to `width` characters (code points, not bytes: for alignment).
+std::string padded(const char* s, std::size_t width) {
+    std::string out = s;
+    std::size_t chars = 0;
+    for (const char c : out)
+        if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) ++chars;
+    if (chars < width) out.append(width - chars, ' ');
+    return out;
+}
+
+void show_jid() {
+    section("JIDs: split on raw bytes, then nodeprep / nameprep per label / resourceprep");
+    // Input written with escapes so that the look-alikes are visible in the source.
+    const char* const inputs[] = {
+        "Juliet@Example.COM/Balcony",
+        "fu\u00DFball@B\u00DCCHER.example/\u212Aitchen",
+        "henry\u2163@example.com.",
+        "server/resource@foo",
+        "\u05E9\u05DC\u05D5\u05DD@\u05E9.example",
+        "user\uFF20evil.com@example.com",
+        "user@evil.com\uFF20example.com",
+        "user@exa\uFF0Fmple.com/res",
+        "a\u00ADb@x/\u00AD",
+        "x@[2001:db8::1%eth0]",
+        "d'artagnan@musketeers.lit",
+    };
+    char buf[xmppcore::jid_max_size];
+    for (const char* in : inputs) {
+        xmppcore::jid_error e;
+        const auto r = xmppcore::parse_jid(in, buf, xmppcore::prep_mode::query, &e);
+        if (r)
+            std::printf("  %s -> %.*s\n", padded(in, 30).c_str(),
+                        static_cast<int>(r->full().size()), r->full().data());
+        else
+            std::printf("  %s -> rejected: %s, %s: %s\n", padded(in, 30).c_str(),
+                        xmppcore::to_string(e.ec), xmppcore::to_string(e.part), e.rule);
+    }
+    // RFC 3454 section 7: the same string as a query (routing) and as a stored string.
+    const char* const emoji = "romeo@example.net/\U0001F339";
+    for (const auto mode : {xmppcore::prep_mode::query, xmppcore::prep_mode::stored}) {
+        const auto r = xmppcore::parse_jid(emoji, buf, mode);
+        std::printf("  %s -> as a %s string: %s\n", padded(emoji, 30).c_str(),
+                    xmppcore::to_string(mode), r ? "accepted" : xmppcore::to_string(r.error()));
+    }
+    // XEP-0106: a user name nodeprep refuses, escaped into a localpart and back.
+    char esc[64], back[64];
+    const auto escaped = xmppcore::escape_localpart("d'artagnan", esc, sizeof esc);
+    const auto made = xmppcore::make_jid(*escaped, "musketeers.lit", "", buf, sizeof buf);
+    const auto shown = xmppcore::unescape_localpart(made->local(), back, sizeof back);
+    std::printf("  XEP-0106: d'artagnan -> %.*s -> shown as %.*s\n",
+                static_cast<int>(made->full().size()), made->full().data(),
+                static_cast<int>(shown->size()), shown->data());
+}
+
 } // namespace
 
 int run_demo(int argc, char** argv) {
@@ -86,6 +192,8 @@ int run_demo(int argc, char** argv) {
     show_build();
     show_errors();
     show_tokenizer();
+    show_stanzas();
+    show_jid();
     return success;
 }
 

@@ -14,6 +14,12 @@ int run_demo(int argc, char** argv);
 extern const char* const demo_help;
 int run_xml(int argc, char** argv);
 extern const char* const xml_help;
+int run_jid(int argc, char** argv);
+extern const char* const jid_help;
+int run_stanza(int argc, char** argv);
+extern const char* const stanza_help;
+int run_sasl(int argc, char** argv);
+extern const char* const sasl_help;
 } // namespace cli
 
 namespace {
@@ -23,6 +29,12 @@ const cli::command commands[] = {
      cli::run_demo},
     {"xml", "tokenize an XMPP stream or an XML document and print its events", cli::xml_help,
      cli::run_xml},
+    {"jid", "prepare JIDs (RFC 6122) and print their parts, or why they are rejected",
+     cli::jid_help, cli::run_jid},
+    {"stanza", "read the stanzas of a stream and print their fields, or why they are rejected",
+     cli::stanza_help, cli::run_stanza},
+    {"sasl", "derive the SCRAM stored keys of a password (sasl scram ...)", cli::sasl_help,
+     cli::run_sasl},
 };
 
 void print_main_help(std::FILE* out) {

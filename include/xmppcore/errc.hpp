@@ -146,9 +146,51 @@ enum class errc : std::uint16_t {
     jid_invalid_escape = 215,        ///< XEP-0106 escaping cannot be applied or undone
 
     // --- stanzas (300..399) --------------------------------------------------------------
+    // Value errors of the stanza readers and builders: never fatal, never a stream error (a
+    // rejected stanza is answered with the stanza error stanza_condition_for() names).
+    stanza_unknown_element = 300, ///< not <message/>, <presence/> or <iq/> in a stanza namespace
+    stanza_kind_mismatch = 301,   ///< read as one kind of element, it is another
+    stanza_missing_type = 302,    ///< <iq/> without its required 'type' (RFC 6120 8.2.3)
+    stanza_unknown_type = 303,    ///< 'type' not defined for an <iq/> or <presence/>
+    stanza_missing_id = 304,      ///< <iq/> without its required 'id' (RFC 6120 8.2.3)
+    stanza_iq_payload = 305,      ///< get/set without exactly one child, result with more than one
+    stanza_duplicate_child = 306, ///< a child allowed once appears twice, or two alternatives
+                                  ///< (body, subject, status) have the same xml:lang
+    stanza_bad_priority = 307,    ///< <priority/> is not an integer in -128..127
+    stanza_bad_show = 308,        ///< <show/> is not away, chat, dnd or xa
+    stanza_missing_error = 309,   ///< type='error' without an <error/> child
+    stanza_no_condition = 310,    ///< <error/> or <stream:error> without a defined condition
+    stanza_bad_error_type = 311,  ///< <error/> without a 'type' of auth/cancel/continue/modify/wait
+    stanza_limit_alternatives = 312, ///< more bodies, subjects or statuses than the reader checks
+    stanza_reply_forbidden = 313, ///< replying to an iq result/error or to an error with an error
 
     // --- crypto and SASL (400..499) ------------------------------------------------------
-    base64_invalid = 400, ///< a character outside the alphabet, or non-canonical padding
+    base64_invalid = 400,        ///< a character outside the alphabet, or non-canonical padding
+    saslprep_invalid_utf8 = 401, ///< SASLprep input is not well-formed UTF-8
+    saslprep_prohibited_character = 402,  ///< RFC 4013 2.3: control, private use, NUL, ...
+    saslprep_unassigned_code_point = 403, ///< unassigned in Unicode 3.2 (stored strings)
+    saslprep_bidi_violation = 404,        ///< RFC 3454 section 6 rule broken
+    saslprep_too_long = 405,              ///< beyond saslprep_max_code_points outside ASCII
+    saslprep_non_ascii_unsupported = 406, ///< built with XMPPCORE_ASCII_ONLY, input not ASCII
+    sasl_malformed_message = 407,         ///< a SASL message breaks its mechanism's grammar
+    sasl_unexpected_message = 408,        ///< a challenge, response or success out of turn
+    sasl_message_too_long = 409,          ///< the exchange does not fit the mechanism's buffer
+    sasl_mechanism_unsupported = 410,     ///< unknown, not enabled, or no crypto for its hash
+    sasl_mechanism_too_weak = 411,        ///< PLAIN without TLS that the policy did not allow
+    sasl_not_authorized = 412,            ///< the host rejected the credentials or the identity
+    scram_nonce_mismatch = 413,           ///< server nonce does not extend the client's, or differs
+    scram_invalid_iteration_count = 414,  ///< `i=` is zero, empty or not a decimal number
+    scram_iterations_below_floor = 415,   ///< `i=` below the caller's minimum (default 4096)
+    scram_iterations_above_limit = 416,   ///< `i=` above the caller's ceiling
+    scram_extension_unsupported = 417,    ///< a mandatory extension (`m=`) is present
+    scram_server_error = 418,             ///< the server sent `e=` (its value is kept)
+    scram_missing_verifier = 419,         ///< the server's final message has no `v=`
+    scram_server_signature_mismatch = 420,   ///< `v=` is not the expected ServerSignature
+    scram_invalid_proof = 421,               ///< the client's proof does not verify (server)
+    scram_channel_binding_unsupported = 422, ///< no channel-binding data for the type asked
+    scram_channel_binding_mismatch = 423,    ///< `c=` differs from the connection's binding
+    scram_downgrade_detected = 424,          ///< client sent `y` although the server offers -PLUS
+    scram_cached_keys_mismatch = 425, ///< cached keys are for another salt or count, no password
 
     // --- session (500..599) --------------------------------------------------------------
 };
@@ -226,13 +268,56 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::jid_invalid_ip_literal: return "jid_invalid_ip_literal";
     case errc::jid_non_ascii_unsupported: return "jid_non_ascii_unsupported";
     case errc::jid_invalid_escape: return "jid_invalid_escape";
+    case errc::stanza_unknown_element: return "stanza_unknown_element";
+    case errc::stanza_kind_mismatch: return "stanza_kind_mismatch";
+    case errc::stanza_missing_type: return "stanza_missing_type";
+    case errc::stanza_unknown_type: return "stanza_unknown_type";
+    case errc::stanza_missing_id: return "stanza_missing_id";
+    case errc::stanza_iq_payload: return "stanza_iq_payload";
+    case errc::stanza_duplicate_child: return "stanza_duplicate_child";
+    case errc::stanza_bad_priority: return "stanza_bad_priority";
+    case errc::stanza_bad_show: return "stanza_bad_show";
+    case errc::stanza_missing_error: return "stanza_missing_error";
+    case errc::stanza_no_condition: return "stanza_no_condition";
+    case errc::stanza_bad_error_type: return "stanza_bad_error_type";
+    case errc::stanza_limit_alternatives: return "stanza_limit_alternatives";
+    case errc::stanza_reply_forbidden: return "stanza_reply_forbidden";
     case errc::base64_invalid: return "base64_invalid";
+    case errc::saslprep_invalid_utf8: return "saslprep_invalid_utf8";
+    case errc::saslprep_prohibited_character: return "saslprep_prohibited_character";
+    case errc::saslprep_unassigned_code_point: return "saslprep_unassigned_code_point";
+    case errc::saslprep_bidi_violation: return "saslprep_bidi_violation";
+    case errc::saslprep_too_long: return "saslprep_too_long";
+    case errc::saslprep_non_ascii_unsupported: return "saslprep_non_ascii_unsupported";
+    case errc::sasl_malformed_message: return "sasl_malformed_message";
+    case errc::sasl_unexpected_message: return "sasl_unexpected_message";
+    case errc::sasl_message_too_long: return "sasl_message_too_long";
+    case errc::sasl_mechanism_unsupported: return "sasl_mechanism_unsupported";
+    case errc::sasl_mechanism_too_weak: return "sasl_mechanism_too_weak";
+    case errc::sasl_not_authorized: return "sasl_not_authorized";
+    case errc::scram_nonce_mismatch: return "scram_nonce_mismatch";
+    case errc::scram_invalid_iteration_count: return "scram_invalid_iteration_count";
+    case errc::scram_iterations_below_floor: return "scram_iterations_below_floor";
+    case errc::scram_iterations_above_limit: return "scram_iterations_above_limit";
+    case errc::scram_extension_unsupported: return "scram_extension_unsupported";
+    case errc::scram_server_error: return "scram_server_error";
+    case errc::scram_missing_verifier: return "scram_missing_verifier";
+    case errc::scram_server_signature_mismatch: return "scram_server_signature_mismatch";
+    case errc::scram_invalid_proof: return "scram_invalid_proof";
+    case errc::scram_channel_binding_unsupported: return "scram_channel_binding_unsupported";
+    case errc::scram_channel_binding_mismatch: return "scram_channel_binding_mismatch";
+    case errc::scram_downgrade_detected: return "scram_downgrade_detected";
+    case errc::scram_cached_keys_mismatch: return "scram_cached_keys_mismatch";
     }
     return "unknown";
 }
 
 /// The stream error condition to send when this error ends a stream, or
 /// `stream_condition::none` when it does not end one (JID, buffer and back-pressure errors).
+/// Stanza errors map to none: a stanza the readers reject was well-formed XML, so the stream
+/// goes on and the stanza is answered with a stanza error (`stanza_condition_for`, in
+/// stanza_error.hpp). An unknown first-level element is the session's call (it may be a
+/// nonza it negotiated): it sends <unsupported-stanza-type/> itself when it must.
 constexpr stream_condition stream_condition_for(errc e) noexcept {
     switch (e) {
     case errc::xml_doctype_forbidden:
@@ -256,16 +341,17 @@ constexpr stream_condition stream_condition_for(errc e) noexcept {
 
 /// True when the object that reported the error is now failed and stays so until `reset()`
 /// (every such call returns the same error again). False for `ok` and for recoverable errors:
-/// full buffers, back-pressure, invalid arguments, and value errors such as a rejected JID.
+/// full buffers, back-pressure, invalid arguments, and value errors such as a rejected JID or
+/// a stanza the readers reject.
 constexpr bool is_fatal(errc e) noexcept {
     switch (component_of(e)) {
     case errc_component::xml:
-    case errc_component::stanza:
     case errc_component::sasl:
     case errc_component::session: return true;
     case errc_component::none:
     case errc_component::general:
-    case errc_component::jid: return false;
+    case errc_component::jid:
+    case errc_component::stanza: return false; // readers and builders keep no state to fail
     }
     return false;
 }

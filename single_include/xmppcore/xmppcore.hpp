@@ -268,9 +268,51 @@ enum class errc : std::uint16_t {
     jid_invalid_escape = 215,        ///< XEP-0106 escaping cannot be applied or undone
 
     // --- stanzas (300..399) --------------------------------------------------------------
+    // Value errors of the stanza readers and builders: never fatal, never a stream error (a
+    // rejected stanza is answered with the stanza error stanza_condition_for() names).
+    stanza_unknown_element = 300, ///< not <message/>, <presence/> or <iq/> in a stanza namespace
+    stanza_kind_mismatch = 301,   ///< read as one kind of element, it is another
+    stanza_missing_type = 302,    ///< <iq/> without its required 'type' (RFC 6120 8.2.3)
+    stanza_unknown_type = 303,    ///< 'type' not defined for an <iq/> or <presence/>
+    stanza_missing_id = 304,      ///< <iq/> without its required 'id' (RFC 6120 8.2.3)
+    stanza_iq_payload = 305,      ///< get/set without exactly one child, result with more than one
+    stanza_duplicate_child = 306, ///< a child allowed once appears twice, or two alternatives
+                                  ///< (body, subject, status) have the same xml:lang
+    stanza_bad_priority = 307,    ///< <priority/> is not an integer in -128..127
+    stanza_bad_show = 308,        ///< <show/> is not away, chat, dnd or xa
+    stanza_missing_error = 309,   ///< type='error' without an <error/> child
+    stanza_no_condition = 310,    ///< <error/> or <stream:error> without a defined condition
+    stanza_bad_error_type = 311,  ///< <error/> without a 'type' of auth/cancel/continue/modify/wait
+    stanza_limit_alternatives = 312, ///< more bodies, subjects or statuses than the reader checks
+    stanza_reply_forbidden = 313, ///< replying to an iq result/error or to an error with an error
 
     // --- crypto and SASL (400..499) ------------------------------------------------------
-    base64_invalid = 400, ///< a character outside the alphabet, or non-canonical padding
+    base64_invalid = 400,        ///< a character outside the alphabet, or non-canonical padding
+    saslprep_invalid_utf8 = 401, ///< SASLprep input is not well-formed UTF-8
+    saslprep_prohibited_character = 402,  ///< RFC 4013 2.3: control, private use, NUL, ...
+    saslprep_unassigned_code_point = 403, ///< unassigned in Unicode 3.2 (stored strings)
+    saslprep_bidi_violation = 404,        ///< RFC 3454 section 6 rule broken
+    saslprep_too_long = 405,              ///< beyond saslprep_max_code_points outside ASCII
+    saslprep_non_ascii_unsupported = 406, ///< built with XMPPCORE_ASCII_ONLY, input not ASCII
+    sasl_malformed_message = 407,         ///< a SASL message breaks its mechanism's grammar
+    sasl_unexpected_message = 408,        ///< a challenge, response or success out of turn
+    sasl_message_too_long = 409,          ///< the exchange does not fit the mechanism's buffer
+    sasl_mechanism_unsupported = 410,     ///< unknown, not enabled, or no crypto for its hash
+    sasl_mechanism_too_weak = 411,        ///< PLAIN without TLS that the policy did not allow
+    sasl_not_authorized = 412,            ///< the host rejected the credentials or the identity
+    scram_nonce_mismatch = 413,           ///< server nonce does not extend the client's, or differs
+    scram_invalid_iteration_count = 414,  ///< `i=` is zero, empty or not a decimal number
+    scram_iterations_below_floor = 415,   ///< `i=` below the caller's minimum (default 4096)
+    scram_iterations_above_limit = 416,   ///< `i=` above the caller's ceiling
+    scram_extension_unsupported = 417,    ///< a mandatory extension (`m=`) is present
+    scram_server_error = 418,             ///< the server sent `e=` (its value is kept)
+    scram_missing_verifier = 419,         ///< the server's final message has no `v=`
+    scram_server_signature_mismatch = 420,   ///< `v=` is not the expected ServerSignature
+    scram_invalid_proof = 421,               ///< the client's proof does not verify (server)
+    scram_channel_binding_unsupported = 422, ///< no channel-binding data for the type asked
+    scram_channel_binding_mismatch = 423,    ///< `c=` differs from the connection's binding
+    scram_downgrade_detected = 424,          ///< client sent `y` although the server offers -PLUS
+    scram_cached_keys_mismatch = 425, ///< cached keys are for another salt or count, no password
 
     // --- session (500..599) --------------------------------------------------------------
 };
@@ -348,13 +390,56 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::jid_invalid_ip_literal: return "jid_invalid_ip_literal";
     case errc::jid_non_ascii_unsupported: return "jid_non_ascii_unsupported";
     case errc::jid_invalid_escape: return "jid_invalid_escape";
+    case errc::stanza_unknown_element: return "stanza_unknown_element";
+    case errc::stanza_kind_mismatch: return "stanza_kind_mismatch";
+    case errc::stanza_missing_type: return "stanza_missing_type";
+    case errc::stanza_unknown_type: return "stanza_unknown_type";
+    case errc::stanza_missing_id: return "stanza_missing_id";
+    case errc::stanza_iq_payload: return "stanza_iq_payload";
+    case errc::stanza_duplicate_child: return "stanza_duplicate_child";
+    case errc::stanza_bad_priority: return "stanza_bad_priority";
+    case errc::stanza_bad_show: return "stanza_bad_show";
+    case errc::stanza_missing_error: return "stanza_missing_error";
+    case errc::stanza_no_condition: return "stanza_no_condition";
+    case errc::stanza_bad_error_type: return "stanza_bad_error_type";
+    case errc::stanza_limit_alternatives: return "stanza_limit_alternatives";
+    case errc::stanza_reply_forbidden: return "stanza_reply_forbidden";
     case errc::base64_invalid: return "base64_invalid";
+    case errc::saslprep_invalid_utf8: return "saslprep_invalid_utf8";
+    case errc::saslprep_prohibited_character: return "saslprep_prohibited_character";
+    case errc::saslprep_unassigned_code_point: return "saslprep_unassigned_code_point";
+    case errc::saslprep_bidi_violation: return "saslprep_bidi_violation";
+    case errc::saslprep_too_long: return "saslprep_too_long";
+    case errc::saslprep_non_ascii_unsupported: return "saslprep_non_ascii_unsupported";
+    case errc::sasl_malformed_message: return "sasl_malformed_message";
+    case errc::sasl_unexpected_message: return "sasl_unexpected_message";
+    case errc::sasl_message_too_long: return "sasl_message_too_long";
+    case errc::sasl_mechanism_unsupported: return "sasl_mechanism_unsupported";
+    case errc::sasl_mechanism_too_weak: return "sasl_mechanism_too_weak";
+    case errc::sasl_not_authorized: return "sasl_not_authorized";
+    case errc::scram_nonce_mismatch: return "scram_nonce_mismatch";
+    case errc::scram_invalid_iteration_count: return "scram_invalid_iteration_count";
+    case errc::scram_iterations_below_floor: return "scram_iterations_below_floor";
+    case errc::scram_iterations_above_limit: return "scram_iterations_above_limit";
+    case errc::scram_extension_unsupported: return "scram_extension_unsupported";
+    case errc::scram_server_error: return "scram_server_error";
+    case errc::scram_missing_verifier: return "scram_missing_verifier";
+    case errc::scram_server_signature_mismatch: return "scram_server_signature_mismatch";
+    case errc::scram_invalid_proof: return "scram_invalid_proof";
+    case errc::scram_channel_binding_unsupported: return "scram_channel_binding_unsupported";
+    case errc::scram_channel_binding_mismatch: return "scram_channel_binding_mismatch";
+    case errc::scram_downgrade_detected: return "scram_downgrade_detected";
+    case errc::scram_cached_keys_mismatch: return "scram_cached_keys_mismatch";
     }
     return "unknown";
 }
 
 /// The stream error condition to send when this error ends a stream, or
 /// `stream_condition::none` when it does not end one (JID, buffer and back-pressure errors).
+/// Stanza errors map to none: a stanza the readers reject was well-formed XML, so the stream
+/// goes on and the stanza is answered with a stanza error (`stanza_condition_for`, in
+/// stanza_error.hpp). An unknown first-level element is the session's call (it may be a
+/// nonza it negotiated): it sends <unsupported-stanza-type/> itself when it must.
 constexpr stream_condition stream_condition_for(errc e) noexcept {
     switch (e) {
     case errc::xml_doctype_forbidden:
@@ -378,16 +463,17 @@ constexpr stream_condition stream_condition_for(errc e) noexcept {
 
 /// True when the object that reported the error is now failed and stays so until `reset()`
 /// (every such call returns the same error again). False for `ok` and for recoverable errors:
-/// full buffers, back-pressure, invalid arguments, and value errors such as a rejected JID.
+/// full buffers, back-pressure, invalid arguments, and value errors such as a rejected JID or
+/// a stanza the readers reject.
 constexpr bool is_fatal(errc e) noexcept {
     switch (component_of(e)) {
     case errc_component::xml:
-    case errc_component::stanza:
     case errc_component::sasl:
     case errc_component::session: return true;
     case errc_component::none:
     case errc_component::general:
-    case errc_component::jid: return false;
+    case errc_component::jid:
+    case errc_component::stanza: return false; // readers and builders keep no state to fail
     }
     return false;
 }
@@ -2736,9 +2822,35 @@ XMPPCORE_END_NAMESPACE
 
 #endif // XMPPCORE_XML_WRITER_HPP
 // ---- end xmppcore/xml_writer.hpp ----
+// ---- begin xmppcore/jid.hpp ----
+#ifndef XMPPCORE_JID_HPP
+#define XMPPCORE_JID_HPP
 
-// Internals shared by several components (UTF-8, XML character classes).
-// Unicode 3.2 stringprep tables and NFKC (empty with XMPPCORE_ASCII_ONLY).
+/// \file
+/// Jabber IDs (RFC 6122, the stringprep-based address format that RFC 7622 replaces with
+/// PRECIS): splitting on raw bytes, nodeprep, nameprep per label with the IDNA2003 STD3 rules,
+/// resourceprep, IP literals, length limits after preparation, an explicit choice between
+/// query and stored strings, XEP-0106 escaping, a non-owning `jid_view` and an owning
+/// fixed-capacity `basic_jid`.
+///
+/// Preparation writes into caller storage and returns views; when the input is already
+/// prepared (the common case: a lowercase ASCII JID) the views point into the input itself and
+/// nothing is copied. Nothing here allocates or throws. With XMPPCORE_ASCII_ONLY, no Unicode
+/// table is compiled: ASCII is still prepared exactly, and any other character is rejected with
+/// errc::jid_non_ascii_unsupported.
+
+// ---- begin xmppcore/detail/stringprep.hpp ----
+#ifndef XMPPCORE_DETAIL_STRINGPREP_HPP
+#define XMPPCORE_DETAIL_STRINGPREP_HPP
+
+/// \file
+/// Stringprep (RFC 3454) as JID preparation uses it, and SASLprep will: the profiles nodeprep,
+/// resourceprep (RFC 6122 appendices A, B), nameprep (RFC 3491) and SASLprep (RFC 4013); an
+/// exact ASCII path that needs no table; the Unicode path (B.1/B.2 mapping, NFKC, prohibited
+/// tables, the bidi rule of section 6, unassigned code points); and a copy-on-write output that
+/// leaves the input untouched as long as preparation changes nothing. Never allocates, never
+/// throws.
+
 // ---- begin xmppcore/detail/unicode_tables.hpp ----
 // GENERATED by tools/gen_unicode_tables.py from Python's stringprep module and
 // unicodedata.ucd_3_2_0; do not edit by hand.
@@ -4506,6 +4618,161 @@ XMPPCORE_END_NAMESPACE
 /// class is 0 or not lower than its own), so U+1100 U+0300 U+1161 stays as it is. Unassigned
 /// code points (query strings) have class 0 and no mappings.
 
+// ---- begin xmppcore/detail/unicode_index.hpp ----
+#ifndef XMPPCORE_DETAIL_UNICODE_INDEX_HPP
+#define XMPPCORE_DETAIL_UNICODE_INDEX_HPP
+
+/// \file
+/// Faster lookups in the Unicode 3.2 tables for the Basic Multilingual Plane, where nearly all
+/// text is: for each 256-code-point page, the range of table entries that can cover it,
+/// computed at compile time from the generated tables (257 entries of 2 bytes per table). A
+/// lookup then searches a handful of entries instead of the whole table. Same results as the
+/// lookups of unicode_tables.hpp (a test compares them at every code point); outside the BMP
+/// those are used as they are. Never allocates, never throws.
+
+
+
+#if !XMPPCORE_ASCII_ONLY
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+namespace unicode {
+namespace fast {
+
+/// For page p (code points p * 256 ..), first[p] is the index of the last entry whose start
+/// is <= p * 256, and first[p + 1] bounds the entries that start inside the page.
+struct page_index {
+    std::uint16_t first[257];
+};
+
+/// The index over entries e[0, n) whose start is key(e[i]) (sorted ascending).
+template <class T, class Key>
+constexpr page_index make_page_index(const T* e, std::size_t n, Key key) noexcept {
+    page_index r{};
+    std::size_t j = 0;
+    for (std::size_t p = 0; p <= 256; ++p) {
+        const std::uint32_t start = static_cast<std::uint32_t>(p) << 8;
+        while (j + 1 < n && key(e[j + 1]) <= start) ++j;
+        r.first[p] = static_cast<std::uint16_t>(j);
+    }
+    return r;
+}
+
+constexpr std::uint32_t range_start_11(std::uint32_t v) noexcept {
+    return v >> 11;
+}
+constexpr std::uint32_t range_start_8(std::uint32_t v) noexcept {
+    return v >> 8;
+}
+constexpr std::uint32_t run_start(const tables::run& r) noexcept {
+    return r.head >> 11;
+}
+
+template <std::size_t N>
+constexpr std::size_t count_of(const std::uint32_t (&)[N]) noexcept {
+    return N;
+}
+template <std::size_t N>
+constexpr std::size_t count_of(const tables::run (&)[N]) noexcept {
+    return N;
+}
+
+inline constexpr page_index property_pages =
+    make_page_index(tables::property_ranges, count_of(tables::property_ranges), range_start_11);
+inline constexpr page_index ccc_pages =
+    make_page_index(tables::ccc_ranges, count_of(tables::ccc_ranges), range_start_8);
+inline constexpr page_index decomposition_pages =
+    make_page_index(tables::decomposition_runs, count_of(tables::decomposition_runs), run_start);
+inline constexpr page_index b2_pages =
+    make_page_index(tables::b2_runs, count_of(tables::b2_runs), run_start);
+
+/// Index of the last element of a[lo, hi] (inclusive) that is <= key; a[lo] <= key.
+constexpr std::size_t last_not_above(const std::uint32_t* a, std::size_t lo, std::size_t hi,
+                                     std::uint32_t key) noexcept {
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo + 1) / 2;
+        if (a[mid] <= key)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/// Same as unicode::properties().
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    if (cp >= 0x10000) return unicode::properties(cp);
+    const std::size_t page = cp >> 8;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    const std::size_t i = last_not_above(tables::property_ranges, property_pages.first[page],
+                                         property_pages.first[page + 1], key);
+    return tables::property_sets[tables::property_ranges[i] & 0x7FFu];
+}
+
+/// Same as unicode::combining_class().
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    if (cp < first_combining) return 0;
+    if (cp >= 0x10000) return unicode::combining_class(cp);
+    const std::size_t page = cp >> 8;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
+    const std::size_t i =
+        last_not_above(tables::ccc_ranges, ccc_pages.first[page], ccc_pages.first[page + 1], key);
+    return static_cast<std::uint8_t>(tables::ccc_ranges[i] & 0xFFu);
+}
+
+/// Looks cp (< 0x10000) up in a run table with its page index; empty view when cp is no key.
+template <std::size_t N>
+constexpr code_point_view find_run(const tables::run (&runs)[N], const char* pool,
+                                   const page_index& pages, char32_t cp) noexcept {
+    if (cp < (runs[0].head >> 11)) return {};
+    const std::size_t page = cp >> 8;
+    std::size_t lo = pages.first[page], hi = pages.first[page + 1];
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo + 1) / 2;
+        if (runs[mid].head <= key)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    const tables::run r = runs[lo];
+    const std::uint32_t start = r.head >> 11;
+    const std::uint32_t count = (r.head & 0x7FFu) + 1;
+    const std::uint32_t offset = r.body & 0xFFFFu;
+    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
+    const std::uint32_t stride = r.body >> 22;
+    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
+    if (stride == 0) {
+        if (d >= count) return {};
+        return code_point_view(pool + offset, width);
+    }
+    if (d % stride != 0 || d / stride >= count) return {};
+    return code_point_view(pool + offset + d / stride * width, width);
+}
+
+/// Same as unicode::decomposition().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    if (cp < first_decomposable) return {};
+    if (cp >= 0x10000) return unicode::decomposition(cp);
+    return find_run(tables::decomposition_runs, tables::decomposition_pool, decomposition_pages,
+                    cp);
+}
+
+/// Same as unicode::b2_mapping().
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    if (cp >= 0x10000) return unicode::b2_mapping(cp);
+    return find_run(tables::b2_runs, tables::b2_pool, b2_pages, cp);
+}
+
+} // namespace fast
+} // namespace unicode
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // !XMPPCORE_ASCII_ONLY
+
+#endif // XMPPCORE_DETAIL_UNICODE_INDEX_HPP
+// ---- end xmppcore/detail/unicode_index.hpp ----
 
 
 #if !XMPPCORE_ASCII_ONLY
@@ -4530,7 +4797,7 @@ constexpr std::size_t nfkd_length(const char32_t* in, std::size_t n) noexcept {
         } else if (is_hangul_syllable(c)) {
             total += (c - hangul_s_base) % hangul_t_count == 0 ? 2 : 3;
         } else {
-            const code_point_view d = decomposition(c);
+            const code_point_view d = fast::decomposition(c);
             total += d.empty() ? 1 : d.size();
         }
     }
@@ -4538,6 +4805,11 @@ constexpr std::size_t nfkd_length(const char32_t* in, std::size_t n) noexcept {
 }
 
 namespace nfkc_impl {
+
+inline constexpr char32_t last_composable_second =
+    tables::composition_seconds[sizeof(tables::composition_seconds) /
+                                    sizeof(tables::composition_seconds[0]) -
+                                1];
 
 inline constexpr std::size_t no_starter = static_cast<std::size_t>(-1);
 
@@ -4557,7 +4829,8 @@ struct composer {
     constexpr bool push(char32_t c, std::uint8_t cc) noexcept {
         if (starter != no_starter && (written == starter + 1 || last_class < cc)) {
             char32_t composite = hangul_compose(out[starter], c);
-            if (composite == 0) composite = compose(out[starter], c);
+            // Most text (CJK, Hangul syllables) lies above every second of a pair.
+            if (composite == 0 && c <= last_composable_second) composite = compose(out[starter], c);
             if (composite != 0) {
                 out[starter] = composite;
                 return true;
@@ -4578,9 +4851,9 @@ struct composer {
         const std::size_t first = written;
         for (std::size_t i = first + 1; i < end; ++i) {
             const char32_t c = out[i];
-            const std::uint8_t cc = combining_class(c);
+            const std::uint8_t cc = fast::combining_class(c);
             std::size_t j = i;
-            while (j > first && combining_class(out[j - 1]) > cc) {
+            while (j > first && fast::combining_class(out[j - 1]) > cc) {
                 out[j] = out[j - 1];
                 --j;
             }
@@ -4588,7 +4861,7 @@ struct composer {
         }
         for (std::size_t i = first; i < end; ++i) {
             const char32_t c = out[i];
-            static_cast<void>(push(c, combining_class(c))); // in place: never full
+            static_cast<void>(push(c, fast::combining_class(c))); // in place: never full
         }
     }
 };
@@ -4596,7 +4869,7 @@ struct composer {
 // Feeds one code point of the decomposed text: starters end the pending run of non-starters
 // (out[st.written, pending)) and are composed at once; non-starters wait for the run's end.
 constexpr bool feed(composer& st, std::size_t& pending, char32_t c) noexcept {
-    const std::uint8_t cc = combining_class(c);
+    const std::uint8_t cc = fast::combining_class(c);
     if (cc != 0) {
         if (pending == st.cap) return false;
         st.out[pending++] = c;
@@ -4626,6 +4899,20 @@ public:
     /// caller reports the overflow). Code points above U+10FFFF and surrogates pass through as
     /// starters.
     constexpr bool push(char32_t c) noexcept {
+        // Most text: a code point below U+00A0 with no marks pending is a starter that neither
+        // decomposes nor composes with what precedes it (no composition has a second below
+        // first_composable_second); append it as the new last starter.
+        if (c < first_decomposable && pending_ == st_.written) {
+            static_assert(first_decomposable <= first_composable_second &&
+                              first_decomposable <= first_combining,
+                          "the fast path needs these orders");
+            if (st_.written == st_.cap) return false;
+            st_.starter = st_.written;
+            st_.last_class = 0;
+            st_.out[st_.written++] = c;
+            pending_ = st_.written;
+            return true;
+        }
         if (c < first_decomposable) return nfkc_impl::feed(st_, pending_, c);
         if (is_hangul_syllable(c)) {
             char32_t jamo[3] = {};
@@ -4634,7 +4921,7 @@ public:
                 if (!nfkc_impl::feed(st_, pending_, jamo[j])) return false;
             return true;
         }
-        const code_point_view d = decomposition(c);
+        const code_point_view d = fast::decomposition(c);
         if (d.empty()) return nfkc_impl::feed(st_, pending_, c);
         for (const char32_t x : d)
             if (!nfkc_impl::feed(st_, pending_, x)) return false;
@@ -4677,6 +4964,7031 @@ XMPPCORE_END_NAMESPACE
 
 #endif // XMPPCORE_DETAIL_NFKC_HPP
 // ---- end xmppcore/detail/nfkc.hpp ----
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// RFC 3454 section 7: a *query* string (routing, comparison, lookup) lets code points that are
+/// unassigned in Unicode 3.2 pass through unchanged; a *stored* string (account creation, a
+/// roster item, anything kept) must not contain any. The same input can be valid as a query
+/// and invalid as a stored string (U+2069, or an emoji, are unassigned in 3.2).
+enum class prep_mode : std::uint8_t {
+    query,  ///< unassigned code points pass through (libidn's default, Prosody's default)
+    stored, ///< unassigned code points are an error (ICU's default, ejabberd)
+};
+
+/// "query" or "stored". Static storage.
+constexpr const char* to_string(prep_mode m) noexcept {
+    return m == prep_mode::stored ? "stored" : "query";
+}
+
+namespace detail {
+namespace prep {
+
+// --- byte classes ------------------------------------------------------------------------
+
+/// Bits of byte_classes: what a byte is, for the ASCII paths. (NUL is a control character;
+/// the paths that find one report it as errc::jid_nul.)
+enum : std::uint8_t {
+    c_upper = 1u << 0,     ///< A-Z (B.2 maps them to a-z)
+    c_extra = 1u << 1,     ///< " & ' / : < > @ (nodeprep only, RFC 6122 A.5)
+    c_space = 1u << 2,     ///< U+0020 (C.1.1)
+    c_control = 1u << 3,   ///< U+0000-001F, U+007F (C.2.1)
+    c_non_ldh = 1u << 4,   ///< ASCII other than letters, digits, '-' and '.' (STD3 rules)
+    c_non_ascii = 1u << 5, ///< a byte >= 0x80
+    c_dot = 1u << 6,       ///< '.'
+    c_hyphen = 1u << 7,    ///< '-'
+};
+
+struct byte_class_table {
+    std::uint8_t v[256];
+};
+
+constexpr byte_class_table make_byte_classes() noexcept {
+    byte_class_table t{};
+    for (unsigned b = 0; b < 256; ++b) {
+        unsigned c = 0;
+        const bool letter = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
+        const bool digit = b >= '0' && b <= '9';
+        if (b >= 'A' && b <= 'Z') c |= c_upper;
+        if (b == '"' || b == '&' || b == '\'' || b == '/' || b == ':' || b == '<' || b == '>' ||
+            b == '@')
+            c |= c_extra;
+        if (b == ' ') c |= c_space;
+        if (b < 0x20 || b == 0x7F) c |= c_control;
+        if (b < 0x80 && !letter && !digit && b != '-' && b != '.') c |= c_non_ldh;
+        if (b >= 0x80) c |= c_non_ascii;
+        if (b == '.') c |= c_dot;
+        if (b == '-') c |= c_hyphen;
+        t.v[b] = static_cast<std::uint8_t>(c);
+    }
+    return t;
+}
+
+/// Class bits of every byte value.
+inline constexpr byte_class_table byte_classes = make_byte_classes();
+
+constexpr std::uint8_t byte_class(char c) noexcept {
+    return byte_classes.v[static_cast<unsigned char>(c)];
+}
+
+constexpr char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+/// The union of the classes of s[0, n): one table load per byte, four bytes a step (the last
+/// step overlapping the one before it when n is not a multiple of 4).
+inline unsigned classify(const char* s, std::size_t n) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s);
+    const std::uint8_t* const t = byte_classes.v;
+    if (n < 4) {
+        unsigned a = 0;
+        switch (n) {
+        case 3: a |= t[p[2]]; [[fallthrough]];
+        case 2: a |= t[p[1]]; [[fallthrough]];
+        case 1: a |= t[p[0]]; break;
+        default: break;
+        }
+        return a;
+    }
+    unsigned a = 0, b = 0;
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a |= t[p[i]];
+        b |= t[p[i + 1]];
+        a |= t[p[i + 2]];
+        b |= t[p[i + 3]];
+    }
+    if (i < n) {
+        a |= t[p[n - 4]];
+        b |= t[p[n - 3]];
+        a |= t[p[n - 2]];
+        b |= t[p[n - 1]];
+    }
+    return a | b;
+}
+
+// --- profiles ----------------------------------------------------------------------------
+
+/// Table bits (unicode::table) prohibited by every profile here: C.1.2 and C.2.2 through C.9.
+#if !XMPPCORE_ASCII_ONLY
+inline constexpr std::uint16_t common_prohibited = static_cast<std::uint16_t>(
+    static_cast<unsigned>(unicode::table::c12) | static_cast<unsigned>(unicode::table::c22) |
+    static_cast<unsigned>(unicode::table::c3) | static_cast<unsigned>(unicode::table::c4) |
+    static_cast<unsigned>(unicode::table::c5) | static_cast<unsigned>(unicode::table::c6) |
+    static_cast<unsigned>(unicode::table::c7) | static_cast<unsigned>(unicode::table::c8) |
+    static_cast<unsigned>(unicode::table::c9));
+#else
+inline constexpr std::uint16_t common_prohibited = 0;
+#endif
+
+/// A stringprep profile (RFC 3454 section 2): which mappings apply and what is prohibited in
+/// the output. Every profile here uses NFKC, the bidi rule and table A.1.
+struct profile {
+    const char* name;
+    bool case_fold;                ///< map with table B.2 (case folding for NFKC)
+    bool map_space;                ///< map C.1.2 (non-ASCII space) to U+0020 (SASLprep)
+    std::uint8_t ascii_prohibited; ///< byte classes prohibited in the output (ASCII)
+    std::uint16_t prohibited;      ///< unicode::table bits prohibited in the output
+};
+
+/// RFC 6122 appendix A (nodeprep): B.1, B.2; prohibits C.1.1 through C.9 and " & ' / : < > @.
+inline constexpr profile nodeprep{"nodeprep", true, false,
+                                  static_cast<std::uint8_t>(c_space | c_control | c_extra),
+                                  common_prohibited};
+/// RFC 6122 appendix B (resourceprep): B.1 only (case is kept); ASCII space is allowed.
+inline constexpr profile resourceprep{"resourceprep", false, false, c_control, common_prohibited};
+/// RFC 3491 (nameprep): B.1, B.2; C.1.1 and C.2.1 are allowed (the STD3 rules of IDNA catch
+/// them in domain names).
+inline constexpr profile nameprep{"nameprep", true, false, 0, common_prohibited};
+/// RFC 4013 (SASLprep): C.1.2 mapped to U+0020, B.1 to nothing; no case folding.
+inline constexpr profile saslprep{"SASLprep", false, true, c_control, common_prohibited};
+
+// --- failures ----------------------------------------------------------------------------
+
+/// What went wrong, where, and which rule says so. `offset` is a byte offset in the caller's
+/// input: the offending sequence for encoding errors and ASCII characters, otherwise the start
+/// of the string (or label) prepared, since mapping and NFKC may have produced the offending
+/// code point. `rule` has static storage.
+struct failure {
+    errc ec = errc::ok;
+    std::size_t offset = 0;
+    char32_t code_point = 0;
+    const char* rule = "";
+};
+
+/// The rule text for a prohibited ASCII character in profile p.
+constexpr const char* ascii_rule(char32_t c) noexcept {
+    if (c == 0x20) return "RFC 3454 C.1.1: ASCII space";
+    if (c < 0x20 || c == 0x7F) return "RFC 3454 C.2.1: ASCII control character";
+    return "RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @";
+}
+
+#if !XMPPCORE_ASCII_ONLY
+/// The rule text for the first prohibited table among `bits` (unicode::table bits).
+constexpr const char* table_rule(std::uint16_t bits) noexcept {
+    using unicode::table;
+    const auto has = [bits](table t) { return (bits & static_cast<std::uint16_t>(t)) != 0; };
+    if (has(table::c11)) return "RFC 3454 C.1.1: ASCII space";
+    if (has(table::c12)) return "RFC 3454 C.1.2: non-ASCII space";
+    if (has(table::c21)) return "RFC 3454 C.2.1: ASCII control character";
+    if (has(table::c22)) return "RFC 3454 C.2.2: non-ASCII control character";
+    if (has(table::c3)) return "RFC 3454 C.3: private use";
+    if (has(table::c4)) return "RFC 3454 C.4: non-character code point";
+    if (has(table::c5)) return "RFC 3454 C.5: surrogate code";
+    if (has(table::c6)) return "RFC 3454 C.6: inappropriate for plain text";
+    if (has(table::c7)) return "RFC 3454 C.7: inappropriate for canonical representation";
+    if (has(table::c8)) return "RFC 3454 C.8: changes display properties or is deprecated";
+    if (has(table::c9)) return "RFC 3454 C.9: tagging character";
+    return "prohibited";
+}
+#endif
+
+inline constexpr const char* rule_nul = "U+0000 is not allowed in a JID";
+inline constexpr const char* rule_utf8 = "not well-formed UTF-8 (RFC 3629)";
+inline constexpr const char* rule_too_long = "longer than 1023 bytes after preparation";
+inline constexpr const char* rule_ascii_only = "built with XMPPCORE_ASCII_ONLY: only ASCII";
+
+// --- output ------------------------------------------------------------------------------
+
+/// Copy-on-write output: while what is written equals the input byte for byte, nothing is
+/// copied and the result is a view of the input; at the first difference the identical prefix
+/// is copied to the caller's buffer and writing continues there. Writing past the buffer's
+/// capacity is remembered (overflow()) and never done. The buffer must not overlap the input.
+class cow_output {
+public:
+    cow_output(std::string_view in, char* buf, std::size_t cap) noexcept
+        : in_(in), buf_(buf), cap_(buf == nullptr ? 0 : cap) {}
+
+    /// Bytes written so far.
+    std::size_t size() const noexcept { return n_; }
+    /// True when the output did not fit in the buffer.
+    bool overflow() const noexcept { return overflow_; }
+    /// True when the output is in the buffer (it differs from the input).
+    bool diverged() const noexcept { return diverged_; }
+    /// Where the output is: the input's bytes, or the buffer's.
+    const char* data() const noexcept { return diverged_ ? buf_ : in_.data(); }
+    /// The output (meaningless after an overflow).
+    std::string_view view() const noexcept { return {data(), n_}; }
+
+    void put(char c) noexcept {
+        if (!diverged_) {
+            if (n_ < in_.size() && in_[n_] == c) {
+                ++n_;
+                return;
+            }
+            diverge();
+        }
+        if (n_ < cap_)
+            buf_[n_] = c;
+        else
+            overflow_ = true;
+        ++n_;
+    }
+
+    /// Room for the next len bytes, to be written by the caller: a pointer into the buffer, or
+    /// null when they do not fit (overflow() is then true; write nothing). Always diverges.
+    char* write(std::size_t len) noexcept {
+        if (!diverged_) diverge();
+        char* const w = n_ <= cap_ && len <= cap_ - n_ ? buf_ + n_ : nullptr;
+        if (w == nullptr) overflow_ = true;
+        n_ += len;
+        return w;
+    }
+
+    /// True when the input has the UTF-8 form of cps[0, n) (`bytes` bytes) at the current
+    /// position and nothing has diverged: the caller can then put() the input's bytes.
+    bool input_has(const char32_t* cps, std::size_t n, std::size_t bytes) const noexcept {
+        if (diverged_ || bytes > in_.size() - n_) return false;
+        std::size_t at = n_;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (cps[i] < 0x80) {
+                if (static_cast<unsigned char>(in_[at++]) != cps[i]) return false;
+                continue;
+            }
+            char b[4] = {};
+            const std::size_t len = encode_utf8(cps[i], b);
+            for (std::size_t k = 0; k < len; ++k)
+                if (in_[at + k] != b[k]) return false;
+            at += len;
+        }
+        return true;
+    }
+
+    /// The input's bytes at the current position (valid while !diverged()).
+    const char* input_here() const noexcept { return in_.data() + n_; }
+
+    void put(const char* p, std::size_t len) noexcept {
+        if (!diverged_) {
+            if (len <= in_.size() - n_ && (p == in_.data() + n_ || same(p, in_.data() + n_, len))) {
+                n_ += len;
+                return;
+            }
+            diverge();
+        }
+        for (std::size_t i = 0; i < len; ++i) {
+            if (n_ < cap_)
+                buf_[n_] = p[i];
+            else
+                overflow_ = true;
+            ++n_;
+        }
+    }
+
+private:
+    static bool same(const char* a, const char* b, std::size_t len) noexcept {
+        for (std::size_t i = 0; i < len; ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+    void diverge() noexcept {
+        diverged_ = true;
+        const std::size_t k = n_ < cap_ ? n_ : cap_;
+        for (std::size_t i = 0; i < k; ++i) buf_[i] = in_[i];
+        if (n_ > cap_) overflow_ = true;
+    }
+
+    std::string_view in_;
+    char* buf_;
+    std::size_t cap_;
+    std::size_t n_ = 0;
+    bool diverged_ = false;
+    bool overflow_ = false;
+};
+
+// --- ASCII -------------------------------------------------------------------------------
+
+/// Fills f for the first byte of s (at byte `at` of the caller's input) that is NUL or in one of
+/// the classes `bad`; false when there is none.
+inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, failure& f) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b == 0) {
+            f = {errc::jid_nul, at + i, 0, rule_nul};
+            return true;
+        }
+        if (byte_classes.v[b] & bad) {
+            f = {errc::jid_prohibited_character, at + i, b, ascii_rule(b)};
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Appends s lowercased (ASCII): the unchanged prefix as it is, the rest written directly.
+inline void put_lowercase(cow_output& out, std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size() && !(s[i] >= 'A' && s[i] <= 'Z')) ++i;
+    out.put(s.data(), i);
+    char* const w = out.write(s.size() - i);
+    if (w == nullptr) return;
+    for (std::size_t k = i; k < s.size(); ++k) {
+        const char c = s[k];
+        w[k - i] = static_cast<char>(c + ((static_cast<unsigned char>(c - 'A') < 26u) ? 32 : 0));
+    }
+}
+
+/// The first problem of a string that is not all ASCII, in an ASCII-only build (or where the
+/// tables are not wanted): NUL, invalid UTF-8 or the first non-ASCII character, by position.
+inline void non_ascii_failure(std::string_view s, std::size_t at, failure& f) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b == 0) {
+            f = {errc::jid_nul, at + i, 0, rule_nul};
+            return;
+        }
+        if (b < 0x80) continue;
+        const utf8_step st = decode_utf8(s, i);
+        if (!st.ok())
+            f = {errc::jid_invalid_utf8, at + i, 0, rule_utf8};
+        else
+            f = {errc::jid_non_ascii_unsupported, at + i, st.code_point, rule_ascii_only};
+        return;
+    }
+}
+
+// --- Unicode -----------------------------------------------------------------------------
+
+#if !XMPPCORE_ASCII_ONLY
+
+/// Code points of working space for one string of at most 1023 bytes of output. NFKC keeps in
+/// its working space the result so far plus the pending marks, which are all in the final
+/// result except those its last starter absorbs: at most 3 (the longest canonical
+/// decomposition in Unicode 3.2 has 4 code points). So a valid result never needs more than
+/// 1023 + 3 slots, and running out of them proves the output too long.
+inline constexpr std::size_t scratch_size = 1024 + 16;
+
+/// Step 1 and 2 of RFC 3454 (map, normalize) over the UTF-8 string s (at byte `at` of the
+/// caller's input): decodes strictly, rejects NUL, maps with B.1 (and B.2 or C.1.2 as the
+/// profile says) and feeds NFKC. Writes the normalized code points to cps and their number to
+/// n. Fails with `too_long` when cps (cap code points) runs out.
+inline bool map_and_normalize(std::string_view s, std::size_t at, const profile& p, char32_t* cps,
+                              std::size_t cap, std::size_t& n, errc too_long, failure& f) noexcept {
+    unicode::nfkc_stream nf(cps, cap);
+    bool full = false;
+    const char* const d = s.data();
+    const char* const end = d + s.size();
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(d[i]);
+        char32_t c = b;
+        if (b < 0x80) {
+            if (b == 0) {
+                f = {errc::jid_nul, at + i, 0, rule_nul};
+                return false;
+            }
+            ++i;
+            if (p.case_fold && b >= 'A' && b <= 'Z') c = b + 0x20u;
+        } else {
+            const utf8_step st = decode_utf8(d + i, end);
+            if (!st.ok()) {
+                f = {errc::jid_invalid_utf8, at + i, 0, rule_utf8};
+                return false;
+            }
+            i += static_cast<std::size_t>(st.length);
+            c = st.code_point;
+            const std::uint16_t props = unicode::fast::properties(c);
+            // SASLprep maps C.1.2 to U+0020 before B.1 to nothing (RFC 4013 2.1 lists them
+            // in that order; U+200B is in both tables), as libidn does.
+            if (p.map_space && (props & static_cast<std::uint16_t>(unicode::table::c12))) {
+                c = 0x20;
+            } else if (props & static_cast<std::uint16_t>(unicode::table::b1)) {
+                continue;
+            } else if (p.case_fold) {
+                const unicode::code_point_view m = unicode::fast::b2_mapping(c);
+                if (!m.empty()) {
+                    for (const char32_t x : m)
+                        if (!full && !nf.push(x)) full = true;
+                    continue;
+                }
+            }
+        }
+        if (!full && !nf.push(c)) full = true;
+    }
+    if (full) {
+        f = {too_long, at, 0, rule_too_long};
+        return false;
+    }
+    n = nf.finish();
+    return true;
+}
+
+/// Steps 3 and 4 of RFC 3454, and section 7, over the normalized code points: prohibited
+/// output, then the bidi rule, then (stored strings) unassigned code points, in libidn's order.
+inline bool check_prepared(const char32_t* cps, std::size_t n, std::size_t at, const profile& p,
+                           prep_mode mode, failure& f) noexcept {
+    constexpr auto a1 = static_cast<std::uint16_t>(unicode::table::a1);
+    constexpr auto d1 = static_cast<std::uint16_t>(unicode::table::d1);
+    constexpr auto d2 = static_cast<std::uint16_t>(unicode::table::d2);
+    bool randal = false, lcat = false;
+    char32_t unassigned = 0, first_l = 0;
+    bool has_unassigned = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char32_t c = cps[i];
+        if (c < 0x80) {
+            if (byte_classes.v[c] & p.ascii_prohibited) {
+                f = {errc::jid_prohibited_character, at, c, ascii_rule(c)};
+                return false;
+            }
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                if (!lcat) first_l = c;
+                lcat = true;
+            }
+            continue;
+        }
+        const std::uint16_t props = unicode::fast::properties(c);
+        if (props & p.prohibited) {
+            f = {errc::jid_prohibited_character, at, c,
+                 table_rule(static_cast<std::uint16_t>(props & p.prohibited))};
+            return false;
+        }
+        if ((props & a1) && !has_unassigned) {
+            has_unassigned = true;
+            unassigned = c;
+        }
+        if (props & d1) {
+            randal = true;
+        } else if (props & d2) {
+            if (!lcat) first_l = c;
+            lcat = true;
+        }
+    }
+    if (randal) {
+        if (lcat) {
+            f = {errc::jid_bidi_violation, at, first_l,
+                 "RFC 3454 6.2: RandALCat and LCat characters in one string"};
+            return false;
+        }
+        if (!unicode::in_d1(cps[0]) || !unicode::in_d1(cps[n - 1])) {
+            f = {errc::jid_bidi_violation, at, unicode::in_d1(cps[0]) ? cps[n - 1] : cps[0],
+                 "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat"};
+            return false;
+        }
+    }
+    if (mode == prep_mode::stored && has_unassigned) {
+        f = {errc::jid_unassigned_code_point, at, unassigned,
+             "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string"};
+        return false;
+    }
+    return true;
+}
+
+/// Appends the UTF-8 form of cps[0, n) to out: as a view of the input when the input has it.
+inline void encode(cow_output& out, const char32_t* cps, std::size_t n) noexcept {
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < n; ++i) bytes += utf8_length(cps[i]);
+    if (out.input_has(cps, n, bytes)) {
+        out.put(out.input_here(), bytes);
+        return;
+    }
+    char* w = out.write(bytes);
+    if (w == nullptr) return;
+    for (std::size_t i = 0; i < n; ++i) w += encode_utf8(cps[i], w);
+}
+
+#endif // !XMPPCORE_ASCII_ONLY
+
+/// The whole string s (at byte `at` of the caller's input) when it is not all ASCII: decode,
+/// map, NFKC, check, encode to out. Out of line: the ASCII path stays small.
+XMPPCORE_NOINLINE inline bool prepare_unicode(cow_output& out, std::string_view s, std::size_t at,
+                                              const profile& p, prep_mode mode, errc too_long,
+                                              failure& f) noexcept {
+#if XMPPCORE_ASCII_ONLY
+    static_cast<void>(out);
+    static_cast<void>(p);
+    static_cast<void>(mode);
+    static_cast<void>(too_long);
+    non_ascii_failure(s, at, f);
+    return false;
+#else
+    char32_t cps[scratch_size];
+    std::size_t n = 0;
+    if (!map_and_normalize(s, at, p, cps, scratch_size, n, too_long, f)) return false;
+    if (!check_prepared(cps, n, at, p, mode, f)) return false;
+    encode(out, cps, n);
+    return true;
+#endif
+}
+
+/// Prepares s (at byte `at` of the caller's input) with profile p and appends the result to
+/// out. All-ASCII strings (the common case) take an exact table-free path: one pass over the
+/// bytes, then either nothing to copy, or a lowercase copy. Does not check the length or
+/// emptiness of the result: the caller does, with its own errors.
+inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const profile& p,
+                    prep_mode mode, errc too_long, failure& f) noexcept {
+    const unsigned acc = classify(s.data(), s.size());
+    if (XMPPCORE_UNLIKELY(acc & c_non_ascii))
+        return prepare_unicode(out, s, at, p, mode, too_long, f);
+    // Controls include NUL, which every profile here rejects (as errc::jid_nul).
+    if (XMPPCORE_UNLIKELY(acc & (c_control | p.ascii_prohibited)) &&
+        ascii_failure(s, at, p.ascii_prohibited, f))
+        return false;
+    if (p.case_fold && (acc & c_upper))
+        put_lowercase(out, s);
+    else
+        out.put(s.data(), s.size());
+    return true;
+}
+
+// --- domain names ------------------------------------------------------------------------
+
+/// RFC 3986 dec-octet: 0-255 without leading zeros.
+constexpr bool parse_dec_octet(std::string_view s, std::size_t& i) noexcept {
+    const std::size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
+        v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    const std::size_t len = i - start;
+    if (len == 0 || v > 255) return false;
+    if (len > 1 && s[start] == '0') return false;
+    return i == s.size() || s[i] < '0' || s[i] > '9';
+}
+
+/// RFC 3986 IPv4address: four dec-octets joined by '.', exactly.
+constexpr bool is_ipv4_address(std::string_view s) noexcept {
+    std::size_t i = 0;
+    for (int k = 0; k < 4; ++k) {
+        if (k > 0) {
+            if (i >= s.size() || s[i] != '.') return false;
+            ++i;
+        }
+        if (!parse_dec_octet(s, i)) return false;
+    }
+    return i == s.size();
+}
+
+constexpr bool is_hex(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/// RFC 3986 IPv6address (the nine forms of its ABNF: eight 16-bit pieces, or fewer with one
+/// "::" standing for at least one, the last two of which may be an IPv4address).
+constexpr bool is_ipv6_address(std::string_view s) noexcept {
+    std::size_t i = 0, pieces = 0;
+    bool elided = false;
+    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+        elided = true;
+        i = 2;
+        if (i == s.size()) return true;
+    }
+    for (;;) {
+        const std::size_t start = i;
+        while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
+        if (i < s.size() && s[i] == '.') {
+            // ls32 as an IPv4address: the rest of the string.
+            if (!is_ipv4_address(s.substr(start))) return false;
+            pieces += 2;
+            break;
+        }
+        const std::size_t digits = i - start;
+        if (digits == 0 || digits > 4) return false;
+        ++pieces;
+        if (i == s.size()) break;
+        if (s[i] != ':') return false;
+        ++i;
+        if (i < s.size() && s[i] == ':') {
+            if (elided) return false;
+            elided = true;
+            ++i;
+            if (i == s.size()) break;
+        } else if (i == s.size()) {
+            return false;
+        }
+    }
+    return elided ? pieces <= 7 : pieces == 8;
+}
+
+/// RFC 3986 IP-literal: "[" ( IPv6address / IPvFuture ) "]". Zone identifiers (RFC 6874) are
+/// not part of it.
+constexpr bool is_ip_literal(std::string_view s) noexcept {
+    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
+    const std::string_view in = s.substr(1, s.size() - 2);
+    if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
+    // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+    std::size_t i = 1;
+    while (i < in.size() && is_hex(in[i])) ++i;
+    if (i == 1 || i >= in.size() || in[i] != '.') return false;
+    if (++i == in.size()) return false;
+    for (; i < in.size(); ++i) {
+        const char c = in[i];
+        const bool alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        const bool ok = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' ||
+                        c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
+                        c == '+' || c == ',' || c == ';' || c == '=' || c == ':';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/// Length of the RFC 3492 Punycode encoding of cps[0, n), or limit + 1 when it exceeds limit
+/// (or would overflow, which RFC 3492 6.4 makes an error).
+constexpr std::size_t punycode_length(const char32_t* cps, std::size_t n,
+                                      std::size_t limit) noexcept {
+    constexpr std::uint32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
+    constexpr std::uint32_t maxint = 0xFFFFFFFFu;
+    std::size_t basic = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (cps[i] < 0x80) ++basic;
+    std::size_t out = basic + (basic > 0 ? 1 : 0);
+    if (out > limit) return limit + 1;
+    std::uint32_t code = 0x80, delta = 0, bias = 72;
+    std::size_t h = basic;
+    while (h < n) {
+        char32_t m = 0x10FFFF + 1;
+        for (std::size_t i = 0; i < n; ++i)
+            if (cps[i] >= code && cps[i] < m) m = cps[i];
+        const auto hp1 = static_cast<std::uint32_t>(h + 1);
+        if (m - code > (maxint - delta) / hp1) return limit + 1;
+        delta += (m - code) * hp1;
+        code = m;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (cps[i] < code && ++delta == 0) return limit + 1;
+            if (cps[i] != code) continue;
+            std::uint32_t q = delta;
+            for (std::uint32_t k = base;; k += base) {
+                const std::uint32_t t = k <= bias ? tmin : k >= bias + tmax ? tmax : k - bias;
+                if (q < t) break;
+                ++out;
+                q = (q - t) / (base - t);
+            }
+            if (++out > limit) return limit + 1;
+            // adapt(delta, h + 1, h == basic)
+            std::uint32_t dd = h == basic ? delta / damp : delta / 2;
+            dd += dd / static_cast<std::uint32_t>(h + 1);
+            std::uint32_t kk = 0;
+            while (dd > ((base - tmin) * tmax) / 2) {
+                dd /= base - tmin;
+                kk += base;
+            }
+            bias = kk + (base - tmin + 1) * dd / (dd + skew);
+            delta = 0;
+            ++h;
+        }
+        ++delta;
+        ++code;
+    }
+    return out;
+}
+
+inline constexpr const char* rule_empty_label =
+    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)";
+inline constexpr const char* rule_long_label =
+    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets";
+inline constexpr const char* rule_non_ldh =
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'";
+inline constexpr const char* rule_hyphen =
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'";
+inline constexpr const char* rule_ace_prefix =
+    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"";
+inline constexpr const char* rule_ip_literal =
+    "RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])";
+
+/// One all-ASCII label (its class bits in acc): STD3 rules and length; appended lowercased.
+inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at, unsigned acc,
+                        failure& f) noexcept {
+    if (label.empty()) {
+        f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
+        return false;
+    }
+    if (XMPPCORE_UNLIKELY(acc & c_non_ldh)) {
+        for (std::size_t i = 0; i < label.size(); ++i) {
+            const auto b = static_cast<unsigned char>(label[i]);
+            if (b == 0) {
+                f = {errc::jid_nul, at + i, 0, rule_nul};
+                return false;
+            }
+            if (byte_classes.v[b] & c_non_ldh) {
+                f = {errc::jid_invalid_domain, at + i, b, rule_non_ldh};
+                return false;
+            }
+        }
+    }
+    if (label.front() == '-' || label.back() == '-') {
+        f = {errc::jid_invalid_domain, at, '-', rule_hyphen};
+        return false;
+    }
+    if (label.size() > 63) {
+        f = {errc::jid_invalid_domain, at, 0, rule_long_label};
+        return false;
+    }
+    if (acc & c_upper)
+        put_lowercase(out, label);
+    else
+        out.put(label.data(), label.size());
+    return true;
+}
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define XMPPCORE_DETAIL_SWAR_LE 1
+/// 0x80 in every byte of x equal to c, 0 elsewhere (exact: no borrow between bytes).
+constexpr std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, low7 = 0x7F7F7F7F7F7F7F7Full;
+    const std::uint64_t y = x ^ (ones * c);
+    return ~(((y & low7) + low7) | y | low7);
+}
+inline std::uint64_t load64(const char* p) noexcept {
+    std::uint64_t x = 0;
+    __builtin_memcpy(&x, p, 8);
+    return x;
+}
+#else
+#define XMPPCORE_DETAIL_SWAR_LE 0
+#endif
+
+/// A domain of letters, digits, '-' and '.' only (class bits acc): the label rules (not
+/// empty, at most 63 octets, no '-' at either end). Up to 63 bytes no label can be too long,
+/// so the rules are about neighbours: no "..", "-.", ".-", and no '.' or '-' at either end;
+/// checked eight pairs of neighbours a step where 64-bit loads are cheap.
+inline bool ldh_labels_ok(std::string_view d, unsigned acc) noexcept {
+    const std::size_t n = d.size();
+    const bool hyphens = (acc & c_hyphen) != 0;
+    if (hyphens && (d.front() == '-' || d.back() == '-')) return false;
+    if (!(acc & c_dot)) return n <= 63;
+    if (d.front() == '.' || d.back() == '.') return false;
+#if XMPPCORE_DETAIL_SWAR_LE
+    if (n <= 63 && n >= 9) {
+        // Pairs (d[k], d[k + 1]) for k in [0, n - 1): the last step overlaps the one before.
+        for (std::size_t i = 0;;) {
+            const std::size_t base = n - 1 - i >= 8 ? i : n - 9;
+            const std::uint64_t x = load64(d.data() + base), y = load64(d.data() + base + 1);
+            const std::uint64_t dx = bytes_equal(x, '.'), dy = bytes_equal(y, '.');
+            std::uint64_t bad = dx & dy;
+            if (hyphens) bad |= (dx & bytes_equal(y, '-')) | (bytes_equal(x, '-') & dy);
+            if (bad != 0) return false;
+            if (base + 9 >= n) return true;
+            i = base + 8;
+        }
+    }
+#endif
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= n; ++i) {
+        if (i < n && d[i] != '.') continue;
+        const std::size_t len = i - start;
+        if (len == 0 || len > 63) return false;
+        if (hyphens && (d[start] == '-' || d[i - 1] == '-')) return false;
+        start = i + 1;
+    }
+    return true;
+}
+
+/// One label with non-ASCII bytes: nameprep, then IDNA2003 ToASCII steps 3 to 8 with
+/// UseSTD3ASCIIRules (the Unicode form is kept: the ACE form only measures the length).
+XMPPCORE_NOINLINE inline bool unicode_label(cow_output& out, std::string_view label, std::size_t at,
+                                            bool whole_domain, prep_mode mode,
+                                            failure& f) noexcept {
+#if XMPPCORE_ASCII_ONLY
+    static_cast<void>(out);
+    static_cast<void>(whole_domain);
+    static_cast<void>(mode);
+    non_ascii_failure(label, at, f);
+    return false;
+#else
+    char32_t cps[scratch_size];
+    std::size_t n = 0;
+    if (!map_and_normalize(label, at, nameprep, cps, scratch_size, n, errc::jid_domainpart_too_long,
+                           f))
+        return false;
+    if (!check_prepared(cps, n, at, nameprep, mode, f)) return false;
+    if (n == 0) {
+        if (whole_domain)
+            f = {errc::jid_empty_domainpart, at, 0, "the domainpart prepares to nothing"};
+        else
+            f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
+        return false;
+    }
+    bool ascii = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char32_t c = cps[i];
+        if (c >= 0x80) {
+            ascii = false;
+        } else if (byte_classes.v[c] & (c_non_ldh | c_dot)) {
+            // '.' too: NFKC makes it of U+2024 and others, which are not separators.
+            f = {errc::jid_invalid_domain, at, c, rule_non_ldh};
+            return false;
+        }
+    }
+    if (cps[0] == '-' || cps[n - 1] == '-') {
+        f = {errc::jid_invalid_domain, at, '-', rule_hyphen};
+        return false;
+    }
+    if (ascii) {
+        if (n > 63) {
+            f = {errc::jid_invalid_domain, at, 0, rule_long_label};
+            return false;
+        }
+    } else {
+        if (n >= 4 && cps[0] == 'x' && cps[1] == 'n' && cps[2] == '-' && cps[3] == '-') {
+            f = {errc::jid_invalid_domain, at, 0, rule_ace_prefix};
+            return false;
+        }
+        if (punycode_length(cps, n, 59) > 59) { // 63 octets with the "xn--" prefix
+            f = {errc::jid_invalid_domain, at, 0, rule_long_label};
+            return false;
+        }
+    }
+    encode(out, cps, n);
+    return true;
+#endif
+}
+
+/// Length of the label separator at d[i]: 1 for '.', 3 for U+3002, U+FF0E and U+FF61
+/// (RFC 3490 3.1), 0 for none. ASCII-only builds split on '.' alone: the others are non-ASCII
+/// and rejected as such.
+constexpr std::size_t separator_at(std::string_view d, std::size_t i) noexcept {
+    if (d[i] == '.') return 1;
+#if XMPPCORE_ASCII_ONLY
+    return 0;
+#else
+    if (d.size() - i < 3) return 0;
+    const auto b0 = static_cast<unsigned char>(d[i]);
+    const auto b1 = static_cast<unsigned char>(d[i + 1]);
+    const auto b2 = static_cast<unsigned char>(d[i + 2]);
+    if (b0 == 0xE3) return b1 == 0x80 && b2 == 0x82 ? 3 : 0; // U+3002
+    if (b0 == 0xEF && ((b1 == 0xBC && b2 == 0x8E) || (b1 == 0xBD && b2 == 0xA1)))
+        return 3; // U+FF0E, U+FF61
+    return 0;
+#endif
+}
+
+/// Label by label, for domains with non-ASCII characters or a rule broken somewhere: the
+/// first problem is reported in order.
+XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d, std::size_t at,
+                                             prep_mode mode, failure& f) noexcept {
+    std::size_t pos = 0;
+    for (;;) {
+        std::size_t i = pos, sep = 0;
+        for (; i < d.size(); ++i) {
+            const auto b = static_cast<unsigned char>(d[i]);
+            if ((b == '.' || b == 0xE3 || b == 0xEF) && (sep = separator_at(d, i)) != 0) break;
+        }
+        const std::string_view label = d.substr(pos, i - pos);
+        const unsigned acc = classify(label.data(), label.size());
+        if (!(acc & c_non_ascii)) {
+            if (!ascii_label(out, label, at + pos, acc, f)) return false;
+        } else if (!unicode_label(out, label, at + pos, pos == 0 && sep == 0, mode, f)) {
+            return false;
+        }
+        if (sep == 0) return true;
+        out.put('.');
+        pos = i + sep;
+    }
+}
+
+/// A domainpart (trailing dot already removed, not empty) at byte `at` of the caller's input:
+/// an IP literal as it is, or each label prepared and checked, joined with '.'.
+inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, prep_mode mode,
+                           failure& f) noexcept {
+    if (d[0] == '[') {
+        if (!is_ip_literal(d)) {
+            f = {errc::jid_invalid_ip_literal, at, 0, rule_ip_literal};
+            return false;
+        }
+        out.put(d.data(), d.size());
+        return true;
+    }
+    const unsigned acc = classify(d.data(), d.size());
+    // The common case: letters, digits, '-' and '.', every label well formed.
+    if (XMPPCORE_LIKELY(!(acc & (c_non_ascii | c_non_ldh)) && ldh_labels_ok(d, acc))) {
+        // An IPv4 literal is not prepared (RFC 6122 2.2); it has nothing to lowercase anyway.
+        if (acc & c_upper)
+            put_lowercase(out, d);
+        else
+            out.put(d.data(), d.size());
+        return true;
+    }
+    return prepare_labels(out, d, at, mode, f);
+}
+
+} // namespace prep
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_DETAIL_STRINGPREP_HPP
+// ---- end xmppcore/detail/stringprep.hpp ----
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// Longest localpart, domainpart or resourcepart, in bytes after preparation (RFC 6122 2.1).
+inline constexpr std::size_t jid_part_max_size = 1023;
+/// Longest prepared JID in bytes, separators included: 3 * 1023 + 2 = 3071 (RFC 6122 2.1).
+/// A buffer this large always suffices for parse_jid() and make_jid().
+inline constexpr std::size_t jid_max_size = 3 * jid_part_max_size + 2;
+
+/// The part of a JID an error is about.
+enum class jid_part : std::uint8_t {
+    none,         ///< the JID as a whole (empty input, buffer too small)
+    localpart,    ///< before the '@' (nodeprep)
+    domainpart,   ///< the domain (nameprep per label, STD3 rules, or an IP literal)
+    resourcepart, ///< after the '/' (resourceprep)
+};
+
+/// "localpart", "domainpart", "resourcepart", or "jid" for none. Static storage.
+constexpr const char* to_string(jid_part p) noexcept {
+    switch (p) {
+    case jid_part::localpart: return "localpart";
+    case jid_part::domainpart: return "domainpart";
+    case jid_part::resourcepart: return "resourcepart";
+    case jid_part::none: break;
+    }
+    return "jid";
+}
+
+/// Why a JID was rejected: the error, the part and the rule it broke, where. Filled by the
+/// functions below when they fail and are given a non-null `jid_error*`.
+struct jid_error {
+    errc ec = errc::ok;             ///< the error (also the function's result)
+    jid_part part = jid_part::none; ///< the part it is about
+    std::size_t offset = 0;         ///< byte offset in the input (see below)
+    char32_t code_point = 0;        ///< the offending code point after preparation, or 0
+    const char* rule = "";          ///< the rule broken, citing its RFC; static storage
+    // `offset` is exact for encoding errors (invalid UTF-8, NUL) and for characters rejected
+    // in ASCII text; otherwise it is the start of the part, or of the domain label, since the
+    // offending code point may have been produced by mapping and normalization.
+};
+
+class jid_view;
+namespace detail {
+struct jid_access;
+} // namespace detail
+
+/// A prepared JID, not owned: views of its local, domain and resource parts, contiguous as
+/// `local@domain/resource`. Obtained from parse_jid() or make_jid() (pointing into their input
+/// or buffer: valid while those are) or from a basic_jid (valid while it lives and is not
+/// modified). Two JIDs are equal exactly when their prepared forms are equal byte for byte, so
+/// comparison and hashing are plain string operations. A default-constructed view is empty
+/// (not a JID). Trivially copyable; never allocates, never throws.
+class jid_view {
+public:
+    /// An empty view (not a JID: empty() is true).
+    constexpr jid_view() noexcept = default;
+
+    /// The prepared localpart, empty when the JID has none.
+    constexpr std::string_view local() const noexcept { return {data_, local_}; }
+    /// The prepared domainpart (never empty for a JID).
+    constexpr std::string_view domain() const noexcept {
+        return {data_ + (local_ != 0 ? local_ + 1u : 0u), domain_};
+    }
+    /// The prepared resourcepart, empty when the JID has none.
+    constexpr std::string_view resource() const noexcept {
+        return resource_ != 0 ? std::string_view(data_ + bare_size() + 1, resource_)
+                              : std::string_view();
+    }
+    /// `local@domain`, or `domain`.
+    constexpr std::string_view bare() const noexcept { return {data_, bare_size()}; }
+    /// `local@domain/resource`, or without the parts the JID lacks.
+    constexpr std::string_view full() const noexcept {
+        return {data_, bare_size() + (resource_ != 0 ? resource_ + 1u : 0u)};
+    }
+    /// The same JID without its resource (same storage).
+    constexpr jid_view bare_jid() const noexcept { return jid_view(data_, local_, domain_, 0); }
+
+    /// True for a default-constructed view.
+    constexpr bool empty() const noexcept { return domain_ == 0; }
+    constexpr bool has_local() const noexcept { return local_ != 0; }
+    constexpr bool has_resource() const noexcept { return resource_ != 0; }
+    /// True when the JID has no resource.
+    constexpr bool is_bare() const noexcept { return resource_ == 0; }
+
+    /// FNV-1a of full(); std::hash<jid_view> uses it.
+    constexpr std::size_t hash() const noexcept {
+        std::uint64_t h = 14695981039346656037ull;
+        for (const char c : full()) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 1099511628211ull;
+        }
+        return static_cast<std::size_t>(h);
+    }
+
+private:
+    friend struct detail::jid_access;
+    constexpr jid_view(const char* data, std::size_t local, std::size_t domain,
+                       std::size_t resource) noexcept
+        : data_(data), local_(static_cast<std::uint16_t>(local)),
+          domain_(static_cast<std::uint16_t>(domain)),
+          resource_(static_cast<std::uint16_t>(resource)) {}
+    constexpr std::size_t bare_size() const noexcept {
+        return local_ + (local_ != 0 ? 1u : 0u) + domain_;
+    }
+
+    const char* data_ = nullptr;
+    std::uint16_t local_ = 0, domain_ = 0, resource_ = 0;
+};
+
+/// Equality of prepared JIDs: byte equality of full().
+constexpr bool operator==(jid_view a, jid_view b) noexcept {
+    return a.full() == b.full();
+}
+constexpr bool operator!=(jid_view a, jid_view b) noexcept {
+    return !(a == b);
+}
+/// A total order (bytewise on full()), for sorted containers.
+constexpr bool operator<(jid_view a, jid_view b) noexcept {
+    return a.full() < b.full();
+}
+constexpr bool operator>(jid_view a, jid_view b) noexcept {
+    return b < a;
+}
+constexpr bool operator<=(jid_view a, jid_view b) noexcept {
+    return !(b < a);
+}
+constexpr bool operator>=(jid_view a, jid_view b) noexcept {
+    return !(a < b);
+}
+
+namespace detail {
+
+struct jid_access {
+    static constexpr jid_view make(const char* data, std::size_t local, std::size_t domain,
+                                   std::size_t resource) noexcept {
+        return jid_view(data, local, domain, resource);
+    }
+};
+
+inline errc jid_fail(jid_error* e, errc ec, jid_part part, std::size_t offset, char32_t cp,
+                     const char* rule) noexcept {
+    if (e != nullptr) *e = jid_error{ec, part, offset, cp, rule};
+    return ec;
+}
+
+inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexcept {
+    return jid_fail(e, f.ec, part, f.offset, f.code_point, f.rule);
+}
+
+inline constexpr const char* rule_part_too_long =
+    "RFC 6122 2.1: each part is at most 1023 bytes after preparation";
+inline constexpr const char* rule_buffer = "the output buffer is too small";
+
+/// A JID split into its raw parts (offsets are in the caller's input, for errors).
+struct jid_parts {
+    std::string_view local, domain, resource;
+    std::size_t local_at = 0, domain_at = 0, resource_at = 0;
+    bool has_local = false, has_resource = false;
+};
+
+/// Prepares the parts of p (structure already checked: present parts are not empty) into out
+/// as `local@domain/resource`; the prepared sizes go to sizes[0..2].
+inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mode mode,
+                              jid_error* err, std::size_t (&sizes)[3]) noexcept {
+    prep::failure f;
+    sizes[0] = sizes[1] = sizes[2] = 0;
+    if (p.has_local) {
+        if (!prep::prepare(out, p.local, p.local_at, prep::nodeprep, mode,
+                           errc::jid_localpart_too_long, f))
+            return jid_fail(err, f, jid_part::localpart);
+        const std::size_t n = out.size();
+        if (n == 0)
+            return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
+                            "RFC 6122 2.1: the localpart prepares to nothing");
+        if (n > jid_part_max_size)
+            return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
+                            rule_part_too_long);
+        sizes[0] = n;
+        out.put('@');
+    }
+    const std::size_t d0 = out.size();
+    if (!prep::prepare_domain(out, p.domain, p.domain_at, mode, f))
+        return jid_fail(err, f, jid_part::domainpart);
+    sizes[1] = out.size() - d0;
+    if (sizes[1] > jid_part_max_size)
+        return jid_fail(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
+                        rule_part_too_long);
+    if (p.has_resource) {
+        out.put('/');
+        const std::size_t r0 = out.size();
+        if (!prep::prepare(out, p.resource, p.resource_at, prep::resourceprep, mode,
+                           errc::jid_resourcepart_too_long, f))
+            return jid_fail(err, f, jid_part::resourcepart);
+        sizes[2] = out.size() - r0;
+        if (sizes[2] == 0)
+            return jid_fail(err, errc::jid_empty_resourcepart, jid_part::resourcepart,
+                            p.resource_at, 0, "RFC 6122 2.1: the resourcepart prepares to nothing");
+        if (sizes[2] > jid_part_max_size)
+            return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
+                            p.resource_at, 0, rule_part_too_long);
+    }
+    if (out.overflow())
+        return jid_fail(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
+    return errc::ok;
+}
+
+/// Removes one trailing '.' (RFC 6122 2.2, RFC 7622 3.2: before any other step).
+constexpr std::string_view strip_trailing_dot(std::string_view d) noexcept {
+    if (!d.empty() && d.back() == '.') d.remove_suffix(1);
+    return d;
+}
+
+inline constexpr const char* rule_empty_domain = "RFC 6122 2.1: the domainpart is empty";
+
+/// Prepares one part alone (the prepare_*part functions).
+inline result<std::string_view> prepare_one(std::string_view in, char* buf, std::size_t cap,
+                                            prep_mode mode, jid_error* err,
+                                            jid_part part) noexcept {
+    prep::failure f;
+    if (part == jid_part::domainpart) in = strip_trailing_dot(in);
+    const errc empty = part == jid_part::localpart    ? errc::jid_empty_localpart
+                       : part == jid_part::domainpart ? errc::jid_empty_domainpart
+                                                      : errc::jid_empty_resourcepart;
+    const errc too_long = part == jid_part::localpart    ? errc::jid_localpart_too_long
+                          : part == jid_part::domainpart ? errc::jid_domainpart_too_long
+                                                         : errc::jid_resourcepart_too_long;
+    if (in.empty()) return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: empty part");
+    prep::cow_output out(in, buf, cap);
+    bool ok = false;
+    switch (part) {
+    case jid_part::localpart:
+        ok = prep::prepare(out, in, 0, prep::nodeprep, mode, too_long, f);
+        break;
+    case jid_part::domainpart: ok = prep::prepare_domain(out, in, 0, mode, f); break;
+    default: ok = prep::prepare(out, in, 0, prep::resourceprep, mode, too_long, f); break;
+    }
+    if (!ok) return jid_fail(err, f, part);
+    if (out.size() == 0)
+        return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: the part prepares to nothing");
+    if (out.size() > jid_part_max_size)
+        return jid_fail(err, too_long, part, 0, 0, rule_part_too_long);
+    if (out.overflow()) return jid_fail(err, errc::buffer_too_small, part, 0, 0, rule_buffer);
+    return out.view();
+}
+
+} // namespace detail
+
+namespace detail {
+
+/// The common case of parse_jid(), in one table pass per part: every part ASCII, nothing to
+/// reject, no trailing dot, every domain label well formed. The result is then the input
+/// itself, or, when it has uppercase letters to fold, a lowercasing copy into buf. False when
+/// the JID needs the general path (which also reports every error).
+inline bool parse_jid_ascii(std::string_view in, const jid_parts& p, char* buf, std::size_t cap,
+                            jid_view& v) noexcept {
+    using namespace prep;
+    const std::size_t nl = p.local.size(), nd = p.domain.size(), nr = p.resource.size();
+    if ((p.has_local && nl == 0) || nd == 0 || (p.has_resource && nr == 0)) return false;
+    if (nl > jid_part_max_size || nd > jid_part_max_size || nr > jid_part_max_size) return false;
+    if (p.domain.back() == '.') return false;
+    const unsigned l = classify(p.local.data(), nl);
+    if (l & (c_non_ascii | nodeprep.ascii_prohibited)) return false;
+    const unsigned d = classify(p.domain.data(), nd);
+    if ((d & (c_non_ascii | c_non_ldh)) || !ldh_labels_ok(p.domain, d)) return false;
+    if (classify(p.resource.data(), nr) & (c_non_ascii | c_control)) return false;
+    if (!((l | d) & c_upper)) {
+        v = jid_access::make(in.data(), nl, nd, p.has_resource ? nr : 0);
+        return true;
+    }
+    if (in.size() > cap || buf == nullptr) return false;
+    char* w = buf;
+    const auto lower = [&w](std::string_view s) {
+        for (const char c : s)
+            *w++ = static_cast<char>(c + ((static_cast<unsigned char>(c - 'A') < 26u) ? 32 : 0));
+    };
+    if (p.has_local) {
+        lower(p.local);
+        *w++ = '@';
+    }
+    lower(p.domain);
+    if (p.has_resource) {
+        *w++ = '/';
+        for (const char c : p.resource) *w++ = c;
+    }
+    v = jid_access::make(buf, nl, nd, p.has_resource ? nr : 0);
+    return true;
+}
+
+/// parse_jid() for everything parse_jid_ascii() does not handle: structure errors, trailing
+/// dots, IP literals, non-ASCII text, and every rejection with its report.
+XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in, jid_parts p,
+                                                            char* buf, std::size_t cap,
+                                                            prep_mode mode,
+                                                            jid_error* error) noexcept {
+    if (p.has_local && p.local.empty())
+        return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
+                        "RFC 6122 2.1: '@' with an empty localpart");
+    p.domain = strip_trailing_dot(p.domain);
+    if (p.domain.empty())
+        return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
+                        rule_empty_domain);
+    if (p.has_resource && p.resource.empty())
+        return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
+                        0, "RFC 6122 2.1: '/' with an empty resourcepart");
+    prep::cow_output out(in, buf, cap);
+    std::size_t sizes[3] = {};
+    const errc e = prepare_jid_parts(p, out, mode, error, sizes);
+    if (e != errc::ok) return e;
+    return jid_access::make(out.data(), sizes[0], sizes[1], sizes[2]);
+}
+
+} // namespace detail
+
+/// Parses and prepares a JID (RFC 6122): splits the raw bytes (resource = everything after the
+/// first '/'; localpart = what precedes the first '@' before it; one trailing '.' of the domain
+/// removed; no trimming), then prepares each part: nodeprep, nameprep per label (labels split
+/// on '.', U+3002, U+FF0E, U+FF61 and joined with '.') with the IDNA2003 ToASCII STD3 and
+/// length rules, or an IPv4 / [IPv6] literal left as it is; resourceprep. Each prepared part
+/// must be 1..1023 bytes.
+///
+/// The result views point into `in` when it is already prepared (nothing is copied), otherwise
+/// into buf[0, cap), which must not overlap `in`; jid_max_size bytes always suffice. Errors:
+/// errc::jid_* (filled in `*error` with the part, offset and rule when error is not null), or
+/// errc::buffer_too_small when the prepared JID does not fit in cap bytes. Never allocates,
+/// never throws.
+inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t cap,
+                                  prep_mode mode = prep_mode::query,
+                                  jid_error* error = nullptr) noexcept {
+    if (in.empty())
+        return detail::jid_fail(error, errc::jid_empty, jid_part::none, 0, 0,
+                                "RFC 6122 2.1: the JID is empty");
+    detail::jid_parts p;
+    std::string_view rest = in;
+    const std::size_t slash = in.find('/');
+    if (slash != std::string_view::npos) {
+        p.has_resource = true;
+        p.resource = in.substr(slash + 1);
+        p.resource_at = slash + 1;
+        rest = in.substr(0, slash);
+    }
+    const std::size_t at = rest.find('@');
+    if (at != std::string_view::npos) {
+        p.has_local = true;
+        p.local = rest.substr(0, at);
+        p.domain = rest.substr(at + 1);
+        p.domain_at = at + 1;
+    } else {
+        p.domain = rest;
+    }
+    jid_view v;
+    if (XMPPCORE_LIKELY(detail::parse_jid_ascii(in, p, buf, cap, v))) return v;
+    return detail::parse_jid_general(in, p, buf, cap, mode, error);
+}
+
+/// parse_jid() into a char array (jid_max_size bytes always suffice).
+template <std::size_t N>
+result<jid_view> parse_jid(std::string_view in, char (&buf)[N], prep_mode mode = prep_mode::query,
+                           jid_error* error = nullptr) noexcept {
+    return parse_jid(in, buf, N, mode, error);
+}
+
+/// Builds a JID from separate raw parts (no splitting: an empty `local` or `resource` means
+/// the JID has none), each prepared as parse_jid() does; error offsets are relative to the
+/// part. The result is always written to buf[0, cap). Same errors as parse_jid(). Never
+/// allocates, never throws.
+inline result<jid_view> make_jid(std::string_view local, std::string_view domain,
+                                 std::string_view resource, char* buf, std::size_t cap,
+                                 prep_mode mode = prep_mode::query,
+                                 jid_error* error = nullptr) noexcept {
+    detail::jid_parts p;
+    p.has_local = !local.empty();
+    p.local = local;
+    p.domain = detail::strip_trailing_dot(domain);
+    p.has_resource = !resource.empty();
+    p.resource = resource;
+    if (p.domain.empty())
+        return detail::jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, 0, 0,
+                                detail::rule_empty_domain);
+    detail::prep::cow_output out(std::string_view(), buf, cap);
+    std::size_t sizes[3] = {};
+    const errc e = detail::prepare_jid_parts(p, out, mode, error, sizes);
+    if (e != errc::ok) return e;
+    return detail::jid_access::make(buf, sizes[0], sizes[1], sizes[2]);
+}
+
+/// Prepares a localpart alone (nodeprep, 1..1023 bytes). Returns `in` itself when it is
+/// already prepared, else a view of buf[0, cap) (1023 bytes always suffice; buf must not
+/// overlap `in`). Errors: errc::jid_* or errc::buffer_too_small. Never allocates, never throws.
+inline result<std::string_view> prepare_localpart(std::string_view in, char* buf, std::size_t cap,
+                                                  prep_mode mode = prep_mode::query,
+                                                  jid_error* error = nullptr) noexcept {
+    return detail::prepare_one(in, buf, cap, mode, error, jid_part::localpart);
+}
+
+/// Prepares a domainpart alone: one trailing '.' removed, then an IP literal kept as it is, or
+/// nameprep and the IDNA2003 STD3 rules per label. Returns and fails like prepare_localpart().
+inline result<std::string_view> prepare_domainpart(std::string_view in, char* buf, std::size_t cap,
+                                                   prep_mode mode = prep_mode::query,
+                                                   jid_error* error = nullptr) noexcept {
+    return detail::prepare_one(in, buf, cap, mode, error, jid_part::domainpart);
+}
+
+/// Prepares a resourcepart alone (resourceprep, 1..1023 bytes). Returns and fails like
+/// prepare_localpart().
+inline result<std::string_view> prepare_resourcepart(std::string_view in, char* buf,
+                                                     std::size_t cap,
+                                                     prep_mode mode = prep_mode::query,
+                                                     jid_error* error = nullptr) noexcept {
+    return detail::prepare_one(in, buf, cap, mode, error, jid_part::resourcepart);
+}
+
+/// An owning, prepared JID in a fixed array of Capacity bytes (no heap): parse(), assign(),
+/// the accessors of jid_view, comparison and hashing on the prepared form. A default-
+/// constructed basic_jid is empty. Capacity below jid_max_size makes long (valid) JIDs fail
+/// with errc::buffer_too_small; `jid` is the full-size one.
+template <std::size_t Capacity = jid_max_size>
+class basic_jid {
+    static_assert(Capacity > 0 && Capacity <= 65535, "basic_jid capacity must be 1..65535");
+
+public:
+    /// Bytes of storage.
+    static constexpr std::size_t capacity = Capacity;
+
+    /// An empty JID (empty() is true).
+    basic_jid() noexcept {}
+    basic_jid(const basic_jid& other) noexcept { copy_from(other.view()); }
+    basic_jid& operator=(const basic_jid& other) noexcept {
+        if (this != &other) copy_from(other.view());
+        return *this;
+    }
+
+    /// Parses and prepares `in` as parse_jid() does. Never allocates, never throws.
+    static result<basic_jid> parse(std::string_view in, prep_mode mode = prep_mode::query,
+                                   jid_error* error = nullptr) noexcept {
+        basic_jid j;
+        const errc e = j.assign(in, mode, error);
+        if (e != errc::ok) return e;
+        return j;
+    }
+
+    /// Replaces the value with `in` parsed and prepared as parse_jid() does; `in` must not
+    /// point into this object. On error returns it (filling *error) and leaves *this empty.
+    errc assign(std::string_view in, prep_mode mode = prep_mode::query,
+                jid_error* error = nullptr) noexcept {
+        const result<jid_view> r = parse_jid(in, data_, Capacity, mode, error);
+        if (!r) {
+            clear();
+            return r.error();
+        }
+        if (r->full().size() > Capacity) { // an unchanged input is not copied by parse_jid()
+            clear();
+            if (error != nullptr)
+                *error =
+                    jid_error{errc::buffer_too_small, jid_part::none, 0, 0, detail::rule_buffer};
+            return errc::buffer_too_small;
+        }
+        copy_from(*r);
+        return errc::ok;
+    }
+
+    /// Replaces the value with a copy of an already prepared JID; errc::buffer_too_small
+    /// (leaving *this unchanged) when it does not fit.
+    errc assign(jid_view v) noexcept {
+        if (v.full().size() > Capacity) return errc::buffer_too_small;
+        copy_from(v);
+        return errc::ok;
+    }
+
+    /// Makes the JID empty.
+    void clear() noexcept { local_ = domain_ = resource_ = 0; }
+
+    /// A view of this JID, valid while it lives and is not modified.
+    jid_view view() const noexcept {
+        return detail::jid_access::make(data_, local_, domain_, resource_);
+    }
+    /// Same as view(), so that a basic_jid goes wherever a jid_view does.
+    operator jid_view() const noexcept { return view(); }
+
+    /// Accessors as in jid_view (views into this object).
+    std::string_view local() const noexcept { return view().local(); }
+    std::string_view domain() const noexcept { return view().domain(); }
+    std::string_view resource() const noexcept { return view().resource(); }
+    std::string_view bare() const noexcept { return view().bare(); }
+    std::string_view full() const noexcept { return view().full(); }
+    bool empty() const noexcept { return domain_ == 0; }
+    bool has_local() const noexcept { return local_ != 0; }
+    bool has_resource() const noexcept { return resource_ != 0; }
+    bool is_bare() const noexcept { return resource_ == 0; }
+    std::size_t hash() const noexcept { return view().hash(); }
+
+    /// The same JID without its resource.
+    basic_jid bare_jid() const noexcept {
+        basic_jid j;
+        j.copy_from(view().bare_jid());
+        return j;
+    }
+
+private:
+    void copy_from(jid_view v) noexcept {
+        const std::string_view f = v.full();
+        if (f.data() != data_)
+            for (std::size_t i = 0; i < f.size(); ++i) data_[i] = f[i];
+        local_ = static_cast<std::uint16_t>(v.local().size());
+        domain_ = static_cast<std::uint16_t>(v.domain().size());
+        resource_ = static_cast<std::uint16_t>(v.resource().size());
+    }
+
+    char data_[Capacity];
+    std::uint16_t local_ = 0, domain_ = 0, resource_ = 0;
+};
+
+/// A prepared JID of any valid length (3,071 bytes of storage).
+using jid = basic_jid<>;
+
+/// XEP-0106 (JID Escaping): turns a user name into a string nodeprep accepts. Escapes space
+/// " & ' / : < > @ as \20 \22 \26 \27 \2f \3a \3c \3e \40, and a backslash as \5c only where it
+/// starts one of those ten sequences (so `c:\net` becomes `c\3a\net`). Fails with
+/// errc::jid_invalid_escape when `in` begins or ends with a space (XEP-0106 forbids \20 at
+/// either end). Returns `in` itself when nothing needs escaping, else a view of buf[0, cap)
+/// (3 * in.size() bytes suffice; errc::buffer_too_small otherwise). Does not prepare: pass the
+/// result to parse_jid() or make_jid(). Never allocates, never throws.
+inline result<std::string_view> escape_localpart(std::string_view in, char* buf,
+                                                 std::size_t cap) noexcept;
+
+/// XEP-0106: undoes escape_localpart() for display or gatewaying: each of the ten sequences
+/// (lowercase, exactly) becomes its character; anything else, `\41` or `\5C` included, is left
+/// as it is. Returns `in` itself when there is nothing to unescape, else a view of buf[0, cap)
+/// (in.size() bytes suffice; errc::buffer_too_small otherwise). Never allocates, never throws.
+inline result<std::string_view> unescape_localpart(std::string_view in, char* buf,
+                                                   std::size_t cap) noexcept;
+
+namespace detail {
+
+/// The character of an XEP-0106 escape sequence at s[i] ('\\' followed by two hex digits),
+/// or 0 when there is none.
+constexpr char xep0106_unescaped(std::string_view s, std::size_t i) noexcept {
+    if (s.size() - i < 3 || s[i] != '\\') return 0;
+    const char a = s[i + 1], b = s[i + 2];
+    if (a == '2') {
+        switch (b) {
+        case '0': return ' ';
+        case '2': return '"';
+        case '6': return '&';
+        case '7': return '\'';
+        case 'f': return '/';
+        default: return 0;
+        }
+    }
+    if (a == '3') {
+        switch (b) {
+        case 'a': return ':';
+        case 'c': return '<';
+        case 'e': return '>';
+        default: return 0;
+        }
+    }
+    if (a == '4' && b == '0') return '@';
+    if (a == '5' && b == 'c') return '\\';
+    return 0;
+}
+
+} // namespace detail
+
+inline result<std::string_view> escape_localpart(std::string_view in, char* buf,
+                                                 std::size_t cap) noexcept {
+    if (!in.empty() && (in.front() == ' ' || in.back() == ' ')) return errc::jid_invalid_escape;
+    detail::prep::cow_output out(in, buf, cap);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        const char* seq = nullptr;
+        switch (c) {
+        case ' ': seq = "\\20"; break;
+        case '"': seq = "\\22"; break;
+        case '&': seq = "\\26"; break;
+        case '\'': seq = "\\27"; break;
+        case '/': seq = "\\2f"; break;
+        case ':': seq = "\\3a"; break;
+        case '<': seq = "\\3c"; break;
+        case '>': seq = "\\3e"; break;
+        case '@': seq = "\\40"; break;
+        case '\\':
+            if (detail::xep0106_unescaped(in, i) != 0) seq = "\\5c";
+            break;
+        default: break;
+        }
+        if (seq != nullptr)
+            out.put(seq, 3);
+        else
+            out.put(c);
+    }
+    if (out.overflow()) return errc::buffer_too_small;
+    return out.view();
+}
+
+inline result<std::string_view> unescape_localpart(std::string_view in, char* buf,
+                                                   std::size_t cap) noexcept {
+    detail::prep::cow_output out(in, buf, cap);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = detail::xep0106_unescaped(in, i);
+        if (c != 0) {
+            out.put(c);
+            i += 2;
+        } else {
+            out.put(in[i]);
+        }
+    }
+    if (out.overflow()) return errc::buffer_too_small;
+    return out.view();
+}
+
+XMPPCORE_END_NAMESPACE
+
+namespace std {
+/// Hashes the prepared form, like jid_view::hash().
+template <>
+struct hash<xmppcore::jid_view> {
+    std::size_t operator()(xmppcore::jid_view j) const noexcept { return j.hash(); }
+};
+/// Hashes the prepared form, like jid_view::hash().
+template <std::size_t N>
+struct hash<xmppcore::basic_jid<N>> {
+    std::size_t operator()(const xmppcore::basic_jid<N>& j) const noexcept { return j.hash(); }
+};
+} // namespace std
+
+#endif // XMPPCORE_JID_HPP
+// ---- end xmppcore/jid.hpp ----
+// ---- begin xmppcore/xml_view.hpp ----
+#ifndef XMPPCORE_XML_VIEW_HPP
+#define XMPPCORE_XML_VIEW_HPP
+
+/// \file
+/// Zero-copy views over one top-level element the tokenizer has framed and validated (the
+/// bytes of an `on_stanza` event): elements with their namespaces resolved (inherited default
+/// namespace, `xmlns` on the element, prefixes declared in the element, its ancestors or the
+/// stream header), attributes, `xml:lang` inherited down from the stream header, character
+/// data decoded on demand, and children iterated by (namespace, local name). The views point
+/// into the caller's bytes and stay valid while those bytes (and the stream header given in
+/// the `stanza_context`, if any) do. Nothing here allocates or throws, and nothing is copied:
+/// values are raw views that decode on demand into caller storage.
+///
+/// The bytes are trusted: they must be a complete element the tokenizer accepted (in any other
+/// bytes every scan still stays in bounds, but the results are unspecified).
+
+// ---- begin xmppcore/detail/xml_walker.hpp ----
+#ifndef XMPPCORE_DETAIL_XML_WALKER_HPP
+#define XMPPCORE_DETAIL_XML_WALKER_HPP
+
+/// \file
+/// A trusted walker over the bytes of one element the tokenizer has already validated (an
+/// `xml_stanza::bytes`): start tags, attributes, character data, CDATA sections and end tags,
+/// found again without re-validating anything. It keeps no state beyond a position and a depth
+/// counter. Every scan is bounded by the end of its input, so bytes that were not validated
+/// never make it read out of bounds (the results are then unspecified, never unsafe).
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+
+constexpr bool xw_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+struct xw_stop_table {
+    bool stop[256] = {};
+    constexpr xw_stop_table() noexcept {
+        for (const char c : {' ', '\t', '\n', '\r', '>', '/', '='})
+            stop[static_cast<unsigned char>(c)] = true;
+    }
+};
+inline constexpr xw_stop_table xw_stops{};
+
+/// True for the bytes that end a name in a tag: whitespace, `>`, `/`, `=`.
+constexpr bool xw_name_stop(char c) noexcept {
+    return xw_stops.stop[static_cast<unsigned char>(c)];
+}
+
+/// Offset just past the `>` that ends the tag starting at s[at] (a `<`), quotes respected; or
+/// s.size() when it does not end. `*empty` (when given) tells whether it ended with `/>`.
+inline std::size_t xw_tag_end(std::string_view s, std::size_t at, bool* empty) noexcept {
+    const std::size_t n = s.size();
+    for (std::size_t i = at + 1; i < n; ++i) {
+        const char c = s[i];
+        if (c == '>') {
+            if (empty != nullptr) *empty = i > at + 1 && s[i - 1] == '/';
+            return i + 1;
+        }
+        if (c == '\'' || c == '"') {
+            const void* q = std::memchr(s.data() + i + 1, c, n - i - 1);
+            if (q == nullptr) break;
+            i = static_cast<std::size_t>(static_cast<const char*>(q) - s.data());
+        }
+    }
+    if (empty != nullptr) *empty = false;
+    return n;
+}
+
+/// True when s holds `<![CDATA[` at `at`.
+inline bool xw_is_cdata(std::string_view s, std::size_t at) noexcept {
+    return s.size() - at >= 9 && std::memcmp(s.data() + at, "<![CDATA[", 9) == 0;
+}
+
+/// Offset just past the `]]>` of the CDATA section starting at `at`, or s.size().
+inline std::size_t xw_cdata_end(std::string_view s, std::size_t at) noexcept {
+    const std::size_t e = s.find("]]>", at + 9);
+    return e == std::string_view::npos ? s.size() : e + 3;
+}
+
+/// What xw_next finds.
+enum class xw_kind : std::uint8_t { eof, text, cdata, start, end };
+
+/// One token: [begin, end) in the input; `empty` for a self-closing start tag.
+struct xw_token {
+    xw_kind kind = xw_kind::eof;
+    std::size_t begin = 0, end = 0;
+    bool empty = false;
+};
+
+/// The token at `pos` (content position: between markup).
+inline xw_token xw_next(std::string_view s, std::size_t pos) noexcept {
+    xw_token t;
+    const std::size_t n = s.size();
+    if (pos >= n) {
+        t.begin = t.end = n;
+        return t;
+    }
+    t.begin = pos;
+    if (s[pos] != '<') {
+        const void* lt = std::memchr(s.data() + pos, '<', n - pos);
+        t.kind = xw_kind::text;
+        t.end =
+            lt == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(lt) - s.data());
+        return t;
+    }
+    if (pos + 1 < n && s[pos + 1] == '/') {
+        t.kind = xw_kind::end;
+        t.end = xw_tag_end(s, pos, nullptr);
+        return t;
+    }
+    if (xw_is_cdata(s, pos)) {
+        t.kind = xw_kind::cdata;
+        t.end = xw_cdata_end(s, pos);
+        return t;
+    }
+    t.kind = xw_kind::start;
+    t.end = xw_tag_end(s, pos, &t.empty);
+    return t;
+}
+
+/// Offset just past the end of the element whose start tag begins at `at`, or s.size().
+/// Only a depth counter: no storage, no recursion.
+inline std::size_t xw_element_end(std::string_view s, std::size_t at) noexcept {
+    bool empty = false;
+    std::size_t p = xw_tag_end(s, at, &empty);
+    if (empty) return p;
+    std::size_t depth = 1;
+    const std::size_t n = s.size();
+    while (p < n) {
+        const void* lt = std::memchr(s.data() + p, '<', n - p);
+        if (lt == nullptr) return n;
+        p = static_cast<std::size_t>(static_cast<const char*>(lt) - s.data());
+        if (p + 1 < n && s[p + 1] == '/') {
+            p = xw_tag_end(s, p, nullptr);
+            if (--depth == 0) return p;
+        } else if (xw_is_cdata(s, p)) {
+            p = xw_cdata_end(s, p);
+        } else {
+            p = xw_tag_end(s, p, &empty);
+            if (!empty) ++depth;
+        }
+    }
+    return n;
+}
+
+/// Length of the qualified name starting at s[at].
+inline std::size_t xw_name_length(std::string_view s, std::size_t at) noexcept {
+    std::size_t i = at;
+    while (i < s.size() && !xw_name_stop(s[i])) ++i;
+    return i - at;
+}
+
+/// Length of the prefix of a qualified name (0 when unprefixed).
+inline std::size_t xw_prefix_length(std::string_view qname) noexcept {
+    const std::size_t c = qname.find(':');
+    return c == std::string_view::npos ? 0 : c;
+}
+
+/// An attribute as written in a start tag.
+struct xw_attr {
+    std::string_view qname;
+    std::string_view value; ///< raw, between the quotes
+};
+
+/// Reads the attribute at `pos` in the start tag `tag` (from `<` to `>`), advancing `pos`.
+/// False at the end of the attributes.
+inline bool xw_next_attr(std::string_view tag, std::size_t& pos, xw_attr& out) noexcept {
+    const std::size_t n = tag.size();
+    std::size_t i = pos;
+    while (i < n && xw_space(tag[i])) ++i;
+    if (i >= n || tag[i] == '>' || tag[i] == '/') {
+        pos = n;
+        return false;
+    }
+    const std::size_t name = i;
+    while (i < n && !xw_name_stop(tag[i])) ++i;
+    out.qname = tag.substr(name, i - name);
+    while (i < n && xw_space(tag[i])) ++i;
+    if (i >= n || tag[i] != '=') {
+        pos = n;
+        return false;
+    }
+    ++i;
+    while (i < n && xw_space(tag[i])) ++i;
+    if (i >= n || (tag[i] != '\'' && tag[i] != '"')) {
+        pos = n;
+        return false;
+    }
+    const char quote = tag[i++];
+    const std::size_t value = i;
+    const void* q = std::memchr(tag.data() + i, quote, n - i);
+    i = q == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(q) - tag.data());
+    out.value = tag.substr(value, i - value);
+    pos = i < n ? i + 1 : n;
+    return true;
+}
+
+/// How a raw value decodes: an attribute value, character data, or an element's content
+/// (character data and CDATA sections, child elements skipped).
+enum class xw_value_kind : std::uint8_t { attribute, text, cdata, content };
+
+/// True when `raw` of this kind differs from its decoded form.
+inline bool xw_needs_decoding(std::string_view raw, xw_value_kind kind) noexcept {
+    for (const char c : raw) {
+        switch (c) {
+        case '&':
+            if (kind != xw_value_kind::cdata) return true;
+            break;
+        case '\r': return true;
+        case '\t':
+        case '\n':
+            if (kind == xw_value_kind::attribute) return true;
+            break;
+        case '<':
+            if (kind == xw_value_kind::content) return true;
+            break;
+        default: break;
+        }
+    }
+    return false;
+}
+
+/// Calls `f(std::string_view piece)` for each piece of the decoded form of `raw`, in order;
+/// `f` returns false to stop. Returns false when stopped. Malformed references (possible only
+/// in bytes the tokenizer did not validate) are passed through as written.
+template <class F>
+bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
+    if (kind == xw_value_kind::content) {
+        std::size_t p = 0;
+        while (p < raw.size()) {
+            const xw_token t = xw_next(raw, p);
+            if (t.kind == xw_kind::text) {
+                if (!xw_decode_each(raw.substr(t.begin, t.end - t.begin), xw_value_kind::text, f))
+                    return false;
+                p = t.end;
+            } else if (t.kind == xw_kind::cdata) {
+                const std::size_t inner = t.begin + 9;
+                const std::size_t stop = t.end >= inner + 3 ? t.end - 3 : inner;
+                if (!xw_decode_each(raw.substr(inner, stop - inner), xw_value_kind::cdata, f))
+                    return false;
+                p = t.end;
+            } else if (t.kind == xw_kind::start) {
+                p = xw_element_end(raw, t.begin);
+            } else {
+                break; // an end tag or nothing: the content is over
+            }
+        }
+        return true;
+    }
+    const bool attr = kind == xw_value_kind::attribute;
+    const bool refs = kind != xw_value_kind::cdata;
+    std::size_t run = 0;
+    const std::size_t n = raw.size();
+    // Character data: the next '&' and CR found with memchr (attribute values are short).
+    std::size_t next_amp = 0, next_cr = 0;
+    for (std::size_t i = 0; i < n;) {
+        if (!attr) {
+            if (refs && next_amp <= i) {
+                const void* p = std::memchr(raw.data() + i, '&', n - i);
+                next_amp = p == nullptr
+                               ? n
+                               : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
+            }
+            if (next_cr <= i) {
+                const void* p = std::memchr(raw.data() + i, '\r', n - i);
+                next_cr = p == nullptr
+                              ? n
+                              : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
+            }
+            i = refs && next_amp < next_cr ? next_amp : next_cr;
+            if (i >= n) break;
+        }
+        const char c = raw[i];
+        const bool special = (c == '&' && refs) || c == '\r' || (attr && (c == '\t' || c == '\n'));
+        if (!special) {
+            ++i;
+            continue;
+        }
+        if (i > run && !f(raw.substr(run, i - run))) return false;
+        char buf[4];
+        std::size_t len = 1;
+        std::size_t next = i + 1;
+        if (c == '\r') {
+            buf[0] = attr ? ' ' : '\n';
+            if (next < n && raw[next] == '\n') ++next;
+        } else if (c != '&') {
+            buf[0] = ' ';
+        } else {
+            const std::size_t semi = raw.find(';', i + 1);
+            const std::string_view ref = semi == std::string_view::npos
+                                             ? std::string_view()
+                                             : raw.substr(i + 1, semi - i - 1);
+            if (ref == "lt") {
+                buf[0] = '<';
+            } else if (ref == "gt") {
+                buf[0] = '>';
+            } else if (ref == "amp") {
+                buf[0] = '&';
+            } else if (ref == "apos") {
+                buf[0] = '\'';
+            } else if (ref == "quot") {
+                buf[0] = '"';
+            } else {
+                const char32_t cp = parse_char_ref(ref);
+                if (cp == bad_char_ref) {
+                    buf[0] = '&'; // not a reference: passed through
+                    if (!f(std::string_view(buf, 1))) return false;
+                    run = i + 1;
+                    i = run;
+                    continue;
+                }
+                len = encode_utf8(cp, buf);
+            }
+            next = semi + 1;
+        }
+        if (!f(std::string_view(buf, len))) return false;
+        run = i = next;
+    }
+    if (run < n && !f(raw.substr(run))) return false;
+    return true;
+}
+
+/// ASCII case-insensitive equality (language tags, RFC 5646 section 2.1.1).
+inline bool xw_iequal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_DETAIL_XML_WALKER_HPP
+// ---- end xmppcore/detail/xml_walker.hpp ----
+
+#include <iterator>
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// An attribute value or the character data of an element, as written in the stanza bytes,
+/// decoded on demand: references resolved, line ends and (for attributes) whitespace
+/// normalized as XML 1.0 prescribes, CDATA sections unwrapped, child elements skipped. A
+/// value that needs no decoding is its raw view. Trivially copyable; never allocates.
+class xml_value {
+public:
+    /// An absent value (`present()` is false).
+    constexpr xml_value() noexcept = default;
+
+    /// An attribute value as written between its quotes.
+    static xml_value attribute(std::string_view raw) noexcept {
+        return xml_value(raw, detail::xw_value_kind::attribute,
+                         detail::xw_needs_decoding(raw, detail::xw_value_kind::attribute));
+    }
+    /// The content of an element as written between its tags.
+    static xml_value content(std::string_view raw) noexcept {
+        return xml_value(raw, detail::xw_value_kind::content,
+                         detail::xw_needs_decoding(raw, detail::xw_value_kind::content));
+    }
+    /// A value that is already decoded (e.g. from the stream header).
+    static constexpr xml_value plain(std::string_view s) noexcept {
+        return xml_value(s, detail::xw_value_kind::attribute, false);
+    }
+
+    /// False for an absent attribute or element.
+    constexpr bool present() const noexcept { return present_; }
+    /// present().
+    constexpr explicit operator bool() const noexcept { return present_; }
+    /// The bytes as written (valid as long as the stanza bytes are).
+    constexpr std::string_view raw() const noexcept { return raw_; }
+    /// True when the decoded form differs from raw().
+    constexpr bool needs_decoding() const noexcept { return needs_; }
+
+    /// Calls `f(std::string_view)` with consecutive pieces of the decoded value; `f` returns
+    /// false to stop (then so does this). Never allocates.
+    template <class F>
+    bool for_each_piece(F&& f) const noexcept {
+        if (!needs_) return raw_.empty() || f(raw_);
+        return detail::xw_decode_each(raw_, kind_, f);
+    }
+
+    /// Length of the decoded value in bytes (computed: linear in raw().size()).
+    std::size_t size() const noexcept {
+        if (!needs_) return raw_.size();
+        std::size_t n = 0;
+        for_each_piece([&](std::string_view p) {
+            n += p.size();
+            return true;
+        });
+        return n;
+    }
+    /// True when the decoded value is empty (an absent value is empty too).
+    bool empty() const noexcept { return size() == 0; }
+
+    /// The decoded value: raw() itself when no decoding is needed (nothing is copied),
+    /// otherwise written to out[0, cap) (raw().size() bytes always suffice; `out` may not
+    /// overlap the stanza bytes). Errors: buffer_too_small (out holds a partial value).
+    result<std::string_view> decode(char* out, std::size_t cap) const noexcept {
+        if (!needs_) return raw_;
+        std::size_t n = 0;
+        const bool fits = for_each_piece([&](std::string_view p) {
+            if (cap - n < p.size()) return false;
+            for (const char c : p) out[n++] = c;
+            return true;
+        });
+        if (!fits) return errc::buffer_too_small;
+        return std::string_view(out, n);
+    }
+    /// decode() into an array.
+    template <std::size_t N>
+    result<std::string_view> decode(char (&out)[N]) const noexcept {
+        return decode(out, N);
+    }
+
+    /// True when the decoded value equals `s` (an absent value equals nothing, not even "").
+    bool equals(std::string_view s) const noexcept {
+        if (!present_) return false;
+        if (!needs_) return raw_ == s;
+        std::size_t at = 0;
+        const bool same = for_each_piece([&](std::string_view p) {
+            if (s.size() - at < p.size() || s.substr(at, p.size()) != p) return false;
+            at += p.size();
+            return true;
+        });
+        return same && at == s.size();
+    }
+
+    /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.
+    xml_value trimmed() const noexcept {
+        std::size_t b = 0, e = raw_.size();
+        while (b < e && detail::xw_space(raw_[b])) ++b;
+        while (e > b && detail::xw_space(raw_[e - 1])) --e;
+        xml_value v = *this;
+        v.raw_ = raw_.substr(b, e - b);
+        v.needs_ = needs_ && detail::xw_needs_decoding(v.raw_, kind_);
+        return v;
+    }
+
+    /// equals(), as operators.
+    friend bool operator==(const xml_value& a, std::string_view b) noexcept { return a.equals(b); }
+    friend bool operator==(std::string_view a, const xml_value& b) noexcept { return b.equals(a); }
+    friend bool operator!=(const xml_value& a, std::string_view b) noexcept { return !a.equals(b); }
+    friend bool operator!=(std::string_view a, const xml_value& b) noexcept { return !b.equals(a); }
+
+private:
+    constexpr xml_value(std::string_view raw, detail::xw_value_kind kind, bool needs) noexcept
+        : raw_(raw), kind_(kind), present_(true), needs_(needs) {}
+
+    std::string_view raw_;
+    detail::xw_value_kind kind_ = detail::xw_value_kind::attribute;
+    bool present_ = false;
+    bool needs_ = false;
+};
+
+/// What the stanza bytes inherit from the stream they arrived on: the default namespace and
+/// `xml:lang` of the stream header, and its prefix declarations (`xmlns:stream=...`, used by
+/// `<stream:features/>` and `<stream:error/>`). Without a header only the `xml` prefix is
+/// bound. When built from a header, the views read from it must not outlive it (the
+/// tokenizer keeps it until `reset()`).
+struct stanza_context {
+    std::string_view default_ns;               ///< namespace of unprefixed elements
+    std::string_view lang;                     ///< the stream's xml:lang, decoded
+    const xml_stream_header* header = nullptr; ///< prefix declarations, or none
+
+    /// No namespace, no language, no prefixes.
+    constexpr stanza_context() noexcept = default;
+    /// A default namespace (e.g. `jabber:client` for standalone stanzas) and language.
+    constexpr stanza_context(std::string_view ns, std::string_view language = {}) noexcept
+        : default_ns(ns), lang(language) {}
+    /// Everything from a stream header (`tokenizer.stream_header()`).
+    explicit stanza_context(const xml_stream_header& h) noexcept
+        : default_ns(h.default_namespace()), lang(h.lang()), header(&h) {}
+};
+
+class element_view;
+class element_range;
+
+/// One attribute of an element, as written. Namespace declarations (`xmlns`, `xmlns:p`) are
+/// listed too, with `declaration` set.
+struct xml_attribute_view {
+    std::string_view qname;  ///< as written, e.g. `xml:lang`
+    std::string_view prefix; ///< empty when unprefixed
+    std::string_view local;
+    xml_value value;
+    bool declaration = false; ///< a namespace declaration
+};
+
+/// The attributes of a start tag, in document order (a forward range; views into the bytes).
+class xml_attribute_range {
+public:
+    /// A forward iterator over the attributes (a copy of the scan state: no lifetime ties).
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = xml_attribute_view;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const xml_attribute_view*;
+        using reference = const xml_attribute_view&;
+
+        /// The end iterator.
+        iterator() noexcept = default;
+        /// The current attribute.
+        reference operator*() const noexcept { return cur_; }
+        pointer operator->() const noexcept { return &cur_; }
+        /// The next attribute.
+        iterator& operator++() noexcept {
+            advance();
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator t = *this;
+            advance();
+            return t;
+        }
+        /// Equal when both are at the end or at the same attribute.
+        friend bool operator==(const iterator& a, const iterator& b) noexcept {
+            return a.done_ == b.done_ && (a.done_ || a.pos_ == b.pos_);
+        }
+        friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+    private:
+        friend class xml_attribute_range;
+        iterator(std::string_view tag, std::size_t pos) noexcept
+            : tag_(tag), pos_(pos), done_(false) {
+            advance();
+        }
+        void advance() noexcept {
+            detail::xw_attr a;
+            if (!detail::xw_next_attr(tag_, pos_, a)) {
+                done_ = true;
+                return;
+            }
+            const std::size_t p = detail::xw_prefix_length(a.qname);
+            cur_.qname = a.qname;
+            cur_.prefix = a.qname.substr(0, p);
+            cur_.local = p ? a.qname.substr(p + 1) : a.qname;
+            cur_.value = xml_value::attribute(a.value);
+            cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
+        }
+        std::string_view tag_;
+        std::size_t pos_ = 0;
+        xml_attribute_view cur_;
+        bool done_ = true;
+    };
+
+    /// The first attribute, and the end.
+    iterator begin() const noexcept { return iterator(tag_, name_end_); }
+    iterator end() const noexcept { return iterator(); }
+
+private:
+    friend class element_view;
+    xml_attribute_range(std::string_view tag, std::size_t name_end) noexcept
+        : tag_(tag), name_end_(name_end) {}
+    std::string_view tag_;
+    std::size_t name_end_ = 0;
+};
+
+/// One element inside a framed top-level element: its name and resolved namespace, its
+/// attributes, its language, its text and its children. A default-constructed view is
+/// invalid (`operator bool` is false) and every accessor of it returns empty results.
+class element_view {
+public:
+    /// An invalid view.
+    constexpr element_view() noexcept = default;
+
+    /// The top-level element held in `bytes` (from its `<` to its final `>`, as `on_stanza`
+    /// hands them out), read in the scope `ctx` gives. Returns an invalid view when `bytes`
+    /// does not start with a start tag or is 4 GiB or more.
+    static element_view parse(std::string_view bytes, const stanza_context& ctx = {}) noexcept {
+        if (bytes.size() < 3 || bytes.size() > 0xFFFFFFFFu || bytes[0] != '<' || bytes[1] == '/' ||
+            bytes[1] == '!' || bytes[1] == '?')
+            return {};
+        inherited in;
+        in.default_ns = xml_value::plain(ctx.default_ns);
+        if (!ctx.lang.empty()) in.lang = xml_value::plain(ctx.lang);
+        return element_view(bytes, 0, in, ctx.header, true);
+    }
+
+    /// False for an invalid view (a child that was not found, bytes that are no element).
+    constexpr explicit operator bool() const noexcept { return valid_; }
+
+    /// The whole element, start tag to end tag, exactly as received: pass it through
+    /// untouched. Namespace declarations it inherits from its ancestors are not in it.
+    std::string_view bytes() const noexcept { return root_.substr(begin_, end_ - begin_); }
+    /// The start tag, `<` to `>`.
+    std::string_view start_tag() const noexcept { return root_.substr(begin_, tag_end_ - begin_); }
+    /// What is between the start and end tags (empty for `<x/>`).
+    std::string_view inner() const noexcept {
+        if (empty_ || !valid_) return {};
+        const std::size_t close = root_.rfind('<', end_ - 1);
+        return close == std::string_view::npos || close < tag_end_
+                   ? std::string_view()
+                   : root_.substr(tag_end_, close - tag_end_);
+    }
+    /// Offset of the element's `<` from the first byte of the top-level element.
+    std::size_t offset() const noexcept { return begin_; }
+    /// True for a self-closing element (`<x/>`).
+    bool self_closing() const noexcept { return empty_; }
+
+    /// The name as written (`stream:error`), its prefix (empty when unprefixed) and local part.
+    std::string_view qname() const noexcept {
+        return valid_ ? root_.substr(begin_ + 1, name_len_) : std::string_view();
+    }
+    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view local() const noexcept {
+        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+    }
+    /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
+    /// never lets through). Raw when it was written with references (`is` decodes).
+    std::string_view uri() const noexcept { return uri_.raw(); }
+    /// The namespace name as a value (decoded on demand; absent for an unbound prefix).
+    const xml_value& namespace_name() const noexcept { return uri_; }
+    /// True when the element is in namespace `ns`.
+    bool in_namespace(std::string_view ns) const noexcept {
+        return valid_ && (ns.empty() ? uri_.raw().empty() : uri_.equals(ns));
+    }
+    /// True when the element is {ns}local.
+    bool is(std::string_view ns, std::string_view local_name) const noexcept {
+        return valid_ && local() == local_name && in_namespace(ns);
+    }
+
+    /// The attribute with this local name in namespace `ns` (empty: an unprefixed
+    /// attribute), or an absent value. `xml:lang` is `attribute("lang", xml_ns::xml)`.
+    xml_value attribute(std::string_view local_name, std::string_view ns = {}) const noexcept {
+        if (!valid_) return {};
+        const std::string_view tag = start_tag();
+        std::size_t pos = 1 + name_len_;
+        detail::xw_attr a;
+        while (detail::xw_next_attr(tag, pos, a)) {
+            const std::size_t p = detail::xw_prefix_length(a.qname);
+            const std::string_view local = p ? a.qname.substr(p + 1) : a.qname;
+            if (local != local_name) continue;
+            if (p == 0) {
+                if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
+                continue;
+            }
+            const std::string_view pre = a.qname.substr(0, p);
+            if (pre == "xmlns" || ns.empty()) continue;
+            if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
+        }
+        return {};
+    }
+    /// Every attribute as written, namespace declarations included.
+    xml_attribute_range attributes() const noexcept {
+        return xml_attribute_range(start_tag(), valid_ ? 1u + name_len_ : 0u);
+    }
+    /// The namespace `prefix` is bound to in this element's scope (empty prefix: the default
+    /// namespace), or an absent value when it is unbound.
+    xml_value namespace_of(std::string_view prefix_name) const noexcept {
+        if (!valid_) return {};
+        return prefix_name.empty() ? default_ns_ : resolve(prefix_name);
+    }
+
+    /// The `xml:lang` in scope: the element's own, else the nearest ancestor's, else the
+    /// stream's. Absent when none is declared; `xml:lang=''` declares "no language".
+    xml_value lang() const noexcept { return lang_; }
+    /// The character data directly inside the element (CDATA sections unwrapped, child
+    /// elements skipped), decoded on demand.
+    xml_value text() const noexcept {
+        if (!valid_) return {};
+        return xml_value::content(inner());
+    }
+
+    /// Child elements, in document order.
+    inline element_range children() const noexcept;
+    /// Child elements named {ns}local (ns empty: in no namespace).
+    inline element_range children(std::string_view ns, std::string_view local_name) const noexcept;
+    /// Child elements in namespace `ns` named `a`, `b` or `c` (empty names are ignored): one
+    /// pass where three calls of children(ns, local) would take three.
+    inline element_range children(std::string_view ns, std::string_view a, std::string_view b,
+                                  std::string_view c = {}) const noexcept;
+    /// Child elements in namespace `ns`, any name.
+    inline element_range children_in(std::string_view ns) const noexcept;
+    /// The first child named {ns}local, or an invalid view.
+    inline element_view child(std::string_view ns, std::string_view local_name) const noexcept;
+    /// Number of child elements.
+    inline std::size_t child_count() const noexcept;
+
+private:
+    friend class element_range;
+
+    // What a parent hands down to its children.
+    struct inherited {
+        xml_value default_ns;
+        xml_value lang;
+        bool prefixes = false; // a prefix is declared on an ancestor inside the stanza
+    };
+
+    // `whole`: root is exactly this element (a framed stanza), so its end is known.
+    element_view(std::string_view root, std::size_t begin, const inherited& in,
+                 const xml_stream_header* header, bool whole = false) noexcept
+        : root_(root), header_(header), valid_(true) {
+        bool empty = false;
+        const std::size_t te = detail::xw_tag_end(root, begin, &empty);
+        begin_ = static_cast<std::uint32_t>(begin);
+        tag_end_ = static_cast<std::uint32_t>(te);
+        empty_ = empty;
+        end_ = static_cast<std::uint32_t>(empty   ? te
+                                          : whole ? root.size()
+                                                  : detail::xw_element_end(root, begin));
+        const std::size_t nl = detail::xw_name_length(root, begin + 1);
+        name_len_ = static_cast<std::uint32_t>(nl);
+        prefix_len_ = static_cast<std::uint32_t>(detail::xw_prefix_length(qname()));
+        default_ns_ = in.default_ns;
+        lang_ = in.lang;
+        ancestors_declare_ = in.prefixes;
+        const std::string_view tag = start_tag();
+        std::size_t pos = 1 + nl;
+        detail::xw_attr a;
+        while (detail::xw_next_attr(tag, pos, a)) {
+            if (a.qname.size() < 5) continue;
+            if (a.qname == "xmlns") {
+                default_ns_ = xml_value::attribute(a.value);
+            } else if (a.qname.size() > 6 && a.qname.substr(0, 6) == "xmlns:") {
+                declares_prefix_ = true;
+            } else if (a.qname == "xml:lang") {
+                lang_ = xml_value::attribute(a.value);
+            }
+        }
+        uri_ = prefix_len_ ? resolve(prefix()) : default_ns_;
+    }
+
+    // The declaration of xmlns:prefix in the start tag `tag`, or an absent value.
+    static xml_value declared_in(std::string_view tag, std::string_view prefix_name) noexcept {
+        std::size_t pos = 1 + detail::xw_name_length(tag, 1);
+        detail::xw_attr a;
+        while (detail::xw_next_attr(tag, pos, a)) {
+            if (a.qname.size() == prefix_name.size() + 6 && a.qname.substr(0, 6) == "xmlns:" &&
+                a.qname.substr(6) == prefix_name)
+                return xml_value::attribute(a.value);
+        }
+        return {};
+    }
+
+    // The namespace bound to a (non-empty) prefix here: this start tag, then the ancestors
+    // (found again by walking down from the top-level element, only when one of them declares
+    // a prefix at all), then the stream header.
+    xml_value resolve(std::string_view prefix_name) const noexcept {
+        if (prefix_name == "xml") return xml_value::plain(xml_ns::xml);
+        if (prefix_name == "xmlns") return xml_value::plain(xml_ns::xmlns);
+        if (declares_prefix_) {
+            const xml_value own = declared_in(start_tag(), prefix_name);
+            if (own) return own;
+        }
+        if (ancestors_declare_) {
+            xml_value found;
+            std::size_t pos = 0;
+            while (pos != begin_) {
+                bool empty = false;
+                const std::size_t te = detail::xw_tag_end(root_, pos, &empty);
+                const xml_value v = declared_in(root_.substr(pos, te - pos), prefix_name);
+                if (v) found = v;
+                if (empty) break;
+                std::size_t p = te;
+                bool descended = false;
+                while (p < root_.size()) {
+                    const detail::xw_token t = detail::xw_next(root_, p);
+                    if (t.kind == detail::xw_kind::start) {
+                        const std::size_t ce =
+                            t.empty ? t.end : detail::xw_element_end(root_, t.begin);
+                        if (begin_ >= t.begin && begin_ < ce) {
+                            pos = t.begin;
+                            descended = true;
+                            break;
+                        }
+                        p = ce;
+                    } else if (t.kind == detail::xw_kind::text ||
+                               t.kind == detail::xw_kind::cdata) {
+                        p = t.end;
+                    } else {
+                        break;
+                    }
+                }
+                if (!descended) break;
+            }
+            if (found) return found;
+        }
+        if (header_ != nullptr) {
+            for (std::size_t i = 0; i < header_->namespace_count(); ++i)
+                if (header_->namespace_prefix(i) == prefix_name)
+                    return xml_value::plain(header_->namespace_uri(i));
+        }
+        return {};
+    }
+
+    inherited for_children() const noexcept {
+        inherited in;
+        in.default_ns = default_ns_;
+        in.lang = lang_;
+        in.prefixes = ancestors_declare_ || declares_prefix_;
+        return in;
+    }
+
+    std::string_view root_; // the top-level element
+    const xml_stream_header* header_ = nullptr;
+    xml_value uri_, default_ns_, lang_;
+    std::uint32_t begin_ = 0, tag_end_ = 0, end_ = 0, name_len_ = 0, prefix_len_ = 0;
+    bool empty_ = false, declares_prefix_ = false, ancestors_declare_ = false, valid_ = false;
+};
+
+/// Child elements of an element, optionally filtered by namespace and local name; a forward
+/// range of element_view, scanned lazily (each step skips one child: linear overall). The
+/// range and its iterators are self-contained views: valid while the bytes are.
+class element_range {
+    struct scan {
+        std::string_view root; // the top-level element, cut at the parent's end
+        const xml_stream_header* header = nullptr;
+        element_view::inherited in;
+        std::string_view ns, local[3];
+        std::uint32_t from = 0;
+        std::uint8_t locals = 0; // names in `local` to match, 0: any
+        bool by_ns = false, none = true;
+    };
+
+public:
+    /// A forward iterator over the matching children; self-contained (it copies the scan
+    /// state), valid while the bytes are.
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = element_view;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const element_view*;
+        using reference = const element_view&;
+
+        /// The end iterator.
+        iterator() noexcept = default;
+        /// The current child.
+        reference operator*() const noexcept { return cur_; }
+        pointer operator->() const noexcept { return &cur_; }
+        /// The next matching child.
+        iterator& operator++() noexcept {
+            advance(cur_.end_);
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator t = *this;
+            advance(cur_.end_);
+            return t;
+        }
+        /// Equal when both are at the end or at the same child.
+        friend bool operator==(const iterator& a, const iterator& b) noexcept {
+            return a.done_ == b.done_ && (a.done_ || a.cur_.offset() == b.cur_.offset());
+        }
+        friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+    private:
+        friend class element_range;
+        explicit iterator(const scan& s) noexcept : s_(s), done_(false) {
+            if (s.none)
+                done_ = true;
+            else
+                advance(s.from);
+        }
+        void advance(std::size_t from) noexcept {
+            const std::string_view s = s_.root;
+            std::size_t pos = from;
+            while (pos < s.size()) {
+                const detail::xw_token t = detail::xw_next(s, pos);
+                if (t.kind == detail::xw_kind::text || t.kind == detail::xw_kind::cdata) {
+                    pos = t.end;
+                    continue;
+                }
+                if (t.kind != detail::xw_kind::start) break;
+                if (s_.locals != 0) {
+                    const std::string_view q =
+                        s.substr(t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                    const std::size_t pl = detail::xw_prefix_length(q);
+                    const std::string_view l = pl ? q.substr(pl + 1) : q;
+                    bool match = false;
+                    for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
+                    if (!match) {
+                        pos = t.empty ? t.end : detail::xw_element_end(s, t.begin);
+                        continue;
+                    }
+                }
+                element_view c(s, t.begin, s_.in, s_.header);
+                if (s_.by_ns && !c.in_namespace(s_.ns)) {
+                    pos = c.end_;
+                    continue;
+                }
+                cur_ = c;
+                return;
+            }
+            done_ = true;
+        }
+
+        scan s_;
+        element_view cur_;
+        bool done_ = true;
+    };
+
+    /// The first matching child, and the end.
+    iterator begin() const noexcept { return iterator(s_); }
+    iterator end() const noexcept { return iterator(); }
+    /// True when no child matches.
+    bool empty() const noexcept { return begin() == end(); }
+    /// Number of matching children (counted: linear).
+    std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (auto it = begin(); it != end(); ++it) ++n;
+        return n;
+    }
+    /// The first matching child, or an invalid view.
+    element_view front() const noexcept {
+        const iterator it = begin();
+        return it == end() ? element_view() : *it;
+    }
+
+private:
+    friend class element_view;
+    element_range(const element_view& parent, std::string_view ns, bool by_ns,
+                  std::string_view a = {}, std::string_view b = {},
+                  std::string_view c = {}) noexcept {
+        if (!parent.valid_ || parent.empty_) return;
+        // Cut at the parent's end: its content, then its end tag, where the scan stops. The
+        // root keeps the top-level element's start, so child offsets stay stanza offsets.
+        s_.root = parent.root_.substr(0, parent.end_);
+        s_.header = parent.header_;
+        s_.in = parent.for_children();
+        s_.ns = ns;
+        for (const std::string_view l : {a, b, c})
+            if (!l.empty()) s_.local[s_.locals++] = l;
+        s_.from = parent.tag_end_;
+        s_.by_ns = by_ns;
+        s_.none = false;
+    }
+
+    scan s_;
+};
+
+inline element_range element_view::children() const noexcept {
+    return element_range(*this, {}, false);
+}
+inline element_range element_view::children(std::string_view ns,
+                                            std::string_view local_name) const noexcept {
+    if (local_name.empty()) return element_range(*this, ns, true, "\x01"); // matches nothing
+    return element_range(*this, ns, true, local_name);
+}
+inline element_range element_view::children(std::string_view ns, std::string_view a,
+                                            std::string_view b, std::string_view c) const noexcept {
+    return element_range(*this, ns, true, a, b, c);
+}
+inline element_range element_view::children_in(std::string_view ns) const noexcept {
+    return element_range(*this, ns, true);
+}
+inline element_view element_view::child(std::string_view ns,
+                                        std::string_view local_name) const noexcept {
+    return children(ns, local_name).front();
+}
+inline std::size_t element_view::child_count() const noexcept {
+    return children().size();
+}
+
+namespace detail {
+// Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
+inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
+    return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
+           xw_iequal(prefix, tag.substr(0, prefix.size()));
+}
+inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
+    if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
+    char buf[64];
+    const result<std::string_view> d = lang.decode(buf);
+    return d && xw_iequal(*d, tag);
+}
+inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
+    if (!lang.needs_decoding()) return lang_prefix(tag, lang.raw());
+    char buf[64];
+    const result<std::string_view> d = lang.decode(buf);
+    return d && lang_prefix(tag, *d);
+}
+} // namespace detail
+
+/// The element of `candidates` whose `xml:lang` (own or inherited) best suits a reader of
+/// language `wanted` (a language tag such as `de-CH`): an exact match (case-insensitive);
+/// else the RFC 4647 section 3.4 lookup fallback (`de-CH`, then `de`); else a more specific
+/// variant of the wanted language (`de-AT` for `de`); else one without an `xml:lang` of its
+/// own (in the stanza's language); else the first. An empty `wanted` asks for the stanza's
+/// language. Invalid view when there is no candidate. Never allocates.
+inline element_view best_language(const element_range& candidates,
+                                  std::string_view wanted) noexcept {
+    if (!wanted.empty()) {
+        for (std::string_view w = wanted; !w.empty();) {
+            for (const element_view& c : candidates)
+                if (detail::lang_is(c.lang(), w)) return c;
+            const std::size_t dash = w.rfind('-');
+            if (dash == std::string_view::npos) break;
+            w = w.substr(0, dash);
+            // RFC 4647 3.4: a single-character subtag left at the end goes too.
+            if (w.size() >= 2 && w[w.size() - 2] == '-') w = w.substr(0, w.size() - 2);
+        }
+    }
+    element_view first, extends, own_language;
+    for (const element_view& c : candidates) {
+        if (!first) first = c;
+        if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
+        if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;
+    }
+    if (extends) return extends;
+    if (own_language) return own_language;
+    return first;
+}
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_XML_VIEW_HPP
+// ---- end xmppcore/xml_view.hpp ----
+// ---- begin xmppcore/stanza_error.hpp ----
+#ifndef XMPPCORE_STANZA_ERROR_HPP
+#define XMPPCORE_STANZA_ERROR_HPP
+
+/// \file
+/// XMPP errors as values: the 22 stanza error conditions of RFC 6120 section 8.3.3 with their
+/// five types and default types, the 25 stream error conditions of section 4.9.3 (the
+/// `stream_condition` of errc.hpp), zero-copy readers of `<error/>` and `<stream:error/>`
+/// (`<text/>` by language, application-specific condition, `by`, the address of `gone` and
+/// `redirect`, the host of `see-other-host`), and the stanza error to answer a rejected stanza
+/// with. Names that RFC 3920 used and peers still send are accepted and mapped:
+///
+/// | RFC 3920 name | read as | why |
+/// | --- | --- | --- |
+/// | `<xml-not-well-formed/>` (stream) | `not-well-formed` | renamed by RFC 6120 |
+/// | `<invalid-id/>` (stream) | `undefined-condition` | removed without a successor |
+/// | `<payment-required/>` (stanza) | `undefined-condition` | removed without a successor |
+///
+/// A removed condition maps to `undefined-condition`, which RFC 6120 defines for "not one of
+/// the other conditions", rather than to a guessed neighbour; `legacy()` tells that an old
+/// name was seen and `condition_name()` gives it as written. Nothing here allocates or throws.
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// Namespace names of XMPP stanzas and errors.
+namespace xmpp_ns {
+inline constexpr std::string_view client = "jabber:client";              ///< RFC 6120 4.8.1
+inline constexpr std::string_view server = "jabber:server";              ///< RFC 6120 4.8.1
+inline constexpr std::string_view component = "jabber:component:accept"; ///< XEP-0114
+inline constexpr std::string_view stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas";       ///< 8.3.2
+inline constexpr std::string_view stream_errors = "urn:ietf:params:xml:ns:xmpp-streams"; ///< 4.9.2
+} // namespace xmpp_ns
+
+/// The error types of RFC 6120 section 8.3.2 (`none`: absent or unknown).
+enum class stanza_error_type : std::uint8_t { none, auth, cancel, continue_, modify, wait };
+
+/// `"auth"`, `"cancel"`, `"continue"`, `"modify"`, `"wait"`, or `""` for none. Static storage.
+constexpr const char* to_string(stanza_error_type t) noexcept {
+    switch (t) {
+    case stanza_error_type::auth: return "auth";
+    case stanza_error_type::cancel: return "cancel";
+    case stanza_error_type::continue_: return "continue";
+    case stanza_error_type::modify: return "modify";
+    case stanza_error_type::wait: return "wait";
+    case stanza_error_type::none: break;
+    }
+    return "";
+}
+
+/// The type named `s`, or none when it is not one of the five.
+constexpr stanza_error_type stanza_error_type_from_string(std::string_view s) noexcept {
+    for (std::uint8_t i = 1; i <= 5; ++i) {
+        const auto t = static_cast<stanza_error_type>(i);
+        if (s == to_string(t)) return t;
+    }
+    return stanza_error_type::none;
+}
+
+/// The stanza error conditions of RFC 6120 section 8.3.3 (all 22, in its order), plus
+/// `none` for "no condition".
+enum class stanza_error_condition : std::uint8_t {
+    none = 0,
+    bad_request,             ///< 8.3.3.1
+    conflict,                ///< 8.3.3.2
+    feature_not_implemented, ///< 8.3.3.3
+    forbidden,               ///< 8.3.3.4
+    gone,                    ///< 8.3.3.5, carries the new address
+    internal_server_error,   ///< 8.3.3.6
+    item_not_found,          ///< 8.3.3.7
+    jid_malformed,           ///< 8.3.3.8
+    not_acceptable,          ///< 8.3.3.9
+    not_allowed,             ///< 8.3.3.10
+    not_authorized,          ///< 8.3.3.11
+    policy_violation,        ///< 8.3.3.12
+    recipient_unavailable,   ///< 8.3.3.13
+    redirect,                ///< 8.3.3.14, carries the alternate address
+    registration_required,   ///< 8.3.3.15
+    remote_server_not_found, ///< 8.3.3.16
+    remote_server_timeout,   ///< 8.3.3.17
+    resource_constraint,     ///< 8.3.3.18
+    service_unavailable,     ///< 8.3.3.19
+    subscription_required,   ///< 8.3.3.20
+    undefined_condition,     ///< 8.3.3.21
+    unexpected_request,      ///< 8.3.3.22
+};
+
+/// Number of stanza_error_condition values, `none` included.
+inline constexpr std::size_t stanza_error_condition_count = 23;
+
+/// The element name of a condition as RFC 6120 spells it (`"item-not-found"`), or `""` for
+/// none and out-of-range values. Static storage.
+constexpr const char* to_string(stanza_error_condition c) noexcept {
+    switch (c) {
+    case stanza_error_condition::none: return "";
+    case stanza_error_condition::bad_request: return "bad-request";
+    case stanza_error_condition::conflict: return "conflict";
+    case stanza_error_condition::feature_not_implemented: return "feature-not-implemented";
+    case stanza_error_condition::forbidden: return "forbidden";
+    case stanza_error_condition::gone: return "gone";
+    case stanza_error_condition::internal_server_error: return "internal-server-error";
+    case stanza_error_condition::item_not_found: return "item-not-found";
+    case stanza_error_condition::jid_malformed: return "jid-malformed";
+    case stanza_error_condition::not_acceptable: return "not-acceptable";
+    case stanza_error_condition::not_allowed: return "not-allowed";
+    case stanza_error_condition::not_authorized: return "not-authorized";
+    case stanza_error_condition::policy_violation: return "policy-violation";
+    case stanza_error_condition::recipient_unavailable: return "recipient-unavailable";
+    case stanza_error_condition::redirect: return "redirect";
+    case stanza_error_condition::registration_required: return "registration-required";
+    case stanza_error_condition::remote_server_not_found: return "remote-server-not-found";
+    case stanza_error_condition::remote_server_timeout: return "remote-server-timeout";
+    case stanza_error_condition::resource_constraint: return "resource-constraint";
+    case stanza_error_condition::service_unavailable: return "service-unavailable";
+    case stanza_error_condition::subscription_required: return "subscription-required";
+    case stanza_error_condition::undefined_condition: return "undefined-condition";
+    case stanza_error_condition::unexpected_request: return "unexpected-request";
+    }
+    return "";
+}
+
+/// The condition whose element name is `name`, or none. RFC 3920's `payment-required` is
+/// read as undefined_condition (see the file comment) and sets `*legacy` when given.
+constexpr stanza_error_condition
+stanza_error_condition_from_string(std::string_view name, bool* legacy = nullptr) noexcept {
+    if (legacy != nullptr) *legacy = false;
+    for (std::size_t i = 1; i < stanza_error_condition_count; ++i) {
+        const auto c = static_cast<stanza_error_condition>(i);
+        if (name == to_string(c)) return c;
+    }
+    if (name == "payment-required") { // RFC 3920 9.3.3
+        if (legacy != nullptr) *legacy = true;
+        return stanza_error_condition::undefined_condition;
+    }
+    return stanza_error_condition::none;
+}
+
+/// The type RFC 6120 section 8.3.3 associates with a condition (where it allows two, the
+/// first it names; `undefined-condition` allows any: cancel is used), or none for none.
+constexpr stanza_error_type default_type(stanza_error_condition c) noexcept {
+    switch (c) {
+    case stanza_error_condition::none: return stanza_error_type::none;
+    case stanza_error_condition::bad_request:
+    case stanza_error_condition::jid_malformed:
+    case stanza_error_condition::not_acceptable:
+    case stanza_error_condition::policy_violation:
+    case stanza_error_condition::redirect: return stanza_error_type::modify;
+    case stanza_error_condition::forbidden:
+    case stanza_error_condition::not_authorized:
+    case stanza_error_condition::registration_required:
+    case stanza_error_condition::subscription_required: return stanza_error_type::auth;
+    case stanza_error_condition::recipient_unavailable:
+    case stanza_error_condition::remote_server_timeout:
+    case stanza_error_condition::resource_constraint:
+    case stanza_error_condition::unexpected_request: return stanza_error_type::wait;
+    case stanza_error_condition::conflict:
+    case stanza_error_condition::feature_not_implemented:
+    case stanza_error_condition::gone:
+    case stanza_error_condition::internal_server_error:
+    case stanza_error_condition::item_not_found:
+    case stanza_error_condition::not_allowed:
+    case stanza_error_condition::remote_server_not_found:
+    case stanza_error_condition::service_unavailable:
+    case stanza_error_condition::undefined_condition: return stanza_error_type::cancel;
+    }
+    return stanza_error_type::none;
+}
+
+/// The stream condition whose element name is `name` (RFC 6120 4.9.3), or none. RFC 3920's
+/// `xml-not-well-formed` is read as not_well_formed and `invalid-id` as undefined_condition
+/// (see the file comment); both set `*legacy` when given.
+constexpr stream_condition stream_condition_from_string(std::string_view name,
+                                                        bool* legacy = nullptr) noexcept {
+    if (legacy != nullptr) *legacy = false;
+    for (std::size_t i = 1; i < stream_condition_count; ++i) {
+        const auto c = static_cast<stream_condition>(i);
+        if (name == to_string(c)) return c;
+    }
+    stream_condition c = stream_condition::none;
+    if (name == "xml-not-well-formed") c = stream_condition::not_well_formed; // 3920 4.7.3
+    if (name == "invalid-id") c = stream_condition::undefined_condition;      // 3920 4.7.3
+    if (legacy != nullptr) *legacy = c != stream_condition::none;
+    return c;
+}
+
+/// The stanza error to answer a stanza with when reading it failed with `e`: bad-request for
+/// a stanza that breaks the rules of RFC 6120 8.2.3 or RFC 6121 (section 8.3.3.1),
+/// jid-malformed for an address that is not a JID (8.3.3.8), policy-violation for a stanza
+/// beyond the reader's limits; none when no error may be sent: the element is not a stanza,
+/// or it is itself an error (8.3.1: an error is never answered with an error).
+constexpr stanza_error_condition stanza_condition_for(errc e) noexcept {
+    switch (e) {
+    case errc::stanza_missing_type:
+    case errc::stanza_unknown_type:
+    case errc::stanza_missing_id:
+    case errc::stanza_iq_payload:
+    case errc::stanza_duplicate_child:
+    case errc::stanza_bad_priority:
+    case errc::stanza_bad_show: return stanza_error_condition::bad_request;
+    case errc::stanza_limit_alternatives: return stanza_error_condition::policy_violation;
+    default: break;
+    }
+    if (component_of(e) == errc_component::jid) return stanza_error_condition::jid_malformed;
+    return stanza_error_condition::none;
+}
+
+namespace detail {
+inline bool in_stanza_namespace(const element_view& e) noexcept {
+    return e.in_namespace(xmpp_ns::client) || e.in_namespace(xmpp_ns::server) ||
+           e.in_namespace(xmpp_ns::component);
+}
+// A short attribute value compared as a token (types, show): decoded into a small buffer.
+inline std::string_view short_value(const xml_value& v, char (&buf)[32]) noexcept {
+    if (!v) return {};
+    const result<std::string_view> d = v.decode(buf);
+    return d ? *d : std::string_view("\x01"); // longer than any token: matches nothing
+}
+} // namespace detail
+
+/// A stanza error (`<error/>`, RFC 6120 section 8.3.2), read from its element. A view: valid
+/// while the stanza bytes are. Never allocates, never throws.
+class stanza_error {
+public:
+    /// An empty error (condition none).
+    stanza_error() noexcept = default;
+
+    /// Reads an `<error/>` element. Errors: stanza_kind_mismatch (not an `<error/>`),
+    /// stanza_bad_error_type (no 'type', or not one of the five), stanza_no_condition (no
+    /// defined condition; an unknown element in the stanzas namespace is not one),
+    /// stanza_duplicate_child (two defined conditions).
+    static result<stanza_error> parse(const element_view& error) noexcept {
+        if (!error || error.local() != "error") return errc::stanza_kind_mismatch;
+        stanza_error r;
+        r.element_ = error;
+        char buf[32];
+        r.type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
+        if (r.type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
+        for (const element_view& c : error.children()) {
+            if (!c.in_namespace(xmpp_ns::stanzas)) {
+                if (!r.app_) r.app_ = c;
+                continue;
+            }
+            if (c.local() == "text") continue;
+            bool legacy = false;
+            const stanza_error_condition k = stanza_error_condition_from_string(c.local(), &legacy);
+            if (k == stanza_error_condition::none) continue;
+            if (r.condition_ != stanza_error_condition::none) return errc::stanza_duplicate_child;
+            r.condition_ = k;
+            r.legacy_ = legacy;
+            r.condition_element_ = c;
+        }
+        if (r.condition_ == stanza_error_condition::none) return errc::stanza_no_condition;
+        return r;
+    }
+
+    /// The error type (never none for a parsed error).
+    stanza_error_type type() const noexcept { return type_; }
+    /// The defined condition (RFC 3920 names mapped, see the file comment).
+    stanza_error_condition condition() const noexcept { return condition_; }
+    /// True when the condition was written with an RFC 3920 name.
+    bool legacy() const noexcept { return legacy_; }
+    /// The condition's element name as written (e.g. `payment-required`).
+    std::string_view condition_name() const noexcept { return condition_element_.local(); }
+    /// The condition element itself.
+    const element_view& condition_element() const noexcept { return condition_element_; }
+    /// The new address of `gone` or the alternate address of `redirect` (the condition's
+    /// character data, whitespace around it removed); absent for other conditions or when
+    /// none is given.
+    xml_value alternate_address() const noexcept {
+        if (condition_ != stanza_error_condition::gone &&
+            condition_ != stanza_error_condition::redirect)
+            return {};
+        const xml_value v = condition_element_.text().trimmed();
+        return v.raw().empty() ? xml_value() : v;
+    }
+    /// The 'by' attribute: the entity that generated the error (absent when not given).
+    xml_value by() const noexcept { return element_.attribute("by"); }
+    /// The legacy 'code' attribute (XEP-0086), when a peer still sends it.
+    xml_value code() const noexcept { return element_.attribute("code"); }
+    /// The `<text/>` elements, one per language.
+    element_range texts() const noexcept { return element_.children(xmpp_ns::stanzas, "text"); }
+    /// The `<text/>` best suited to language `lang` (see best_language), or an invalid view.
+    element_view text(std::string_view lang = {}) const noexcept {
+        return best_language(texts(), lang);
+    }
+    /// The application-specific condition: the first child in another namespace, or an
+    /// invalid view.
+    const element_view& application_condition() const noexcept { return app_; }
+    /// The `<error/>` element.
+    const element_view& element() const noexcept { return element_; }
+
+private:
+    element_view element_, condition_element_, app_;
+    stanza_error_type type_ = stanza_error_type::none;
+    stanza_error_condition condition_ = stanza_error_condition::none;
+    bool legacy_ = false;
+};
+
+/// A stream error (`<stream:error/>`, RFC 6120 section 4.9), read from its element. A view:
+/// valid while its bytes (and the stream header it was read with) are. Never allocates.
+class stream_error {
+public:
+    /// An empty error (condition none).
+    stream_error() noexcept = default;
+
+    /// Reads a `<stream:error/>` element. Errors: stanza_kind_mismatch (not an error in the
+    /// streams namespace), stanza_no_condition (no defined condition), stanza_duplicate_child
+    /// (two defined conditions).
+    static result<stream_error> parse(const element_view& e) noexcept {
+        if (!e.is(xml_ns::streams, "error")) return errc::stanza_kind_mismatch;
+        stream_error r;
+        r.element_ = e;
+        for (const element_view& c : e.children()) {
+            if (!c.in_namespace(xmpp_ns::stream_errors)) {
+                if (!r.app_) r.app_ = c;
+                continue;
+            }
+            if (c.local() == "text") continue;
+            bool legacy = false;
+            const stream_condition k = stream_condition_from_string(c.local(), &legacy);
+            if (k == stream_condition::none) continue;
+            if (r.condition_ != stream_condition::none) return errc::stanza_duplicate_child;
+            r.condition_ = k;
+            r.legacy_ = legacy;
+            r.condition_element_ = c;
+        }
+        if (r.condition_ == stream_condition::none) return errc::stanza_no_condition;
+        return r;
+    }
+    /// Reads the top-level element in `bytes` (an `on_stanza` event) in the scope `ctx`.
+    static result<stream_error> parse(std::string_view bytes, const stanza_context& ctx) noexcept {
+        return parse(element_view::parse(bytes, ctx));
+    }
+
+    /// The defined condition (RFC 3920 names mapped, see the file comment).
+    stream_condition condition() const noexcept { return condition_; }
+    /// True when the condition was written with an RFC 3920 name.
+    bool legacy() const noexcept { return legacy_; }
+    /// The condition's element name as written.
+    std::string_view condition_name() const noexcept { return condition_element_.local(); }
+    /// The condition element itself.
+    const element_view& condition_element() const noexcept { return condition_element_; }
+    /// The host (domain, IPv4 or `[IPv6]`, with an optional `:port`) of see-other-host
+    /// (RFC 6120 4.9.3.19), whitespace around it removed; absent for other conditions.
+    xml_value see_other_host() const noexcept {
+        if (condition_ != stream_condition::see_other_host) return {};
+        const xml_value v = condition_element_.text().trimmed();
+        return v.raw().empty() ? xml_value() : v;
+    }
+    /// The `<text/>` elements, one per language.
+    element_range texts() const noexcept {
+        return element_.children(xmpp_ns::stream_errors, "text");
+    }
+    /// The `<text/>` best suited to language `lang` (see best_language), or an invalid view.
+    element_view text(std::string_view lang = {}) const noexcept {
+        return best_language(texts(), lang);
+    }
+    /// The application-specific condition, or an invalid view.
+    const element_view& application_condition() const noexcept { return app_; }
+    /// The `<stream:error/>` element.
+    const element_view& element() const noexcept { return element_; }
+
+private:
+    element_view element_, condition_element_, app_;
+    stream_condition condition_ = stream_condition::none;
+    bool legacy_ = false;
+};
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_STANZA_ERROR_HPP
+// ---- end xmppcore/stanza_error.hpp ----
+// ---- begin xmppcore/stanza.hpp ----
+#ifndef XMPPCORE_STANZA_HPP
+#define XMPPCORE_STANZA_HPP
+
+/// \file
+/// Zero-copy readers of the three XMPP stanzas (RFC 6120 section 8, RFC 6121 sections 4 and
+/// 5) over the bytes of a framed stanza (`xml_stanza::bytes` from the tokenizer): addresses
+/// (raw, or parsed as JIDs on demand into caller storage), id, type as an enum (an unknown
+/// value is reported as `unknown`, never guessed), xml:lang inherited from the stream header,
+/// message bodies, subjects and thread, presence show, statuses and priority, the iq payload,
+/// the stanza error, and every child by (namespace, local name). The `parse` functions check
+/// the rules of RFC 6120 8.2.3 and RFC 6121 and report a broken one as an errc, which
+/// `stanza_condition_for` turns into the stanza error to answer with. Readers are views:
+/// valid while the stanza bytes (and the stream header, if the context names one) are.
+/// Nothing here allocates or throws.
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// The three stanzas (`none`: not a stanza).
+enum class stanza_kind : std::uint8_t { none, message, presence, iq };
+
+/// `"message"`, `"presence"`, `"iq"`, or `""` for none. Static storage.
+constexpr const char* to_string(stanza_kind k) noexcept {
+    switch (k) {
+    case stanza_kind::message: return "message";
+    case stanza_kind::presence: return "presence";
+    case stanza_kind::iq: return "iq";
+    case stanza_kind::none: break;
+    }
+    return "";
+}
+
+/// Message types of RFC 6121 section 5.2.2; `normal` is also what an absent 'type' means.
+enum class message_type : std::uint8_t { normal, chat, error, groupchat, headline, unknown };
+
+/// The 'type' value (`"chat"`), or `""` for unknown. Static storage.
+constexpr const char* to_string(message_type t) noexcept {
+    switch (t) {
+    case message_type::normal: return "normal";
+    case message_type::chat: return "chat";
+    case message_type::error: return "error";
+    case message_type::groupchat: return "groupchat";
+    case message_type::headline: return "headline";
+    case message_type::unknown: break;
+    }
+    return "";
+}
+
+/// The type a 'type' value names, or unknown.
+constexpr message_type message_type_from_string(std::string_view s) noexcept {
+    for (std::uint8_t i = 0; i < 5; ++i)
+        if (s == to_string(static_cast<message_type>(i))) return static_cast<message_type>(i);
+    return message_type::unknown;
+}
+
+/// Presence types of RFC 6121 section 4.7.1; `available` is the absence of a 'type'.
+enum class presence_type : std::uint8_t {
+    available,
+    unavailable,
+    subscribe,
+    subscribed,
+    unsubscribe,
+    unsubscribed,
+    probe,
+    error,
+    unknown,
+};
+
+/// The 'type' value (`"unsubscribed"`); `""` for available (no 'type') and unknown.
+constexpr const char* to_string(presence_type t) noexcept {
+    switch (t) {
+    case presence_type::unavailable: return "unavailable";
+    case presence_type::subscribe: return "subscribe";
+    case presence_type::subscribed: return "subscribed";
+    case presence_type::unsubscribe: return "unsubscribe";
+    case presence_type::unsubscribed: return "unsubscribed";
+    case presence_type::probe: return "probe";
+    case presence_type::error: return "error";
+    case presence_type::available:
+    case presence_type::unknown: break;
+    }
+    return "";
+}
+
+/// The type a 'type' value names, or unknown (also for "" and "available", which are not
+/// values of the attribute).
+constexpr presence_type presence_type_from_string(std::string_view s) noexcept {
+    for (std::uint8_t i = 1; i < 8; ++i)
+        if (s == to_string(static_cast<presence_type>(i))) return static_cast<presence_type>(i);
+    return presence_type::unknown;
+}
+
+/// IQ types of RFC 6120 section 8.2.3.
+enum class iq_type : std::uint8_t { get, set, result, error, unknown };
+
+/// The 'type' value (`"get"`), or `""` for unknown. Static storage.
+constexpr const char* to_string(iq_type t) noexcept {
+    switch (t) {
+    case iq_type::get: return "get";
+    case iq_type::set: return "set";
+    case iq_type::result: return "result";
+    case iq_type::error: return "error";
+    case iq_type::unknown: break;
+    }
+    return "";
+}
+
+/// The type a 'type' value names, or unknown.
+constexpr iq_type iq_type_from_string(std::string_view s) noexcept {
+    for (std::uint8_t i = 0; i < 4; ++i)
+        if (s == to_string(static_cast<iq_type>(i))) return static_cast<iq_type>(i);
+    return iq_type::unknown;
+}
+
+/// `<show/>` values of RFC 6121 section 4.7.2.1 (`none`: no `<show/>`, plain available).
+enum class presence_show : std::uint8_t { none, away, chat, dnd, xa, unknown };
+
+/// The `<show/>` value (`"dnd"`), or `""` for none and unknown. Static storage.
+constexpr const char* to_string(presence_show s) noexcept {
+    switch (s) {
+    case presence_show::away: return "away";
+    case presence_show::chat: return "chat";
+    case presence_show::dnd: return "dnd";
+    case presence_show::xa: return "xa";
+    case presence_show::none:
+    case presence_show::unknown: break;
+    }
+    return "";
+}
+
+/// The show a `<show/>` value names, or unknown.
+constexpr presence_show presence_show_from_string(std::string_view s) noexcept {
+    for (std::uint8_t i = 1; i < 5; ++i)
+        if (s == to_string(static_cast<presence_show>(i))) return static_cast<presence_show>(i);
+    return presence_show::unknown;
+}
+
+/// Most alternatives (bodies, subjects, statuses) a reader compares for distinct languages;
+/// more are rejected with errc::stanza_limit_alternatives, which keeps the check linear.
+inline constexpr std::size_t stanza_max_alternatives = 32;
+
+namespace detail {
+
+// Parses an address attribute as a JID into buf (decoding it there first when it holds
+// references: the JID is then prepared into the rest of buf).
+inline result<jid_view> address_jid(const xml_value& v, char* buf, std::size_t cap, prep_mode mode,
+                                    jid_error* error) noexcept {
+    if (!v) return errc::jid_empty;
+    if (!v.needs_decoding()) return parse_jid(v.raw(), buf, cap, mode, error);
+    const result<std::string_view> d = v.decode(buf, cap);
+    if (!d) return d.error();
+    return parse_jid(*d, buf + d->size(), cap - d->size(), mode, error);
+}
+
+inline bool same_lang(const xml_value& a, const xml_value& b) noexcept {
+    if (!a || !b) return !a && !b;
+    char x[64], y[64];
+    const result<std::string_view> da = a.decode(x), db = b.decode(y);
+    if (!da || !db) return a.raw() == b.raw();
+    return xw_iequal(*da, *db);
+}
+
+// RFC 6121 5.2.3, 5.2.4, 4.7.2.2: alternatives (bodies, subjects, statuses) must differ in
+// xml:lang. Fed one alternative at a time, so a stanza is checked in one pass over its children.
+class alternatives {
+public:
+    errc add(const element_view& e) noexcept {
+        if (n_ == stanza_max_alternatives) return errc::stanza_limit_alternatives;
+        const xml_value l = e.lang();
+        for (std::size_t i = 0; i < n_; ++i)
+            if (same_lang(langs_[i], l)) return errc::stanza_duplicate_child;
+        langs_[n_++] = l;
+        return errc::ok;
+    }
+
+private:
+    xml_value langs_[stanza_max_alternatives];
+    std::size_t n_ = 0;
+};
+
+// xs:byte with surrounding whitespace: [+-]?digits, -128..127.
+inline bool parse_priority(const xml_value& v, std::int8_t& out) noexcept {
+    char buf[32];
+    const result<std::string_view> d = v.trimmed().decode(buf);
+    if (!d || d->empty()) return false;
+    std::string_view s = *d;
+    bool negative = false;
+    if (s[0] == '+' || s[0] == '-') {
+        negative = s[0] == '-';
+        s.remove_prefix(1);
+    }
+    if (s.empty()) return false;
+    int value = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+        if (value > 128) return false;
+    }
+    if (negative) value = -value;
+    if (value > 127) return false;
+    out = static_cast<std::int8_t>(value);
+    return true;
+}
+
+} // namespace detail
+
+/// Any of the three stanzas: what they have in common (RFC 6120 section 8.1). A view over the
+/// stanza bytes.
+class stanza {
+public:
+    /// An empty reader (kind none), to be assigned.
+    stanza() noexcept = default;
+
+    /// Reads the top-level element in `bytes` (an `on_stanza` event) in the scope `ctx`.
+    /// Errors: stanza_unknown_element when it is not `<message/>`, `<presence/>` or `<iq/>`
+    /// in jabber:client, jabber:server or jabber:component:accept.
+    static result<stanza> parse(std::string_view bytes, const stanza_context& ctx = {}) noexcept {
+        return from_element(element_view::parse(bytes, ctx));
+    }
+    /// The same, from an element already read.
+    static result<stanza> from_element(const element_view& e) noexcept {
+        if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
+        stanza s;
+        const std::string_view n = e.local();
+        if (n == "message")
+            s.kind_ = stanza_kind::message;
+        else if (n == "presence")
+            s.kind_ = stanza_kind::presence;
+        else if (n == "iq")
+            s.kind_ = stanza_kind::iq;
+        else
+            return errc::stanza_unknown_element;
+        s.element_ = e;
+        // The common attributes, found in one pass over the start tag.
+        for (const xml_attribute_view& a : e.attributes()) {
+            if (!a.prefix.empty()) continue;
+            const std::string_view q = a.qname;
+            if (q == "to")
+                s.to_ = a.value;
+            else if (q == "from")
+                s.from_ = a.value;
+            else if (q == "id")
+                s.id_ = a.value;
+            else if (q == "type")
+                s.type_raw_ = a.value;
+        }
+        return s;
+    }
+
+    /// message, presence or iq.
+    stanza_kind kind() const noexcept { return kind_; }
+    /// The stanza element, for anything not covered here.
+    const element_view& element() const noexcept { return element_; }
+    /// The stanza's bytes, exactly as received.
+    std::string_view bytes() const noexcept { return element_.bytes(); }
+    /// The stanza's namespace (jabber:client, jabber:server, ...), as written.
+    std::string_view uri() const noexcept { return element_.uri(); }
+
+    /// The 'to' address as written (absent when there is none).
+    xml_value to_raw() const noexcept { return to_; }
+    /// The 'from' address as written.
+    xml_value from_raw() const noexcept { return from_; }
+    /// The 'id' (absent when there is none).
+    xml_value id() const noexcept { return id_; }
+    /// The 'type' as written (absent when there is none).
+    xml_value type_raw() const noexcept { return type_raw_; }
+    /// The language in scope (own xml:lang, else the stream's; absent when neither).
+    xml_value lang() const noexcept { return element_.lang(); }
+
+    /// 'to' parsed and prepared as a JID (parse_jid) into buf[0, cap): jid_max_size bytes
+    /// suffice, plus the address's length when it holds character references. Errors:
+    /// jid_empty when there is no 'to', the errc::jid_* of parse_jid, buffer_too_small.
+    result<jid_view> to(char* buf, std::size_t cap, prep_mode mode = prep_mode::query,
+                        jid_error* error = nullptr) const noexcept {
+        return detail::address_jid(to_raw(), buf, cap, mode, error);
+    }
+    /// to() into an array (2 * jid_max_size bytes always suffice).
+    template <std::size_t N>
+    result<jid_view> to(char (&buf)[N], prep_mode mode = prep_mode::query) const noexcept {
+        return to(buf, N, mode);
+    }
+    /// 'from' parsed as a JID, as `to` does.
+    result<jid_view> from(char* buf, std::size_t cap, prep_mode mode = prep_mode::query,
+                          jid_error* error = nullptr) const noexcept {
+        return detail::address_jid(from_raw(), buf, cap, mode, error);
+    }
+    /// from() into an array.
+    template <std::size_t N>
+    result<jid_view> from(char (&buf)[N], prep_mode mode = prep_mode::query) const noexcept {
+        return from(buf, N, mode);
+    }
+
+    /// True when 'type' is "error".
+    bool is_error() const noexcept { return type_raw().equals("error"); }
+    /// The `<error/>` child read as a stanza error. Errors: stanza_missing_error when there
+    /// is none, and those of stanza_error::parse.
+    result<stanza_error> error() const noexcept {
+        const element_view e = element_.child(element_.uri(), "error");
+        if (!e) return errc::stanza_missing_error;
+        return stanza_error::parse(e);
+    }
+
+    /// Every child element, in document order.
+    element_range children() const noexcept { return element_.children(); }
+    /// The children named {ns}local (extension elements, e.g. {urn:xmpp:receipts}request).
+    element_range children(std::string_view ns, std::string_view local) const noexcept {
+        return element_.children(ns, local);
+    }
+    /// The first child named {ns}local, or an invalid view.
+    element_view child(std::string_view ns, std::string_view local) const noexcept {
+        return element_.child(ns, local);
+    }
+    /// True when the child is an extension: not in the stanza's own namespace (where
+    /// body, subject, thread, show, status, priority and error live).
+    bool is_extension(const element_view& c) const noexcept {
+        return !c.in_namespace(element_.uri());
+    }
+
+protected:
+    // The stanza's own children named `local` (in its namespace).
+    element_range own(std::string_view local) const noexcept {
+        return element_.children(element_.uri(), local);
+    }
+    errc check_error() const noexcept {
+        if (!is_error()) return errc::ok;
+        const result<stanza_error> e = error();
+        return e ? errc::ok : e.error();
+    }
+
+    element_view element_;
+    xml_value to_, from_, id_, type_raw_;
+    stanza_kind kind_ = stanza_kind::none;
+};
+
+/// A `<message/>` (RFC 6121 section 5).
+class message : public stanza {
+public:
+    /// An empty reader, to be assigned.
+    message() noexcept = default;
+
+    /// Reads and checks a message. Errors: those of stanza::parse, stanza_kind_mismatch
+    /// (another stanza), stanza_duplicate_child (two bodies or subjects with the same
+    /// xml:lang, or two threads), stanza_limit_alternatives, and for type='error' those of
+    /// stanza::error(). An unknown 'type' is accepted and reported as unknown (RFC 6121
+    /// 5.2.2 has the receiver treat it as normal: see effective_type()).
+    static result<message> parse(std::string_view bytes, const stanza_context& ctx = {}) noexcept {
+        const result<stanza> s = stanza::parse(bytes, ctx);
+        if (!s) return s.error();
+        return from_stanza(*s);
+    }
+    /// The same checks on a stanza already read.
+    static result<message> from_stanza(const stanza& s) noexcept {
+        if (s.kind() != stanza_kind::message) return errc::stanza_kind_mismatch;
+        message m;
+        static_cast<stanza&>(m) = s;
+        const xml_value t = m.type_raw();
+        char buf[32];
+        m.type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
+        detail::alternatives bodies, subjects;
+        bool thread = false;
+        for (const element_view& c : m.element_.children(m.uri(), "body", "subject", "thread")) {
+            errc e = errc::ok;
+            const std::string_view n = c.local();
+            if (n == "body") {
+                e = bodies.add(c);
+            } else if (n == "subject") {
+                e = subjects.add(c);
+            } else if (n == "thread") {
+                if (thread) e = errc::stanza_duplicate_child;
+                thread = true;
+            }
+            if (e != errc::ok) return e;
+        }
+        const errc e = m.check_error();
+        if (e != errc::ok) return e;
+        return m;
+    }
+
+    /// The type: normal when absent, unknown when not one of RFC 6121's five.
+    message_type type() const noexcept { return type_; }
+    /// The type to act on: unknown is treated as normal (RFC 6121 5.2.2).
+    message_type effective_type() const noexcept {
+        return type_ == message_type::unknown ? message_type::normal : type_;
+    }
+    /// The `<body/>` alternatives, one per language.
+    element_range bodies() const noexcept { return own("body"); }
+    /// The body best suited to language `lang` (see best_language), or an invalid view.
+    element_view body(std::string_view lang = {}) const noexcept {
+        return best_language(bodies(), lang);
+    }
+    /// The `<subject/>` alternatives.
+    element_range subjects() const noexcept { return own("subject"); }
+    /// The subject best suited to language `lang` (see best_language), or an invalid view.
+    element_view subject(std::string_view lang = {}) const noexcept {
+        return best_language(subjects(), lang);
+    }
+    /// The `<thread/>` element (RFC 6121 5.2.5), or an invalid view.
+    element_view thread() const noexcept { return own("thread").front(); }
+    /// The thread identifier (whitespace around it removed), absent without a thread.
+    xml_value thread_id() const noexcept {
+        const element_view t = thread();
+        return t ? t.text().trimmed() : xml_value();
+    }
+    /// The thread's 'parent' identifier, absent when not given.
+    xml_value thread_parent() const noexcept { return thread().attribute("parent"); }
+
+private:
+    message_type type_ = message_type::normal;
+};
+
+/// A `<presence/>` (RFC 6121 section 4).
+class presence : public stanza {
+public:
+    /// An empty reader, to be assigned.
+    presence() noexcept = default;
+
+    /// Reads and checks a presence. Errors: those of stanza::parse, stanza_kind_mismatch,
+    /// stanza_unknown_type, stanza_duplicate_child (two `<show/>` or `<priority/>`, or two
+    /// statuses with the same xml:lang), stanza_bad_show, stanza_bad_priority,
+    /// stanza_limit_alternatives, and for type='error' those of stanza::error().
+    static result<presence> parse(std::string_view bytes, const stanza_context& ctx = {}) noexcept {
+        const result<stanza> s = stanza::parse(bytes, ctx);
+        if (!s) return s.error();
+        return from_stanza(*s);
+    }
+    /// The same checks on a stanza already read.
+    static result<presence> from_stanza(const stanza& s) noexcept {
+        if (s.kind() != stanza_kind::presence) return errc::stanza_kind_mismatch;
+        presence p;
+        static_cast<stanza&>(p) = s;
+        const xml_value t = p.type_raw();
+        char buf[32];
+        p.type_ =
+            t ? presence_type_from_string(detail::short_value(t, buf)) : presence_type::available;
+        if (p.type_ == presence_type::unknown) return errc::stanza_unknown_type;
+        detail::alternatives statuses;
+        bool show = false, priority = false;
+        for (const element_view& c : p.element_.children(p.uri(), "status", "show", "priority")) {
+            const std::string_view n = c.local();
+            if (n == "status") {
+                const errc e = statuses.add(c);
+                if (e != errc::ok) return e;
+            } else if (n == "show") {
+                if (show) return errc::stanza_duplicate_child;
+                show = true;
+                p.show_ = presence_show_from_string(detail::short_value(c.text().trimmed(), buf));
+                if (p.show_ == presence_show::unknown) return errc::stanza_bad_show;
+            } else if (n == "priority") {
+                if (priority) return errc::stanza_duplicate_child;
+                priority = true;
+                if (!detail::parse_priority(c.text(), p.priority_))
+                    return errc::stanza_bad_priority;
+                p.has_priority_ = true;
+            }
+        }
+        const errc e = p.check_error();
+        if (e != errc::ok) return e;
+        return p;
+    }
+
+    /// The type: available when absent (never unknown after parse).
+    presence_type type() const noexcept { return type_; }
+    /// The `<show/>` value, none when absent.
+    presence_show show() const noexcept { return show_; }
+    /// The `<priority/>` (-128..127), 0 when absent (RFC 6121 4.7.2.3).
+    std::int8_t priority() const noexcept { return priority_; }
+    bool has_priority() const noexcept { return has_priority_; }
+    /// The `<status/>` alternatives.
+    element_range statuses() const noexcept { return own("status"); }
+    /// The status best suited to language `lang` (see best_language), or an invalid view.
+    element_view status(std::string_view lang = {}) const noexcept {
+        return best_language(statuses(), lang);
+    }
+
+private:
+    presence_type type_ = presence_type::available;
+    presence_show show_ = presence_show::none;
+    std::int8_t priority_ = 0;
+    bool has_priority_ = false;
+};
+
+/// An `<iq/>` (RFC 6120 section 8.2.3).
+class iq : public stanza {
+public:
+    /// An empty reader, to be assigned.
+    iq() noexcept = default;
+
+    /// Reads and checks an iq against RFC 6120 8.2.3. Errors: those of stanza::parse,
+    /// stanza_kind_mismatch, stanza_missing_id, stanza_missing_type, stanza_unknown_type,
+    /// stanza_iq_payload (get or set without exactly one child, result with more than one,
+    /// error with more than the original payload and the `<error/>`), and for type='error'
+    /// stanza_missing_error and those of stanza_error::parse.
+    static result<iq> parse(std::string_view bytes, const stanza_context& ctx = {}) noexcept {
+        const result<stanza> s = stanza::parse(bytes, ctx);
+        if (!s) return s.error();
+        return from_stanza(*s);
+    }
+    /// The same checks on a stanza already read.
+    static result<iq> from_stanza(const stanza& s) noexcept {
+        if (s.kind() != stanza_kind::iq) return errc::stanza_kind_mismatch;
+        iq q;
+        static_cast<stanza&>(q) = s;
+        if (!q.id()) return errc::stanza_missing_id;
+        const xml_value t = q.type_raw();
+        if (!t) return errc::stanza_missing_type;
+        char buf[32];
+        q.type_ = iq_type_from_string(detail::short_value(t, buf));
+        if (q.type_ == iq_type::unknown) return errc::stanza_unknown_type;
+        std::size_t payloads = 0;
+        bool has_error = false;
+        for (const element_view& c : q.children()) {
+            if (q.type_ == iq_type::error && !has_error && c.is(q.uri(), "error")) {
+                has_error = true;
+                continue;
+            }
+            if (++payloads > 1) return errc::stanza_iq_payload;
+        }
+        switch (q.type_) {
+        case iq_type::get:
+        case iq_type::set:
+            if (payloads != 1) return errc::stanza_iq_payload;
+            break;
+        case iq_type::error: {
+            if (!has_error) return errc::stanza_missing_error;
+            const errc e = q.check_error();
+            if (e != errc::ok) return e;
+            break;
+        }
+        case iq_type::result:
+        case iq_type::unknown: break;
+        }
+        return q;
+    }
+
+    /// The type (never unknown after parse).
+    iq_type type() const noexcept { return type_; }
+    /// The payload: the child of a get, set or result, or the original payload an error
+    /// includes; an invalid view when there is none.
+    element_view payload() const noexcept {
+        for (const element_view& c : children())
+            if (type_ != iq_type::error || !c.is(uri(), "error")) return c;
+        return {};
+    }
+
+private:
+    iq_type type_ = iq_type::get;
+};
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_STANZA_HPP
+// ---- end xmppcore/stanza.hpp ----
+// ---- begin xmppcore/stanza_builder.hpp ----
+#ifndef XMPPCORE_STANZA_BUILDER_HPP
+#define XMPPCORE_STANZA_BUILDER_HPP
+
+/// \file
+/// Builds stanzas into a caller buffer through `xml_writer` (escaping that reads back
+/// unchanged): message, presence and iq with any attributes and child elements, pre-serialized
+/// payloads, stanza errors, replies (addresses swapped, id kept, RFC 6120 8.2.3 and 8.3.1),
+/// canonical copies of elements read with the readers, the stream header, stream errors and
+/// the stream close, and ids from caller-supplied random bytes. Each top-level element is
+/// all or nothing: it reaches `output()` only when `close()` succeeds; a call that fails
+/// (most often `buffer_too_small`) leaves the element unfinished, later calls return the same
+/// error, and `close()` drops it, so output is never truncated. Never allocates or throws.
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// The common attributes of a stanza being built (RFC 6120 8.1); empty ones are left out.
+struct stanza_attributes {
+    std::string_view to;
+    std::string_view from;
+    std::string_view id;
+    std::string_view lang; ///< xml:lang
+};
+
+/// A stanza error to build (RFC 6120 8.3.2).
+struct stanza_error_spec {
+    stanza_error_condition condition = stanza_error_condition::undefined_condition;
+    stanza_error_type type = stanza_error_type::none; ///< none: default_type(condition)
+    std::string_view text;                            ///< descriptive text, left out when empty
+    std::string_view text_lang;                       ///< its xml:lang, left out when empty
+    std::string_view by;      ///< the entity that generated the error, left out when empty
+    std::string_view address; ///< gone: the new address; redirect: the alternate one
+    std::string_view application_condition; ///< a pre-serialized element in another namespace
+};
+
+/// A stream error to build (RFC 6120 4.9.2).
+struct stream_error_spec {
+    stream_condition condition = stream_condition::undefined_condition;
+    std::string_view text;      ///< descriptive text, left out when empty
+    std::string_view text_lang; ///< its xml:lang, left out when empty
+    std::string_view host;      ///< see-other-host: where to reconnect (host, IP, [IPv6], :port)
+    std::string_view application_condition; ///< a pre-serialized element in another namespace
+};
+
+/// An id made of caller-supplied random bytes, written to out[0, cap): base64url without
+/// padding (RFC 4648 section 5), so it needs no escaping anywhere; 12 random bytes (96 bits)
+/// make 16 characters. Errors: invalid_argument (no bytes), buffer_too_small (cap below
+/// ceil(4n/3)). Never allocates.
+inline result<std::string_view> make_id(const void* random, std::size_t n, char* out,
+                                        std::size_t cap) noexcept {
+    if (random == nullptr || n == 0) return errc::invalid_argument;
+    const std::size_t len = n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+    if (cap < len) return errc::buffer_too_small;
+    constexpr const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const auto* p = static_cast<const unsigned char*>(random);
+    std::size_t o = 0;
+    for (std::size_t i = 0; i < n; i += 3) {
+        const std::size_t k = n - i < 3 ? n - i : 3;
+        std::uint32_t v = static_cast<std::uint32_t>(p[i]) << 16;
+        if (k > 1) v |= static_cast<std::uint32_t>(p[i + 1]) << 8;
+        if (k > 2) v |= p[i + 2];
+        for (std::size_t j = 0; j <= k; ++j) out[o++] = abc[(v >> (18 - 6 * j)) & 63u];
+    }
+    return std::string_view(out, o);
+}
+/// make_id() from an array of random bytes into an array.
+template <std::size_t N, std::size_t M>
+result<std::string_view> make_id(const std::uint8_t (&random)[N], char (&out)[M]) noexcept {
+    return make_id(random, N, out, M);
+}
+
+/// The builder. `Depth` bounds the elements open at once (the stanza included). Writes into
+/// buf[0, cap); output() holds the complete top-level elements written since construction or
+/// clear().
+template <std::size_t Depth = 16>
+class stanza_builder {
+public:
+    /// Writes into buf[0, cap); the buffer must outlive the builder.
+    stanza_builder(char* buf, std::size_t cap) noexcept : buf_(buf), cap_(cap), w_(buf, cap) {}
+    /// Writes into an array.
+    template <std::size_t N>
+    explicit stanza_builder(char (&buf)[N]) noexcept : stanza_builder(buf, N) {}
+
+    /// Every complete element written so far.
+    std::string_view output() const noexcept { return {buf_, committed_}; }
+    /// output().size().
+    std::size_t size() const noexcept { return committed_; }
+    /// True while a top-level element is being built.
+    bool building() const noexcept { return open_; }
+    /// The error that stopped the element being built, or ok.
+    errc error() const noexcept { return err_; }
+    /// Forgets all output and any element being built.
+    void clear() noexcept {
+        committed_ = 0;
+        abandon();
+    }
+    /// Drops the element being built; output() is unchanged.
+    void abandon() noexcept {
+        open_ = false;
+        err_ = errc::ok;
+    }
+
+    // --- top-level elements --------------------------------------------------------------
+
+    /// Opens `<message>` with the attributes given, 'type' left out for normal.
+    /// Errors: invalid_state (an element is being built), invalid_argument (type unknown),
+    /// and those of attribute().
+    errc open_message(message_type type, const stanza_attributes& a = {}) noexcept {
+        if (type == message_type::unknown) return errc::invalid_argument;
+        return open_stanza("message", type == message_type::normal ? "" : to_string(type), a);
+    }
+    /// Opens `<presence>`, 'type' left out for available. Errors as open_message.
+    errc open_presence(presence_type type, const stanza_attributes& a = {}) noexcept {
+        if (type == presence_type::unknown) return errc::invalid_argument;
+        return open_stanza("presence", to_string(type), a);
+    }
+    /// Opens `<iq>`; an id is required (RFC 6120 8.2.3). Errors: stanza_missing_id, and those
+    /// of open_message.
+    errc open_iq(iq_type type, const stanza_attributes& a) noexcept {
+        if (type == iq_type::unknown) return errc::invalid_argument;
+        if (a.id.empty()) return errc::stanza_missing_id;
+        return open_stanza("iq", to_string(type), a);
+    }
+    /// Opens any first-level element (a nonza such as `<r xmlns='urn:xmpp:sm:3'/>`), with a
+    /// default namespace declaration when `ns` is not empty.
+    errc open_element(std::string_view qname, std::string_view ns = {}) noexcept {
+        if (open_) return errc::invalid_state;
+        begin();
+        if (step(w_.start_element(qname)) == errc::ok && !ns.empty()) attribute("xmlns", ns);
+        return err_;
+    }
+
+    // --- content of the element being built ----------------------------------------------
+
+    /// An attribute on the element just started. Errors: invalid_state (no element started
+    /// or content written after its start tag), xml_invalid_name, xml_invalid_utf8,
+    /// xml_illegal_character, buffer_too_small.
+    errc attribute(std::string_view qname, std::string_view value) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        return step(w_.attribute(qname, value));
+    }
+    /// An attribute whose value comes from a reader, decoded (when it holds references, the
+    /// decoded copy needs room at the end of the buffer while it is written).
+    errc attribute(std::string_view qname, const xml_value& value) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (!value.needs_decoding()) return step(w_.attribute(qname, value.raw()));
+        const std::size_t n = value.size();
+        const std::size_t used = committed_ + w_.size();
+        if (cap_ - used < n) return step(errc::buffer_too_small);
+        char* scratch = buf_ + cap_ - n;
+        const result<std::string_view> d = value.decode(scratch, n);
+        if (!d) return step(d.error());
+        // Only when the attribute cannot reach the scratch copy is it written from there.
+        const std::size_t need = qname.size() + 4 + escaped_size(*d);
+        if (cap_ - n - used < need) return step(errc::buffer_too_small);
+        return step(w_.attribute(qname, *d));
+    }
+    /// A child element, with a default namespace declaration when `ns` is not empty.
+    errc start(std::string_view qname, std::string_view ns = {}) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (step(w_.start_element(qname)) == errc::ok && !ns.empty()) attribute("xmlns", ns);
+        return err_;
+    }
+    /// Character data, escaped.
+    errc text(std::string_view s) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        return step(w_.text(s));
+    }
+    /// Pre-serialized XML copied as it is (a payload passed through untouched). The caller
+    /// vouches for it being well-formed content with its namespaces declared.
+    errc raw(std::string_view s) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        return step(w_.raw(s));
+    }
+    /// Closes the innermost element (not the top-level one: close() does that).
+    errc end() noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (w_.depth() <= 1) return step(errc::invalid_state);
+        return step(w_.end_element());
+    }
+    /// `<qname [xmlns=ns] [xml:lang=lang]>text</qname>`.
+    errc leaf(std::string_view qname, std::string_view content, std::string_view ns = {},
+              std::string_view lang = {}) noexcept {
+        start(qname, ns);
+        if (!lang.empty()) attribute("xml:lang", lang);
+        if (!content.empty()) text(content);
+        return end();
+    }
+    /// `<body>` (RFC 6121 5.2.3), with its xml:lang when not empty.
+    errc body(std::string_view s, std::string_view lang = {}) noexcept {
+        return leaf("body", s, {}, lang);
+    }
+    /// `<subject>` (RFC 6121 5.2.4).
+    errc subject(std::string_view s, std::string_view lang = {}) noexcept {
+        return leaf("subject", s, {}, lang);
+    }
+    /// `<thread>` with its 'parent' when not empty (RFC 6121 5.2.5).
+    errc thread(std::string_view id, std::string_view parent = {}) noexcept {
+        start("thread");
+        if (!parent.empty()) attribute("parent", parent);
+        text(id);
+        return end();
+    }
+    /// `<show>` (RFC 6121 4.7.2.1); nothing for none. Errors: invalid_argument for unknown.
+    errc show(presence_show s) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (s == presence_show::none) return errc::ok;
+        if (s == presence_show::unknown) return step(errc::invalid_argument);
+        return leaf("show", to_string(s));
+    }
+    /// `<status>` (RFC 6121 4.7.2.2).
+    errc status(std::string_view s, std::string_view lang = {}) noexcept {
+        return leaf("status", s, {}, lang);
+    }
+    /// `<priority>` (RFC 6121 4.7.2.3). Errors: invalid_argument outside -128..127.
+    errc priority(int p) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (p < -128 || p > 127) return step(errc::invalid_argument);
+        char digits[5];
+        std::size_t n = 0;
+        unsigned v = static_cast<unsigned>(p < 0 ? -p : p);
+        char rev[3];
+        std::size_t r = 0;
+        do {
+            rev[r++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (p < 0) digits[n++] = '-';
+        while (r > 0) digits[n++] = rev[--r];
+        return leaf("priority", std::string_view(digits, n));
+    }
+    /// `<error>` (RFC 6120 8.3.2): 'by', 'type', the condition (with the address of gone or
+    /// redirect), `<text>` and the application-specific condition. Errors: invalid_argument
+    /// (condition none, or an address with another condition).
+    errc add_error(const stanza_error_spec& e) noexcept {
+        if (errc u = usable(); u != errc::ok) return u;
+        const bool addressed = e.condition == stanza_error_condition::gone ||
+                               e.condition == stanza_error_condition::redirect;
+        if (e.condition == stanza_error_condition::none || (!e.address.empty() && !addressed))
+            return step(errc::invalid_argument);
+        const stanza_error_type t =
+            e.type == stanza_error_type::none ? default_type(e.condition) : e.type;
+        start("error");
+        if (!e.by.empty()) attribute("by", e.by);
+        attribute("type", to_string(t));
+        leaf(to_string(e.condition), e.address, xmpp_ns::stanzas);
+        if (!e.text.empty()) leaf("text", e.text, xmpp_ns::stanzas, e.text_lang);
+        if (!e.application_condition.empty()) raw(e.application_condition);
+        return end();
+    }
+    /// A canonical copy of an element read with the readers: the same names, attributes
+    /// (namespace declarations included) and character data, values decoded and escaped
+    /// again, CDATA sections as text. Outside a top-level element it is one (and is closed
+    /// and committed); inside, a child. Declarations it inherits from its ancestors are not
+    /// copied. Errors: those of the writer (xml_limit_depth beyond Depth).
+    errc copy(const element_view& e) noexcept {
+        if (!e) return errc::invalid_argument;
+        const bool top = !open_;
+        if (top)
+            begin();
+        else if (errc u = usable(); u != errc::ok)
+            return u;
+        const std::string_view s = e.bytes();
+        std::size_t p = 0;
+        while (p < s.size() && err_ == errc::ok) {
+            const detail::xw_token t = detail::xw_next(s, p);
+            switch (t.kind) {
+            case detail::xw_kind::start: {
+                const std::string_view tag = s.substr(t.begin, t.end - t.begin);
+                const std::size_t nl = detail::xw_name_length(tag, 1);
+                if (step(w_.start_element(tag.substr(1, nl))) != errc::ok) break;
+                std::size_t pos = 1 + nl;
+                detail::xw_attr a;
+                while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
+                    attribute(a.qname, xml_value::attribute(a.value));
+                if (t.empty) step(w_.end_element());
+                break;
+            }
+            case detail::xw_kind::text:
+            case detail::xw_kind::cdata: {
+                const bool cdata = t.kind == detail::xw_kind::cdata;
+                const std::string_view raw_text = cdata
+                                                      ? s.substr(t.begin + 9, t.end - t.begin - 12)
+                                                      : s.substr(t.begin, t.end - t.begin);
+                detail::xw_decode_each(
+                    raw_text, cdata ? detail::xw_value_kind::cdata : detail::xw_value_kind::text,
+                    [&](std::string_view piece) { return step(w_.text(piece)) == errc::ok; });
+                break;
+            }
+            case detail::xw_kind::end: step(w_.end_element()); break;
+            case detail::xw_kind::eof: break;
+            }
+            p = t.end > p ? t.end : s.size();
+        }
+        return top ? close() : err_;
+    }
+    /// Closes every open element and commits the top-level element to output(). On an
+    /// earlier error, drops the element instead and returns that error. Errors: invalid_state
+    /// (nothing being built), buffer_too_small.
+    errc close() noexcept {
+        if (!open_) return errc::invalid_state;
+        while (err_ == errc::ok && w_.depth() > 0) step(w_.end_element());
+        const errc e = err_;
+        if (e == errc::ok) committed_ += w_.size();
+        abandon();
+        return e;
+    }
+
+    // --- the stream ----------------------------------------------------------------------
+
+    /// The stream header (RFC 6120 4.7; see xml_writer::stream_header), committed at once.
+    /// Errors: invalid_state (an element is being built), those of the writer.
+    errc stream_header(std::string_view content_ns, std::string_view from, std::string_view to,
+                       std::string_view id = {}, std::string_view lang = {}) noexcept {
+        if (open_) return errc::invalid_state;
+        xml_writer<Depth> w(buf_ + committed_, cap_ - committed_);
+        const errc e = w.stream_header(content_ns, from, to, id, lang);
+        if (e == errc::ok) committed_ += w.size();
+        return e;
+    }
+    /// `<stream:error>` (RFC 6120 4.9.2): the condition (with see-other-host's host), `<text>`
+    /// and the application-specific condition, committed at once. The `stream` prefix is the
+    /// one stream_header() declares. Errors: invalid_state, invalid_argument (condition none,
+    /// or a host with another condition), those of the writer.
+    errc stream_error(const stream_error_spec& e) noexcept {
+        if (open_) return errc::invalid_state;
+        if (e.condition == stream_condition::none ||
+            (!e.host.empty() && e.condition != stream_condition::see_other_host))
+            return errc::invalid_argument;
+        begin();
+        step(w_.start_element("stream:error"));
+        leaf(to_string(e.condition), e.host, xmpp_ns::stream_errors);
+        if (!e.text.empty()) leaf("text", e.text, xmpp_ns::stream_errors, e.text_lang);
+        if (!e.application_condition.empty()) raw(e.application_condition);
+        return close();
+    }
+    /// `</stream:stream>`, committed at once.
+    errc stream_close() noexcept {
+        if (open_) return errc::invalid_state;
+        xml_writer<Depth> w(buf_ + committed_, cap_ - committed_);
+        const errc e = w.stream_close();
+        if (e == errc::ok) committed_ += w.size();
+        return e;
+    }
+
+    /// Opens the top-level element of a reply to `request`: the same kind of stanza, 'from'
+    /// and 'to' swapped (each written only when the request had the other), the same 'id',
+    /// `type` (left out when empty), and the request's namespace declarations. Errors: those
+    /// of open_message.
+    errc open_reply(const stanza& request, std::string_view type) noexcept {
+        if (open_) return errc::invalid_state;
+        if (request.kind() == stanza_kind::none) return errc::invalid_argument;
+        begin();
+        step(w_.start_element(to_string(request.kind())));
+        const xml_value to = request.from_raw(), from = request.to_raw(), id = request.id();
+        if (from) attribute("from", from);
+        if (id) attribute("id", id);
+        if (to) attribute("to", to);
+        if (!type.empty()) attribute("type", type);
+        for (const xml_attribute_view& a : request.element().attributes())
+            if (a.declaration) attribute(a.qname, a.value);
+        return err_;
+    }
+
+private:
+    errc open_stanza(std::string_view name, std::string_view type,
+                     const stanza_attributes& a) noexcept {
+        if (open_) return errc::invalid_state;
+        begin();
+        step(w_.start_element(name));
+        if (!a.from.empty()) attribute("from", a.from);
+        if (!a.id.empty()) attribute("id", a.id);
+        if (!a.to.empty()) attribute("to", a.to);
+        if (!type.empty()) attribute("type", type);
+        if (!a.lang.empty()) attribute("xml:lang", a.lang);
+        return err_;
+    }
+    void begin() noexcept {
+        w_ = xml_writer<Depth>(buf_ + committed_, cap_ - committed_);
+        open_ = true;
+        err_ = errc::ok;
+    }
+    errc usable() const noexcept {
+        if (!open_) return errc::invalid_state;
+        return err_;
+    }
+    errc step(errc e) noexcept {
+        if (err_ == errc::ok) err_ = e;
+        return e;
+    }
+    // Bytes xml_writer::attribute writes for a value (its escaping table).
+    static std::size_t escaped_size(std::string_view v) noexcept {
+        std::size_t n = 0;
+        for (const char c : v) {
+            switch (c) {
+            case '<':
+            case '>':
+            case '\t': n += 4; break;
+            case '&':
+            case '\r':
+            case '\n': n += 5; break;
+            case '\'':
+            case '"': n += 6; break;
+            default: n += 1; break;
+            }
+        }
+        return n;
+    }
+
+    char* buf_;
+    std::size_t cap_;
+    std::size_t committed_ = 0;
+    xml_writer<Depth> w_;
+    errc err_ = errc::ok;
+    bool open_ = false;
+};
+
+/// Builds and commits `<iq type='result'>` answering a get or set (RFC 6120 8.2.3): 'to' the
+/// request's 'from', 'from' its 'to', the same 'id', and `payload` (pre-serialized, may be
+/// empty) as its child. Errors: stanza_reply_forbidden (the request is a result or an
+/// error, which are never answered), invalid_state (an element is being built), those of
+/// the builder.
+template <std::size_t Depth>
+errc reply_result(stanza_builder<Depth>& b, const iq& request,
+                  std::string_view payload = {}) noexcept {
+    if (request.type() != iq_type::get && request.type() != iq_type::set)
+        return errc::stanza_reply_forbidden;
+    if (b.building()) return errc::invalid_state;
+    if (b.open_reply(request, "result") != errc::ok) return b.close();
+    if (!payload.empty()) b.raw(payload);
+    return b.close();
+}
+
+/// Builds and commits the error reply to `request` (RFC 6120 8.3.1): the same kind of
+/// stanza, addresses swapped, the same 'id', type='error', the request's content when
+/// `include_original` (its children passed through untouched), then the `<error/>`.
+/// Errors: stanza_reply_forbidden (the request is itself an error, or an iq result),
+/// invalid_state (an element is being built), invalid_argument (see add_error), those of
+/// the builder.
+template <std::size_t Depth>
+errc reply_error(stanza_builder<Depth>& b, const stanza& request, const stanza_error_spec& e,
+                 bool include_original = false) noexcept {
+    if (request.is_error() || (request.kind() == stanza_kind::iq &&
+                               request.type_raw().equals(to_string(iq_type::result))))
+        return errc::stanza_reply_forbidden;
+    if (b.building()) return errc::invalid_state;
+    if (b.open_reply(request, "error") != errc::ok) return b.close();
+    if (include_original) {
+        const std::string_view inner = request.element().inner();
+        if (!inner.empty()) b.raw(inner);
+    }
+    b.add_error(e);
+    return b.close();
+}
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_STANZA_BUILDER_HPP
+// ---- end xmppcore/stanza_builder.hpp ----
+// ---- begin xmppcore/crypto.hpp ----
+#ifndef XMPPCORE_CRYPTO_HPP
+#define XMPPCORE_CRYPTO_HPP
+
+/// \file
+/// The primitives SASL needs, with no dependency: SHA-1, SHA-256 and SHA-512 (FIPS 180-4), HMAC
+/// (RFC 2104), PBKDF2 (RFC 8018) that computes the HMAC inner and outer states once per password
+/// and then spends two compressions per iteration, constant-time comparison and wiping of
+/// secrets.
+///
+/// On x86 with the SHA extensions, SHA-1 and SHA-256 use them. The CPU is asked once (CPUID) and
+/// the answer is kept in a constant-initialized variable; XMPPCORE_NO_HW_SHA=1 (implied by
+/// XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always compiled
+/// and tested, whatever the CPU.
+///
+/// A host with its own primitives (a hardware engine, OpenSSL) plugs them in through a crypto
+/// provider, the `Crypto` template parameter of the SASL mechanisms: any type with the four
+/// static members of `builtin_crypto` (supports, hash, hmac, pbkdf2). Everything here never
+/// allocates and never throws.
+
+
+#include <array>
+
+#ifndef XMPPCORE_NO_HW_SHA
+#if defined(XMPPCORE_NO_SIMD)
+#if XMPPCORE_NO_SIMD
+#define XMPPCORE_NO_HW_SHA 1
+#endif
+#endif
+#endif
+#ifndef XMPPCORE_NO_HW_SHA
+#define XMPPCORE_NO_HW_SHA 0
+#endif
+
+#if !XMPPCORE_NO_HW_SHA && (defined(__GNUC__) || defined(__clang__)) &&                            \
+    (defined(__x86_64__) || defined(__i386__))
+/// 1 when the x86 SHA-extension code paths are compiled (used only when CPUID reports them).
+#define XMPPCORE_HW_SHA_X86 1
+// Conditional includes carry a comment so that tools/amalgamate.py copies them verbatim.
+#include <immintrin.h> // x86 SHA extensions (only on this path)
+#include <cpuid.h>     // x86 feature detection (only on this path)
+#else
+#define XMPPCORE_HW_SHA_X86 0
+#endif
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// A read-only view of bytes (keys, salts, messages): a pointer and a size, like
+/// `std::span<const std::uint8_t>`. Converts from `std::string_view`, a NUL-terminated string,
+/// a `std::uint8_t` array and any contiguous container of 1-byte elements (`std::string`,
+/// `std::array`, `std::vector`). The viewed bytes must outlive it.
+class byte_view {
+public:
+    /// No bytes.
+    constexpr byte_view() noexcept = default;
+    /// The n bytes at p.
+    constexpr byte_view(const std::uint8_t* p, std::size_t n) noexcept : p_(p), n_(n) {}
+    /// The n bytes at p.
+    byte_view(const char* p, std::size_t n) noexcept
+        : p_(reinterpret_cast<const std::uint8_t*>(p)), n_(n) {}
+    /// The bytes of a string (not its terminator).
+    byte_view(std::string_view s) noexcept
+        : p_(reinterpret_cast<const std::uint8_t*>(s.data())), n_(s.size()) {}
+    /// The bytes of a NUL-terminated string, without the NUL.
+    byte_view(const char* s) noexcept : byte_view(std::string_view(s)) {}
+    /// The bytes of an array.
+    template <std::size_t N>
+    constexpr byte_view(const std::uint8_t (&a)[N]) noexcept : p_(a), n_(N) {}
+    /// The elements of a contiguous container of bytes (`data()` and `size()`).
+    template <class R, class P = decltype(std::declval<const R&>().data()),
+              class = decltype(std::declval<const R&>().size()),
+              class = std::enable_if_t<std::is_pointer<P>::value &&
+                                       sizeof(std::remove_pointer_t<P>) == 1>>
+    byte_view(const R& r) noexcept
+        : p_(reinterpret_cast<const std::uint8_t*>(r.data())), n_(r.size()) {}
+
+    /// The first byte (nullptr or anything when empty).
+    constexpr const std::uint8_t* data() const noexcept { return p_; }
+    /// The number of bytes.
+    constexpr std::size_t size() const noexcept { return n_; }
+    /// True when there are no bytes.
+    constexpr bool empty() const noexcept { return n_ == 0; }
+    /// Byte i (i < size()).
+    constexpr std::uint8_t operator[](std::size_t i) const noexcept { return p_[i]; }
+    /// The same bytes as characters.
+    std::string_view chars() const noexcept { return {reinterpret_cast<const char*>(p_), n_}; }
+
+private:
+    const std::uint8_t* p_ = nullptr;
+    std::size_t n_ = 0;
+};
+
+/// Overwrites n bytes at p with zeros, in a way the optimizer may not remove as a dead store.
+/// For keys, salted passwords and password copies once they are no longer needed. Never
+/// allocates, never throws.
+inline void secure_wipe(void* p, std::size_t n) noexcept {
+    if (p == nullptr) return;
+    volatile unsigned char* q = static_cast<volatile unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) q[i] = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#endif
+}
+
+/// True when a[0, n) and b[0, n) hold the same bytes. The time taken depends on n only, never on
+/// where the first difference is: for comparing MACs, signatures and stored keys. Never
+/// allocates, never throws.
+inline bool constant_time_equal(const void* a, const void* b, std::size_t n) noexcept {
+    const volatile unsigned char* x = static_cast<const volatile unsigned char*>(a);
+    const volatile unsigned char* y = static_cast<const volatile unsigned char*>(b);
+    unsigned d = 0;
+    for (std::size_t i = 0; i < n; ++i) d |= static_cast<unsigned>(x[i] ^ y[i]);
+    return d == 0;
+}
+
+/// The hash functions SCRAM is defined with (RFC 5802, RFC 7677, draft-melnikov-scram-sha-512).
+enum class hash_algorithm : std::uint8_t {
+    sha1,   ///< SHA-1: 20-byte digest, 64-byte block
+    sha256, ///< SHA-256: 32-byte digest, 64-byte block
+    sha512, ///< SHA-512: 64-byte digest, 128-byte block
+};
+
+/// Digest length of a in bytes.
+constexpr std::size_t digest_size(hash_algorithm a) noexcept {
+    return a == hash_algorithm::sha1 ? 20 : a == hash_algorithm::sha256 ? 32 : 64;
+}
+
+/// The largest digest of any hash_algorithm (SHA-512), for fixed buffers.
+inline constexpr std::size_t max_digest_size = 64;
+
+/// "SHA-1", "SHA-256" or "SHA-512" (the spelling used in SASL mechanism names).
+constexpr const char* to_string(hash_algorithm a) noexcept {
+    switch (a) {
+    case hash_algorithm::sha1: return "SHA-1";
+    case hash_algorithm::sha256: return "SHA-256";
+    case hash_algorithm::sha512: return "SHA-512";
+    }
+    return "";
+}
+
+namespace detail {
+
+constexpr std::uint32_t rotr32(std::uint32_t x, unsigned n) noexcept {
+    return (x >> n) | (x << (32 - n));
+}
+constexpr std::uint32_t rotl32(std::uint32_t x, unsigned n) noexcept {
+    return (x << n) | (x >> (32 - n));
+}
+constexpr std::uint64_t rotr64(std::uint64_t x, unsigned n) noexcept {
+    return (x >> n) | (x << (64 - n));
+}
+
+/// Big-endian loads and stores of the word types the hashes use.
+template <class Word>
+inline Word load_be(const std::uint8_t* p) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    if constexpr (sizeof(Word) == 4)
+        return __builtin_bswap32(w);
+    else
+        return __builtin_bswap64(w);
+#else
+    Word w = 0;
+    for (std::size_t i = 0; i < sizeof(Word); ++i) w = static_cast<Word>((w << 8) | p[i]);
+    return w;
+#endif
+}
+template <class Word>
+inline void store_be(std::uint8_t* p, Word w) noexcept {
+    for (std::size_t i = 0; i < sizeof(Word); ++i)
+        p[i] = static_cast<std::uint8_t>(w >> (8 * (sizeof(Word) - 1 - i)));
+}
+
+/// PBKDF2 iterations 2..c of one output block over any engine with compress_digest() (one
+/// compression of a block made of a digest and the padding of a (block + digest)-byte message):
+/// u holds U_1 on entry and U_c on exit, t the running XOR. Two compressions per iteration and
+/// no byte conversions.
+template <class Engine, class Word, std::size_t DigestWords>
+void pbkdf2_iterate_words(const Word* inner, const Word* outer, Word* u, Word* t,
+                          std::uint32_t iterations) noexcept {
+    Word s[DigestWords], x[DigestWords];
+    for (std::uint32_t c = 1; c < iterations; ++c) {
+        for (std::size_t i = 0; i < DigestWords; ++i) s[i] = inner[i];
+        Engine::compress_digest(s, u);
+        for (std::size_t i = 0; i < DigestWords; ++i) x[i] = outer[i];
+        Engine::compress_digest(x, s);
+        for (std::size_t i = 0; i < DigestWords; ++i) {
+            u[i] = x[i];
+            t[i] ^= x[i];
+        }
+    }
+    secure_wipe(s, sizeof s);
+    secure_wipe(x, sizeof x);
+}
+
+// ---- portable compression functions ------------------------------------------------------
+// Each takes the chaining state and one block as 16 big-endian-decoded words (the form PBKDF2
+// keeps its blocks in). The rounds are written out (generated): with the schedule in sixteen
+// named variables, compilers keep everything in registers, ~15% faster than loops.
+
+struct sha1_portable {
+    XMPPCORE_FORCE_INLINE static void ch_round(std::uint32_t a, std::uint32_t& b, std::uint32_t c,
+                                               std::uint32_t d, std::uint32_t& e,
+                                               std::uint32_t kw) noexcept {
+        e += rotl32(a, 5) + (d ^ (b & (c ^ d))) + kw;
+        b = rotl32(b, 30);
+    }
+    XMPPCORE_FORCE_INLINE static void parity_round(std::uint32_t a, std::uint32_t& b,
+                                                   std::uint32_t c, std::uint32_t d,
+                                                   std::uint32_t& e, std::uint32_t kw) noexcept {
+        e += rotl32(a, 5) + (b ^ c ^ d) + kw;
+        b = rotl32(b, 30);
+    }
+    XMPPCORE_FORCE_INLINE static void maj_round(std::uint32_t a, std::uint32_t& b, std::uint32_t c,
+                                                std::uint32_t d, std::uint32_t& e,
+                                                std::uint32_t kw) noexcept {
+        e += rotl32(a, 5) + ((b & c) | (d & (b | c))) + kw;
+        b = rotl32(b, 30);
+    }
+    XMPPCORE_FORCE_INLINE static void
+    rounds(std::uint32_t* s, std::uint32_t w0, std::uint32_t w1, std::uint32_t w2, std::uint32_t w3,
+           std::uint32_t w4, std::uint32_t w5, std::uint32_t w6, std::uint32_t w7, std::uint32_t w8,
+           std::uint32_t w9, std::uint32_t w10, std::uint32_t w11, std::uint32_t w12,
+           std::uint32_t w13, std::uint32_t w14, std::uint32_t w15) noexcept {
+        std::uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4];
+        ch_round(a, b, c, d, e, 0x5A827999u + w0);
+        ch_round(e, a, b, c, d, 0x5A827999u + w1);
+        ch_round(d, e, a, b, c, 0x5A827999u + w2);
+        ch_round(c, d, e, a, b, 0x5A827999u + w3);
+        ch_round(b, c, d, e, a, 0x5A827999u + w4);
+        ch_round(a, b, c, d, e, 0x5A827999u + w5);
+        ch_round(e, a, b, c, d, 0x5A827999u + w6);
+        ch_round(d, e, a, b, c, 0x5A827999u + w7);
+        ch_round(c, d, e, a, b, 0x5A827999u + w8);
+        ch_round(b, c, d, e, a, 0x5A827999u + w9);
+        ch_round(a, b, c, d, e, 0x5A827999u + w10);
+        ch_round(e, a, b, c, d, 0x5A827999u + w11);
+        ch_round(d, e, a, b, c, 0x5A827999u + w12);
+        ch_round(c, d, e, a, b, 0x5A827999u + w13);
+        ch_round(b, c, d, e, a, 0x5A827999u + w14);
+        ch_round(a, b, c, d, e, 0x5A827999u + w15);
+        ch_round(e, a, b, c, d, 0x5A827999u + (w0 = rotl32(w13 ^ w8 ^ w2 ^ w0, 1)));
+        ch_round(d, e, a, b, c, 0x5A827999u + (w1 = rotl32(w14 ^ w9 ^ w3 ^ w1, 1)));
+        ch_round(c, d, e, a, b, 0x5A827999u + (w2 = rotl32(w15 ^ w10 ^ w4 ^ w2, 1)));
+        ch_round(b, c, d, e, a, 0x5A827999u + (w3 = rotl32(w0 ^ w11 ^ w5 ^ w3, 1)));
+        parity_round(a, b, c, d, e, 0x6ED9EBA1u + (w4 = rotl32(w1 ^ w12 ^ w6 ^ w4, 1)));
+        parity_round(e, a, b, c, d, 0x6ED9EBA1u + (w5 = rotl32(w2 ^ w13 ^ w7 ^ w5, 1)));
+        parity_round(d, e, a, b, c, 0x6ED9EBA1u + (w6 = rotl32(w3 ^ w14 ^ w8 ^ w6, 1)));
+        parity_round(c, d, e, a, b, 0x6ED9EBA1u + (w7 = rotl32(w4 ^ w15 ^ w9 ^ w7, 1)));
+        parity_round(b, c, d, e, a, 0x6ED9EBA1u + (w8 = rotl32(w5 ^ w0 ^ w10 ^ w8, 1)));
+        parity_round(a, b, c, d, e, 0x6ED9EBA1u + (w9 = rotl32(w6 ^ w1 ^ w11 ^ w9, 1)));
+        parity_round(e, a, b, c, d, 0x6ED9EBA1u + (w10 = rotl32(w7 ^ w2 ^ w12 ^ w10, 1)));
+        parity_round(d, e, a, b, c, 0x6ED9EBA1u + (w11 = rotl32(w8 ^ w3 ^ w13 ^ w11, 1)));
+        parity_round(c, d, e, a, b, 0x6ED9EBA1u + (w12 = rotl32(w9 ^ w4 ^ w14 ^ w12, 1)));
+        parity_round(b, c, d, e, a, 0x6ED9EBA1u + (w13 = rotl32(w10 ^ w5 ^ w15 ^ w13, 1)));
+        parity_round(a, b, c, d, e, 0x6ED9EBA1u + (w14 = rotl32(w11 ^ w6 ^ w0 ^ w14, 1)));
+        parity_round(e, a, b, c, d, 0x6ED9EBA1u + (w15 = rotl32(w12 ^ w7 ^ w1 ^ w15, 1)));
+        parity_round(d, e, a, b, c, 0x6ED9EBA1u + (w0 = rotl32(w13 ^ w8 ^ w2 ^ w0, 1)));
+        parity_round(c, d, e, a, b, 0x6ED9EBA1u + (w1 = rotl32(w14 ^ w9 ^ w3 ^ w1, 1)));
+        parity_round(b, c, d, e, a, 0x6ED9EBA1u + (w2 = rotl32(w15 ^ w10 ^ w4 ^ w2, 1)));
+        parity_round(a, b, c, d, e, 0x6ED9EBA1u + (w3 = rotl32(w0 ^ w11 ^ w5 ^ w3, 1)));
+        parity_round(e, a, b, c, d, 0x6ED9EBA1u + (w4 = rotl32(w1 ^ w12 ^ w6 ^ w4, 1)));
+        parity_round(d, e, a, b, c, 0x6ED9EBA1u + (w5 = rotl32(w2 ^ w13 ^ w7 ^ w5, 1)));
+        parity_round(c, d, e, a, b, 0x6ED9EBA1u + (w6 = rotl32(w3 ^ w14 ^ w8 ^ w6, 1)));
+        parity_round(b, c, d, e, a, 0x6ED9EBA1u + (w7 = rotl32(w4 ^ w15 ^ w9 ^ w7, 1)));
+        maj_round(a, b, c, d, e, 0x8F1BBCDCu + (w8 = rotl32(w5 ^ w0 ^ w10 ^ w8, 1)));
+        maj_round(e, a, b, c, d, 0x8F1BBCDCu + (w9 = rotl32(w6 ^ w1 ^ w11 ^ w9, 1)));
+        maj_round(d, e, a, b, c, 0x8F1BBCDCu + (w10 = rotl32(w7 ^ w2 ^ w12 ^ w10, 1)));
+        maj_round(c, d, e, a, b, 0x8F1BBCDCu + (w11 = rotl32(w8 ^ w3 ^ w13 ^ w11, 1)));
+        maj_round(b, c, d, e, a, 0x8F1BBCDCu + (w12 = rotl32(w9 ^ w4 ^ w14 ^ w12, 1)));
+        maj_round(a, b, c, d, e, 0x8F1BBCDCu + (w13 = rotl32(w10 ^ w5 ^ w15 ^ w13, 1)));
+        maj_round(e, a, b, c, d, 0x8F1BBCDCu + (w14 = rotl32(w11 ^ w6 ^ w0 ^ w14, 1)));
+        maj_round(d, e, a, b, c, 0x8F1BBCDCu + (w15 = rotl32(w12 ^ w7 ^ w1 ^ w15, 1)));
+        maj_round(c, d, e, a, b, 0x8F1BBCDCu + (w0 = rotl32(w13 ^ w8 ^ w2 ^ w0, 1)));
+        maj_round(b, c, d, e, a, 0x8F1BBCDCu + (w1 = rotl32(w14 ^ w9 ^ w3 ^ w1, 1)));
+        maj_round(a, b, c, d, e, 0x8F1BBCDCu + (w2 = rotl32(w15 ^ w10 ^ w4 ^ w2, 1)));
+        maj_round(e, a, b, c, d, 0x8F1BBCDCu + (w3 = rotl32(w0 ^ w11 ^ w5 ^ w3, 1)));
+        maj_round(d, e, a, b, c, 0x8F1BBCDCu + (w4 = rotl32(w1 ^ w12 ^ w6 ^ w4, 1)));
+        maj_round(c, d, e, a, b, 0x8F1BBCDCu + (w5 = rotl32(w2 ^ w13 ^ w7 ^ w5, 1)));
+        maj_round(b, c, d, e, a, 0x8F1BBCDCu + (w6 = rotl32(w3 ^ w14 ^ w8 ^ w6, 1)));
+        maj_round(a, b, c, d, e, 0x8F1BBCDCu + (w7 = rotl32(w4 ^ w15 ^ w9 ^ w7, 1)));
+        maj_round(e, a, b, c, d, 0x8F1BBCDCu + (w8 = rotl32(w5 ^ w0 ^ w10 ^ w8, 1)));
+        maj_round(d, e, a, b, c, 0x8F1BBCDCu + (w9 = rotl32(w6 ^ w1 ^ w11 ^ w9, 1)));
+        maj_round(c, d, e, a, b, 0x8F1BBCDCu + (w10 = rotl32(w7 ^ w2 ^ w12 ^ w10, 1)));
+        maj_round(b, c, d, e, a, 0x8F1BBCDCu + (w11 = rotl32(w8 ^ w3 ^ w13 ^ w11, 1)));
+        parity_round(a, b, c, d, e, 0xCA62C1D6u + (w12 = rotl32(w9 ^ w4 ^ w14 ^ w12, 1)));
+        parity_round(e, a, b, c, d, 0xCA62C1D6u + (w13 = rotl32(w10 ^ w5 ^ w15 ^ w13, 1)));
+        parity_round(d, e, a, b, c, 0xCA62C1D6u + (w14 = rotl32(w11 ^ w6 ^ w0 ^ w14, 1)));
+        parity_round(c, d, e, a, b, 0xCA62C1D6u + (w15 = rotl32(w12 ^ w7 ^ w1 ^ w15, 1)));
+        parity_round(b, c, d, e, a, 0xCA62C1D6u + (w0 = rotl32(w13 ^ w8 ^ w2 ^ w0, 1)));
+        parity_round(a, b, c, d, e, 0xCA62C1D6u + (w1 = rotl32(w14 ^ w9 ^ w3 ^ w1, 1)));
+        parity_round(e, a, b, c, d, 0xCA62C1D6u + (w2 = rotl32(w15 ^ w10 ^ w4 ^ w2, 1)));
+        parity_round(d, e, a, b, c, 0xCA62C1D6u + (w3 = rotl32(w0 ^ w11 ^ w5 ^ w3, 1)));
+        parity_round(c, d, e, a, b, 0xCA62C1D6u + (w4 = rotl32(w1 ^ w12 ^ w6 ^ w4, 1)));
+        parity_round(b, c, d, e, a, 0xCA62C1D6u + (w5 = rotl32(w2 ^ w13 ^ w7 ^ w5, 1)));
+        parity_round(a, b, c, d, e, 0xCA62C1D6u + (w6 = rotl32(w3 ^ w14 ^ w8 ^ w6, 1)));
+        parity_round(e, a, b, c, d, 0xCA62C1D6u + (w7 = rotl32(w4 ^ w15 ^ w9 ^ w7, 1)));
+        parity_round(d, e, a, b, c, 0xCA62C1D6u + (w8 = rotl32(w5 ^ w0 ^ w10 ^ w8, 1)));
+        parity_round(c, d, e, a, b, 0xCA62C1D6u + (w9 = rotl32(w6 ^ w1 ^ w11 ^ w9, 1)));
+        parity_round(b, c, d, e, a, 0xCA62C1D6u + (w10 = rotl32(w7 ^ w2 ^ w12 ^ w10, 1)));
+        parity_round(a, b, c, d, e, 0xCA62C1D6u + (w11 = rotl32(w8 ^ w3 ^ w13 ^ w11, 1)));
+        parity_round(e, a, b, c, d, 0xCA62C1D6u + (w12 = rotl32(w9 ^ w4 ^ w14 ^ w12, 1)));
+        parity_round(d, e, a, b, c, 0xCA62C1D6u + (w13 = rotl32(w10 ^ w5 ^ w15 ^ w13, 1)));
+        parity_round(c, d, e, a, b, 0xCA62C1D6u + (w14 = rotl32(w11 ^ w6 ^ w0 ^ w14, 1)));
+        parity_round(b, c, d, e, a, 0xCA62C1D6u + (w15 = rotl32(w12 ^ w7 ^ w1 ^ w15, 1)));
+        s[0] += a;
+        s[1] += b;
+        s[2] += c;
+        s[3] += d;
+        s[4] += e;
+    }
+    static void compress_words(std::uint32_t* s, const std::uint32_t* block) noexcept {
+        rounds(s, block[0], block[1], block[2], block[3], block[4], block[5], block[6], block[7],
+               block[8], block[9], block[10], block[11], block[12], block[13], block[14],
+               block[15]);
+    }
+    // One block holding a digest and the padding of a 84-byte message (PBKDF2): the padding
+    // words are constants, which the compiler folds into the schedule.
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        rounds(s, d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0, 0, 0, 0, 0, 0, 0, 0, 672);
+    }
+    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        std::uint32_t w[16];
+        for (; blocks != 0; --blocks, p += 64) {
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
+            compress_words(s, w);
+        }
+    }
+    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
+                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<sha1_portable, std::uint32_t, 5>(inner, outer, u, t, c);
+    }
+};
+
+inline constexpr std::uint32_t sha256_k[64] = {
+    0x428A2F98u, 0x71374491u, 0xB5C0FBCFu, 0xE9B5DBA5u, 0x3956C25Bu, 0x59F111F1u, 0x923F82A4u,
+    0xAB1C5ED5u, 0xD807AA98u, 0x12835B01u, 0x243185BEu, 0x550C7DC3u, 0x72BE5D74u, 0x80DEB1FEu,
+    0x9BDC06A7u, 0xC19BF174u, 0xE49B69C1u, 0xEFBE4786u, 0x0FC19DC6u, 0x240CA1CCu, 0x2DE92C6Fu,
+    0x4A7484AAu, 0x5CB0A9DCu, 0x76F988DAu, 0x983E5152u, 0xA831C66Du, 0xB00327C8u, 0xBF597FC7u,
+    0xC6E00BF3u, 0xD5A79147u, 0x06CA6351u, 0x14292967u, 0x27B70A85u, 0x2E1B2138u, 0x4D2C6DFCu,
+    0x53380D13u, 0x650A7354u, 0x766A0ABBu, 0x81C2C92Eu, 0x92722C85u, 0xA2BFE8A1u, 0xA81A664Bu,
+    0xC24B8B70u, 0xC76C51A3u, 0xD192E819u, 0xD6990624u, 0xF40E3585u, 0x106AA070u, 0x19A4C116u,
+    0x1E376C08u, 0x2748774Cu, 0x34B0BCB5u, 0x391C0CB3u, 0x4ED8AA4Au, 0x5B9CCA4Fu, 0x682E6FF3u,
+    0x748F82EEu, 0x78A5636Fu, 0x84C87814u, 0x8CC70208u, 0x90BEFFFAu, 0xA4506CEBu, 0xBEF9A3F7u,
+    0xC67178F2u};
+
+struct sha256_portable {
+    XMPPCORE_FORCE_INLINE static std::uint32_t sigma0(std::uint32_t x) noexcept {
+        return rotr32(x, 7) ^ rotr32(x, 18) ^ (x >> 3);
+    }
+    XMPPCORE_FORCE_INLINE static std::uint32_t sigma1(std::uint32_t x) noexcept {
+        return rotr32(x, 17) ^ rotr32(x, 19) ^ (x >> 10);
+    }
+    // One round; the callers rotate the roles of the eight variables instead of moving them.
+    XMPPCORE_FORCE_INLINE static void round(std::uint32_t a, std::uint32_t b, std::uint32_t c,
+                                            std::uint32_t& d, std::uint32_t e, std::uint32_t f,
+                                            std::uint32_t g, std::uint32_t& h,
+                                            std::uint32_t kw) noexcept {
+        const std::uint32_t t1 =
+            h + (rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25)) + (g ^ (e & (f ^ g))) + kw;
+        const std::uint32_t t2 =
+            (rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22)) + ((a & b) | (c & (a | b)));
+        d += t1;
+        h = t1 + t2;
+    }
+    XMPPCORE_FORCE_INLINE static void
+    rounds(std::uint32_t* s, std::uint32_t w0, std::uint32_t w1, std::uint32_t w2, std::uint32_t w3,
+           std::uint32_t w4, std::uint32_t w5, std::uint32_t w6, std::uint32_t w7, std::uint32_t w8,
+           std::uint32_t w9, std::uint32_t w10, std::uint32_t w11, std::uint32_t w12,
+           std::uint32_t w13, std::uint32_t w14, std::uint32_t w15) noexcept {
+        std::uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6],
+                      h = s[7];
+        round(a, b, c, d, e, f, g, h, sha256_k[0] + w0);
+        round(h, a, b, c, d, e, f, g, sha256_k[1] + w1);
+        round(g, h, a, b, c, d, e, f, sha256_k[2] + w2);
+        round(f, g, h, a, b, c, d, e, sha256_k[3] + w3);
+        round(e, f, g, h, a, b, c, d, sha256_k[4] + w4);
+        round(d, e, f, g, h, a, b, c, sha256_k[5] + w5);
+        round(c, d, e, f, g, h, a, b, sha256_k[6] + w6);
+        round(b, c, d, e, f, g, h, a, sha256_k[7] + w7);
+        round(a, b, c, d, e, f, g, h, sha256_k[8] + w8);
+        round(h, a, b, c, d, e, f, g, sha256_k[9] + w9);
+        round(g, h, a, b, c, d, e, f, sha256_k[10] + w10);
+        round(f, g, h, a, b, c, d, e, sha256_k[11] + w11);
+        round(e, f, g, h, a, b, c, d, sha256_k[12] + w12);
+        round(d, e, f, g, h, a, b, c, sha256_k[13] + w13);
+        round(c, d, e, f, g, h, a, b, sha256_k[14] + w14);
+        round(b, c, d, e, f, g, h, a, sha256_k[15] + w15);
+        round(a, b, c, d, e, f, g, h, sha256_k[16] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha256_k[17] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha256_k[18] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha256_k[19] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha256_k[20] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha256_k[21] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha256_k[22] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha256_k[23] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha256_k[24] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha256_k[25] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha256_k[26] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha256_k[27] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha256_k[28] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha256_k[29] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha256_k[30] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha256_k[31] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        round(a, b, c, d, e, f, g, h, sha256_k[32] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha256_k[33] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha256_k[34] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha256_k[35] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha256_k[36] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha256_k[37] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha256_k[38] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha256_k[39] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha256_k[40] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha256_k[41] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha256_k[42] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha256_k[43] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha256_k[44] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha256_k[45] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha256_k[46] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha256_k[47] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        round(a, b, c, d, e, f, g, h, sha256_k[48] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha256_k[49] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha256_k[50] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha256_k[51] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha256_k[52] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha256_k[53] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha256_k[54] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha256_k[55] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha256_k[56] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha256_k[57] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha256_k[58] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha256_k[59] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha256_k[60] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha256_k[61] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha256_k[62] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha256_k[63] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        s[0] += a;
+        s[1] += b;
+        s[2] += c;
+        s[3] += d;
+        s[4] += e;
+        s[5] += f;
+        s[6] += g;
+        s[7] += h;
+    }
+    static void compress_words(std::uint32_t* s, const std::uint32_t* block) noexcept {
+        rounds(s, block[0], block[1], block[2], block[3], block[4], block[5], block[6], block[7],
+               block[8], block[9], block[10], block[11], block[12], block[13], block[14],
+               block[15]);
+    }
+    // One block holding a digest and the padding of a 96-byte message (PBKDF2): the padding
+    // words are constants, which the compiler folds into the schedule.
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        rounds(s, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], 0x80000000u, 0, 0, 0, 0, 0, 0,
+               768);
+    }
+    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        std::uint32_t w[16];
+        for (; blocks != 0; --blocks, p += 64) {
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
+            compress_words(s, w);
+        }
+    }
+    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
+                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<sha256_portable, std::uint32_t, 8>(inner, outer, u, t, c);
+    }
+};
+
+inline constexpr std::uint64_t sha512_k[80] = {
+    0x428A2F98D728AE22ull, 0x7137449123EF65CDull, 0xB5C0FBCFEC4D3B2Full, 0xE9B5DBA58189DBBCull,
+    0x3956C25BF348B538ull, 0x59F111F1B605D019ull, 0x923F82A4AF194F9Bull, 0xAB1C5ED5DA6D8118ull,
+    0xD807AA98A3030242ull, 0x12835B0145706FBEull, 0x243185BE4EE4B28Cull, 0x550C7DC3D5FFB4E2ull,
+    0x72BE5D74F27B896Full, 0x80DEB1FE3B1696B1ull, 0x9BDC06A725C71235ull, 0xC19BF174CF692694ull,
+    0xE49B69C19EF14AD2ull, 0xEFBE4786384F25E3ull, 0x0FC19DC68B8CD5B5ull, 0x240CA1CC77AC9C65ull,
+    0x2DE92C6F592B0275ull, 0x4A7484AA6EA6E483ull, 0x5CB0A9DCBD41FBD4ull, 0x76F988DA831153B5ull,
+    0x983E5152EE66DFABull, 0xA831C66D2DB43210ull, 0xB00327C898FB213Full, 0xBF597FC7BEEF0EE4ull,
+    0xC6E00BF33DA88FC2ull, 0xD5A79147930AA725ull, 0x06CA6351E003826Full, 0x142929670A0E6E70ull,
+    0x27B70A8546D22FFCull, 0x2E1B21385C26C926ull, 0x4D2C6DFC5AC42AEDull, 0x53380D139D95B3DFull,
+    0x650A73548BAF63DEull, 0x766A0ABB3C77B2A8ull, 0x81C2C92E47EDAEE6ull, 0x92722C851482353Bull,
+    0xA2BFE8A14CF10364ull, 0xA81A664BBC423001ull, 0xC24B8B70D0F89791ull, 0xC76C51A30654BE30ull,
+    0xD192E819D6EF5218ull, 0xD69906245565A910ull, 0xF40E35855771202Aull, 0x106AA07032BBD1B8ull,
+    0x19A4C116B8D2D0C8ull, 0x1E376C085141AB53ull, 0x2748774CDF8EEB99ull, 0x34B0BCB5E19B48A8ull,
+    0x391C0CB3C5C95A63ull, 0x4ED8AA4AE3418ACBull, 0x5B9CCA4F7763E373ull, 0x682E6FF3D6B2B8A3ull,
+    0x748F82EE5DEFB2FCull, 0x78A5636F43172F60ull, 0x84C87814A1F0AB72ull, 0x8CC702081A6439ECull,
+    0x90BEFFFA23631E28ull, 0xA4506CEBDE82BDE9ull, 0xBEF9A3F7B2C67915ull, 0xC67178F2E372532Bull,
+    0xCA273ECEEA26619Cull, 0xD186B8C721C0C207ull, 0xEADA7DD6CDE0EB1Eull, 0xF57D4F7FEE6ED178ull,
+    0x06F067AA72176FBAull, 0x0A637DC5A2C898A6ull, 0x113F9804BEF90DAEull, 0x1B710B35131C471Bull,
+    0x28DB77F523047D84ull, 0x32CAAB7B40C72493ull, 0x3C9EBE0A15C9BEBCull, 0x431D67C49C100D4Cull,
+    0x4CC5D4BECB3E42B6ull, 0x597F299CFC657E2Aull, 0x5FCB6FAB3AD6FAECull, 0x6C44198C4A475817ull};
+
+struct sha512_portable {
+    XMPPCORE_FORCE_INLINE static std::uint64_t sigma0(std::uint64_t x) noexcept {
+        return rotr64(x, 1) ^ rotr64(x, 8) ^ (x >> 7);
+    }
+    XMPPCORE_FORCE_INLINE static std::uint64_t sigma1(std::uint64_t x) noexcept {
+        return rotr64(x, 19) ^ rotr64(x, 61) ^ (x >> 6);
+    }
+    // One round; the callers rotate the roles of the eight variables instead of moving them.
+    XMPPCORE_FORCE_INLINE static void round(std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                                            std::uint64_t& d, std::uint64_t e, std::uint64_t f,
+                                            std::uint64_t g, std::uint64_t& h,
+                                            std::uint64_t kw) noexcept {
+        const std::uint64_t t1 =
+            h + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) + (g ^ (e & (f ^ g))) + kw;
+        const std::uint64_t t2 =
+            (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) + ((a & b) | (c & (a | b)));
+        d += t1;
+        h = t1 + t2;
+    }
+    XMPPCORE_FORCE_INLINE static void
+    rounds(std::uint64_t* s, std::uint64_t w0, std::uint64_t w1, std::uint64_t w2, std::uint64_t w3,
+           std::uint64_t w4, std::uint64_t w5, std::uint64_t w6, std::uint64_t w7, std::uint64_t w8,
+           std::uint64_t w9, std::uint64_t w10, std::uint64_t w11, std::uint64_t w12,
+           std::uint64_t w13, std::uint64_t w14, std::uint64_t w15) noexcept {
+        std::uint64_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6],
+                      h = s[7];
+        round(a, b, c, d, e, f, g, h, sha512_k[0] + w0);
+        round(h, a, b, c, d, e, f, g, sha512_k[1] + w1);
+        round(g, h, a, b, c, d, e, f, sha512_k[2] + w2);
+        round(f, g, h, a, b, c, d, e, sha512_k[3] + w3);
+        round(e, f, g, h, a, b, c, d, sha512_k[4] + w4);
+        round(d, e, f, g, h, a, b, c, sha512_k[5] + w5);
+        round(c, d, e, f, g, h, a, b, sha512_k[6] + w6);
+        round(b, c, d, e, f, g, h, a, sha512_k[7] + w7);
+        round(a, b, c, d, e, f, g, h, sha512_k[8] + w8);
+        round(h, a, b, c, d, e, f, g, sha512_k[9] + w9);
+        round(g, h, a, b, c, d, e, f, sha512_k[10] + w10);
+        round(f, g, h, a, b, c, d, e, sha512_k[11] + w11);
+        round(e, f, g, h, a, b, c, d, sha512_k[12] + w12);
+        round(d, e, f, g, h, a, b, c, sha512_k[13] + w13);
+        round(c, d, e, f, g, h, a, b, sha512_k[14] + w14);
+        round(b, c, d, e, f, g, h, a, sha512_k[15] + w15);
+        round(a, b, c, d, e, f, g, h, sha512_k[16] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha512_k[17] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha512_k[18] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha512_k[19] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha512_k[20] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha512_k[21] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha512_k[22] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha512_k[23] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha512_k[24] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha512_k[25] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha512_k[26] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha512_k[27] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha512_k[28] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha512_k[29] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha512_k[30] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha512_k[31] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        round(a, b, c, d, e, f, g, h, sha512_k[32] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha512_k[33] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha512_k[34] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha512_k[35] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha512_k[36] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha512_k[37] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha512_k[38] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha512_k[39] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha512_k[40] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha512_k[41] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha512_k[42] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha512_k[43] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha512_k[44] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha512_k[45] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha512_k[46] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha512_k[47] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        round(a, b, c, d, e, f, g, h, sha512_k[48] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha512_k[49] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha512_k[50] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha512_k[51] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha512_k[52] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha512_k[53] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha512_k[54] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha512_k[55] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha512_k[56] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha512_k[57] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha512_k[58] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha512_k[59] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha512_k[60] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha512_k[61] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha512_k[62] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha512_k[63] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        round(a, b, c, d, e, f, g, h, sha512_k[64] + (w0 += sigma1(w14) + w9 + sigma0(w1)));
+        round(h, a, b, c, d, e, f, g, sha512_k[65] + (w1 += sigma1(w15) + w10 + sigma0(w2)));
+        round(g, h, a, b, c, d, e, f, sha512_k[66] + (w2 += sigma1(w0) + w11 + sigma0(w3)));
+        round(f, g, h, a, b, c, d, e, sha512_k[67] + (w3 += sigma1(w1) + w12 + sigma0(w4)));
+        round(e, f, g, h, a, b, c, d, sha512_k[68] + (w4 += sigma1(w2) + w13 + sigma0(w5)));
+        round(d, e, f, g, h, a, b, c, sha512_k[69] + (w5 += sigma1(w3) + w14 + sigma0(w6)));
+        round(c, d, e, f, g, h, a, b, sha512_k[70] + (w6 += sigma1(w4) + w15 + sigma0(w7)));
+        round(b, c, d, e, f, g, h, a, sha512_k[71] + (w7 += sigma1(w5) + w0 + sigma0(w8)));
+        round(a, b, c, d, e, f, g, h, sha512_k[72] + (w8 += sigma1(w6) + w1 + sigma0(w9)));
+        round(h, a, b, c, d, e, f, g, sha512_k[73] + (w9 += sigma1(w7) + w2 + sigma0(w10)));
+        round(g, h, a, b, c, d, e, f, sha512_k[74] + (w10 += sigma1(w8) + w3 + sigma0(w11)));
+        round(f, g, h, a, b, c, d, e, sha512_k[75] + (w11 += sigma1(w9) + w4 + sigma0(w12)));
+        round(e, f, g, h, a, b, c, d, sha512_k[76] + (w12 += sigma1(w10) + w5 + sigma0(w13)));
+        round(d, e, f, g, h, a, b, c, sha512_k[77] + (w13 += sigma1(w11) + w6 + sigma0(w14)));
+        round(c, d, e, f, g, h, a, b, sha512_k[78] + (w14 += sigma1(w12) + w7 + sigma0(w15)));
+        round(b, c, d, e, f, g, h, a, sha512_k[79] + (w15 += sigma1(w13) + w8 + sigma0(w0)));
+        s[0] += a;
+        s[1] += b;
+        s[2] += c;
+        s[3] += d;
+        s[4] += e;
+        s[5] += f;
+        s[6] += g;
+        s[7] += h;
+    }
+    static void compress_words(std::uint64_t* s, const std::uint64_t* block) noexcept {
+        rounds(s, block[0], block[1], block[2], block[3], block[4], block[5], block[6], block[7],
+               block[8], block[9], block[10], block[11], block[12], block[13], block[14],
+               block[15]);
+    }
+    // One block holding a digest and the padding of a 192-byte message (PBKDF2): the padding
+    // words are constants, which the compiler folds into the schedule.
+    static void compress_digest(std::uint64_t* s, const std::uint64_t* d) noexcept {
+        rounds(s, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], 0x8000000000000000ull, 0, 0, 0, 0,
+               0, 0, 1536);
+    }
+    static void compress(std::uint64_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        std::uint64_t w[16];
+        for (; blocks != 0; --blocks, p += 128) {
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint64_t>(p + 8 * i);
+            compress_words(s, w);
+        }
+    }
+    static void pbkdf2_iterate(const std::uint64_t* inner, const std::uint64_t* outer,
+                               std::uint64_t* u, std::uint64_t* t, std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<sha512_portable, std::uint64_t, 8>(inner, outer, u, t, c);
+    }
+};
+
+// ---- x86 SHA extensions ------------------------------------------------------------------
+
+#if XMPPCORE_HW_SHA_X86
+
+// -1: not asked yet; 0: absent; 1: present. Constant-initialized (no dynamic initialization);
+// concurrent first calls both ask CPUID and store the same answer.
+inline int x86_sha_state = -1;
+
+/// True when the CPU has the SHA extensions and SSSE3 / SSE4.1 (every CPU with SHA has them).
+inline bool x86_has_sha() noexcept {
+    int s = __atomic_load_n(&x86_sha_state, __ATOMIC_RELAXED);
+    if (s < 0) {
+        unsigned a = 0, b = 0, c = 0, d = 0;
+        bool ok = __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & (1u << 9)) != 0 && // SSSE3
+                  (c & (1u << 19)) != 0;                                         // SSE4.1
+        ok = ok && __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & (1u << 29)) != 0;
+        s = ok ? 1 : 0;
+        __atomic_store_n(&x86_sha_state, s, __ATOMIC_RELAXED);
+    }
+    return s == 1;
+}
+
+#define XMPPCORE_X86_SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+// A message block as four vectors of big-endian words: from bytes (byte-swapped) or from words
+// already decoded (loaded as they are).
+template <bool Words>
+XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE inline __m128i x86_load_msg(const void* p,
+                                                                          __m128i mask) noexcept {
+    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(p));
+    if (Words) return v;
+    return _mm_shuffle_epi8(v, mask);
+}
+
+struct sha256_x86 {
+    // Four rounds from message vector m and constants K[4q..4q+4).
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    rounds4(__m128i& abef, __m128i& cdgh, __m128i m, std::size_t q) noexcept {
+        const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sha256_k + 4 * q));
+        __m128i x = _mm_add_epi32(m, k);
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, x);
+        x = _mm_shuffle_epi32(x, 0x0E);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, x);
+    }
+
+    // The 64 rounds of one block: state packed as (ABEF, CDGH), message as four word vectors.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    block(__m128i& st0, __m128i& st1, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
+        const __m128i abef_save = st0, cdgh_save = st1;
+        __m128i m[4] = {m0, m1, m2, m3};
+        // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..12), the add
+        // and msg2 finish m[q+1] (q in 3..14).
+#define XMPPCORE_SHA256_QUAD(q)                                                                    \
+    rounds4(st0, st1, m[(q) % 4], (q));                                                            \
+    if ((q) >= 3 && (q) <= 14)                                                                     \
+        m[((q) + 1) % 4] = _mm_sha256msg2_epu32(                                                   \
+            _mm_add_epi32(m[((q) + 1) % 4], _mm_alignr_epi8(m[(q) % 4], m[((q) + 3) % 4], 4)),     \
+            m[(q) % 4]);                                                                           \
+    if ((q) >= 1 && (q) <= 12)                                                                     \
+        m[((q) + 3) % 4] = _mm_sha256msg1_epu32(m[((q) + 3) % 4], m[(q) % 4]);
+        XMPPCORE_SHA256_QUAD(0)
+        XMPPCORE_SHA256_QUAD(1)
+        XMPPCORE_SHA256_QUAD(2)
+        XMPPCORE_SHA256_QUAD(3)
+        XMPPCORE_SHA256_QUAD(4)
+        XMPPCORE_SHA256_QUAD(5)
+        XMPPCORE_SHA256_QUAD(6)
+        XMPPCORE_SHA256_QUAD(7)
+        XMPPCORE_SHA256_QUAD(8)
+        XMPPCORE_SHA256_QUAD(9)
+        XMPPCORE_SHA256_QUAD(10)
+        XMPPCORE_SHA256_QUAD(11)
+        XMPPCORE_SHA256_QUAD(12)
+        XMPPCORE_SHA256_QUAD(13)
+        XMPPCORE_SHA256_QUAD(14)
+        XMPPCORE_SHA256_QUAD(15)
+#undef XMPPCORE_SHA256_QUAD
+        st0 = _mm_add_epi32(st0, abef_save);
+        st1 = _mm_add_epi32(st1, cdgh_save);
+    }
+
+    // State words A..H to the packed form the instructions use, and back.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    pack(__m128i w0, __m128i w1, __m128i& st0, __m128i& st1) noexcept {
+        const __m128i t = _mm_shuffle_epi32(w0, 0xB1); // CDAB
+        w1 = _mm_shuffle_epi32(w1, 0x1B);              // EFGH
+        st0 = _mm_alignr_epi8(t, w1, 8);               // ABEF
+        st1 = _mm_blend_epi16(w1, t, 0xF0);            // CDGH
+    }
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    unpack(__m128i st0, __m128i st1, __m128i& w0, __m128i& w1) noexcept {
+        const __m128i t = _mm_shuffle_epi32(st0, 0x1B); // FEBA
+        st1 = _mm_shuffle_epi32(st1, 0xB1);             // DCHG
+        w0 = _mm_blend_epi16(t, st1, 0xF0);             // DCBA
+        w1 = _mm_alignr_epi8(st1, t, 8);                // HGFE
+    }
+
+    template <bool Words>
+    XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
+                                            std::size_t blocks) noexcept {
+        const __m128i mask = _mm_set_epi64x(0x0C0D0E0F08090A0BLL, 0x0405060700010203LL);
+        __m128i st0, st1;
+        pack(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s)),
+             _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4)), st0, st1);
+        const unsigned char* p = static_cast<const unsigned char*>(data);
+        for (; blocks != 0; --blocks, p += 64)
+            block(st0, st1, x86_load_msg<Words>(p, mask), x86_load_msg<Words>(p + 16, mask),
+                  x86_load_msg<Words>(p + 32, mask), x86_load_msg<Words>(p + 48, mask));
+        __m128i w0, w1;
+        unpack(st0, st1, w0, w1);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s), w0);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s + 4), w1);
+    }
+
+    static void compress_words(std::uint32_t* s, const std::uint32_t* block_words) noexcept {
+        run<true>(s, block_words, 1);
+    }
+    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        run<false>(s, p, blocks);
+    }
+
+    // PBKDF2 iterations in registers: the keyed states stay packed, each digest goes straight
+    // from one compression's output to the next one's message, and the padding words are
+    // constants.
+    XMPPCORE_X86_SHA_TARGET static void pbkdf2_iterate(const std::uint32_t* inner,
+                                                       const std::uint32_t* outer, std::uint32_t* u,
+                                                       std::uint32_t* t,
+                                                       std::uint32_t iterations) noexcept {
+        const auto load = [](const std::uint32_t* q) {
+            return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+        };
+        __m128i i0, i1, o0, o1;
+        pack(load(inner), load(inner + 4), i0, i1);
+        pack(load(outer), load(outer + 4), o0, o1);
+        __m128i u0 = load(u), u1 = load(u + 4), t0 = load(t), t1 = load(t + 4);
+        const __m128i pad0 = _mm_set_epi32(0, 0, 0, static_cast<int>(0x80000000u));
+        const __m128i pad1 = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
+        for (std::uint32_t c = 1; c < iterations; ++c) {
+            __m128i a = i0, b = i1, x0, x1;
+            block(a, b, u0, u1, pad0, pad1);
+            unpack(a, b, x0, x1);
+            a = o0;
+            b = o1;
+            block(a, b, x0, x1, pad0, pad1);
+            unpack(a, b, u0, u1);
+            t0 = _mm_xor_si128(t0, u0);
+            t1 = _mm_xor_si128(t1, u1);
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u), u0);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + 4), u1);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(t), t0);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(t + 4), t1);
+    }
+};
+
+struct sha1_x86 {
+    // Word 0 goes to the top lane: bytes are byte-swapped and reversed, words only reversed.
+    template <bool Words>
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static __m128i load(const unsigned char* q,
+                                                                      __m128i mask) noexcept {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+        return Words ? _mm_shuffle_epi32(v, 0x1B) : _mm_shuffle_epi8(v, mask);
+    }
+
+    template <bool Words>
+    XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
+                                            std::size_t blocks) noexcept {
+        const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
+        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
+        abcd = _mm_shuffle_epi32(abcd, 0x1B);
+        const unsigned char* p = static_cast<const unsigned char*>(data);
+        for (; blocks != 0; --blocks, p += 64) {
+            const __m128i abcd_save = abcd, e0_save = e0;
+            __m128i m[4] = {load<Words>(p, mask), load<Words>(p + 16, mask),
+                            load<Words>(p + 32, mask), load<Words>(p + 48, mask)};
+            __m128i e1;
+            // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..16), the
+            // xor feeds m[q-2] (q in 2..17), msg2 finishes m[q+1] (q in 3..18).
+#define XMPPCORE_SHA1_QUAD(q, E_NEXT, E_OTHER, F)                                                  \
+    if ((q) == 0)                                                                                  \
+        E_NEXT = _mm_add_epi32(E_NEXT, m[0]);                                                      \
+    else                                                                                           \
+        E_NEXT = _mm_sha1nexte_epu32(E_NEXT, m[(q) % 4]);                                          \
+    E_OTHER = abcd;                                                                                \
+    if ((q) >= 3 && (q) <= 18)                                                                     \
+        m[((q) + 1) % 4] = _mm_sha1msg2_epu32(m[((q) + 1) % 4], m[(q) % 4]);                       \
+    abcd = _mm_sha1rnds4_epu32(abcd, E_NEXT, F);                                                   \
+    if ((q) >= 1 && (q) <= 16)                                                                     \
+        m[((q) + 3) % 4] = _mm_sha1msg1_epu32(m[((q) + 3) % 4], m[(q) % 4]);                       \
+    if ((q) >= 2 && (q) <= 17) m[((q) + 2) % 4] = _mm_xor_si128(m[((q) + 2) % 4], m[(q) % 4]);
+            XMPPCORE_SHA1_QUAD(0, e0, e1, 0)
+            XMPPCORE_SHA1_QUAD(1, e1, e0, 0)
+            XMPPCORE_SHA1_QUAD(2, e0, e1, 0)
+            XMPPCORE_SHA1_QUAD(3, e1, e0, 0)
+            XMPPCORE_SHA1_QUAD(4, e0, e1, 0)
+            XMPPCORE_SHA1_QUAD(5, e1, e0, 1)
+            XMPPCORE_SHA1_QUAD(6, e0, e1, 1)
+            XMPPCORE_SHA1_QUAD(7, e1, e0, 1)
+            XMPPCORE_SHA1_QUAD(8, e0, e1, 1)
+            XMPPCORE_SHA1_QUAD(9, e1, e0, 1)
+            XMPPCORE_SHA1_QUAD(10, e0, e1, 2)
+            XMPPCORE_SHA1_QUAD(11, e1, e0, 2)
+            XMPPCORE_SHA1_QUAD(12, e0, e1, 2)
+            XMPPCORE_SHA1_QUAD(13, e1, e0, 2)
+            XMPPCORE_SHA1_QUAD(14, e0, e1, 2)
+            XMPPCORE_SHA1_QUAD(15, e1, e0, 3)
+            XMPPCORE_SHA1_QUAD(16, e0, e1, 3)
+            XMPPCORE_SHA1_QUAD(17, e1, e0, 3)
+            XMPPCORE_SHA1_QUAD(18, e0, e1, 3)
+            XMPPCORE_SHA1_QUAD(19, e1, e0, 3)
+#undef XMPPCORE_SHA1_QUAD
+            e0 = _mm_sha1nexte_epu32(e0, e0_save);
+            abcd = _mm_add_epi32(abcd, abcd_save);
+        }
+        abcd = _mm_shuffle_epi32(abcd, 0x1B);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s), abcd);
+        s[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e0, 3));
+    }
+
+    static void compress_words(std::uint32_t* s, const std::uint32_t* block) noexcept {
+        run<true>(s, block, 1);
+    }
+    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        run<false>(s, p, blocks);
+    }
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        const std::uint32_t block[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u,  0, 0, 0, 0,
+                                         0,    0,    0,    0,    0,    (64 + 20) * 8};
+        run<true>(s, block, 1);
+    }
+    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
+                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<sha1_x86, std::uint32_t, 5>(inner, outer, u, t, c);
+    }
+};
+
+#undef XMPPCORE_X86_SHA_TARGET
+
+#endif // XMPPCORE_HW_SHA_X86
+
+// ---- the three hashes --------------------------------------------------------------------
+// Traits: sizes, initial state, and the compression functions, dispatched once per call to
+// the hardware engine when there is one (`with_engine` calls f with the engine type).
+
+struct sha1_traits {
+    using word = std::uint32_t;
+    static constexpr hash_algorithm algorithm = hash_algorithm::sha1;
+    static constexpr std::size_t state_words = 5, block_size = 64, digest_size = 20;
+    static constexpr word initial[5] = {0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u,
+                                        0xC3D2E1F0u};
+    template <class F>
+    static void with_engine(F&& f) noexcept {
+#if XMPPCORE_HW_SHA_X86
+        if (x86_has_sha()) return f(sha1_x86{});
+#endif
+        f(sha1_portable{});
+    }
+};
+
+struct sha256_traits {
+    using word = std::uint32_t;
+    static constexpr hash_algorithm algorithm = hash_algorithm::sha256;
+    static constexpr std::size_t state_words = 8, block_size = 64, digest_size = 32;
+    static constexpr word initial[8] = {0x6A09E667u, 0xBB67AE85u, 0x3C6EF372u, 0xA54FF53Au,
+                                        0x510E527Fu, 0x9B05688Cu, 0x1F83D9ABu, 0x5BE0CD19u};
+    template <class F>
+    static void with_engine(F&& f) noexcept {
+#if XMPPCORE_HW_SHA_X86
+        if (x86_has_sha()) return f(sha256_x86{});
+#endif
+        f(sha256_portable{});
+    }
+};
+
+struct sha512_traits {
+    using word = std::uint64_t;
+    static constexpr hash_algorithm algorithm = hash_algorithm::sha512;
+    static constexpr std::size_t state_words = 8, block_size = 128, digest_size = 64;
+    static constexpr word initial[8] = {
+        0x6A09E667F3BCC908ull, 0xBB67AE8584CAA73Bull, 0x3C6EF372FE94F82Bull, 0xA54FF53A5F1D36F1ull,
+        0x510E527FADE682D1ull, 0x9B05688C2B3E6C1Full, 0x1F83D9ABFB41BD6Bull, 0x5BE0CD19137E2179ull};
+    template <class F>
+    static void with_engine(F&& f) noexcept {
+        f(sha512_portable{});
+    }
+};
+
+} // namespace detail
+
+/// A Merkle-Damgard hash (SHA-1, SHA-256, SHA-512: use those aliases) computed incrementally:
+/// update() any number of times, then finish(). Holds its state inline (at most 200 bytes) and
+/// wipes it on destruction. Copyable, so a hash of a common prefix can be forked. Never
+/// allocates, never throws.
+template <class Traits>
+class basic_hash {
+public:
+    /// The word type of the chaining state.
+    using word = typename Traits::word;
+    /// Digest length in bytes.
+    static constexpr std::size_t digest_size = Traits::digest_size;
+    /// Block length in bytes (what HMAC pads keys to).
+    static constexpr std::size_t block_size = Traits::block_size;
+    /// Words in the chaining state.
+    static constexpr std::size_t state_words = Traits::state_words;
+    /// Which algorithm this is.
+    static constexpr hash_algorithm algorithm = Traits::algorithm;
+    /// The traits the hash was instantiated with (sizes, initial state, compression engines).
+    using traits_type = Traits;
+
+    /// A fresh hash of the empty message.
+    basic_hash() noexcept { reset(); }
+    /// A fork: the copy goes on from the same message prefix.
+    basic_hash(const basic_hash&) noexcept = default;
+    /// See the copy constructor.
+    basic_hash& operator=(const basic_hash&) noexcept = default;
+    /// Wipes the state (it may be keyed: HMAC, PBKDF2).
+    ~basic_hash() { secure_wipe(this, sizeof *this); }
+
+    /// Starts over with the empty message.
+    void reset() noexcept {
+        for (std::size_t i = 0; i < state_words; ++i) h_[i] = Traits::initial[i];
+        length_ = 0;
+        used_ = 0;
+    }
+
+    /// Appends data to the message.
+    basic_hash& update(byte_view data) noexcept {
+        const std::uint8_t* p = data.data();
+        std::size_t n = data.size();
+        length_ += n;
+        if (used_ != 0) {
+            const std::size_t take = n < block_size - used_ ? n : block_size - used_;
+            std::memcpy(buf_ + used_, p, take);
+            used_ += take;
+            p += take;
+            n -= take;
+            if (used_ < block_size) return *this;
+            compress(h_, buf_, 1);
+            used_ = 0;
+        }
+        if (n >= block_size) {
+            compress(h_, p, n / block_size);
+            p += n / block_size * block_size;
+            n %= block_size;
+        }
+        if (n != 0) std::memcpy(buf_, p, n);
+        used_ = n;
+        return *this;
+    }
+
+    /// Writes the digest (digest_size bytes) to out and starts over with the empty message.
+    void finish(std::uint8_t* out) noexcept {
+        constexpr std::size_t length_field = block_size / 8; // 8 or 16 bytes
+        const std::uint64_t bits = length_ * 8;
+        buf_[used_++] = 0x80;
+        if (used_ > block_size - length_field) {
+            std::memset(buf_ + used_, 0, block_size - used_);
+            compress(h_, buf_, 1);
+            used_ = 0;
+        }
+        std::memset(buf_ + used_, 0, block_size - 8 - used_);
+        if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
+        detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
+        compress(h_, buf_, 1);
+        for (std::size_t i = 0; i < digest_size / sizeof(word); ++i)
+            detail::store_be<word>(out + i * sizeof(word), h_[i]);
+        reset();
+        secure_wipe(buf_, sizeof buf_);
+    }
+
+    /// The digest of data, written to out (digest_size bytes).
+    static void hash(byte_view data, std::uint8_t* out) noexcept {
+        basic_hash h;
+        h.update(data);
+        h.finish(out);
+    }
+
+    /// The digest of data, as an array.
+    static std::array<std::uint8_t, digest_size> hash(byte_view data) noexcept {
+        std::array<std::uint8_t, digest_size> d{};
+        hash(data, d.data());
+        return d;
+    }
+
+    /// Low level (HMAC, PBKDF2, tests): the chaining state after whole blocks only, and a hash
+    /// resumed from such a state after `length` bytes (a multiple of block_size).
+    const word* state() const noexcept { return h_; }
+    /// See state().
+    static basic_hash resume(const word* state, std::uint64_t length) noexcept {
+        basic_hash h;
+        for (std::size_t i = 0; i < state_words; ++i) h.h_[i] = state[i];
+        h.length_ = length;
+        return h;
+    }
+
+    /// Compresses whole blocks into a chaining state, with the hardware engine when there is
+    /// one.
+    static void compress(word* state, const std::uint8_t* blocks, std::size_t count) noexcept {
+        Traits::with_engine([&](auto engine) { decltype(engine)::compress(state, blocks, count); });
+    }
+
+private:
+    word h_[state_words];
+    std::uint64_t length_;
+    std::size_t used_;
+    std::uint8_t buf_[block_size];
+};
+
+/// SHA-1 (FIPS 180-4). Needed by SCRAM-SHA-1 and XMPP's legacy digests; not collision
+/// resistant, but HMAC-SHA-1 and PBKDF2-HMAC-SHA-1 remain sound.
+using sha1 = basic_hash<detail::sha1_traits>;
+/// SHA-256 (FIPS 180-4).
+using sha256 = basic_hash<detail::sha256_traits>;
+/// SHA-512 (FIPS 180-4).
+using sha512 = basic_hash<detail::sha512_traits>;
+
+/// HMAC (RFC 2104) keyed once: the constructor hashes the padded key into the inner and outer
+/// states, so each message costs only its own blocks plus two. Feed the message with update(),
+/// then finish(); the key stays, so the object can authenticate any number of messages. Wipes
+/// its states on destruction. Never allocates, never throws.
+template <class Hash>
+class hmac {
+public:
+    /// The word type of the hash's chaining state.
+    using word = typename Hash::word;
+    /// MAC length in bytes.
+    static constexpr std::size_t digest_size = Hash::digest_size;
+
+    /// Keys the MAC (a key longer than a block is hashed first, as RFC 2104 says).
+    explicit hmac(byte_view key) noexcept {
+        std::uint8_t k[Hash::block_size] = {};
+        if (key.size() > Hash::block_size)
+            Hash::hash(key, k);
+        else if (!key.empty())
+            std::memcpy(k, key.data(), key.size());
+        std::uint8_t pad[Hash::block_size];
+        for (std::size_t i = 0; i < Hash::block_size; ++i)
+            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x36u);
+        for (std::size_t i = 0; i < Hash::state_words; ++i) inner_[i] = initial(i);
+        Hash::compress(inner_, pad, 1);
+        for (std::size_t i = 0; i < Hash::block_size; ++i)
+            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x5Cu);
+        for (std::size_t i = 0; i < Hash::state_words; ++i) outer_[i] = initial(i);
+        Hash::compress(outer_, pad, 1);
+        secure_wipe(k, sizeof k);
+        secure_wipe(pad, sizeof pad);
+        running_ = Hash::resume(inner_, Hash::block_size);
+    }
+    /// A copy with the same key and message so far.
+    hmac(const hmac&) noexcept = default;
+    /// See the copy constructor.
+    hmac& operator=(const hmac&) noexcept = default;
+    /// Wipes the keyed states.
+    ~hmac() {
+        secure_wipe(inner_, sizeof inner_);
+        secure_wipe(outer_, sizeof outer_);
+    }
+
+    /// Appends data to the message being authenticated.
+    hmac& update(byte_view data) noexcept {
+        running_.update(data);
+        return *this;
+    }
+
+    /// Writes the MAC of the message so far (digest_size bytes) to out; the next message starts
+    /// empty, with the same key.
+    void finish(std::uint8_t* out) noexcept {
+        std::uint8_t inner_digest[Hash::digest_size];
+        running_.finish(inner_digest);
+        Hash outer = Hash::resume(outer_, Hash::block_size);
+        outer.update(byte_view(inner_digest, sizeof inner_digest));
+        outer.finish(out);
+        secure_wipe(inner_digest, sizeof inner_digest);
+        running_ = Hash::resume(inner_, Hash::block_size);
+    }
+
+    /// HMAC(key, data) written to out (digest_size bytes).
+    static void mac(byte_view key, byte_view data, std::uint8_t* out) noexcept {
+        hmac h(key);
+        h.update(data);
+        h.finish(out);
+    }
+
+    /// The chaining state after the inner (key ^ ipad) block.
+    const word* inner_state() const noexcept { return inner_; }
+    /// The chaining state after the outer (key ^ opad) block.
+    const word* outer_state() const noexcept { return outer_; }
+
+private:
+    static constexpr word initial(std::size_t i) noexcept { return Hash::traits_type::initial[i]; }
+
+    word inner_[Hash::state_words];
+    word outer_[Hash::state_words];
+    Hash running_;
+};
+
+namespace detail {
+
+/// PBKDF2 with a chosen compression engine for the iterations (see pbkdf2()).
+template <class Hash, class Engine>
+errc pbkdf2_with(byte_view password, byte_view salt, std::uint32_t iterations, std::uint8_t* out,
+                 std::size_t out_len) noexcept {
+    using word = typename Hash::word;
+    constexpr std::size_t hlen = Hash::digest_size;
+    constexpr std::size_t dw = hlen / sizeof(word);
+    if (iterations == 0 || out_len == 0) return errc::invalid_argument;
+    const hmac<Hash> prf(password);
+    std::uint32_t block = 1;
+    word u[dw], t[dw];
+    std::uint8_t first[hlen];
+    for (std::size_t done = 0; done < out_len; ++block) {
+        hmac<Hash> h = prf;
+        std::uint8_t be[4];
+        detail::store_be<std::uint32_t>(be, block);
+        h.update(salt).update(byte_view(be, 4)).finish(first);
+        for (std::size_t i = 0; i < dw; ++i) {
+            u[i] = detail::load_be<word>(first + i * sizeof(word));
+            t[i] = u[i];
+        }
+        Engine::pbkdf2_iterate(prf.inner_state(), prf.outer_state(), u, t, iterations);
+        for (std::size_t i = 0; i < dw; ++i) detail::store_be<word>(first + i * sizeof(word), t[i]);
+        const std::size_t take = out_len - done < hlen ? out_len - done : hlen;
+        std::memcpy(out + done, first, take);
+        done += take;
+    }
+    secure_wipe(u, sizeof u);
+    secure_wipe(t, sizeof t);
+    secure_wipe(first, sizeof first);
+    return errc::ok;
+}
+
+} // namespace detail
+
+/// PBKDF2 (RFC 8018 section 5.2) with HMAC-Hash as the PRF: derives out_len bytes from the
+/// password and salt with `iterations` rounds; SCRAM's Hi() is this with out_len = digest_size.
+/// The key schedule is done once; each iteration costs two compressions (on the hardware engine
+/// when there is one). Errors: invalid_argument for zero iterations or out_len. Never
+/// allocates, never throws.
+template <class Hash>
+errc pbkdf2(byte_view password, byte_view salt, std::uint32_t iterations, std::uint8_t* out,
+            std::size_t out_len) noexcept {
+    errc e = errc::ok;
+    Hash::traits_type::with_engine([&](auto engine) {
+        e = detail::pbkdf2_with<Hash, decltype(engine)>(password, salt, iterations, out, out_len);
+    });
+    return e;
+}
+
+/// True when this build and CPU compute SHA-1 and SHA-256 with hardware instructions (x86 SHA
+/// extensions); false on other CPUs and with XMPPCORE_NO_HW_SHA. For logs and benchmarks.
+inline bool hardware_sha_active() noexcept {
+#if XMPPCORE_HW_SHA_X86
+    return detail::x86_has_sha();
+#else
+    return false;
+#endif
+}
+
+/// Bit of hash_algorithm a in a set of algorithms (builtin_crypto's template argument).
+constexpr unsigned hash_bit(hash_algorithm a) noexcept {
+    return 1u << static_cast<unsigned>(a);
+}
+
+/// Every algorithm, as a set of hash_bit()s.
+inline constexpr unsigned all_hash_algorithms = hash_bit(hash_algorithm::sha1) |
+                                                hash_bit(hash_algorithm::sha256) |
+                                                hash_bit(hash_algorithm::sha512);
+
+/// The crypto provider backed by this header's own code, and the model of the provider
+/// interface the SASL mechanisms use. `Hashes` is the set of algorithms compiled in (a firmware
+/// that only speaks SCRAM-SHA-256 uses `builtin_crypto<hash_bit(hash_algorithm::sha256)>`,
+/// and the code of the others is never instantiated); asking for another one does nothing, and
+/// the mechanisms never do, because they check supports() first.
+///
+/// A host provider (OpenSSL, a hardware engine) is any type with these four static members, of
+/// the same signatures; see tests/support/openssl_crypto.hpp for one.
+template <unsigned Hashes = all_hash_algorithms>
+struct builtin_crypto {
+    /// True when the provider implements a.
+    static constexpr bool supports(hash_algorithm a) noexcept {
+        return (Hashes & hash_bit(a)) != 0;
+    }
+
+    /// out (digest_size(a) bytes) = Hash(data).
+    static void hash(hash_algorithm a, byte_view data, std::uint8_t* out) noexcept {
+        dispatch(a, [&](auto h) { decltype(h)::type::hash(data, out); });
+    }
+
+    /// out (digest_size(a) bytes) = HMAC-Hash(key, data).
+    static void hmac(hash_algorithm a, byte_view key, byte_view data, std::uint8_t* out) noexcept {
+        dispatch(a,
+                 [&](auto h) { xmppcore::hmac<typename decltype(h)::type>::mac(key, data, out); });
+    }
+
+    /// out (out_len bytes) = PBKDF2-HMAC-Hash(password, salt, iterations). Errors:
+    /// invalid_argument (zero iterations or length, or an algorithm not supported).
+    static errc pbkdf2(hash_algorithm a, byte_view password, byte_view salt,
+                       std::uint32_t iterations, std::uint8_t* out, std::size_t out_len) noexcept {
+        errc e = errc::invalid_argument;
+        dispatch(a, [&](auto h) {
+            e = xmppcore::pbkdf2<typename decltype(h)::type>(password, salt, iterations, out,
+                                                             out_len);
+        });
+        return e;
+    }
+
+private:
+    template <class T>
+    struct tag {
+        using type = T;
+    };
+    template <class F>
+    static void dispatch(hash_algorithm a, F&& f) noexcept {
+        if constexpr ((Hashes & hash_bit(hash_algorithm::sha1)) != 0) {
+            if (a == hash_algorithm::sha1) return f(tag<sha1>{});
+        }
+        if constexpr ((Hashes & hash_bit(hash_algorithm::sha256)) != 0) {
+            if (a == hash_algorithm::sha256) return f(tag<sha256>{});
+        }
+        if constexpr ((Hashes & hash_bit(hash_algorithm::sha512)) != 0) {
+            if (a == hash_algorithm::sha512) return f(tag<sha512>{});
+        }
+    }
+};
+
+/// The provider the SASL mechanisms use unless told otherwise: every algorithm, this header's
+/// code.
+using default_crypto = builtin_crypto<>;
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_CRYPTO_HPP
+// ---- end xmppcore/crypto.hpp ----
+// ---- begin xmppcore/base64.hpp ----
+#ifndef XMPPCORE_BASE64_HPP
+#define XMPPCORE_BASE64_HPP
+
+/// \file
+/// Base64 (RFC 4648 section 4) as XMPP requires it (RFC 6120 section 6.4.2: no line breaks, no
+/// whitespace, canonical padding). The decoder is strict: it rejects characters outside the
+/// alphabet (whitespace included), a length that is not a multiple of four, '=' anywhere but at
+/// the end, and non-zero bits in the padding, and reports where. Character classification is
+/// arithmetic, without a table indexed by the data. Never allocates, never throws.
+///
+/// XMPP's own conventions sit above this layer: an empty SASL payload is sent as a single '='
+/// (RFC 6120 section 6.4.2), which is not base64 and is for the caller to recognize.
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// Characters base64_encode() writes for n bytes.
+constexpr std::size_t base64_encoded_size(std::size_t n) noexcept {
+    return (n + 2) / 3 * 4;
+}
+
+/// Most bytes base64_decode() writes for n characters (exact when there is no padding).
+constexpr std::size_t base64_decoded_max(std::size_t n) noexcept {
+    return n / 4 * 3;
+}
+
+/// Outcome of base64_decode(): the bytes written, or an error and the offset in the input
+/// where it was found.
+struct [[nodiscard]] base64_result {
+    std::size_t size = 0;     ///< bytes written to the output (0 on error)
+    std::size_t position = 0; ///< on error: offset of the offending character in the input
+    errc ec = errc::ok;       ///< ok, base64_invalid or buffer_too_small
+
+    /// True when no error was reported.
+    constexpr explicit operator bool() const noexcept { return ec == errc::ok; }
+    constexpr bool ok() const noexcept { return ec == errc::ok; }
+};
+
+namespace detail {
+
+// Value of one alphabet character, or -1; comparisons and arithmetic (compiled branch-free),
+// no table indexed by the character.
+constexpr int base64_value(unsigned char c) noexcept {
+    const int x = c;
+    // Each term is (value + 1) when x is in its range, else 0; the ranges are disjoint.
+    const int v = ((x >= 'A') & (x <= 'Z')) * (x - 'A' + 1) +
+                  ((x >= 'a') & (x <= 'z')) * (x - 'a' + 27) +
+                  ((x >= '0') & (x <= '9')) * (x - '0' + 53) + (x == '+') * 63 + (x == '/') * 64;
+    return v - 1;
+}
+
+constexpr char base64_char(unsigned v) noexcept {
+    // v < 64; arithmetic instead of a table lookup indexed by secret bytes.
+    const int x = static_cast<int>(v);
+    int c = x + 'A';
+    c += (25 - x) >> 8 & ('a' - 'A' - 26);
+    c += (51 - x) >> 8 & ('0' - 'a' - 26);
+    c += (61 - x) >> 8 & ('+' - '0' - 10);
+    c += (62 - x) >> 8 & ('/' - '+' - 1);
+    return static_cast<char>(c);
+}
+
+} // namespace detail
+
+/// Writes the base64 form of data (base64_encoded_size(data.size()) characters, padded, no line
+/// breaks) to out and returns its length. Errors: buffer_too_small (nothing written) when cap is
+/// too small. Never allocates, never throws.
+inline result<std::size_t> base64_encode(byte_view data, char* out, std::size_t cap) noexcept {
+    const std::size_t need = base64_encoded_size(data.size());
+    if (need > cap) return errc::buffer_too_small;
+    const std::uint8_t* p = data.data();
+    std::size_t n = data.size(), o = 0;
+    for (; n >= 3; n -= 3, p += 3) {
+        const unsigned v =
+            static_cast<unsigned>(p[0]) << 16 | static_cast<unsigned>(p[1]) << 8 | p[2];
+        out[o++] = detail::base64_char(v >> 18);
+        out[o++] = detail::base64_char(v >> 12 & 63);
+        out[o++] = detail::base64_char(v >> 6 & 63);
+        out[o++] = detail::base64_char(v & 63);
+    }
+    if (n != 0) {
+        const unsigned v =
+            static_cast<unsigned>(p[0]) << 16 | (n == 2 ? static_cast<unsigned>(p[1]) << 8 : 0u);
+        out[o++] = detail::base64_char(v >> 18);
+        out[o++] = detail::base64_char(v >> 12 & 63);
+        out[o++] = n == 2 ? detail::base64_char(v >> 6 & 63) : '=';
+        out[o++] = '=';
+    }
+    return o;
+}
+
+/// Decodes strict base64 into out[0, cap). out may be the input's own storage
+/// (`reinterpret_cast<std::uint8_t*>(in.data())`): the output never overtakes the input.
+/// Errors (with `position`): base64_invalid for a character outside the alphabet (whitespace
+/// too), '=' before the last two places or followed by anything but '=', a length that is not a
+/// multiple of four (position: the start of the incomplete group), or non-zero padding bits
+/// (position: the character that carries them); buffer_too_small (position 0, nothing
+/// written) when cap cannot hold the result. The empty string decodes to nothing. Never
+/// allocates, never throws.
+inline base64_result base64_decode(std::string_view in, std::uint8_t* out,
+                                   std::size_t cap) noexcept {
+    const std::size_t n = in.size();
+    // Validate everything first: no partial output on error, and the size is known.
+    std::size_t pad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned char c = static_cast<unsigned char>(in[i]);
+        if (c == '=') {
+            // Only in the last two places of the last group, and only followed by '='.
+            if (i + 2 < n || (i + 2 == n && in[i + 1] != '=') || n % 4 != 0 || i % 4 < 2)
+                return {0, i, errc::base64_invalid};
+            if (pad == 0) pad = n - i;
+            continue;
+        }
+        if (pad != 0 || detail::base64_value(c) < 0) return {0, i, errc::base64_invalid};
+    }
+    if (n % 4 != 0) return {0, n - n % 4, errc::base64_invalid};
+    // The bits the padding drops must be zero (RFC 4648 section 3.5: canonical encoding).
+    if (pad != 0) {
+        const std::size_t last = n - pad - 1;
+        const int v = detail::base64_value(static_cast<unsigned char>(in[last]));
+        if ((pad == 1 && (v & 0x03) != 0) || (pad == 2 && (v & 0x0F) != 0))
+            return {0, last, errc::base64_invalid};
+    }
+    const std::size_t size = n / 4 * 3 - pad;
+    if (size > cap) return {0, 0, errc::buffer_too_small};
+    std::size_t o = 0;
+    for (std::size_t i = 0; i < n; i += 4) {
+        unsigned v = 0;
+        for (std::size_t j = 0; j < 4; ++j) {
+            const unsigned char c = static_cast<unsigned char>(in[i + j]);
+            v = v << 6 | (c == '=' ? 0u : static_cast<unsigned>(detail::base64_value(c)));
+        }
+        out[o++] = static_cast<std::uint8_t>(v >> 16);
+        if (o < size) out[o++] = static_cast<std::uint8_t>(v >> 8);
+        if (o < size) out[o++] = static_cast<std::uint8_t>(v);
+    }
+    return {size, 0, errc::ok};
+}
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_BASE64_HPP
+// ---- end xmppcore/base64.hpp ----
+// ---- begin xmppcore/saslprep.hpp ----
+#ifndef XMPPCORE_SASLPREP_HPP
+#define XMPPCORE_SASLPREP_HPP
+
+/// \file
+/// SASLprep (RFC 4013), the stringprep (RFC 3454) profile for user names and passwords: map
+/// the C.1.2 non-ASCII spaces to SPACE and B.1 to nothing (no case folding: SASLprep preserves
+/// case), normalize with NFKC, prohibit C.1.2 to C.9 (ASCII SPACE stays allowed), check the
+/// bidirectional rules, and for stored strings prohibit unassigned code points (A.1).
+///
+/// Printable ASCII (SPACE to '~') is left as it is without touching the tables. With
+/// XMPPCORE_ASCII_ONLY=1 the tables are absent: printable ASCII is accepted and anything else
+/// gets errc::saslprep_non_ascii_unsupported. Never allocates, never throws.
+
+
+
+XMPPCORE_BEGIN_NAMESPACE
+
+/// Which strings RFC 3454 section 7 is applied to.
+enum class saslprep_mode : std::uint8_t {
+    query,  ///< strings received to be compared (logins): unassigned code points allowed
+    stored, ///< strings to be stored (setting a password): unassigned code points rejected
+};
+
+/// Longest input SASLprep handles outside printable ASCII, in code points, both after mapping
+/// and after NFKC decomposition: the non-ASCII path works in two arrays of this many char32_t on
+/// the stack (2 KB). Printable-ASCII input of any length needs no work space.
+inline constexpr std::size_t saslprep_max_code_points = 256;
+
+namespace detail {
+
+/// True when every byte of s is printable ASCII (SPACE to '~'): SASLprep leaves such strings
+/// unchanged (no mapping, NFKC is the identity, nothing prohibited, every letter is LCat).
+constexpr bool is_printable_ascii(std::string_view s) noexcept {
+    for (const char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c > 0x7E) return false;
+    }
+    return true;
+}
+
+} // namespace detail
+
+/// Writes the SASLprep form of the UTF-8 string in to out[0, cap) and returns its length in
+/// bytes (the output is not NUL-terminated; it may be empty: callers that need a non-empty
+/// name check that themselves). Errors: saslprep_invalid_utf8; saslprep_prohibited_character
+/// (e.g. a control character or NUL); saslprep_unassigned_code_point (stored mode only);
+/// saslprep_bidi_violation; saslprep_too_long (more than saslprep_max_code_points code points
+/// outside printable ASCII); saslprep_non_ascii_unsupported (built with XMPPCORE_ASCII_ONLY);
+/// buffer_too_small when the result does not fit (out's contents are then unspecified).
+/// out must not overlap in. Never allocates, never throws.
+inline result<std::size_t> saslprep(std::string_view in, char* out, std::size_t cap,
+                                    saslprep_mode mode = saslprep_mode::query) noexcept {
+    if (detail::is_printable_ascii(in)) {
+        if (in.size() > cap) return errc::buffer_too_small;
+        if (!in.empty()) std::memcpy(out, in.data(), in.size());
+        return in.size();
+    }
+#if XMPPCORE_ASCII_ONLY
+    static_cast<void>(mode);
+    for (const char ch : in) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c >= 0x80) return errc::saslprep_non_ascii_unsupported;
+    }
+    return errc::saslprep_prohibited_character; // an ASCII control character (C.2.1)
+#else
+    namespace u = detail::unicode;
+    // 1. Map (RFC 4013 section 2.1), checking A.1 on the way: unassigned code points have no
+    //    mapping or decomposition, so checking them before NFKC is the same as after.
+    char32_t mapped[saslprep_max_code_points] = {};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < in.size();) {
+        const detail::utf8_step st = detail::decode_utf8(in, i);
+        if (!st.ok()) return errc::saslprep_invalid_utf8;
+        i += static_cast<std::size_t>(st.length);
+        char32_t c = st.code_point;
+        const std::uint16_t props = u::properties(c);
+        // In the order RFC 4013 2.1 lists them: U+200B is in both C.1.2 and B.1, and becomes
+        // SPACE (as libidn and Python's stringprep-based implementations have it).
+        if ((props & static_cast<std::uint16_t>(u::table::c12)) != 0)
+            c = U' ';
+        else if ((props & static_cast<std::uint16_t>(u::table::b1)) != 0)
+            continue;
+        if (mode == saslprep_mode::stored && (props & static_cast<std::uint16_t>(u::table::a1)))
+            return errc::saslprep_unassigned_code_point;
+        if (n == saslprep_max_code_points) return errc::saslprep_too_long;
+        mapped[n++] = c;
+    }
+    // 2. Normalize (section 2.2).
+    if (u::nfkd_length(mapped, n) > saslprep_max_code_points) return errc::saslprep_too_long;
+    char32_t norm[saslprep_max_code_points] = {};
+    const result<std::size_t> nr = u::nfkc(mapped, n, norm, saslprep_max_code_points);
+    if (!nr) return errc::saslprep_too_long;
+    const std::size_t m = *nr;
+    // 3. Prohibit (section 2.3) and 4. bidirectional rules (section 2.4, RFC 3454 section 6).
+    constexpr std::uint16_t prohibited =
+        static_cast<std::uint16_t>(u::table::c12) | static_cast<std::uint16_t>(u::table::c21) |
+        static_cast<std::uint16_t>(u::table::c22) | static_cast<std::uint16_t>(u::table::c3) |
+        static_cast<std::uint16_t>(u::table::c4) | static_cast<std::uint16_t>(u::table::c5) |
+        static_cast<std::uint16_t>(u::table::c6) | static_cast<std::uint16_t>(u::table::c7) |
+        static_cast<std::uint16_t>(u::table::c8) | static_cast<std::uint16_t>(u::table::c9);
+    bool any_ral = false, any_l = false;
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::uint16_t props = u::properties(norm[i]);
+        if ((props & prohibited) != 0) return errc::saslprep_prohibited_character;
+        any_ral = any_ral || (props & static_cast<std::uint16_t>(u::table::d1)) != 0;
+        any_l = any_l || (props & static_cast<std::uint16_t>(u::table::d2)) != 0;
+        bytes += detail::utf8_length(norm[i]);
+    }
+    if (any_ral && (any_l || !u::in_d1(norm[0]) || !u::in_d1(norm[m - 1])))
+        return errc::saslprep_bidi_violation;
+    if (bytes > cap) return errc::buffer_too_small;
+    std::size_t o = 0;
+    for (std::size_t i = 0; i < m; ++i) o += detail::encode_utf8(norm[i], out + o);
+    return o;
+#endif
+}
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_SASLPREP_HPP
+// ---- end xmppcore/saslprep.hpp ----
+// ---- begin xmppcore/sasl.hpp ----
+#ifndef XMPPCORE_SASL_HPP
+#define XMPPCORE_SASL_HPP
+
+/// \file
+/// SASL (RFC 4422) as XMPP uses it (RFC 6120 section 6): mechanism names and the selection
+/// policy, the client side of PLAIN (RFC 4616), SCRAM-SHA-1/-256/-512 and their -PLUS variants
+/// (RFC 5802, RFC 7677, draft-melnikov-scram-sha-512), EXTERNAL (RFC 4422 appendix A) and
+/// ANONYMOUS (RFC 4505), and the server side of PLAIN, SCRAM and ANONYMOUS.
+///
+/// Messages are the mechanism's raw bytes: XMPP carries them base64-encoded in <auth/>,
+/// <challenge/>, <response/> and <success/>, and the `_base64` entry points take that text
+/// directly (an empty payload is XMPP's '=', for the caller to recognize; see base64.hpp).
+/// Every object keeps its whole exchange in one fixed buffer of `Capacity` bytes; random bytes
+/// (nonces) and channel-binding data come from the host, and crypto from the `Crypto` provider
+/// (see crypto.hpp). Nothing here reads a clock or a random device, allocates or throws.
+
+
+#include <initializer_list>
+
+XMPPCORE_BEGIN_NAMESPACE
+
+// ---- mechanisms --------------------------------------------------------------------------
+
+/// The SASL mechanisms the library implements.
+enum class mechanism : std::uint8_t {
+    none = 0,           ///< no mechanism (nothing acceptable, or not started)
+    anonymous,          ///< ANONYMOUS (RFC 4505)
+    plain,              ///< PLAIN (RFC 4616)
+    external,           ///< EXTERNAL (RFC 4422 appendix A), e.g. a TLS client certificate
+    scram_sha_1,        ///< SCRAM-SHA-1 (RFC 5802)
+    scram_sha_256,      ///< SCRAM-SHA-256 (RFC 7677)
+    scram_sha_512,      ///< SCRAM-SHA-512 (draft-melnikov-scram-sha-512)
+    scram_sha_1_plus,   ///< SCRAM-SHA-1-PLUS: with channel binding
+    scram_sha_256_plus, ///< SCRAM-SHA-256-PLUS
+    scram_sha_512_plus, ///< SCRAM-SHA-512-PLUS
+};
+
+/// Number of mechanism values, `none` included.
+inline constexpr std::size_t mechanism_count = 10;
+
+/// The IANA name of m ("SCRAM-SHA-256-PLUS"), or "" for none. Static storage.
+constexpr const char* to_string(mechanism m) noexcept {
+    switch (m) {
+    case mechanism::none: return "";
+    case mechanism::anonymous: return "ANONYMOUS";
+    case mechanism::plain: return "PLAIN";
+    case mechanism::external: return "EXTERNAL";
+    case mechanism::scram_sha_1: return "SCRAM-SHA-1";
+    case mechanism::scram_sha_256: return "SCRAM-SHA-256";
+    case mechanism::scram_sha_512: return "SCRAM-SHA-512";
+    case mechanism::scram_sha_1_plus: return "SCRAM-SHA-1-PLUS";
+    case mechanism::scram_sha_256_plus: return "SCRAM-SHA-256-PLUS";
+    case mechanism::scram_sha_512_plus: return "SCRAM-SHA-512-PLUS";
+    }
+    return "";
+}
+
+/// The mechanism named `name` (exact, case-sensitive: SASL names are upper case), or none for a
+/// name the library does not implement (DIGEST-MD5, X-OAUTH2, ...).
+constexpr mechanism mechanism_from_name(std::string_view name) noexcept {
+    for (std::size_t i = 1; i < mechanism_count; ++i) {
+        const auto m = static_cast<mechanism>(i);
+        if (name == to_string(m)) return m;
+    }
+    return mechanism::none;
+}
+
+/// True for the six SCRAM mechanisms.
+constexpr bool is_scram(mechanism m) noexcept {
+    return m >= mechanism::scram_sha_1 && m <= mechanism::scram_sha_512_plus;
+}
+
+/// True for the -PLUS (channel-binding) SCRAM mechanisms.
+constexpr bool is_plus(mechanism m) noexcept {
+    return m >= mechanism::scram_sha_1_plus && m <= mechanism::scram_sha_512_plus;
+}
+
+/// The hash of a SCRAM mechanism (SHA-256 for anything else; check is_scram() first).
+constexpr hash_algorithm scram_hash(mechanism m) noexcept {
+    switch (m) {
+    case mechanism::scram_sha_1:
+    case mechanism::scram_sha_1_plus: return hash_algorithm::sha1;
+    case mechanism::scram_sha_512:
+    case mechanism::scram_sha_512_plus: return hash_algorithm::sha512;
+    default: return hash_algorithm::sha256;
+    }
+}
+
+/// The SCRAM mechanism for hash h, with or without channel binding.
+constexpr mechanism scram_mechanism(hash_algorithm h, bool plus) noexcept {
+    switch (h) {
+    case hash_algorithm::sha1: return plus ? mechanism::scram_sha_1_plus : mechanism::scram_sha_1;
+    case hash_algorithm::sha256:
+        return plus ? mechanism::scram_sha_256_plus : mechanism::scram_sha_256;
+    case hash_algorithm::sha512:
+        return plus ? mechanism::scram_sha_512_plus : mechanism::scram_sha_512;
+    }
+    return mechanism::none;
+}
+
+/// A set of mechanisms: what a server offers, what a policy allows. A plain value.
+class mechanism_set {
+public:
+    /// The empty set.
+    constexpr mechanism_set() noexcept = default;
+    /// The listed mechanisms (none is ignored).
+    constexpr mechanism_set(std::initializer_list<mechanism> ms) noexcept {
+        for (const mechanism m : ms) add(m);
+    }
+
+    /// The six SCRAM mechanisms.
+    static constexpr mechanism_set scram() noexcept {
+        return {mechanism::scram_sha_1,        mechanism::scram_sha_256,
+                mechanism::scram_sha_512,      mechanism::scram_sha_1_plus,
+                mechanism::scram_sha_256_plus, mechanism::scram_sha_512_plus};
+    }
+    /// Every mechanism the library implements.
+    static constexpr mechanism_set all() noexcept {
+        mechanism_set s = scram();
+        return s.add(mechanism::plain).add(mechanism::external).add(mechanism::anonymous);
+    }
+
+    /// Adds m (none is ignored).
+    constexpr mechanism_set& add(mechanism m) noexcept {
+        if (m != mechanism::none) bits_ = static_cast<std::uint16_t>(bits_ | bit(m));
+        return *this;
+    }
+    /// Adds the mechanism called `name` (as in a <mechanism/> element); false, changing
+    /// nothing, when the library does not implement it.
+    constexpr bool add(std::string_view name) noexcept {
+        const mechanism m = mechanism_from_name(name);
+        add(m);
+        return m != mechanism::none;
+    }
+    /// Removes m.
+    constexpr mechanism_set& remove(mechanism m) noexcept {
+        bits_ = static_cast<std::uint16_t>(bits_ & ~bit(m));
+        return *this;
+    }
+    /// True when m is in the set (never for none).
+    constexpr bool contains(mechanism m) const noexcept {
+        return m != mechanism::none && (bits_ & bit(m)) != 0;
+    }
+    /// True when the set has no mechanism.
+    constexpr bool empty() const noexcept { return bits_ == 0; }
+    /// True when any -PLUS mechanism is in the set.
+    constexpr bool any_plus() const noexcept {
+        return contains(mechanism::scram_sha_1_plus) || contains(mechanism::scram_sha_256_plus) ||
+               contains(mechanism::scram_sha_512_plus);
+    }
+    /// Mechanisms in both sets.
+    constexpr mechanism_set operator&(mechanism_set o) const noexcept {
+        mechanism_set s;
+        s.bits_ = static_cast<std::uint16_t>(bits_ & o.bits_);
+        return s;
+    }
+    /// Same mechanisms.
+    constexpr bool operator==(mechanism_set o) const noexcept { return bits_ == o.bits_; }
+    /// Not the same mechanisms.
+    constexpr bool operator!=(mechanism_set o) const noexcept { return bits_ != o.bits_; }
+
+private:
+    static constexpr std::uint16_t bit(mechanism m) noexcept {
+        return static_cast<std::uint16_t>(1u << static_cast<unsigned>(m));
+    }
+    std::uint16_t bits_ = 0;
+};
+
+// ---- channel binding ---------------------------------------------------------------------
+
+/// TLS channel-binding types (RFC 5929, RFC 9266). The data always comes from the host's TLS
+/// stack: tls-unique is the first Finished message (TLS 1.2 and earlier only),
+/// tls-server-end-point the hash of the server certificate, tls-exporter 32 bytes of the
+/// exporter with label "EXPORTER-Channel-Binding" (the one to use with TLS 1.3).
+enum class channel_binding_type : std::uint8_t {
+    none = 0,             ///< no channel binding available
+    tls_unique,           ///< "tls-unique" (RFC 5929 section 3)
+    tls_server_end_point, ///< "tls-server-end-point" (RFC 5929 section 4)
+    tls_exporter,         ///< "tls-exporter" (RFC 9266)
+};
+
+/// The registered name of t ("tls-exporter"), or "" for none. Static storage.
+constexpr const char* to_string(channel_binding_type t) noexcept {
+    switch (t) {
+    case channel_binding_type::none: return "";
+    case channel_binding_type::tls_unique: return "tls-unique";
+    case channel_binding_type::tls_server_end_point: return "tls-server-end-point";
+    case channel_binding_type::tls_exporter: return "tls-exporter";
+    }
+    return "";
+}
+
+/// The channel-binding type called `name`, or none when unknown.
+constexpr channel_binding_type channel_binding_from_name(std::string_view name) noexcept {
+    for (unsigned i = 1; i <= 3; ++i) {
+        const auto t = static_cast<channel_binding_type>(i);
+        if (name == to_string(t)) return t;
+    }
+    return channel_binding_type::none;
+}
+
+/// Longest channel-binding data accepted, in bytes (a SHA-512 tls-server-end-point hash).
+inline constexpr std::size_t channel_binding_max_size = 64;
+
+/// Channel-binding data of one type, as the host's TLS stack computed it for this connection.
+/// The bytes are copied by the call that takes them.
+struct channel_binding {
+    channel_binding_type type = channel_binding_type::none; ///< none: the host cannot bind
+    byte_view data;                                         ///< 1..channel_binding_max_size bytes
+
+    /// True when there is data to bind with.
+    constexpr bool usable() const noexcept {
+        return type != channel_binding_type::none && !data.empty() &&
+               data.size() <= channel_binding_max_size;
+    }
+};
+
+// ---- failures ----------------------------------------------------------------------------
+
+/// The SASL failure conditions of RFC 6120 section 6.5, for <failure/>.
+enum class sasl_failure : std::uint8_t {
+    none = 0,
+    aborted,
+    account_disabled,
+    credentials_expired,
+    encryption_required,
+    incorrect_encoding,
+    invalid_authzid,
+    invalid_mechanism,
+    malformed_request,
+    mechanism_too_weak,
+    not_authorized,
+    temporary_auth_failure,
+};
+
+/// The element name of a condition ("not-authorized"), or "" for none. Static storage.
+constexpr const char* to_string(sasl_failure f) noexcept {
+    switch (f) {
+    case sasl_failure::none: return "";
+    case sasl_failure::aborted: return "aborted";
+    case sasl_failure::account_disabled: return "account-disabled";
+    case sasl_failure::credentials_expired: return "credentials-expired";
+    case sasl_failure::encryption_required: return "encryption-required";
+    case sasl_failure::incorrect_encoding: return "incorrect-encoding";
+    case sasl_failure::invalid_authzid: return "invalid-authzid";
+    case sasl_failure::invalid_mechanism: return "invalid-mechanism";
+    case sasl_failure::malformed_request: return "malformed-request";
+    case sasl_failure::mechanism_too_weak: return "mechanism-too-weak";
+    case sasl_failure::not_authorized: return "not-authorized";
+    case sasl_failure::temporary_auth_failure: return "temporary-auth-failure";
+    }
+    return "";
+}
+
+/// The condition named `name`, or none when unknown.
+constexpr sasl_failure sasl_failure_from_name(std::string_view name) noexcept {
+    for (unsigned i = 1; i <= 11; ++i) {
+        const auto f = static_cast<sasl_failure>(i);
+        if (name == to_string(f)) return f;
+    }
+    return sasl_failure::none;
+}
+
+/// The <failure/> condition a server sends when an exchange ended with error e.
+constexpr sasl_failure sasl_failure_for(errc e) noexcept {
+    switch (e) {
+    case errc::ok: return sasl_failure::none;
+    case errc::base64_invalid: return sasl_failure::incorrect_encoding;
+    case errc::sasl_mechanism_unsupported: return sasl_failure::invalid_mechanism;
+    case errc::sasl_mechanism_too_weak: return sasl_failure::encryption_required;
+    case errc::sasl_not_authorized:
+    case errc::scram_invalid_proof:
+    case errc::scram_channel_binding_mismatch:
+    case errc::scram_channel_binding_unsupported:
+    case errc::scram_downgrade_detected: return sasl_failure::not_authorized;
+    default: return sasl_failure::malformed_request;
+    }
+}
+
+/// The SCRAM server-error-value (RFC 5802 section 7) for an exchange that ended with error e,
+/// for a <text/> or a log: "invalid-proof", "channel-bindings-dont-match", ... Static storage.
+constexpr const char* scram_error_value(errc e) noexcept {
+    switch (e) {
+    case errc::ok: return "";
+    case errc::base64_invalid: return "invalid-encoding";
+    case errc::scram_extension_unsupported: return "extensions-not-supported";
+    case errc::scram_invalid_proof: return "invalid-proof";
+    case errc::scram_channel_binding_mismatch: return "channel-bindings-dont-match";
+    case errc::scram_downgrade_detected: return "server-does-support-channel-binding";
+    case errc::scram_channel_binding_unsupported: return "unsupported-channel-binding-type";
+    case errc::saslprep_invalid_utf8:
+    case errc::saslprep_prohibited_character:
+    case errc::saslprep_unassigned_code_point:
+    case errc::saslprep_bidi_violation:
+    case errc::saslprep_too_long:
+    case errc::saslprep_non_ascii_unsupported: return "invalid-username-encoding";
+    case errc::sasl_message_too_long: return "no-resources";
+    default: return "other-error";
+    }
+}
+
+// ---- selection policy --------------------------------------------------------------------
+
+/// What the client is willing to use. The default allows the SCRAM family and PLAIN, PLAIN only
+/// over TLS; EXTERNAL and ANONYMOUS must be added explicitly (they decide who you are).
+struct sasl_policy {
+    /// Mechanisms the host accepts.
+    mechanism_set allowed = mechanism_set::scram().add(mechanism::plain);
+    /// The stream is protected by TLS.
+    bool tls = false;
+    /// Allow PLAIN on a stream without TLS (sends the password in the clear: test setups only).
+    bool allow_plain_without_tls = false;
+    /// The channel-binding type the host can supply data for (none: -PLUS is never chosen).
+    channel_binding_type binding = channel_binding_type::none;
+};
+
+/// Picks the strongest mechanism that the server offers and the policy allows: EXTERNAL, then
+/// SCRAM-SHA-512/-256/-1-PLUS (when the host can bind), then SCRAM-SHA-512/-256/-1, then PLAIN
+/// (with TLS, or when allowed without), then ANONYMOUS; hashes the crypto provider lacks are
+/// skipped. The answer depends only on the arguments: after a failure it is the same mechanism
+/// again, so nothing falls back to a weaker one unless the host removes the failed one from
+/// `allowed` itself. Errors: sasl_mechanism_too_weak when PLAIN was the only candidate and
+/// there is no TLS; sasl_mechanism_unsupported when nothing else fits.
+template <class Crypto = default_crypto>
+constexpr result<mechanism> select_mechanism(mechanism_set offered,
+                                             const sasl_policy& policy) noexcept {
+    const mechanism_set ok = offered & policy.allowed;
+    if (ok.contains(mechanism::external)) return mechanism::external;
+    constexpr hash_algorithm order[] = {hash_algorithm::sha512, hash_algorithm::sha256,
+                                        hash_algorithm::sha1};
+    if (policy.binding != channel_binding_type::none)
+        for (const hash_algorithm h : order)
+            if (Crypto::supports(h) && ok.contains(scram_mechanism(h, true)))
+                return scram_mechanism(h, true);
+    for (const hash_algorithm h : order)
+        if (Crypto::supports(h) && ok.contains(scram_mechanism(h, false)))
+            return scram_mechanism(h, false);
+    bool plain_refused = false;
+    if (ok.contains(mechanism::plain)) {
+        if (policy.tls || policy.allow_plain_without_tls) return mechanism::plain;
+        plain_refused = true;
+    }
+    if (ok.contains(mechanism::anonymous)) return mechanism::anonymous;
+    return plain_refused ? errc::sasl_mechanism_too_weak : errc::sasl_mechanism_unsupported;
+}
+
+// ---- SCRAM keys --------------------------------------------------------------------------
+
+/// Longest salt accepted, in bytes (servers use 12 to 32).
+inline constexpr std::size_t scram_max_salt = 128;
+
+/// Default floor on the server's iteration count (RFC 7677 section 4: at least 4096).
+inline constexpr std::uint32_t scram_default_min_iterations = 4096;
+
+/// Default ceiling on the server's iteration count: about 0.5 s of portable SHA-256 on a desktop
+/// core; firmware should lower it (a hostile server must not keep a device busy for minutes).
+inline constexpr std::uint32_t scram_default_max_iterations = 1000000;
+
+/// What a server stores for a SCRAM user (RFC 5802 section 3): no password, only the salt, the
+/// iteration count, StoredKey and ServerKey for one hash. Wiped on destruction.
+struct scram_stored_keys {
+    hash_algorithm hash = hash_algorithm::sha256;  ///< the mechanism family these keys are for
+    std::uint32_t iterations = 0;                  ///< 0: empty
+    std::size_t salt_size = 0;                     ///< bytes of salt in use
+    std::uint8_t salt[scram_max_salt] = {};        ///< the salt (salt_size bytes)
+    std::uint8_t stored_key[max_digest_size] = {}; ///< H(ClientKey), digest_size(hash) bytes
+    std::uint8_t server_key[max_digest_size] = {}; ///< HMAC(SaltedPassword, "Server Key")
+
+    /// Empty keys (iterations 0).
+    scram_stored_keys() noexcept = default;
+    /// A copy (of secrets: keep copies few).
+    scram_stored_keys(const scram_stored_keys&) noexcept = default;
+    /// See the copy constructor.
+    scram_stored_keys& operator=(const scram_stored_keys&) noexcept = default;
+    /// Wipes the keys.
+    ~scram_stored_keys() { secure_wipe(this, sizeof *this); }
+
+    /// The salt as a view.
+    byte_view salt_bytes() const noexcept { return {salt, salt_size}; }
+};
+
+/// What a client may cache after a successful SCRAM login so that the next login with the same
+/// salt and iteration count skips PBKDF2: ClientKey and ServerKey (as secret as the password for
+/// this server). Wiped on destruction.
+struct scram_client_keys {
+    hash_algorithm hash = hash_algorithm::sha256;  ///< the mechanism family these keys are for
+    std::uint32_t iterations = 0;                  ///< 0: empty
+    std::size_t salt_size = 0;                     ///< bytes of salt in use
+    std::uint8_t salt[scram_max_salt] = {};        ///< the salt (salt_size bytes)
+    std::uint8_t client_key[max_digest_size] = {}; ///< HMAC(SaltedPassword, "Client Key")
+    std::uint8_t server_key[max_digest_size] = {}; ///< HMAC(SaltedPassword, "Server Key")
+
+    /// Empty keys (iterations 0).
+    scram_client_keys() noexcept = default;
+    /// A copy (of secrets: keep copies few).
+    scram_client_keys(const scram_client_keys&) noexcept = default;
+    /// See the copy constructor.
+    scram_client_keys& operator=(const scram_client_keys&) noexcept = default;
+    /// Wipes the keys.
+    ~scram_client_keys() { secure_wipe(this, sizeof *this); }
+
+    /// True when the keys are filled in.
+    constexpr bool valid() const noexcept { return iterations != 0; }
+};
+
+/// Derives the stored keys of a user from a password (SASLprep'ed as a stored string), for a
+/// server's account database. Errors: invalid_argument (zero iterations, a salt empty or longer
+/// than scram_max_salt, an empty password), sasl_mechanism_unsupported (the provider lacks the
+/// hash), the saslprep_* errors. Uses about 3 KB of stack (the SASLprep'ed password and
+/// SASLprep's work space). Never allocates, never throws.
+template <class Crypto = default_crypto>
+errc derive_scram_keys(hash_algorithm hash, std::string_view password, byte_view salt,
+                       std::uint32_t iterations, scram_stored_keys& out) noexcept {
+    if (!Crypto::supports(hash)) return errc::sasl_mechanism_unsupported;
+    if (iterations == 0 || salt.empty() || salt.size() > scram_max_salt)
+        return errc::invalid_argument;
+    char prepped[1024];
+    const result<std::size_t> n =
+        saslprep(password, prepped, sizeof prepped, saslprep_mode::stored);
+    if (!n) return n.error() == errc::buffer_too_small ? errc::saslprep_too_long : n.error();
+    if (*n == 0) return errc::invalid_argument;
+    const std::size_t hl = digest_size(hash);
+    std::uint8_t salted[max_digest_size], client_key[max_digest_size];
+    const errc e = Crypto::pbkdf2(hash, byte_view(prepped, *n), salt, iterations, salted, hl);
+    secure_wipe(prepped, sizeof prepped);
+    if (e != errc::ok) return e;
+    out.hash = hash;
+    out.iterations = iterations;
+    out.salt_size = salt.size();
+    std::memcpy(out.salt, salt.data(), salt.size());
+    Crypto::hmac(hash, byte_view(salted, hl), "Client Key", client_key);
+    Crypto::hmac(hash, byte_view(salted, hl), "Server Key", out.server_key);
+    Crypto::hash(hash, byte_view(client_key, hl), out.stored_key);
+    secure_wipe(salted, sizeof salted);
+    secure_wipe(client_key, sizeof client_key);
+    return errc::ok;
+}
+
+namespace detail {
+
+/// The exchange buffer of a mechanism: messages grow from the front (they are the AuthMessage
+/// and the outputs, kept contiguous so that outputs are views), the host's copied inputs
+/// (password, names, binding data, nonce) live at the back.
+template <std::size_t Capacity>
+class sasl_buffer {
+    static_assert(Capacity >= 128, "a SASL exchange needs at least 128 bytes");
+
+public:
+    sasl_buffer() noexcept = default;
+    sasl_buffer(const sasl_buffer&) = delete;
+    sasl_buffer& operator=(const sasl_buffer&) = delete;
+    ~sasl_buffer() { secure_wipe(buf_, sizeof buf_); }
+
+    void clear() noexcept {
+        secure_wipe(buf_, sizeof buf_);
+        front_ = 0;
+        back_ = Capacity;
+    }
+    char* data() noexcept { return buf_; }
+    const char* data() const noexcept { return buf_; }
+    std::size_t front() const noexcept { return front_; }
+    std::size_t room() const noexcept { return back_ - front_; }
+    std::string_view view(std::size_t from, std::size_t to) const noexcept {
+        return {buf_ + from, to - from};
+    }
+
+    bool put(std::string_view s) noexcept {
+        if (s.size() > room()) return false;
+        if (!s.empty()) std::memmove(buf_ + front_, s.data(), s.size());
+        front_ += s.size();
+        return true;
+    }
+    bool put(char c) noexcept { return put(std::string_view(&c, 1)); }
+    bool put_base64(byte_view b) noexcept {
+        const result<std::size_t> n = base64_encode(b, buf_ + front_, room());
+        if (!n) return false;
+        front_ += *n;
+        return true;
+    }
+    bool put_decimal(std::uint32_t v) noexcept {
+        char d[10];
+        std::size_t n = 0;
+        do {
+            d[n++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (n > room()) return false;
+        while (n != 0) buf_[front_++] = d[--n];
+        return true;
+    }
+    /// A SCRAM saslname: ',' as "=2C" and '=' as "=3D" (RFC 5802 section 5.1).
+    bool put_saslname(std::string_view s) noexcept {
+        for (const char c : s) {
+            if (!(c == ',' ? put("=2C") : c == '=' ? put("=3D") : put(c))) return false;
+        }
+        return true;
+    }
+    void truncate(std::size_t to) noexcept {
+        secure_wipe(buf_ + to, front_ - to);
+        front_ = to;
+    }
+
+    /// Reserves n bytes at the back; nullptr when they do not fit.
+    char* back_alloc(std::size_t n) noexcept {
+        if (n > room()) return nullptr;
+        back_ -= n;
+        return buf_ + back_;
+    }
+    /// Copies s to the back; a view of the copy, or nullopt-like failure via ok.
+    bool back_copy(std::string_view s, std::string_view& out) noexcept {
+        char* p = back_alloc(s.size());
+        if (p == nullptr) return false;
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());
+        out = {p, s.size()};
+        return true;
+    }
+    /// The last `len` bytes of free space, for scratch work that ends before the next put.
+    char* scratch(std::size_t len) noexcept { return len > room() ? nullptr : buf_ + back_ - len; }
+
+    /// Appends a received message (raw, or base64-decoded) and returns where it went.
+    errc receive(std::string_view data, bool b64, std::string_view& msg) noexcept {
+        const std::size_t at = front_;
+        if (!b64) {
+            if (!put(data)) return errc::sasl_message_too_long;
+        } else {
+            // Decode from a copy at the end of the free space into the front, with an output
+            // capacity that stops short of the copy.
+            char* src = scratch(data.size());
+            if (src == nullptr) return errc::sasl_message_too_long;
+            std::memmove(src, data.data(), data.size());
+            const base64_result r =
+                base64_decode(std::string_view(src, data.size()),
+                              reinterpret_cast<std::uint8_t*>(buf_ + front_), room() - data.size());
+            if (!r) return r.ec == errc::buffer_too_small ? errc::sasl_message_too_long : r.ec;
+            front_ += r.size;
+        }
+        msg = view(at, front_);
+        return errc::ok;
+    }
+
+private:
+    char buf_[Capacity];
+    std::size_t front_ = 0;
+    std::size_t back_ = Capacity;
+};
+
+/// Reads one SCRAM attribute "x=value" at pos (value up to the next ',' or the end) and moves
+/// pos past it and its ','. False when what is there is not an attribute, or when a ',' is
+/// followed by nothing.
+constexpr bool scram_attribute(std::string_view msg, std::size_t& pos, char& name,
+                               std::string_view& value) noexcept {
+    if (pos + 2 > msg.size()) return false;
+    const char c = msg[pos];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) || msg[pos + 1] != '=') return false;
+    std::size_t end = pos + 2;
+    while (end < msg.size() && msg[end] != ',') ++end;
+    name = c;
+    value = msg.substr(pos + 2, end - pos - 2);
+    pos = end;
+    if (pos < msg.size()) {
+        ++pos; // the ','
+        if (pos == msg.size()) return false;
+    }
+    return true;
+}
+
+/// A nonce: printable ASCII except ',' (RFC 5802 section 7), non-empty.
+constexpr bool scram_nonce_ok(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (const char c : s)
+        if (c < 0x21 || c > 0x7E || c == ',') return false;
+    return true;
+}
+
+/// Optional extensions after the mandatory attributes: each must be a well-formed attribute
+/// with a non-empty value. "m" is never legal there either.
+constexpr errc scram_extensions(std::string_view msg, std::size_t pos) noexcept {
+    while (pos < msg.size()) {
+        char name = 0;
+        std::string_view value;
+        if (!scram_attribute(msg, pos, name, value) || value.empty())
+            return errc::sasl_malformed_message;
+    }
+    return errc::ok;
+}
+
+/// Undoes saslname escaping into out (room for s.size()); false for '=' not followed by "2C" or
+/// "3D", or for NUL.
+constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noexcept {
+    n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '\0') return false;
+        if (c != '=') {
+            out[n++] = c;
+            continue;
+        }
+        if (i + 2 >= s.size()) return false;
+        const std::string_view e = s.substr(i + 1, 2);
+        if (e == "2C")
+            out[n++] = ',';
+        else if (e == "3D")
+            out[n++] = '=';
+        else
+            return false;
+        i += 2;
+    }
+    return true;
+}
+
+/// The iteration count i= (RFC 5802: a positive decimal without leading zeros), checked against
+/// [floor, ceiling].
+constexpr errc scram_iterations(std::string_view v, std::uint32_t floor, std::uint32_t ceiling,
+                                std::uint32_t& out) noexcept {
+    if (v.empty() || v[0] < '1' || v[0] > '9') return errc::scram_invalid_iteration_count;
+    std::uint64_t n = 0;
+    bool huge = false;
+    for (const char c : v) {
+        if (c < '0' || c > '9') return errc::scram_invalid_iteration_count;
+        if (!huge) {
+            n = n * 10 + static_cast<std::uint64_t>(c - '0');
+            if (n > 0xFFFFFFFFull) huge = true;
+        }
+    }
+    if (huge || n > ceiling) return errc::scram_iterations_above_limit;
+    if (n < floor) return errc::scram_iterations_below_floor;
+    out = static_cast<std::uint32_t>(n);
+    return errc::ok;
+}
+
+/// True when s is valid UTF-8 without NUL (an authzid, a trace).
+constexpr bool utf8_without_nul(std::string_view s) noexcept {
+    if (first_invalid_utf8(s) != s.size()) return false;
+    for (const char c : s)
+        if (c == '\0') return false;
+    return true;
+}
+
+/// SASLprep into the back of a buffer; errors as saslprep(), with an empty result refused.
+template <std::size_t Capacity>
+errc prep_to_back(sasl_buffer<Capacity>& b, std::string_view in, std::string_view& out) noexcept {
+    // Output is at most 3 * saslprep_max_code_points bytes outside ASCII, in.size() inside.
+    const std::size_t bound =
+        in.size() > 4 * saslprep_max_code_points ? in.size() : 4 * saslprep_max_code_points;
+    const std::size_t cap = bound < b.room() ? bound : b.room();
+    char* tmp = b.scratch(cap);
+    if (tmp == nullptr) return errc::sasl_message_too_long;
+    const result<std::size_t> n = saslprep(in, tmp, cap);
+    if (!n) return n.error() == errc::buffer_too_small ? errc::sasl_message_too_long : n.error();
+    // The result sits at the very end of the free space: move it to its final place.
+    char* dst = b.back_alloc(*n);
+    if (dst == nullptr) return errc::sasl_message_too_long;
+    std::memmove(dst, tmp, *n);
+    out = {dst, *n};
+    return errc::ok;
+}
+
+} // namespace detail
+
+// ---- client ------------------------------------------------------------------------------
+
+/// What the client authenticates with, and how. Every view is read during start() only: the
+/// client copies what it keeps.
+struct sasl_client_options {
+    /// Identity to act as (RFC 6120 6.3.8: usually empty, meaning the authenticated one).
+    std::string_view authzid;
+    /// The user name (authcid), UTF-8; SASLprep is applied. Not used by EXTERNAL and ANONYMOUS.
+    std::string_view username;
+    /// The password, UTF-8; SASLprep is applied. May be empty for SCRAM when cached_keys
+    /// match what the server sends.
+    std::string_view password;
+    /// SCRAM keys cached from an earlier login (keys() after success): used instead of the
+    /// password when the server's hash, salt and iteration count are the same.
+    const scram_client_keys* cached_keys = nullptr;
+    /// The TLS channel binding the host can supply; selects -PLUS data and the GS2 flag.
+    channel_binding binding;
+    /// What the server offered: with a usable binding but no -PLUS form of the chosen
+    /// mechanism offered, SCRAM sends the 'y' flag, so a server that does bind detects a
+    /// stripped offer (RFC 5802 section 6).
+    mechanism_set offered;
+    /// Random bytes for the SCRAM nonce, from the host's CSPRNG: 16 to 48 bytes, sent
+    /// base64-encoded. Ignored when `nonce` is set.
+    byte_view random;
+    /// The SCRAM nonce itself (printable ASCII except ','), for tests and replays; it must carry
+    /// as much entropy as `random` would.
+    std::string_view nonce;
+    /// Refuse a server iteration count below this (RFC 7677 asks for at least 4096).
+    std::uint32_t min_iterations = scram_default_min_iterations;
+    /// Refuse a server iteration count above this.
+    std::uint32_t max_iterations = scram_default_max_iterations;
+    /// ANONYMOUS: the optional trace token (RFC 4505: an email address or opaque text).
+    std::string_view trace;
+};
+
+/// Where a client exchange stands.
+enum class sasl_client_state : std::uint8_t {
+    idle,               ///< nothing started, or reset()
+    awaiting_challenge, ///< SCRAM client-first sent: expects the server-first challenge
+    awaiting_outcome,   ///< final client message sent: expects <success/> (or, for SCRAM, the
+                        ///< server-final message in a <challenge/>)
+    awaiting_success,   ///< SCRAM server-final verified from a challenge: expects <success/>
+    succeeded,          ///< authenticated (and, for SCRAM, the server proved it knows the keys)
+    failed,             ///< error() says why; sticky until reset()
+};
+
+/// Name of a client state, for logs and tests.
+constexpr const char* to_string(sasl_client_state s) noexcept {
+    switch (s) {
+    case sasl_client_state::idle: return "idle";
+    case sasl_client_state::awaiting_challenge: return "awaiting_challenge";
+    case sasl_client_state::awaiting_outcome: return "awaiting_outcome";
+    case sasl_client_state::awaiting_success: return "awaiting_success";
+    case sasl_client_state::succeeded: return "succeeded";
+    case sasl_client_state::failed: return "failed";
+    }
+    return "";
+}
+
+/// The client side of one SASL exchange. start() with the mechanism select_mechanism() chose;
+/// send output() (base64) in <auth/>; feed each <challenge/> to challenge() and send output()
+/// in <response/>; feed <success/> to success() and <failure/> to failure(). Every error is
+/// sticky: the client stays failed, and never falls back to another mechanism, until reset().
+///
+/// `Crypto` is the crypto provider (crypto.hpp); `Capacity` bounds the whole exchange (user
+/// name, nonces, salt, proofs, the copied password and binding data): 1024 bytes fit real
+/// servers with room to spare; an exchange that does not fit fails with sasl_message_too_long.
+/// The object holds secrets and wipes them on reset() and destruction. Never allocates, never
+/// throws.
+template <class Crypto = default_crypto, std::size_t Capacity = 1024>
+class sasl_client {
+public:
+    /// An idle client.
+    sasl_client() noexcept = default;
+    /// Not copyable: it holds secrets and views into itself.
+    sasl_client(const sasl_client&) = delete;
+    /// Not copyable.
+    sasl_client& operator=(const sasl_client&) = delete;
+    /// Wipes the exchange and the keys.
+    ~sasl_client() { wipe_keys(); }
+
+    /// Forgets the exchange and its secrets; the client is idle again.
+    void reset() noexcept {
+        buf_.clear();
+        wipe_keys();
+        state_ = sasl_client_state::idle;
+        mech_ = mechanism::none;
+        error_ = errc::ok;
+        failure_ = sasl_failure::none;
+        output_ = {};
+        server_error_ = {};
+        password_ = {};
+        cb_data_ = {};
+        have_keys_ = false;
+    }
+
+    /// Starts mechanism m and prepares the initial response, output() (for PLAIN, SCRAM,
+    /// EXTERNAL and ANONYMOUS alike, as RFC 6120 6.4.2 allows). Errors: invalid_state (not
+    /// idle), sasl_mechanism_unsupported (none, or a hash the provider lacks),
+    /// scram_channel_binding_unsupported (-PLUS without a usable binding), invalid_argument
+    /// (empty user name or password, bad nonce or random bytes, authzid not UTF-8), the
+    /// saslprep_* errors, sasl_message_too_long.
+    errc start(mechanism m, const sasl_client_options& o) noexcept {
+        if (state_ != sasl_client_state::idle) return fail(errc::invalid_state);
+        mech_ = m;
+        errc e = errc::ok;
+        switch (m) {
+        case mechanism::none: e = errc::sasl_mechanism_unsupported; break;
+        case mechanism::plain: e = start_plain(o); break;
+        case mechanism::external: e = start_simple(o.authzid); break;
+        case mechanism::anonymous: e = start_simple(o.trace); break;
+        default: e = start_scram(o); break;
+        }
+        if (e != errc::ok) return fail(e);
+        return errc::ok;
+    }
+
+    /// Handles a <challenge/> payload (raw bytes). SCRAM: the server-first message (prepares
+    /// the client-final message in output()), or the server-final one (older servers; output()
+    /// is then the empty response). Errors (the client then fails): sasl_unexpected_message,
+    /// base64_invalid (in s= or v=), sasl_malformed_message, scram_nonce_mismatch,
+    /// scram_invalid_iteration_count, scram_iterations_below_floor,
+    /// scram_iterations_above_limit, scram_extension_unsupported, scram_server_error (value in
+    /// server_error()), scram_missing_verifier, scram_server_signature_mismatch,
+    /// scram_cached_keys_mismatch, sasl_message_too_long.
+    errc challenge(std::string_view data) noexcept { return on_challenge(data, false); }
+    /// challenge() on the base64 text of the element; base64_invalid when it is not base64.
+    errc challenge_base64(std::string_view text) noexcept { return on_challenge(text, true); }
+
+    /// Handles <success/> and its additional data (raw bytes; empty when there is none). SCRAM
+    /// requires the server-final message here unless a challenge already brought it: a success
+    /// without a verified server signature is refused (scram_missing_verifier). Other
+    /// mechanisms accept only empty data. Errors as challenge().
+    errc success(std::string_view data) noexcept { return on_success(data, false); }
+    /// success() on the base64 text of the element.
+    errc success_base64(std::string_view text) noexcept { return on_success(text, true); }
+
+    /// The server sent <failure/> with condition f: the client fails (error() is
+    /// sasl_not_authorized) and stays failed until reset(); nothing is retried.
+    void failure(sasl_failure f = sasl_failure::not_authorized) noexcept {
+        failure_ = f;
+        fail(errc::sasl_not_authorized);
+    }
+
+    /// The message to send now (raw bytes: base64-encode it into the element; an empty one in
+    /// <auth/> is XMPP's '='). A view into the client, valid until the next call.
+    std::string_view output() const noexcept { return output_; }
+    /// Where the exchange stands.
+    sasl_client_state state() const noexcept { return state_; }
+    /// The mechanism started (none before start()).
+    mechanism current_mechanism() const noexcept { return mech_; }
+    /// The error that failed the exchange (ok otherwise).
+    errc error() const noexcept { return error_; }
+    /// The condition given to failure(), or none.
+    sasl_failure server_failure() const noexcept { return failure_; }
+    /// With scram_server_error: the server's e= value ("invalid-proof", ...). A view into the
+    /// client, valid until reset().
+    std::string_view server_error() const noexcept { return server_error_; }
+    /// SCRAM keys to cache for the next login, valid once the client has answered the
+    /// server-first message; store them only after succeeded (a failure wipes them).
+    const scram_client_keys& keys() const noexcept { return keys_; }
+    /// True when keys() holds keys (SCRAM, after the server-first message).
+    bool has_keys() const noexcept { return have_keys_; }
+
+private:
+    errc fail(errc e) noexcept {
+        if (error_ == errc::ok) error_ = e;
+        state_ = sasl_client_state::failed;
+        output_ = {};
+        wipe_secrets();
+        // Nothing from a failed exchange is worth caching.
+        wipe_keys();
+        have_keys_ = false;
+        return error_;
+    }
+    void wipe_secrets() noexcept {
+        if (!password_.empty()) secure_wipe(const_cast<char*>(password_.data()), password_.size());
+        password_ = {};
+        secure_wipe(server_signature_, sizeof server_signature_);
+    }
+    void wipe_keys() noexcept {
+        secure_wipe(&keys_, sizeof keys_);
+        secure_wipe(&cached_, sizeof cached_);
+        secure_wipe(server_signature_, sizeof server_signature_);
+    }
+
+    errc start_simple(std::string_view value) noexcept {
+        if (!detail::utf8_without_nul(value)) return errc::invalid_argument;
+        if (!buf_.put(value)) return errc::sasl_message_too_long;
+        output_ = buf_.view(0, buf_.front());
+        state_ = sasl_client_state::awaiting_outcome;
+        return errc::ok;
+    }
+
+    errc start_plain(const sasl_client_options& o) noexcept {
+        if (!detail::utf8_without_nul(o.authzid)) return errc::invalid_argument;
+        std::string_view user, pass;
+        errc e = detail::prep_to_back(buf_, o.username, user);
+        if (e == errc::ok) e = detail::prep_to_back(buf_, o.password, pass);
+        if (e != errc::ok) return e;
+        if (user.empty() || pass.empty()) return errc::invalid_argument;
+        if (!buf_.put(o.authzid) || !buf_.put('\0') || !buf_.put(user) || !buf_.put('\0') ||
+            !buf_.put(pass))
+            return errc::sasl_message_too_long;
+        password_ = pass;
+        output_ = buf_.view(0, buf_.front());
+        state_ = sasl_client_state::awaiting_outcome;
+        return errc::ok;
+    }
+
+    errc start_scram(const sasl_client_options& o) noexcept {
+        hash_ = scram_hash(mech_);
+        if (!Crypto::supports(hash_)) return errc::sasl_mechanism_unsupported;
+        if (!detail::utf8_without_nul(o.authzid)) return errc::invalid_argument;
+        if (o.min_iterations == 0 || o.min_iterations > o.max_iterations)
+            return errc::invalid_argument;
+        min_iterations_ = o.min_iterations;
+        max_iterations_ = o.max_iterations;
+        // GS2 flag (RFC 5802 section 6).
+        char flag = 'n';
+        if (is_plus(mech_)) {
+            if (!o.binding.usable()) return errc::scram_channel_binding_unsupported;
+            flag = 'p';
+        } else if (o.binding.usable() && !o.offered.contains(scram_mechanism(hash_, true))) {
+            flag = 'y';
+        }
+        if (flag == 'p') {
+            std::string_view copy;
+            if (!buf_.back_copy(o.binding.data.chars(), copy)) return errc::sasl_message_too_long;
+            cb_data_ = copy;
+        }
+        // Credentials: a password, cached keys for this hash, or both.
+        const bool cached =
+            o.cached_keys != nullptr && o.cached_keys->valid() && o.cached_keys->hash == hash_;
+        if (cached) cached_ = *o.cached_keys;
+        std::string_view user;
+        errc e = detail::prep_to_back(buf_, o.username, user);
+        if (e != errc::ok) return e;
+        if (user.empty()) return errc::invalid_argument;
+        if (!o.password.empty()) {
+            e = detail::prep_to_back(buf_, o.password, password_);
+            if (e != errc::ok) return e;
+            if (password_.empty()) return errc::invalid_argument;
+        } else if (!cached) {
+            return errc::invalid_argument;
+        }
+        // gs2-header, then client-first-message-bare.
+        bool ok = buf_.put(flag);
+        if (flag == 'p') ok = ok && buf_.put('=') && buf_.put(to_string(o.binding.type));
+        ok = ok && buf_.put(',');
+        if (!o.authzid.empty()) ok = ok && buf_.put("a=") && buf_.put_saslname(o.authzid);
+        ok = ok && buf_.put(',');
+        gs2_end_ = buf_.front();
+        ok = ok && buf_.put("n=") && buf_.put_saslname(user) && buf_.put(",r=");
+        if (!ok) return errc::sasl_message_too_long;
+        const std::size_t nonce_at = buf_.front();
+        if (!o.nonce.empty()) {
+            if (!detail::scram_nonce_ok(o.nonce)) return errc::invalid_argument;
+            if (!buf_.put(o.nonce)) return errc::sasl_message_too_long;
+        } else {
+            if (o.random.size() < 16 || o.random.size() > 48) return errc::invalid_argument;
+            if (!buf_.put_base64(o.random)) return errc::sasl_message_too_long;
+        }
+        nonce_ = {nonce_at, buf_.front()};
+        output_ = buf_.view(0, buf_.front());
+        state_ = sasl_client_state::awaiting_challenge;
+        return errc::ok;
+    }
+
+    errc on_challenge(std::string_view data, bool b64) noexcept {
+        if (state_ == sasl_client_state::failed) return error_;
+        if (!is_scram(mech_)) return fail(errc::sasl_unexpected_message);
+        if (state_ == sasl_client_state::awaiting_challenge) {
+            const errc e = server_first(data, b64);
+            return e == errc::ok ? e : fail(e);
+        }
+        if (state_ == sasl_client_state::awaiting_outcome) {
+            // The server-final message in a challenge (before RFC 6120 allowed it in
+            // <success/>): verify it and answer with an empty response.
+            const errc e = server_final(data, b64);
+            if (e != errc::ok) return fail(e);
+            output_ = {};
+            state_ = sasl_client_state::awaiting_success;
+            return errc::ok;
+        }
+        return fail(errc::sasl_unexpected_message);
+    }
+
+    errc on_success(std::string_view data, bool b64) noexcept {
+        if (state_ == sasl_client_state::failed) return error_;
+        if (state_ != sasl_client_state::awaiting_outcome &&
+            state_ != sasl_client_state::awaiting_success)
+            return fail(errc::sasl_unexpected_message);
+        if (!is_scram(mech_)) {
+            if (!data.empty()) return fail(errc::sasl_unexpected_message);
+        } else if (state_ == sasl_client_state::awaiting_outcome || !data.empty()) {
+            // A success without a verified ServerSignature would let anyone who can end the
+            // exchange impersonate the server: SCRAM requires the v= here or before.
+            if (data.empty()) return fail(errc::scram_missing_verifier);
+            const errc e = server_final(data, b64);
+            if (e != errc::ok) return fail(e);
+        }
+        output_ = {};
+        state_ = sasl_client_state::succeeded;
+        wipe_secrets();
+        return errc::ok;
+    }
+
+    errc server_first(std::string_view data, bool b64) noexcept {
+        // AuthMessage = client-first-message-bare "," server-first-message "," ...
+        if (!buf_.put(',')) return errc::sasl_message_too_long;
+        std::string_view msg;
+        errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        std::size_t pos = 0;
+        char name = 0;
+        std::string_view value;
+        if (!detail::scram_attribute(msg, pos, name, value)) return errc::sasl_malformed_message;
+        if (name == 'm') return errc::scram_extension_unsupported;
+        if (name == 'e') {
+            server_error_ = value;
+            return errc::scram_server_error;
+        }
+        if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
+        const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
+        if (value.size() <= cnonce.size() || value.substr(0, cnonce.size()) != cnonce)
+            return errc::scram_nonce_mismatch;
+        const std::string_view nonce = value;
+        if (!detail::scram_attribute(msg, pos, name, value) || name != 's' || value.empty())
+            return errc::sasl_malformed_message;
+        std::uint8_t salt[scram_max_salt];
+        const base64_result salt_r = base64_decode(value, salt, sizeof salt);
+        if (!salt_r)
+            return salt_r.ec == errc::buffer_too_small ? errc::sasl_message_too_long : salt_r.ec;
+        if (salt_r.size == 0) return errc::sasl_malformed_message;
+        const std::size_t salt_size = salt_r.size;
+        if (!detail::scram_attribute(msg, pos, name, value) || name != 'i')
+            return errc::sasl_malformed_message;
+        std::uint32_t iterations = 0;
+        e = detail::scram_iterations(value, min_iterations_, max_iterations_, iterations);
+        if (e != errc::ok) return e;
+        e = detail::scram_extensions(msg, pos);
+        if (e != errc::ok) return e;
+
+        // Keys: the cache when it matches, else PBKDF2 from the password.
+        const std::size_t hl = digest_size(hash_);
+        keys_.hash = hash_;
+        keys_.iterations = iterations;
+        keys_.salt_size = salt_size;
+        std::memcpy(keys_.salt, salt, salt_size);
+        if (cached_.valid() && cached_.iterations == iterations && cached_.salt_size == salt_size &&
+            std::memcmp(cached_.salt, salt, salt_size) == 0) {
+            std::memcpy(keys_.client_key, cached_.client_key, hl);
+            std::memcpy(keys_.server_key, cached_.server_key, hl);
+        } else if (!password_.empty()) {
+            std::uint8_t salted[max_digest_size];
+            e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
+                               hl);
+            if (e != errc::ok) return e;
+            Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
+            Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
+            secure_wipe(salted, sizeof salted);
+        } else {
+            return errc::scram_cached_keys_mismatch;
+        }
+        have_keys_ = true;
+        secure_wipe(&cached_, sizeof cached_);
+        wipe_password();
+
+        // client-final-message-without-proof: c= base64(gs2-header [cb-data]), r= nonce.
+        const std::size_t final_at = buf_.front() + 1;
+        const std::size_t cb_len = gs2_end_ + cb_data_.size();
+        char* cb = buf_.scratch(cb_len);
+        if (cb == nullptr || buf_.room() < cb_len + 4 + base64_encoded_size(cb_len))
+            return errc::sasl_message_too_long;
+        std::memcpy(cb, buf_.data(), gs2_end_);
+        if (!cb_data_.empty()) std::memcpy(cb + gs2_end_, cb_data_.data(), cb_data_.size());
+        bool ok = buf_.put(",c=") && buf_.put_base64(byte_view(cb, cb_len)) && buf_.put(",r=") &&
+                  buf_.put(nonce);
+        if (!ok) return errc::sasl_message_too_long;
+        const std::string_view auth_message = buf_.view(gs2_end_, buf_.front());
+
+        std::uint8_t stored_key[max_digest_size], signature[max_digest_size];
+        Crypto::hash(hash_, byte_view(keys_.client_key, hl), stored_key);
+        Crypto::hmac(hash_, byte_view(stored_key, hl), auth_message, signature);
+        for (std::size_t i = 0; i < hl; ++i)
+            signature[i] = static_cast<std::uint8_t>(signature[i] ^ keys_.client_key[i]);
+        Crypto::hmac(hash_, byte_view(keys_.server_key, hl), auth_message, server_signature_);
+        ok = buf_.put(",p=") && buf_.put_base64(byte_view(signature, hl));
+        secure_wipe(stored_key, sizeof stored_key);
+        secure_wipe(signature, sizeof signature);
+        if (!ok) return errc::sasl_message_too_long;
+        output_ = buf_.view(final_at, buf_.front());
+        state_ = sasl_client_state::awaiting_outcome;
+        return errc::ok;
+    }
+
+    errc server_final(std::string_view data, bool b64) noexcept {
+        const std::size_t mark = buf_.front();
+        std::string_view msg;
+        errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        std::size_t pos = 0;
+        char name = 0;
+        std::string_view value;
+        if (!detail::scram_attribute(msg, pos, name, value)) {
+            const bool verifier = !msg.empty() && msg[0] == 'v';
+            buf_.truncate(mark);
+            return verifier ? errc::sasl_malformed_message : errc::scram_missing_verifier;
+        }
+        if (name == 'e') {
+            server_error_ = value; // stays in the buffer: the client is failing
+            return errc::scram_server_error;
+        }
+        if (name != 'v') return errc::scram_missing_verifier;
+        std::uint8_t sig[max_digest_size];
+        const base64_result r = base64_decode(value, sig, sizeof sig);
+        if (!r)
+            return r.ec == errc::buffer_too_small ? errc::scram_server_signature_mismatch : r.ec;
+        const std::size_t hl = digest_size(hash_);
+        const bool match = r.size == hl && constant_time_equal(sig, server_signature_, hl);
+        e = detail::scram_extensions(msg, pos);
+        buf_.truncate(mark);
+        if (!match) return errc::scram_server_signature_mismatch;
+        return e;
+    }
+
+    void wipe_password() noexcept {
+        if (!password_.empty()) secure_wipe(const_cast<char*>(password_.data()), password_.size());
+        password_ = {};
+    }
+
+    detail::sasl_buffer<Capacity> buf_;
+    scram_client_keys keys_;
+    scram_client_keys cached_;
+    std::uint8_t server_signature_[max_digest_size] = {};
+    std::string_view output_;
+    std::string_view server_error_;
+    std::string_view password_;                       // at the back of buf_
+    std::string_view cb_data_;                        // at the back of buf_
+    std::pair<std::size_t, std::size_t> nonce_{0, 0}; // the client nonce in buf_
+    std::size_t gs2_end_ = 0;
+    std::uint32_t min_iterations_ = scram_default_min_iterations;
+    std::uint32_t max_iterations_ = scram_default_max_iterations;
+    errc error_ = errc::ok;
+    mechanism mech_ = mechanism::none;
+    hash_algorithm hash_ = hash_algorithm::sha256;
+    sasl_client_state state_ = sasl_client_state::idle;
+    sasl_failure failure_ = sasl_failure::none;
+    bool have_keys_ = false;
+};
+
+// ---- server ------------------------------------------------------------------------------
+
+/// How the server runs an exchange. Every view is read during start() only: the server copies
+/// what it keeps.
+struct sasl_server_options {
+    /// Mechanisms the server offers (-PLUS only makes sense with binding data below).
+    mechanism_set enabled = mechanism_set::scram().add(mechanism::plain);
+    /// The stream is protected by TLS.
+    bool tls = false;
+    /// Accept PLAIN on a stream without TLS (test setups only).
+    bool allow_plain_without_tls = false;
+    /// This connection's channel-binding data, per type (empty: not available).
+    byte_view tls_unique;
+    byte_view tls_server_end_point; ///< see tls_unique
+    byte_view tls_exporter;         ///< see tls_unique
+    /// Random bytes for the server's part of the SCRAM nonce, from the host's CSPRNG: 16 to
+    /// 48 bytes, sent base64-encoded. Ignored when `nonce` is set.
+    byte_view random;
+    /// The server's nonce part itself (printable ASCII except ','), for tests and replays.
+    std::string_view nonce;
+};
+
+/// The mechanisms a server with options o advertises: `enabled`, less PLAIN without TLS (unless
+/// allowed), less -PLUS without binding data, less the hashes the provider lacks.
+template <class Crypto = default_crypto>
+constexpr mechanism_set advertised_mechanisms(const sasl_server_options& o) noexcept {
+    mechanism_set s = o.enabled;
+    if (!o.tls && !o.allow_plain_without_tls) s.remove(mechanism::plain);
+    const bool can_bind =
+        !o.tls_unique.empty() || !o.tls_server_end_point.empty() || !o.tls_exporter.empty();
+    for (const hash_algorithm h :
+         {hash_algorithm::sha1, hash_algorithm::sha256, hash_algorithm::sha512}) {
+        if (!Crypto::supports(h)) s.remove(scram_mechanism(h, false));
+        if (!Crypto::supports(h) || !can_bind) s.remove(scram_mechanism(h, true));
+    }
+    return s;
+}
+
+/// Where a server exchange stands.
+enum class sasl_server_state : std::uint8_t {
+    idle,              ///< nothing started, or reset()
+    awaiting_response, ///< expects the client's next message (output(): challenge to send)
+    need_credentials,  ///< SCRAM: look up username(), then provide_credentials() or reject()
+    need_verification, ///< PLAIN: check username() and password(), then accept() or reject()
+    succeeded,         ///< authenticated; output(): additional data for <success/>
+    failed,            ///< error() says why, failure_condition() what to send
+};
+
+/// Name of a server state, for logs and tests.
+constexpr const char* to_string(sasl_server_state s) noexcept {
+    switch (s) {
+    case sasl_server_state::idle: return "idle";
+    case sasl_server_state::awaiting_response: return "awaiting_response";
+    case sasl_server_state::need_credentials: return "need_credentials";
+    case sasl_server_state::need_verification: return "need_verification";
+    case sasl_server_state::succeeded: return "succeeded";
+    case sasl_server_state::failed: return "failed";
+    }
+    return "";
+}
+
+/// The server side of one SASL exchange: PLAIN (the host checks the password), SCRAM with
+/// stored keys (channel binding verified, the 'y' downgrade detected), ANONYMOUS. start() on
+/// <auth/>; receive() its initial response (or, when it had none, send an empty <challenge/>
+/// and receive() the <response/>); answer the host questions of need_credentials and
+/// need_verification; send output() in <challenge/> while awaiting_response, in <success/> when
+/// succeeded, and <failure/> with failure_condition() when failed. Errors are sticky until
+/// reset(). EXTERNAL is client-only here: a server that accepts TLS client certificates checks
+/// them with its TLS stack. `Capacity` bounds the exchange as for sasl_client. Never allocates,
+/// never throws.
+template <class Crypto = default_crypto, std::size_t Capacity = 1024>
+class sasl_server {
+public:
+    /// An idle server.
+    sasl_server() noexcept = default;
+    /// Not copyable: it holds secrets and views into itself.
+    sasl_server(const sasl_server&) = delete;
+    /// Not copyable.
+    sasl_server& operator=(const sasl_server&) = delete;
+    /// Wipes the exchange and the keys.
+    ~sasl_server() { secure_wipe(&keys_, sizeof keys_); }
+
+    /// Forgets the exchange; the server is idle again.
+    void reset() noexcept {
+        buf_.clear();
+        secure_wipe(&keys_, sizeof keys_);
+        state_ = sasl_server_state::idle;
+        mech_ = mechanism::none;
+        error_ = errc::ok;
+        output_ = username_ = authzid_ = password_ = snonce_ = cnonce_ = {};
+        for (auto& b : bindings_) b = {};
+        gs2_end_ = 0;
+        cb_type_ = channel_binding_type::none;
+        phase_ = 0;
+        can_bind_ = false;
+    }
+
+    /// The client asked for mechanism m (<auth mechanism='m'/>). Errors:
+    /// sasl_mechanism_unsupported (none, not enabled, or a hash the provider lacks),
+    /// sasl_mechanism_too_weak (PLAIN without TLS), scram_channel_binding_unsupported (-PLUS
+    /// without binding data), invalid_argument (bad nonce or random bytes),
+    /// sasl_message_too_long, invalid_state (not idle).
+    errc start(mechanism m, const sasl_server_options& o) noexcept {
+        if (state_ != sasl_server_state::idle) return fail(errc::invalid_state);
+        mech_ = m;
+        if (m == mechanism::none || m == mechanism::external || !o.enabled.contains(m))
+            return fail(errc::sasl_mechanism_unsupported);
+        if (m == mechanism::plain && !o.tls && !o.allow_plain_without_tls)
+            return fail(errc::sasl_mechanism_too_weak);
+        if (is_scram(m)) {
+            hash_ = scram_hash(m);
+            if (!Crypto::supports(hash_)) return fail(errc::sasl_mechanism_unsupported);
+            const byte_view data[3] = {o.tls_unique, o.tls_server_end_point, o.tls_exporter};
+            for (std::size_t i = 0; i < 3; ++i) {
+                if (data[i].empty()) continue;
+                if (data[i].size() > channel_binding_max_size) return fail(errc::invalid_argument);
+                if (!buf_.back_copy(data[i].chars(), bindings_[i]))
+                    return fail(errc::sasl_message_too_long);
+                can_bind_ = true;
+            }
+            // The server "supports channel binding" when it advertises -PLUS.
+            can_bind_ = can_bind_ && advertised_mechanisms<Crypto>(o).any_plus();
+            if (is_plus(m) && !can_bind_) return fail(errc::scram_channel_binding_unsupported);
+            if (!o.nonce.empty()) {
+                if (!detail::scram_nonce_ok(o.nonce)) return fail(errc::invalid_argument);
+                if (!buf_.back_copy(o.nonce, snonce_)) return fail(errc::sasl_message_too_long);
+            } else {
+                if (o.random.size() < 16 || o.random.size() > 48)
+                    return fail(errc::invalid_argument);
+                char* p = buf_.back_alloc(base64_encoded_size(o.random.size()));
+                if (p == nullptr) return fail(errc::sasl_message_too_long);
+                const result<std::size_t> n =
+                    base64_encode(o.random, p, base64_encoded_size(o.random.size()));
+                snonce_ = {p, *n};
+            }
+        }
+        state_ = sasl_server_state::awaiting_response;
+        return errc::ok;
+    }
+
+    /// The client's initial response or a <response/> payload (raw bytes). Errors (the
+    /// exchange then fails): sasl_unexpected_message, sasl_malformed_message, base64_invalid
+    /// (c= or p=), the saslprep_* errors (user name), scram_extension_unsupported,
+    /// scram_channel_binding_unsupported, scram_channel_binding_mismatch,
+    /// scram_downgrade_detected, scram_nonce_mismatch, scram_invalid_proof,
+    /// sasl_message_too_long.
+    errc receive(std::string_view data) noexcept { return on_receive(data, false); }
+    /// receive() on the base64 text of the element; base64_invalid when it is not base64.
+    errc receive_base64(std::string_view text) noexcept { return on_receive(text, true); }
+
+    /// need_credentials: the user's stored keys (for this mechanism's hash). Prepares the
+    /// server-first challenge. To avoid telling who has an account, a host may answer an
+    /// unknown user with made-up keys (a salt derived from the name and a server secret): the
+    /// proof then fails like a wrong password. Errors: invalid_state, invalid_argument (keys
+    /// for another hash, or empty), sasl_message_too_long.
+    errc provide_credentials(const scram_stored_keys& keys) noexcept {
+        if (state_ != sasl_server_state::need_credentials) return fail(errc::invalid_state);
+        if (keys.hash != hash_ || !keys.iterations || keys.salt_size == 0 ||
+            keys.salt_size > scram_max_salt)
+            return fail(errc::invalid_argument);
+        keys_ = keys;
+        const std::size_t at = buf_.front() + 1;
+        const bool ok = buf_.put(",r=") && buf_.put(cnonce_) && buf_.put(snonce_) &&
+                        buf_.put(",s=") && buf_.put_base64(keys.salt_bytes()) && buf_.put(",i=") &&
+                        buf_.put_decimal(keys.iterations);
+        if (!ok) return fail(errc::sasl_message_too_long);
+        output_ = buf_.view(at, buf_.front());
+        state_ = sasl_server_state::awaiting_response;
+        return errc::ok;
+    }
+
+    /// need_verification (PLAIN): the host checked the password; the exchange succeeds.
+    errc accept() noexcept {
+        if (state_ != sasl_server_state::need_verification) return fail(errc::invalid_state);
+        wipe_password();
+        output_ = {};
+        state_ = sasl_server_state::succeeded;
+        return errc::ok;
+    }
+
+    /// need_credentials or need_verification: the host refuses (unknown user, wrong password,
+    /// authzid not allowed); the exchange fails with `why` (sasl_not_authorized by default).
+    errc reject(errc why = errc::sasl_not_authorized) noexcept {
+        if (state_ != sasl_server_state::need_credentials &&
+            state_ != sasl_server_state::need_verification)
+            return fail(errc::invalid_state);
+        return fail(why == errc::ok ? errc::sasl_not_authorized : why);
+    }
+
+    /// receive() for hosts that check PLAIN passwords synchronously: when the server then
+    /// needs verification, `verify(authzid, username, password)` (string_views, returning bool)
+    /// decides between accept() and reject().
+    template <class Verify>
+    errc receive_plain(std::string_view data, Verify&& verify) noexcept {
+        const errc e = receive(data);
+        if (e != errc::ok || state_ != sasl_server_state::need_verification) return e;
+        return verify(authzid_, username_, password_) ? accept() : reject();
+    }
+
+    /// Where the exchange stands.
+    sasl_server_state state() const noexcept { return state_; }
+    /// The mechanism started.
+    mechanism current_mechanism() const noexcept { return mech_; }
+    /// What to send now: the challenge (awaiting_response) or the additional data of
+    /// <success/> (succeeded; empty for PLAIN and ANONYMOUS). Valid until the next call.
+    std::string_view output() const noexcept { return output_; }
+    /// The SASLprep'ed user name (SCRAM, PLAIN), or the ANONYMOUS trace. Valid until reset().
+    std::string_view username() const noexcept { return username_; }
+    /// The requested authorization identity ("" when none). Valid until reset().
+    std::string_view authzid() const noexcept { return authzid_; }
+    /// need_verification (PLAIN): the SASLprep'ed password; wiped by accept() and reject().
+    std::string_view password() const noexcept { return password_; }
+    /// The error that failed the exchange (ok otherwise).
+    errc error() const noexcept { return error_; }
+    /// The <failure/> condition to send when failed.
+    sasl_failure failure_condition() const noexcept { return sasl_failure_for(error_); }
+    /// SCRAM: the RFC 5802 server-error-value naming the failure (for a <text/> or a log).
+    const char* scram_error() const noexcept { return scram_error_value(error_); }
+    /// SCRAM -PLUS: the channel-binding type the client used (none otherwise).
+    channel_binding_type binding_type() const noexcept { return cb_type_; }
+
+private:
+    errc fail(errc e) noexcept {
+        if (error_ == errc::ok) error_ = e;
+        state_ = sasl_server_state::failed;
+        output_ = {};
+        wipe_password();
+        return error_;
+    }
+    void wipe_password() noexcept {
+        if (!password_.empty()) secure_wipe(const_cast<char*>(password_.data()), password_.size());
+        password_ = {};
+    }
+
+    errc on_receive(std::string_view data, bool b64) noexcept {
+        if (state_ == sasl_server_state::failed) return error_;
+        if (state_ != sasl_server_state::awaiting_response)
+            return fail(errc::sasl_unexpected_message);
+        errc e = errc::ok;
+        switch (mech_) {
+        case mechanism::plain: e = plain(data, b64); break;
+        case mechanism::anonymous: e = anonymous(data, b64); break;
+        default: e = phase_ == 0 ? client_first(data, b64) : client_final(data, b64); break;
+        }
+        return e == errc::ok ? e : fail(e);
+    }
+
+    errc anonymous(std::string_view data, bool b64) noexcept {
+        std::string_view msg;
+        const errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        // RFC 4505: up to 255 characters of UTF-8.
+        if (!detail::utf8_without_nul(msg)) return errc::sasl_malformed_message;
+        std::size_t chars = 0;
+        for (const char c : msg)
+            if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+        if (chars > 255) return errc::sasl_malformed_message;
+        username_ = msg;
+        output_ = {};
+        state_ = sasl_server_state::succeeded;
+        return errc::ok;
+    }
+
+    errc plain(std::string_view data, bool b64) noexcept {
+        std::string_view msg;
+        errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        // message = [authzid] NUL authcid NUL passwd (RFC 4616 section 2)
+        const std::size_t a = msg.find('\0');
+        if (a == std::string_view::npos) return errc::sasl_malformed_message;
+        const std::size_t b = msg.find('\0', a + 1);
+        if (b == std::string_view::npos || msg.find('\0', b + 1) != std::string_view::npos)
+            return errc::sasl_malformed_message;
+        const std::string_view authzid = msg.substr(0, a);
+        if (!detail::utf8_without_nul(authzid)) return errc::sasl_malformed_message;
+        e = detail::prep_to_back(buf_, msg.substr(a + 1, b - a - 1), username_);
+        if (e == errc::ok) e = detail::prep_to_back(buf_, msg.substr(b + 1), password_);
+        // The raw password stays in the message copy: wipe it now.
+        secure_wipe(const_cast<char*>(msg.data() + b + 1), msg.size() - b - 1);
+        if (e != errc::ok) return e;
+        if (username_.empty() || password_.empty()) return errc::sasl_malformed_message;
+        authzid_ = authzid;
+        state_ = sasl_server_state::need_verification;
+        return errc::ok;
+    }
+
+    errc client_first(std::string_view data, bool b64) noexcept {
+        std::string_view msg;
+        errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        // gs2-header = gs2-cbind-flag "," [ authzid ] ","
+        std::size_t pos = 0;
+        if (msg.empty()) return errc::sasl_malformed_message;
+        const char flag = msg[0];
+        if (flag == 'p') {
+            if (msg.size() < 2 || msg[1] != '=') return errc::sasl_malformed_message;
+            const std::size_t comma = msg.find(',');
+            if (comma == std::string_view::npos) return errc::sasl_malformed_message;
+            if (!is_plus(mech_)) return errc::scram_channel_binding_unsupported;
+            cb_type_ = channel_binding_from_name(msg.substr(2, comma - 2));
+            if (cb_type_ == channel_binding_type::none ||
+                bindings_[static_cast<std::size_t>(cb_type_) - 1].empty())
+                return errc::scram_channel_binding_unsupported;
+            pos = comma + 1;
+        } else if (flag == 'n' || flag == 'y') {
+            if (msg.size() < 2 || msg[1] != ',') return errc::sasl_malformed_message;
+            // -PLUS was chosen: the client must bind.
+            if (is_plus(mech_)) return errc::sasl_malformed_message;
+            // RFC 5802 section 6: 'y' means the client could bind but saw no -PLUS; a server
+            // that offers -PLUS was downgraded by someone in the middle.
+            if (flag == 'y' && can_bind_) return errc::scram_downgrade_detected;
+            pos = 2;
+        } else {
+            return errc::sasl_malformed_message;
+        }
+        if (pos < msg.size() && msg[pos] == 'a') {
+            char name = 0;
+            std::string_view value;
+            if (!detail::scram_attribute(msg, pos, name, value) || value.empty())
+                return errc::sasl_malformed_message;
+            char* out = buf_.back_alloc(value.size());
+            std::size_t n = 0;
+            if (out == nullptr) return errc::sasl_message_too_long;
+            if (!detail::scram_unescape(value, out, n) ||
+                !detail::utf8_without_nul(std::string_view(out, n)))
+                return errc::sasl_malformed_message;
+            authzid_ = {out, n};
+        } else {
+            if (pos >= msg.size() || msg[pos] != ',') return errc::sasl_malformed_message;
+            ++pos;
+        }
+        gs2_end_ = static_cast<std::size_t>(msg.data() - buf_.data()) + pos;
+        // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions]
+        char name = 0;
+        std::string_view value;
+        if (!detail::scram_attribute(msg, pos, name, value)) return errc::sasl_malformed_message;
+        if (name == 'm') return errc::scram_extension_unsupported;
+        if (name != 'n' || value.empty()) return errc::sasl_malformed_message;
+        char* raw = buf_.back_alloc(value.size());
+        std::size_t n = 0;
+        if (raw == nullptr) return errc::sasl_message_too_long;
+        if (!detail::scram_unescape(value, raw, n)) return errc::sasl_malformed_message;
+        e = detail::prep_to_back(buf_, std::string_view(raw, n), username_);
+        if (e != errc::ok) return e;
+        if (username_.empty()) return errc::sasl_malformed_message;
+        if (!detail::scram_attribute(msg, pos, name, value) || name != 'r' ||
+            !detail::scram_nonce_ok(value))
+            return errc::sasl_malformed_message;
+        cnonce_ = value;
+        e = detail::scram_extensions(msg, pos);
+        if (e != errc::ok) return e;
+        phase_ = 1;
+        state_ = sasl_server_state::need_credentials;
+        return errc::ok;
+    }
+
+    errc client_final(std::string_view data, bool b64) noexcept {
+        // AuthMessage = client-first-message-bare "," server-first-message ","
+        //               client-final-message-without-proof
+        if (!buf_.put(',')) return errc::sasl_message_too_long;
+        std::string_view msg;
+        errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        std::size_t pos = 0;
+        char name = 0;
+        std::string_view value;
+        if (!detail::scram_attribute(msg, pos, name, value) || name != 'c')
+            return errc::sasl_malformed_message;
+        // c= must be the gs2-header of the client-first message plus, with 'p', this
+        // connection's binding data.
+        std::uint8_t cb[1024];
+        const base64_result cr = base64_decode(value, cb, sizeof cb);
+        if (!cr)
+            return cr.ec == errc::buffer_too_small ? errc::scram_channel_binding_mismatch : cr.ec;
+        const std::string_view gs2 = buf_.view(0, gs2_end_);
+        const std::string_view bind = cb_type_ == channel_binding_type::none
+                                          ? std::string_view()
+                                          : bindings_[static_cast<std::size_t>(cb_type_) - 1];
+        const bool cb_ok = cr.size == gs2.size() + bind.size() &&
+                           std::memcmp(cb, gs2.data(), gs2.size()) == 0 &&
+                           constant_time_equal(cb + gs2.size(), bind.data(), bind.size());
+        if (!detail::scram_attribute(msg, pos, name, value) || name != 'r')
+            return errc::sasl_malformed_message;
+        if (value.size() != cnonce_.size() + snonce_.size() ||
+            value.substr(0, cnonce_.size()) != cnonce_ || value.substr(cnonce_.size()) != snonce_)
+            return errc::scram_nonce_mismatch;
+        if (!cb_ok) return errc::scram_channel_binding_mismatch;
+        // Extensions, then p= (always last).
+        std::size_t proof_at = 0;
+        for (;;) {
+            proof_at = pos;
+            if (!detail::scram_attribute(msg, pos, name, value))
+                return errc::sasl_malformed_message;
+            if (name == 'p') break;
+            if (name == 'm' || value.empty()) return errc::sasl_malformed_message;
+        }
+        if (pos != msg.size()) return errc::sasl_malformed_message;
+        const std::size_t hl = digest_size(hash_);
+        std::uint8_t proof[max_digest_size];
+        const base64_result pr = base64_decode(value, proof, sizeof proof);
+        if (!pr) return pr.ec == errc::buffer_too_small ? errc::scram_invalid_proof : pr.ec;
+        if (pr.size != hl) return errc::scram_invalid_proof;
+        // The AuthMessage ends before ",p=".
+        const std::size_t am_end =
+            static_cast<std::size_t>(msg.data() - buf_.data()) + proof_at - 1;
+        const std::string_view auth_message = buf_.view(gs2_end_, am_end);
+        // ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage); H(ClientKey) == StoredKey.
+        std::uint8_t key[max_digest_size], check[max_digest_size];
+        Crypto::hmac(hash_, byte_view(keys_.stored_key, hl), auth_message, key);
+        for (std::size_t i = 0; i < hl; ++i) key[i] = static_cast<std::uint8_t>(key[i] ^ proof[i]);
+        Crypto::hash(hash_, byte_view(key, hl), check);
+        const bool valid = constant_time_equal(check, keys_.stored_key, hl);
+        secure_wipe(key, sizeof key);
+        if (!valid) return errc::scram_invalid_proof;
+        // server-final-message = "v=" base64(HMAC(ServerKey, AuthMessage))
+        std::uint8_t sig[max_digest_size];
+        Crypto::hmac(hash_, byte_view(keys_.server_key, hl), auth_message, sig);
+        const std::size_t at = buf_.front();
+        if (!buf_.put("v=") || !buf_.put_base64(byte_view(sig, hl)))
+            return errc::sasl_message_too_long;
+        output_ = buf_.view(at, buf_.front());
+        state_ = sasl_server_state::succeeded;
+        return errc::ok;
+    }
+
+    detail::sasl_buffer<Capacity> buf_;
+    scram_stored_keys keys_;
+    std::string_view output_, username_, authzid_, password_, snonce_, cnonce_;
+    std::string_view bindings_[3]; // tls-unique, tls-server-end-point, tls-exporter
+    std::size_t gs2_end_ = 0;
+    errc error_ = errc::ok;
+    mechanism mech_ = mechanism::none;
+    hash_algorithm hash_ = hash_algorithm::sha256;
+    channel_binding_type cb_type_ = channel_binding_type::none;
+    sasl_server_state state_ = sasl_server_state::idle;
+    std::uint8_t phase_ = 0; // SCRAM: 0 before client-first, 1 after
+    bool can_bind_ = false;
+};
+
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_SASL_HPP
+// ---- end xmppcore/sasl.hpp ----
+
+// Internals shared by several components (UTF-8, XML character classes).
+// The trusted walker behind the stanza readers.
+// Unicode 3.2 stringprep tables and NFKC (empty with XMPPCORE_ASCII_ONLY).
 
 #endif // XMPPCORE_XMPPCORE_HPP
 // ---- end xmppcore/xmppcore.hpp ----

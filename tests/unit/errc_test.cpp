@@ -33,7 +33,20 @@ namespace {
     X(jid_domainpart_too_long) X(jid_resourcepart_too_long) X(jid_invalid_utf8) X(jid_nul)         \
     X(jid_prohibited_character) X(jid_unassigned_code_point) X(jid_bidi_violation)                 \
     X(jid_invalid_domain) X(jid_invalid_ip_literal) X(jid_non_ascii_unsupported)                   \
-    X(jid_invalid_escape) X(base64_invalid)
+    X(jid_invalid_escape) X(stanza_unknown_element) X(stanza_kind_mismatch)                      \
+    X(stanza_missing_type) X(stanza_unknown_type) X(stanza_missing_id) X(stanza_iq_payload)        \
+    X(stanza_duplicate_child) X(stanza_bad_priority) X(stanza_bad_show) X(stanza_missing_error)    \
+    X(stanza_no_condition) X(stanza_bad_error_type) X(stanza_limit_alternatives)                   \
+    X(stanza_reply_forbidden) X(base64_invalid) X(saslprep_invalid_utf8)                              \
+    X(saslprep_prohibited_character) X(saslprep_unassigned_code_point) X(saslprep_bidi_violation)  \
+    X(saslprep_too_long) X(saslprep_non_ascii_unsupported) X(sasl_malformed_message)               \
+    X(sasl_unexpected_message) X(sasl_message_too_long) X(sasl_mechanism_unsupported)              \
+    X(sasl_mechanism_too_weak) X(sasl_not_authorized) X(scram_nonce_mismatch)                      \
+    X(scram_invalid_iteration_count) X(scram_iterations_below_floor)                               \
+    X(scram_iterations_above_limit) X(scram_extension_unsupported) X(scram_server_error)           \
+    X(scram_missing_verifier) X(scram_server_signature_mismatch) X(scram_invalid_proof)            \
+    X(scram_channel_binding_unsupported) X(scram_channel_binding_mismatch)                         \
+    X(scram_downgrade_detected) X(scram_cached_keys_mismatch)
 // clang-format on
 
 struct named {
@@ -100,7 +113,10 @@ TEST_CASE("errors are grouped by component in blocks of one hundred", "[errc][un
             CHECK(c == errc_component::xml);
         else if (n.name.substr(0, 4) == "jid_")
             CHECK(c == errc_component::jid);
-        else if (n.name.substr(0, 7) == "base64_")
+        else if (n.name.substr(0, 7) == "stanza_")
+            CHECK(c == errc_component::stanza);
+        else if (n.name.substr(0, 7) == "base64_" || n.name.substr(0, 4) == "sasl" ||
+                 n.name.substr(0, 6) == "scram_")
             CHECK(c == errc_component::sasl);
         else
             CHECK(c == errc_component::general);
@@ -112,13 +128,28 @@ TEST_CASE("tokenizer errors are fatal, value and buffer errors are not", "[errc]
     for (const auto& n : all_errc) {
         CAPTURE(n.name);
         const auto c = xmppcore::component_of(n.e);
-        const bool expect = c == errc_component::xml || c == errc_component::stanza ||
-                            c == errc_component::sasl || c == errc_component::session;
+        const bool expect =
+            c == errc_component::xml || c == errc_component::sasl || c == errc_component::session;
         CHECK(xmppcore::is_fatal(n.e) == expect);
     }
     CHECK_FALSE(xmppcore::is_fatal(errc::buffer_too_small));
     CHECK_FALSE(xmppcore::is_fatal(errc::output_queue_full));
     CHECK_FALSE(xmppcore::is_fatal(errc::jid_bidi_violation));
+}
+
+TEST_CASE("stanza errors are value errors: not fatal, no stream error", "[errc][stanza]") {
+    // A reader that rejects a stanza keeps no state: the next stanza is read as usual, and
+    // the stream goes on (the stanza is answered with a stanza error instead).
+    STATIC_REQUIRE(!xmppcore::is_fatal(errc::stanza_iq_payload));
+    std::size_t stanza_errors = 0;
+    for (const auto& n : all_errc) {
+        if (xmppcore::component_of(n.e) != errc_component::stanza) continue;
+        CAPTURE(n.name);
+        ++stanza_errors;
+        CHECK_FALSE(xmppcore::is_fatal(n.e));
+        CHECK(xmppcore::stream_condition_for(n.e) == stream_condition::none);
+    }
+    CHECK(stanza_errors == 14);
 }
 
 TEST_CASE("stream conditions are spelled as in RFC 6120 section 4.9.3", "[errc][unit]") {
@@ -163,6 +194,12 @@ TEST_CASE("errors that end a stream map to the condition RFC 6120 prescribes", "
     // Errors that do not end a stream.
     for (errc e : {errc::ok, errc::buffer_too_small, errc::jid_prohibited_character})
         CHECK(xmppcore::stream_condition_for(e) == stream_condition::none);
+    // A failed SASL exchange is reported with <failure/> (RFC 6120 6.4.5), not a stream error.
+    for (const auto& n : all_errc)
+        if (xmppcore::component_of(n.e) == errc_component::sasl) {
+            CAPTURE(n.name);
+            CHECK(xmppcore::stream_condition_for(n.e) == stream_condition::none);
+        }
 }
 
 TEST_CASE("feed_result converts to true only without an error", "[errc][unit]") {

@@ -13,6 +13,7 @@
 #include <xmppcore/config.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/unicode_tables.hpp>
+#include <xmppcore/detail/unicode_index.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +40,7 @@ constexpr std::size_t nfkd_length(const char32_t* in, std::size_t n) noexcept {
         } else if (is_hangul_syllable(c)) {
             total += (c - hangul_s_base) % hangul_t_count == 0 ? 2 : 3;
         } else {
-            const code_point_view d = decomposition(c);
+            const code_point_view d = fast::decomposition(c);
             total += d.empty() ? 1 : d.size();
         }
     }
@@ -47,6 +48,11 @@ constexpr std::size_t nfkd_length(const char32_t* in, std::size_t n) noexcept {
 }
 
 namespace nfkc_impl {
+
+inline constexpr char32_t last_composable_second =
+    tables::composition_seconds[sizeof(tables::composition_seconds) /
+                                    sizeof(tables::composition_seconds[0]) -
+                                1];
 
 inline constexpr std::size_t no_starter = static_cast<std::size_t>(-1);
 
@@ -66,7 +72,8 @@ struct composer {
     constexpr bool push(char32_t c, std::uint8_t cc) noexcept {
         if (starter != no_starter && (written == starter + 1 || last_class < cc)) {
             char32_t composite = hangul_compose(out[starter], c);
-            if (composite == 0) composite = compose(out[starter], c);
+            // Most text (CJK, Hangul syllables) lies above every second of a pair.
+            if (composite == 0 && c <= last_composable_second) composite = compose(out[starter], c);
             if (composite != 0) {
                 out[starter] = composite;
                 return true;
@@ -87,9 +94,9 @@ struct composer {
         const std::size_t first = written;
         for (std::size_t i = first + 1; i < end; ++i) {
             const char32_t c = out[i];
-            const std::uint8_t cc = combining_class(c);
+            const std::uint8_t cc = fast::combining_class(c);
             std::size_t j = i;
-            while (j > first && combining_class(out[j - 1]) > cc) {
+            while (j > first && fast::combining_class(out[j - 1]) > cc) {
                 out[j] = out[j - 1];
                 --j;
             }
@@ -97,7 +104,7 @@ struct composer {
         }
         for (std::size_t i = first; i < end; ++i) {
             const char32_t c = out[i];
-            static_cast<void>(push(c, combining_class(c))); // in place: never full
+            static_cast<void>(push(c, fast::combining_class(c))); // in place: never full
         }
     }
 };
@@ -105,7 +112,7 @@ struct composer {
 // Feeds one code point of the decomposed text: starters end the pending run of non-starters
 // (out[st.written, pending)) and are composed at once; non-starters wait for the run's end.
 constexpr bool feed(composer& st, std::size_t& pending, char32_t c) noexcept {
-    const std::uint8_t cc = combining_class(c);
+    const std::uint8_t cc = fast::combining_class(c);
     if (cc != 0) {
         if (pending == st.cap) return false;
         st.out[pending++] = c;
@@ -135,6 +142,20 @@ public:
     /// caller reports the overflow). Code points above U+10FFFF and surrogates pass through as
     /// starters.
     constexpr bool push(char32_t c) noexcept {
+        // Most text: a code point below U+00A0 with no marks pending is a starter that neither
+        // decomposes nor composes with what precedes it (no composition has a second below
+        // first_composable_second); append it as the new last starter.
+        if (c < first_decomposable && pending_ == st_.written) {
+            static_assert(first_decomposable <= first_composable_second &&
+                              first_decomposable <= first_combining,
+                          "the fast path needs these orders");
+            if (st_.written == st_.cap) return false;
+            st_.starter = st_.written;
+            st_.last_class = 0;
+            st_.out[st_.written++] = c;
+            pending_ = st_.written;
+            return true;
+        }
         if (c < first_decomposable) return nfkc_impl::feed(st_, pending_, c);
         if (is_hangul_syllable(c)) {
             char32_t jamo[3] = {};
@@ -143,7 +164,7 @@ public:
                 if (!nfkc_impl::feed(st_, pending_, jamo[j])) return false;
             return true;
         }
-        const code_point_view d = decomposition(c);
+        const code_point_view d = fast::decomposition(c);
         if (d.empty()) return nfkc_impl::feed(st_, pending_, c);
         for (const char32_t x : d)
             if (!nfkc_impl::feed(st_, pending_, x)) return false;

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+#ifndef XMPPCORE_DETAIL_UNICODE_INDEX_HPP
+#define XMPPCORE_DETAIL_UNICODE_INDEX_HPP
+
+/// \file
+/// Faster lookups in the Unicode 3.2 tables for the Basic Multilingual Plane, where nearly all
+/// text is: for each 256-code-point page, the range of table entries that can cover it,
+/// computed at compile time from the generated tables (257 entries of 2 bytes per table). A
+/// lookup then searches a handful of entries instead of the whole table. Same results as the
+/// lookups of unicode_tables.hpp (a test compares them at every code point); outside the BMP
+/// those are used as they are. Never allocates, never throws.
+
+#include <xmppcore/config.hpp>
+#include <xmppcore/detail/unicode_tables.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+#if !XMPPCORE_ASCII_ONLY
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+namespace unicode {
+namespace fast {
+
+/// For page p (code points p * 256 ..), first[p] is the index of the last entry whose start
+/// is <= p * 256, and first[p + 1] bounds the entries that start inside the page.
+struct page_index {
+    std::uint16_t first[257];
+};
+
+/// The index over entries e[0, n) whose start is key(e[i]) (sorted ascending).
+template <class T, class Key>
+constexpr page_index make_page_index(const T* e, std::size_t n, Key key) noexcept {
+    page_index r{};
+    std::size_t j = 0;
+    for (std::size_t p = 0; p <= 256; ++p) {
+        const std::uint32_t start = static_cast<std::uint32_t>(p) << 8;
+        while (j + 1 < n && key(e[j + 1]) <= start) ++j;
+        r.first[p] = static_cast<std::uint16_t>(j);
+    }
+    return r;
+}
+
+constexpr std::uint32_t range_start_11(std::uint32_t v) noexcept {
+    return v >> 11;
+}
+constexpr std::uint32_t range_start_8(std::uint32_t v) noexcept {
+    return v >> 8;
+}
+constexpr std::uint32_t run_start(const tables::run& r) noexcept {
+    return r.head >> 11;
+}
+
+template <std::size_t N>
+constexpr std::size_t count_of(const std::uint32_t (&)[N]) noexcept {
+    return N;
+}
+template <std::size_t N>
+constexpr std::size_t count_of(const tables::run (&)[N]) noexcept {
+    return N;
+}
+
+inline constexpr page_index property_pages =
+    make_page_index(tables::property_ranges, count_of(tables::property_ranges), range_start_11);
+inline constexpr page_index ccc_pages =
+    make_page_index(tables::ccc_ranges, count_of(tables::ccc_ranges), range_start_8);
+inline constexpr page_index decomposition_pages =
+    make_page_index(tables::decomposition_runs, count_of(tables::decomposition_runs), run_start);
+inline constexpr page_index b2_pages =
+    make_page_index(tables::b2_runs, count_of(tables::b2_runs), run_start);
+
+/// Index of the last element of a[lo, hi] (inclusive) that is <= key; a[lo] <= key.
+constexpr std::size_t last_not_above(const std::uint32_t* a, std::size_t lo, std::size_t hi,
+                                     std::uint32_t key) noexcept {
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo + 1) / 2;
+        if (a[mid] <= key)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/// Same as unicode::properties().
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    if (cp >= 0x10000) return unicode::properties(cp);
+    const std::size_t page = cp >> 8;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    const std::size_t i = last_not_above(tables::property_ranges, property_pages.first[page],
+                                         property_pages.first[page + 1], key);
+    return tables::property_sets[tables::property_ranges[i] & 0x7FFu];
+}
+
+/// Same as unicode::combining_class().
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    if (cp < first_combining) return 0;
+    if (cp >= 0x10000) return unicode::combining_class(cp);
+    const std::size_t page = cp >> 8;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
+    const std::size_t i =
+        last_not_above(tables::ccc_ranges, ccc_pages.first[page], ccc_pages.first[page + 1], key);
+    return static_cast<std::uint8_t>(tables::ccc_ranges[i] & 0xFFu);
+}
+
+/// Looks cp (< 0x10000) up in a run table with its page index; empty view when cp is no key.
+template <std::size_t N>
+constexpr code_point_view find_run(const tables::run (&runs)[N], const char* pool,
+                                   const page_index& pages, char32_t cp) noexcept {
+    if (cp < (runs[0].head >> 11)) return {};
+    const std::size_t page = cp >> 8;
+    std::size_t lo = pages.first[page], hi = pages.first[page + 1];
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo + 1) / 2;
+        if (runs[mid].head <= key)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    const tables::run r = runs[lo];
+    const std::uint32_t start = r.head >> 11;
+    const std::uint32_t count = (r.head & 0x7FFu) + 1;
+    const std::uint32_t offset = r.body & 0xFFFFu;
+    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
+    const std::uint32_t stride = r.body >> 22;
+    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
+    if (stride == 0) {
+        if (d >= count) return {};
+        return code_point_view(pool + offset, width);
+    }
+    if (d % stride != 0 || d / stride >= count) return {};
+    return code_point_view(pool + offset + d / stride * width, width);
+}
+
+/// Same as unicode::decomposition().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    if (cp < first_decomposable) return {};
+    if (cp >= 0x10000) return unicode::decomposition(cp);
+    return find_run(tables::decomposition_runs, tables::decomposition_pool, decomposition_pages,
+                    cp);
+}
+
+/// Same as unicode::b2_mapping().
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    if (cp >= 0x10000) return unicode::b2_mapping(cp);
+    return find_run(tables::b2_runs, tables::b2_pool, b2_pages, cp);
+}
+
+} // namespace fast
+} // namespace unicode
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // !XMPPCORE_ASCII_ONLY
+
+#endif // XMPPCORE_DETAIL_UNICODE_INDEX_HPP
