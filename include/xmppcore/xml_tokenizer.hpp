@@ -1362,7 +1362,7 @@ private:
         ev.count_ = attr_count_;
         ev.depth_ = depth();
         ev.self_closing_ = self_closing;
-        ev.offset_ = mark_;
+        ev.offset_ = anchor_ + e.name - 1; // the '<' (mark_ may since be an attribute's '&')
         text_ = pos_;
         flags_ = brackets_ = 0;
         state_ = xml_state::content;
@@ -1449,13 +1449,14 @@ private:
             used += static_cast<std::uint32_t>(vlen);
             std::memcpy(store_ + recs + i * sizeof h, &h, sizeof h);
         }
-        if (!room) return fail_in(mark_, errc::xml_limit_store, wabs);
+        const std::uint64_t tag = anchor_ + e.name - 1; // the '<' of the header
+        if (!room) return fail_in(tag, errc::xml_limit_store, wabs);
         store_top_ = used;
         e.name = root_off;
         header_.store_ = store_;
         header_.ns_ = ns_;
         header_.default_ns_ = default_ns;
-        header_.offset_ = mark_;
+        header_.offset_ = tag;
         header_.recs_ = recs;
         header_.root_ = static_cast<std::uint16_t>(root_off);
         header_.root_len_ = e.name_len;

@@ -202,6 +202,20 @@ TEST_CASE("errors carry their position and stream condition", "[xml][tokenizer]"
     }
 }
 
+TEST_CASE("element offsets point at the '<' even after references in attributes",
+          "[xml][tokenizer]") {
+    // Reported by the stanza work: the offset came from the last '&' of an attribute value.
+    const xml_run r = run_whole("<a x='&lt;'><b y='&#x41;&amp;'/></a>", xml_mode::document);
+    REQUIRE(r.ec == errc::ok);
+    CHECK(r.events.find("start @0 d1 a") != std::string::npos);
+    CHECK(r.events.find("start @12 d2 b") != std::string::npos);
+    const std::string head = "<stream:stream xmlns='jabber:client' x='&amp;' "
+                             "xmlns:stream='http://etherx.jabber.org/streams'>";
+    const xml_run s = run_whole("  " + head, xml_mode::stream);
+    REQUIRE(s.ec == errc::ok);
+    CHECK(s.events.rfind("stream-open @2 ", 0) == 0);
+}
+
 TEST_CASE("a self-closing stream header is an empty stream", "[xml][tokenizer]") {
     // Well-formed XML (an empty root): the stream opens and closes; anything but whitespace
     // after it is data after the close (found by the fuzzer: it used to wait for more).
