@@ -28,6 +28,7 @@
 #include <xmppcore/detail/xml_walker.hpp>
 // Unicode 3.2 stringprep tables and NFKC (empty with XMPPCORE_ASCII_ONLY).
 #include <xmppcore/detail/unicode_tables.hpp>
+#include <xmppcore/detail/unicode_index.hpp>
 #include <xmppcore/detail/nfkc.hpp>
 #include <xmppcore/detail/stringprep.hpp>
 

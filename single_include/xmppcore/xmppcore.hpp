@@ -5118,7 +5118,7 @@ struct failure {
     const char* rule = "";
 };
 
-/// The rule text for a prohibited ASCII character in profile p.
+/// The rule text for a prohibited ASCII character.
 constexpr const char* ascii_rule(char32_t c) noexcept {
     if (c == 0x20) return "RFC 3454 C.1.1: ASCII space";
     if (c < 0x20 || c == 0x7F) return "RFC 3454 C.2.1: ASCII control character";
@@ -5947,7 +5947,9 @@ public:
 
     /// True for a default-constructed view.
     constexpr bool empty() const noexcept { return domain_ == 0; }
+    /// True when the JID has a localpart.
     constexpr bool has_local() const noexcept { return local_ != 0; }
+    /// True when the JID has a resourcepart.
     constexpr bool has_resource() const noexcept { return resource_ != 0; }
     /// True when the JID has no resource.
     constexpr bool is_bare() const noexcept { return resource_ == 0; }
@@ -5981,6 +5983,7 @@ private:
 constexpr bool operator==(jid_view a, jid_view b) noexcept {
     return a.full() == b.full();
 }
+/// Inequality of prepared JIDs.
 constexpr bool operator!=(jid_view a, jid_view b) noexcept {
     return !(a == b);
 }
@@ -5988,18 +5991,22 @@ constexpr bool operator!=(jid_view a, jid_view b) noexcept {
 constexpr bool operator<(jid_view a, jid_view b) noexcept {
     return a.full() < b.full();
 }
+/// The order of operator<, reversed.
 constexpr bool operator>(jid_view a, jid_view b) noexcept {
     return b < a;
 }
+/// a < b or a == b.
 constexpr bool operator<=(jid_view a, jid_view b) noexcept {
     return !(b < a);
 }
+/// b < a or a == b.
 constexpr bool operator>=(jid_view a, jid_view b) noexcept {
     return !(a < b);
 }
 
 namespace detail {
 
+/// The one way to make a jid_view from sizes (the parse and build functions use it).
 struct jid_access {
     static constexpr jid_view make(const char* data, std::size_t local, std::size_t domain,
                                    std::size_t resource) noexcept {
@@ -6186,7 +6193,10 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
 /// removed; no trimming), then prepares each part: nodeprep, nameprep per label (labels split
 /// on '.', U+3002, U+FF0E, U+FF61 and joined with '.') with the IDNA2003 ToASCII STD3 and
 /// length rules, or an IPv4 / [IPv6] literal left as it is; resourceprep. Each prepared part
-/// must be 1..1023 bytes.
+/// must be 1..1023 bytes. `mode` is RFC 3454's choice: prep_mode::query (the default) for
+/// addresses received, routed and compared, prep_mode::stored for addresses to be kept
+/// (account registration, roster items), which must not contain code points unassigned in
+/// Unicode 3.2.
 ///
 /// The result views point into `in` when it is already prepared (nothing is copied), otherwise
 /// into buf[0, cap), which must not overlap `in`; jid_max_size bytes always suffice. Errors:
@@ -6293,7 +6303,9 @@ public:
 
     /// An empty JID (empty() is true).
     basic_jid() noexcept {}
+    /// Copies the bytes in use only (not the whole capacity).
     basic_jid(const basic_jid& other) noexcept { copy_from(other.view()); }
+    /// Copies the bytes in use only (not the whole capacity).
     basic_jid& operator=(const basic_jid& other) noexcept {
         if (this != &other) copy_from(other.view());
         return *this;
@@ -6346,16 +6358,26 @@ public:
     /// Same as view(), so that a basic_jid goes wherever a jid_view does.
     operator jid_view() const noexcept { return view(); }
 
-    /// Accessors as in jid_view (views into this object).
+    // Accessors as in jid_view; the views point into this object.
+    /// The prepared localpart, empty when the JID has none.
     std::string_view local() const noexcept { return view().local(); }
+    /// The prepared domainpart (empty only for an empty basic_jid).
     std::string_view domain() const noexcept { return view().domain(); }
+    /// The prepared resourcepart, empty when the JID has none.
     std::string_view resource() const noexcept { return view().resource(); }
+    /// `local@domain`, or `domain`.
     std::string_view bare() const noexcept { return view().bare(); }
+    /// `local@domain/resource`, or without the parts the JID lacks.
     std::string_view full() const noexcept { return view().full(); }
+    /// True for a default-constructed or cleared basic_jid.
     bool empty() const noexcept { return domain_ == 0; }
+    /// True when the JID has a localpart.
     bool has_local() const noexcept { return local_ != 0; }
+    /// True when the JID has a resourcepart.
     bool has_resource() const noexcept { return resource_ != 0; }
+    /// True when the JID has no resource.
     bool is_bare() const noexcept { return resource_ == 0; }
+    /// FNV-1a of full(), the same as jid_view::hash().
     std::size_t hash() const noexcept { return view().hash(); }
 
     /// The same JID without its resource.

@@ -171,7 +171,7 @@ struct failure {
     const char* rule = "";
 };
 
-/// The rule text for a prohibited ASCII character in profile p.
+/// The rule text for a prohibited ASCII character.
 constexpr const char* ascii_rule(char32_t c) noexcept {
     if (c == 0x20) return "RFC 3454 C.1.1: ASCII space";
     if (c < 0x20 || c == 0x7F) return "RFC 3454 C.2.1: ASCII control character";
