@@ -27,6 +27,10 @@ int usage(std::string_view cmd, std::string_view message);
 /// True if argv holds -h or --help.
 bool wants_help(int argc, char** argv);
 
+/// `v` for one line of output: LF, CR, TAB, backslash and double quote escaped, other control
+/// bytes as \xNN, everything else (UTF-8 included) as it is.
+std::string shown(std::string_view v);
+
 /// Reads a whole file ("-" or empty: standard input) into out; on failure prints why and
 /// returns false.
 bool read_input(std::string_view path, std::string& out);

@@ -29,30 +29,6 @@ const char* const stanza_help =
 
 namespace {
 
-std::string shown(std::string_view v) {
-    std::string out;
-    for (const char c : v) {
-        const auto b = static_cast<unsigned char>(c);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (b < 0x20 || b == 0x7F) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", b);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string value(const xmppcore::xml_value& v) {
     if (!v) return {};
     std::string out(v.raw().size(), '\0');

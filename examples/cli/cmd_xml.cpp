@@ -28,31 +28,6 @@ const char* const xml_help =
 
 namespace {
 
-// Text for one line of the log: printable, with control bytes escaped.
-std::string shown(std::string_view v) {
-    std::string out;
-    for (const char c : v) {
-        const auto b = static_cast<unsigned char>(c);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (b < 0x20 || b == 0x7F) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", b);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string decoded(std::string_view raw, bool needs, xmppcore::xml_value_kind kind) {
     if (!needs) return std::string(raw);
     std::string out(raw);

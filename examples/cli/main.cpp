@@ -66,6 +66,30 @@ bool wants_help(int argc, char** argv) {
     return false;
 }
 
+std::string shown(std::string_view v) {
+    std::string out;
+    for (const char c : v) {
+        const auto b = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\\' || c == '"') {
+            out += '\\';
+            out += c;
+        } else if (b < 0x20 || b == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", b);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 bool read_input(std::string_view path, std::string& out) {
     const bool use_stdin = path.empty() || path == "-";
     std::FILE* f = use_stdin ? stdin : std::fopen(std::string(path).c_str(), "rb");
