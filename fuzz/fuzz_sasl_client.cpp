@@ -18,15 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using sasl_fuzz::check;
     if (size == 0) return 0;
     const std::uint8_t mode = data[0];
-    static constexpr mechanism mechs[] = {mechanism::plain,
-                                          mechanism::scram_sha_1,
-                                          mechanism::scram_sha_256,
-                                          mechanism::scram_sha_512,
-                                          mechanism::scram_sha_1_plus,
-                                          mechanism::scram_sha_256_plus,
-                                          mechanism::scram_sha_512_plus,
-                                          mechanism::external};
-    const mechanism m = mechs[mode & 7];
+    const mechanism m = sasl_fuzz::mechanism_for(mode, mechanism::external);
     const bool b64 = (mode & 8) != 0;
     static const std::uint8_t cb[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 

@@ -2,9 +2,11 @@
 // The SASL server against whatever a client might send, and a client and a server joined with a
 // man in the middle. Input: one mode byte, then data.
 //  - Mode bit 7 clear: bits 0-2 pick the mechanism (PLAIN, SCRAM-SHA-1/-256/-512, their -PLUS
-//    forms, ANONYMOUS), bit 3 the base64 entry points, bit 4 whether the server has binding
-//    data; then the client's messages separated by '\n'. The server asks for credentials and
-//    gets the RFC 5802 user's keys; PLAIN accepts "user"/"pencil".
+//    forms, ANONYMOUS or, with bit 5, EXTERNAL), bit 3 the base64 entry points, bit 4 whether
+//    the server has binding data; then the client's messages separated by '\n'. The server
+//    asks for credentials and gets the RFC 5802 user's keys; PLAIN accepts "user"/"pencil";
+//    EXTERNAL's identity is "user@example.com", which may also act as "admin@example.com"; bit
+//    6 makes EXTERNAL require an authzid.
 //  - Mode bit 7 set: a SCRAM client and server (mechanism from bits 0-2) run in memory while the
 //    data, read as (message index, offset, xor) triples, corrupts bytes in flight. Checks: with
 //    no corruption both succeed; with any, they never both succeed (every byte of SCRAM is
@@ -44,20 +46,15 @@ const scram_stored_keys& keys_for(hash_algorithm h) {
 }
 
 void one_server(std::uint8_t mode, const std::uint8_t* data, std::size_t size) {
-    static constexpr mechanism mechs[] = {mechanism::plain,
-                                          mechanism::scram_sha_1,
-                                          mechanism::scram_sha_256,
-                                          mechanism::scram_sha_512,
-                                          mechanism::scram_sha_1_plus,
-                                          mechanism::scram_sha_256_plus,
-                                          mechanism::scram_sha_512_plus,
-                                          mechanism::anonymous};
-    const mechanism m = mechs[mode & 7];
+    const mechanism m = sasl_fuzz::mechanism_for(mode, (mode & 32) != 0 ? mechanism::external
+                                                                        : mechanism::anonymous);
     const bool b64 = (mode & 8) != 0;
     sasl_server_options so;
     so.enabled = mechanism_set::all();
     so.tls = true;
     so.nonce = "3rfcNHYJY1ZVvWVs7j";
+    so.external_identity = "user@example.com";
+    so.external_authzid_required = (mode & 64) != 0;
     if ((mode & 16) != 0 || is_plus(m)) so.tls_exporter = byte_view(cb, sizeof cb);
     sasl_server<crypto, 512> sv;
     if (sv.start(m, so) != errc::ok) sasl_fuzz::fail();
@@ -80,6 +77,15 @@ void one_server(std::uint8_t mode, const std::uint8_t* data, std::size_t size) {
             const errc pe = sv.provide_credentials(keys_for(scram_hash(m)));
             check(pe == errc::ok ||
                   (pe == errc::sasl_message_too_long && sv.state() == sasl_server_state::failed));
+        } else if (sv.state() == sasl_server_state::need_verification && m == mechanism::external) {
+            // Only an authzid other than the identity reaches the host.
+            check(sv.username() == so.external_identity && !sv.authzid().empty() &&
+                  sv.authzid() != sv.username());
+            if (sv.authzid() == "admin@example.com")
+                check(sv.accept() == errc::ok);
+            else
+                check(sv.reject(errc::sasl_invalid_authzid) == errc::sasl_invalid_authzid &&
+                      sv.failure_condition() == sasl_failure::invalid_authzid);
         } else if (sv.state() == sasl_server_state::need_verification) {
             check(!sv.username().empty() && !sv.password().empty());
             if (sv.username() == "user" && sv.password() == "pencil")

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Shared by fuzz_sasl_client and fuzz_sasl_server: a crypto provider that caps PBKDF2 at 16
 // iterations (the iteration count is parsed and checked as usual, only the work is bounded so
-// that a fuzzer is not slowed to a crawl by i=1000000), and the input framing.
+// that a fuzzer is not slowed to a crawl by i=1000000), the mechanism a mode byte picks, and the
+// input framing.
 #ifndef XMPPCORE_FUZZ_SASL_SUPPORT_HPP
 #define XMPPCORE_FUZZ_SASL_SUPPORT_HPP
 
@@ -20,6 +21,20 @@ struct capped_crypto : xmppcore::default_crypto {
         return xmppcore::default_crypto::pbkdf2(a, p, s, c > 16 ? 16 : c, out, n);
     }
 };
+
+/// The mechanism that mode bits 0-2 pick: PLAIN, SCRAM-SHA-1/-256/-512, their -PLUS forms, and
+/// `eighth` (each fuzzer has its own use for the last slot).
+inline xmppcore::mechanism mechanism_for(std::uint8_t mode, xmppcore::mechanism eighth) noexcept {
+    using xmppcore::mechanism;
+    static constexpr mechanism mechs[] = {mechanism::plain,
+                                          mechanism::scram_sha_1,
+                                          mechanism::scram_sha_256,
+                                          mechanism::scram_sha_512,
+                                          mechanism::scram_sha_1_plus,
+                                          mechanism::scram_sha_256_plus,
+                                          mechanism::scram_sha_512_plus};
+    return (mode & 7) == 7 ? eighth : mechs[mode & 7];
+}
 
 /// Splits the input into messages at '\n' (the last one may be empty).
 class messages {

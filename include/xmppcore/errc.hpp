@@ -191,6 +191,7 @@ enum class errc : std::uint16_t {
     scram_channel_binding_mismatch = 423,    ///< `c=` differs from the connection's binding
     scram_downgrade_detected = 424,          ///< client sent `y` although the server offers -PLUS
     scram_cached_keys_mismatch = 425, ///< cached keys are for another salt or count, no password
+    sasl_invalid_authzid = 426, ///< the authenticated identity may not act as the requested authzid
 
     // --- session (500..599) --------------------------------------------------------------
 };
@@ -308,6 +309,7 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::scram_channel_binding_mismatch: return "scram_channel_binding_mismatch";
     case errc::scram_downgrade_detected: return "scram_downgrade_detected";
     case errc::scram_cached_keys_mismatch: return "scram_cached_keys_mismatch";
+    case errc::sasl_invalid_authzid: return "sasl_invalid_authzid";
     }
     return "unknown";
 }

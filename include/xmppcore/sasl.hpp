@@ -6,11 +6,11 @@
 /// SASL (RFC 4422) as XMPP uses it (RFC 6120 section 6): mechanism names and the selection
 /// policy, the client side of PLAIN (RFC 4616), SCRAM-SHA-1/-256/-512 and their -PLUS variants
 /// (RFC 5802, RFC 7677, draft-melnikov-scram-sha-512), EXTERNAL (RFC 4422 appendix A) and
-/// ANONYMOUS (RFC 4505), and the server side of PLAIN, SCRAM and ANONYMOUS.
+/// ANONYMOUS (RFC 4505), and the server side of PLAIN, SCRAM, EXTERNAL and ANONYMOUS.
 ///
 /// Messages are the mechanism's raw bytes: XMPP carries them base64-encoded in <auth/>,
 /// <challenge/>, <response/> and <success/>, and the `_base64` entry points take that text
-/// directly (an empty payload is XMPP's '=', for the caller to recognize; see base64.hpp).
+/// directly, a lone '=' included (XMPP's empty initial response, RFC 6120 section 6.4.2).
 /// Every object keeps its whole exchange in one fixed buffer of `Capacity` bytes; random bytes
 /// (nonces) and channel-binding data come from the host, and crypto from the `Crypto` provider
 /// (see crypto.hpp). Nothing here reads a clock or a random device, allocates or throws.
@@ -280,6 +280,7 @@ constexpr sasl_failure sasl_failure_for(errc e) noexcept {
     case errc::base64_invalid: return sasl_failure::incorrect_encoding;
     case errc::sasl_mechanism_unsupported: return sasl_failure::invalid_mechanism;
     case errc::sasl_mechanism_too_weak: return sasl_failure::encryption_required;
+    case errc::sasl_invalid_authzid: return sasl_failure::invalid_authzid;
     case errc::sasl_not_authorized:
     case errc::scram_invalid_proof:
     case errc::scram_channel_binding_mismatch:
@@ -418,7 +419,7 @@ struct scram_client_keys {
 /// Derives the stored keys of a user from a password (SASLprep'ed as a stored string), for a
 /// server's account database. Errors: invalid_argument (zero iterations, a salt empty or longer
 /// than scram_max_salt, an empty password), sasl_mechanism_unsupported (the provider lacks the
-/// hash), the saslprep_* errors. Uses about 3 KB of stack (the SASLprep'ed password and
+/// hash), the saslprep_* errors. Uses about 2 KB of stack (the SASLprep'ed password and
 /// SASLprep's work space). Never allocates, never throws.
 template <class Crypto = default_crypto>
 errc derive_scram_keys(hash_algorithm hash, std::string_view password, byte_view salt,
@@ -529,9 +530,14 @@ public:
     /// The last `len` bytes of free space, for scratch work that ends before the next put.
     char* scratch(std::size_t len) noexcept { return len > room() ? nullptr : buf_ + back_ - len; }
 
-    /// Appends a received message (raw, or base64-decoded) and returns where it went.
+    /// Appends a received message (raw, or base64-decoded; a lone '=' is the empty message)
+    /// and returns where it went.
     errc receive(std::string_view data, bool b64, std::string_view& msg) noexcept {
         const std::size_t at = front_;
+        if (b64 && data == "=") {
+            msg = view(at, at);
+            return errc::ok;
+        }
         if (!b64) {
             if (!put(data)) return errc::sasl_message_too_long;
         } else {
@@ -620,6 +626,17 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
     return true;
 }
 
+/// Decodes the base64 value of an attribute into out (cap bytes) and sets size. Errors:
+/// base64_invalid, and `too_long` when the value does not fit (a proof or signature of the wrong
+/// length, a salt longer than the limit).
+inline errc scram_decode(std::string_view value, std::uint8_t* out, std::size_t cap, errc too_long,
+                         std::size_t& size) noexcept {
+    const base64_result r = base64_decode(value, out, cap);
+    if (!r) return r.ec == errc::buffer_too_small ? too_long : r.ec;
+    size = r.size;
+    return errc::ok;
+}
+
 /// The iteration count i= (RFC 5802: a positive decimal without leading zeros), checked against
 /// [floor, ceiling].
 constexpr errc scram_iterations(std::string_view v, std::uint32_t floor, std::uint32_t ceiling,
@@ -664,6 +681,21 @@ errc prep_to_back(sasl_buffer<Capacity>& b, std::string_view in, std::string_vie
     if (dst == nullptr) return errc::sasl_message_too_long;
     std::memmove(dst, tmp, *n);
     out = {dst, *n};
+    return errc::ok;
+}
+
+/// Undoes saslname escaping (scram_unescape) into the back of a buffer. Errors:
+/// sasl_message_too_long, sasl_malformed_message (bad escape, NUL, or, with `utf8`, invalid
+/// UTF-8).
+template <std::size_t Capacity>
+errc unescape_to_back(sasl_buffer<Capacity>& b, std::string_view in, bool utf8,
+                      std::string_view& out) noexcept {
+    char* p = b.back_alloc(in.size());
+    if (p == nullptr) return errc::sasl_message_too_long;
+    std::size_t n = 0;
+    if (!scram_unescape(in, p, n) || (utf8 && !utf8_without_nul(std::string_view(p, n))))
+        return errc::sasl_malformed_message;
+    out = {p, n};
     return errc::ok;
 }
 
@@ -1000,11 +1032,10 @@ private:
         if (!detail::scram_attribute(msg, pos, name, value) || name != 's' || value.empty())
             return errc::sasl_malformed_message;
         std::uint8_t salt[scram_max_salt];
-        const base64_result salt_r = base64_decode(value, salt, sizeof salt);
-        if (!salt_r)
-            return salt_r.ec == errc::buffer_too_small ? errc::sasl_message_too_long : salt_r.ec;
-        if (salt_r.size == 0) return errc::sasl_malformed_message;
-        const std::size_t salt_size = salt_r.size;
+        std::size_t salt_size = 0;
+        e = detail::scram_decode(value, salt, sizeof salt, errc::sasl_message_too_long, salt_size);
+        if (e != errc::ok) return e;
+        if (salt_size == 0) return errc::sasl_malformed_message;
         if (!detail::scram_attribute(msg, pos, name, value) || name != 'i')
             return errc::sasl_malformed_message;
         std::uint32_t iterations = 0;
@@ -1085,11 +1116,12 @@ private:
         }
         if (name != 'v') return errc::scram_missing_verifier;
         std::uint8_t sig[max_digest_size];
-        const base64_result r = base64_decode(value, sig, sizeof sig);
-        if (!r)
-            return r.ec == errc::buffer_too_small ? errc::scram_server_signature_mismatch : r.ec;
+        std::size_t sig_size = 0;
+        e = detail::scram_decode(value, sig, sizeof sig, errc::scram_server_signature_mismatch,
+                                 sig_size);
+        if (e != errc::ok) return e;
         const std::size_t hl = digest_size(hash_);
-        const bool match = r.size == hl && constant_time_equal(sig, server_signature_, hl);
+        const bool match = sig_size == hl && constant_time_equal(sig, server_signature_, hl);
         e = detail::scram_extensions(msg, pos);
         buf_.truncate(mark);
         if (!match) return errc::scram_server_signature_mismatch;
@@ -1141,14 +1173,25 @@ struct sasl_server_options {
     byte_view random;
     /// The server's nonce part itself (printable ASCII except ','), for tests and replays.
     std::string_view nonce;
+    /// EXTERNAL: the identity the host established outside SASL, such as the XMPP address of
+    /// the TLS client certificate it verified (XEP-0178), UTF-8. Empty: EXTERNAL is neither
+    /// advertised nor accepted. A client that sends no authzid is authenticated as this
+    /// identity (RFC 4422 appendix A). For a certificate that names several addresses, give
+    /// any one of them and set external_authzid_required: the client must then choose one as
+    /// its authzid (XEP-0178 section 3), and the host checks it in need_verification.
+    std::string_view external_identity;
+    /// EXTERNAL: refuse an empty authzid with sasl_invalid_authzid (<invalid-authzid/>).
+    bool external_authzid_required = false;
 };
 
 /// The mechanisms a server with options o advertises: `enabled`, less PLAIN without TLS (unless
-/// allowed), less -PLUS without binding data, less the hashes the provider lacks.
+/// allowed), less EXTERNAL without an external identity, less -PLUS without binding data, less
+/// the hashes the provider lacks.
 template <class Crypto = default_crypto>
 constexpr mechanism_set advertised_mechanisms(const sasl_server_options& o) noexcept {
     mechanism_set s = o.enabled;
     if (!o.tls && !o.allow_plain_without_tls) s.remove(mechanism::plain);
+    if (o.external_identity.empty()) s.remove(mechanism::external);
     const bool can_bind =
         !o.tls_unique.empty() || !o.tls_server_end_point.empty() || !o.tls_exporter.empty();
     for (const hash_algorithm h :
@@ -1164,7 +1207,8 @@ enum class sasl_server_state : std::uint8_t {
     idle,              ///< nothing started, or reset()
     awaiting_response, ///< expects the client's next message (output(): challenge to send)
     need_credentials,  ///< SCRAM: look up username(), then provide_credentials() or reject()
-    need_verification, ///< PLAIN: check username() and password(), then accept() or reject()
+    need_verification, ///< PLAIN: check username() and password(); EXTERNAL: may username()
+                       ///< act as authzid()? Then accept() or reject()
     succeeded,         ///< authenticated; output(): additional data for <success/>
     failed,            ///< error() says why, failure_condition() what to send
 };
@@ -1183,14 +1227,14 @@ constexpr const char* to_string(sasl_server_state s) noexcept {
 }
 
 /// The server side of one SASL exchange: PLAIN (the host checks the password), SCRAM with
-/// stored keys (channel binding verified, the 'y' downgrade detected), ANONYMOUS. start() on
-/// <auth/>; receive() its initial response (or, when it had none, send an empty <challenge/>
-/// and receive() the <response/>); answer the host questions of need_credentials and
-/// need_verification; send output() in <challenge/> while awaiting_response, in <success/> when
-/// succeeded, and <failure/> with failure_condition() when failed. Errors are sticky until
-/// reset(). EXTERNAL is client-only here: a server that accepts TLS client certificates checks
-/// them with its TLS stack. `Capacity` bounds the exchange as for sasl_client. Never allocates,
-/// never throws.
+/// stored keys (channel binding verified, the 'y' downgrade detected), EXTERNAL (the identity
+/// the host established outside SASL, with the authzid rules of RFC 4422 appendix A and
+/// XEP-0178), ANONYMOUS. start() on <auth/>; receive() its initial response (or, when it had
+/// none, send an empty <challenge/> and receive() the <response/>); answer the host questions
+/// of need_credentials and need_verification; send output() in <challenge/> while
+/// awaiting_response, in <success/> when succeeded, and <failure/> with failure_condition()
+/// when failed. Errors are sticky until reset(). `Capacity` bounds the exchange as for
+/// sasl_client. Never allocates, never throws.
 template <class Crypto = default_crypto, std::size_t Capacity = 1024>
 class sasl_server {
 public:
@@ -1216,20 +1260,29 @@ public:
         cb_type_ = channel_binding_type::none;
         phase_ = 0;
         can_bind_ = false;
+        authzid_required_ = false;
     }
 
     /// The client asked for mechanism m (<auth mechanism='m'/>). Errors:
-    /// sasl_mechanism_unsupported (none, not enabled, or a hash the provider lacks),
-    /// sasl_mechanism_too_weak (PLAIN without TLS), scram_channel_binding_unsupported (-PLUS
-    /// without binding data), invalid_argument (bad nonce or random bytes),
-    /// sasl_message_too_long, invalid_state (not idle).
+    /// sasl_mechanism_unsupported (none, not enabled, a hash the provider lacks, or EXTERNAL
+    /// without an external identity), sasl_mechanism_too_weak (PLAIN without TLS),
+    /// scram_channel_binding_unsupported (-PLUS without binding data), invalid_argument (bad
+    /// nonce or random bytes, an external identity that is not UTF-8), sasl_message_too_long,
+    /// invalid_state (not idle).
     errc start(mechanism m, const sasl_server_options& o) noexcept {
         if (state_ != sasl_server_state::idle) return fail(errc::invalid_state);
         mech_ = m;
-        if (m == mechanism::none || m == mechanism::external || !o.enabled.contains(m))
+        if (m == mechanism::none || !o.enabled.contains(m))
             return fail(errc::sasl_mechanism_unsupported);
         if (m == mechanism::plain && !o.tls && !o.allow_plain_without_tls)
             return fail(errc::sasl_mechanism_too_weak);
+        if (m == mechanism::external) {
+            if (o.external_identity.empty()) return fail(errc::sasl_mechanism_unsupported);
+            if (!detail::utf8_without_nul(o.external_identity)) return fail(errc::invalid_argument);
+            if (!buf_.back_copy(o.external_identity, username_))
+                return fail(errc::sasl_message_too_long);
+            authzid_required_ = o.external_authzid_required;
+        }
         if (is_scram(m)) {
             hash_ = scram_hash(m);
             if (!Crypto::supports(hash_)) return fail(errc::sasl_mechanism_unsupported);
@@ -1261,12 +1314,13 @@ public:
         return errc::ok;
     }
 
-    /// The client's initial response or a <response/> payload (raw bytes). Errors (the
-    /// exchange then fails): sasl_unexpected_message, sasl_malformed_message, base64_invalid
-    /// (c= or p=), the saslprep_* errors (user name), scram_extension_unsupported,
-    /// scram_channel_binding_unsupported, scram_channel_binding_mismatch,
-    /// scram_downgrade_detected, scram_nonce_mismatch, scram_invalid_proof,
-    /// sasl_message_too_long.
+    /// The client's initial response or a <response/> payload (raw bytes). EXTERNAL: the
+    /// authzid; empty (unless external_authzid_required), or equal to the external identity,
+    /// succeeds at once, anything else asks the host (need_verification). Errors (the exchange then
+    /// fails): sasl_unexpected_message, sasl_malformed_message, base64_invalid (c= or p=), the
+    /// saslprep_* errors (user name), scram_extension_unsupported,
+    /// scram_channel_binding_unsupported, scram_channel_binding_mismatch, scram_downgrade_detected,
+    /// scram_nonce_mismatch, scram_invalid_proof, sasl_message_too_long.
     errc receive(std::string_view data) noexcept { return on_receive(data, false); }
     /// receive() on the base64 text of the element; base64_invalid when it is not base64.
     errc receive_base64(std::string_view text) noexcept { return on_receive(text, true); }
@@ -1292,7 +1346,8 @@ public:
         return errc::ok;
     }
 
-    /// need_verification (PLAIN): the host checked the password; the exchange succeeds.
+    /// need_verification: the host checked the password (PLAIN) or allows the external
+    /// identity to act as authzid() (EXTERNAL); the exchange succeeds.
     errc accept() noexcept {
         if (state_ != sasl_server_state::need_verification) return fail(errc::invalid_state);
         wipe_password();
@@ -1302,7 +1357,9 @@ public:
     }
 
     /// need_credentials or need_verification: the host refuses (unknown user, wrong password,
-    /// authzid not allowed); the exchange fails with `why` (sasl_not_authorized by default).
+    /// authzid not allowed); the exchange fails with `why` (sasl_not_authorized by default;
+    /// sasl_invalid_authzid for an authzid the user may not act as, the <invalid-authzid/> of
+    /// RFC 6120 section 6.5.6).
     errc reject(errc why = errc::sasl_not_authorized) noexcept {
         if (state_ != sasl_server_state::need_credentials &&
             state_ != sasl_server_state::need_verification)
@@ -1320,6 +1377,17 @@ public:
         return verify(authzid_, username_, password_) ? accept() : reject();
     }
 
+    /// receive() for hosts that decide EXTERNAL authorization synchronously: when the client
+    /// asks for an authzid other than the external identity, `authorize(identity, authzid)`
+    /// (string_views, returning bool) decides between accept() and
+    /// reject(sasl_invalid_authzid).
+    template <class Authorize>
+    errc receive_external(std::string_view data, Authorize&& authorize) noexcept {
+        const errc e = receive(data);
+        if (e != errc::ok || state_ != sasl_server_state::need_verification) return e;
+        return authorize(username_, authzid_) ? accept() : reject(errc::sasl_invalid_authzid);
+    }
+
     /// Where the exchange stands.
     sasl_server_state state() const noexcept { return state_; }
     /// The mechanism started.
@@ -1327,9 +1395,11 @@ public:
     /// What to send now: the challenge (awaiting_response) or the additional data of
     /// <success/> (succeeded; empty for PLAIN and ANONYMOUS). Valid until the next call.
     std::string_view output() const noexcept { return output_; }
-    /// The SASLprep'ed user name (SCRAM, PLAIN), or the ANONYMOUS trace. Valid until reset().
+    /// The SASLprep'ed user name (SCRAM, PLAIN), the external identity (EXTERNAL), or the
+    /// ANONYMOUS trace. Valid until reset().
     std::string_view username() const noexcept { return username_; }
-    /// The requested authorization identity ("" when none). Valid until reset().
+    /// The requested authorization identity ("" when none: the identity is username()).
+    /// Valid until reset().
     std::string_view authzid() const noexcept { return authzid_; }
     /// need_verification (PLAIN): the SASLprep'ed password; wiped by accept() and reject().
     std::string_view password() const noexcept { return password_; }
@@ -1363,6 +1433,7 @@ private:
         switch (mech_) {
         case mechanism::plain: e = plain(data, b64); break;
         case mechanism::anonymous: e = anonymous(data, b64); break;
+        case mechanism::external: e = external(data, b64); break;
         default: e = phase_ == 0 ? client_first(data, b64) : client_final(data, b64); break;
         }
         return e == errc::ok ? e : fail(e);
@@ -1379,6 +1450,24 @@ private:
             if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
         if (chars > 255) return errc::sasl_malformed_message;
         username_ = msg;
+        output_ = {};
+        state_ = sasl_server_state::succeeded;
+        return errc::ok;
+    }
+
+    errc external(std::string_view data, bool b64) noexcept {
+        std::string_view msg;
+        const errc e = buf_.receive(data, b64, msg);
+        if (e != errc::ok) return e;
+        // RFC 4422 appendix A: the message is the authzid, UTF-8; empty asks for the identity
+        // the external channel established.
+        if (!detail::utf8_without_nul(msg)) return errc::sasl_malformed_message;
+        if (msg.empty() && authzid_required_) return errc::sasl_invalid_authzid;
+        authzid_ = msg;
+        if (!msg.empty() && msg != username_) {
+            state_ = sasl_server_state::need_verification;
+            return errc::ok;
+        }
         output_ = {};
         state_ = sasl_server_state::succeeded;
         return errc::ok;
@@ -1441,13 +1530,8 @@ private:
             std::string_view value;
             if (!detail::scram_attribute(msg, pos, name, value) || value.empty())
                 return errc::sasl_malformed_message;
-            char* out = buf_.back_alloc(value.size());
-            std::size_t n = 0;
-            if (out == nullptr) return errc::sasl_message_too_long;
-            if (!detail::scram_unescape(value, out, n) ||
-                !detail::utf8_without_nul(std::string_view(out, n)))
-                return errc::sasl_malformed_message;
-            authzid_ = {out, n};
+            e = detail::unescape_to_back(buf_, value, true, authzid_);
+            if (e != errc::ok) return e;
         } else {
             if (pos >= msg.size() || msg[pos] != ',') return errc::sasl_malformed_message;
             ++pos;
@@ -1459,11 +1543,9 @@ private:
         if (!detail::scram_attribute(msg, pos, name, value)) return errc::sasl_malformed_message;
         if (name == 'm') return errc::scram_extension_unsupported;
         if (name != 'n' || value.empty()) return errc::sasl_malformed_message;
-        char* raw = buf_.back_alloc(value.size());
-        std::size_t n = 0;
-        if (raw == nullptr) return errc::sasl_message_too_long;
-        if (!detail::scram_unescape(value, raw, n)) return errc::sasl_malformed_message;
-        e = detail::prep_to_back(buf_, std::string_view(raw, n), username_);
+        std::string_view raw;
+        e = detail::unescape_to_back(buf_, value, false, raw);
+        if (e == errc::ok) e = detail::prep_to_back(buf_, raw, username_);
         if (e != errc::ok) return e;
         if (username_.empty()) return errc::sasl_malformed_message;
         if (!detail::scram_attribute(msg, pos, name, value) || name != 'r' ||
@@ -1492,14 +1574,15 @@ private:
         // c= must be the gs2-header of the client-first message plus, with 'p', this
         // connection's binding data.
         std::uint8_t cb[1024];
-        const base64_result cr = base64_decode(value, cb, sizeof cb);
-        if (!cr)
-            return cr.ec == errc::buffer_too_small ? errc::scram_channel_binding_mismatch : cr.ec;
+        std::size_t cb_size = 0;
+        e = detail::scram_decode(value, cb, sizeof cb, errc::scram_channel_binding_mismatch,
+                                 cb_size);
+        if (e != errc::ok) return e;
         const std::string_view gs2 = buf_.view(0, gs2_end_);
         const std::string_view bind = cb_type_ == channel_binding_type::none
                                           ? std::string_view()
                                           : bindings_[static_cast<std::size_t>(cb_type_) - 1];
-        const bool cb_ok = cr.size == gs2.size() + bind.size() &&
+        const bool cb_ok = cb_size == gs2.size() + bind.size() &&
                            std::memcmp(cb, gs2.data(), gs2.size()) == 0 &&
                            constant_time_equal(cb + gs2.size(), bind.data(), bind.size());
         if (!detail::scram_attribute(msg, pos, name, value) || name != 'r')
@@ -1520,9 +1603,10 @@ private:
         if (pos != msg.size()) return errc::sasl_malformed_message;
         const std::size_t hl = digest_size(hash_);
         std::uint8_t proof[max_digest_size];
-        const base64_result pr = base64_decode(value, proof, sizeof proof);
-        if (!pr) return pr.ec == errc::buffer_too_small ? errc::scram_invalid_proof : pr.ec;
-        if (pr.size != hl) return errc::scram_invalid_proof;
+        std::size_t proof_size = 0;
+        e = detail::scram_decode(value, proof, sizeof proof, errc::scram_invalid_proof, proof_size);
+        if (e != errc::ok) return e;
+        if (proof_size != hl) return errc::scram_invalid_proof;
         // The AuthMessage ends before ",p=".
         const std::size_t am_end =
             static_cast<std::size_t>(msg.data() - buf_.data()) + proof_at - 1;
@@ -1558,6 +1642,7 @@ private:
     sasl_server_state state_ = sasl_server_state::idle;
     std::uint8_t phase_ = 0; // SCRAM: 0 before client-first, 1 after
     bool can_bind_ = false;
+    bool authzid_required_ = false; // EXTERNAL
 };
 
 XMPPCORE_END_NAMESPACE

@@ -170,6 +170,12 @@ TEST_CASE("the portable and hardware compression functions agree", "[crypto][sha
         CHECK(std::vector<std::uint32_t>(c, c + 5) == std::vector<std::uint32_t>(f, f + 5));
     }
 #endif
+#if XMPPCORE_HW_SHA_ARM
+    std::uint32_t g[8];
+    for (std::size_t i = 0; i < 8; ++i) g[i] = xmppcore::detail::sha256_traits::initial[i];
+    xmppcore::detail::sha256_arm::compress(g, m.data(), 40);
+    CHECK(std::vector<std::uint32_t>(a, a + 8) == std::vector<std::uint32_t>(g, g + 8));
+#endif
 }
 
 TEST_CASE("HMAC-SHA-1 matches RFC 2202", "[crypto][hmac]") {

@@ -46,7 +46,7 @@ namespace {
     X(scram_iterations_above_limit) X(scram_extension_unsupported) X(scram_server_error)           \
     X(scram_missing_verifier) X(scram_server_signature_mismatch) X(scram_invalid_proof)            \
     X(scram_channel_binding_unsupported) X(scram_channel_binding_mismatch)                         \
-    X(scram_downgrade_detected) X(scram_cached_keys_mismatch)
+    X(scram_downgrade_detected) X(scram_cached_keys_mismatch) X(sasl_invalid_authzid)
 // clang-format on
 
 struct named {

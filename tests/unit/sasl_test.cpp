@@ -1213,11 +1213,162 @@ TEST_CASE("server ANONYMOUS takes an optional trace", "[sasl][server]") {
     CHECK(c.receive("a\0b"sv) == errc::sasl_malformed_message);
 }
 
+// EXTERNAL (RFC 4422 appendix A): the message is the authzid. XEP-0178 section 3: with an empty
+// authzid the server uses the identity of the certificate; with one, the server checks that the
+// certificate's identity may act as it and answers <invalid-authzid/> otherwise (RFC 6120
+// section 6.5.6).
+TEST_CASE("server EXTERNAL uses the host's identity and checks the authzid", "[sasl][server]") {
+    xmppcore::sasl_server_options so;
+    so.enabled = mechanism_set::all();
+    so.tls = true;
+    so.external_identity = "juliet@example.com";
+    {
+        server a; // empty initial response, raw and as XMPP's "=" (RFC 6120 section 6.4.2)
+        REQUIRE(a.start(mechanism::external, so) == errc::ok);
+        CHECK(a.receive("") == errc::ok);
+        CHECK(a.state() == sasl_server_state::succeeded);
+        CHECK(a.username() == "juliet@example.com");
+        CHECK(a.authzid().empty());
+        CHECK(a.output().empty());
+        server b;
+        REQUIRE(b.start(mechanism::external, so) == errc::ok);
+        CHECK(b.receive_base64("=") == errc::ok);
+        CHECK(b.state() == sasl_server_state::succeeded);
+        CHECK(b.username() == "juliet@example.com");
+    }
+    {
+        server a; // the certificate's own identity as authzid: nothing to decide
+        REQUIRE(a.start(mechanism::external, so) == errc::ok);
+        CHECK(a.receive_base64("anVsaWV0QGV4YW1wbGUuY29t") == errc::ok); // juliet@example.com
+        CHECK(a.state() == sasl_server_state::succeeded);
+        CHECK(a.authzid() == "juliet@example.com");
+    }
+    {
+        server a; // another identity: the host decides
+        REQUIRE(a.start(mechanism::external, so) == errc::ok);
+        CHECK(a.receive("romeo@example.net") == errc::ok);
+        CHECK(a.state() == sasl_server_state::need_verification);
+        CHECK(a.username() == "juliet@example.com");
+        CHECK(a.authzid() == "romeo@example.net");
+        CHECK(a.accept() == errc::ok);
+        CHECK(a.state() == sasl_server_state::succeeded);
+        server b;
+        REQUIRE(b.start(mechanism::external, so) == errc::ok);
+        REQUIRE(b.receive("romeo@example.net") == errc::ok);
+        CHECK(b.reject(errc::sasl_invalid_authzid) == errc::sasl_invalid_authzid);
+        CHECK(b.failure_condition() == xmppcore::sasl_failure::invalid_authzid);
+    }
+    {
+        const auto allow = [](std::string_view identity, std::string_view authzid) {
+            return identity == "juliet@example.com" && authzid == "nurse@example.com";
+        };
+        server a;
+        REQUIRE(a.start(mechanism::external, so) == errc::ok);
+        CHECK(a.receive_external("nurse@example.com", allow) == errc::ok);
+        CHECK(a.state() == sasl_server_state::succeeded);
+        server b;
+        REQUIRE(b.start(mechanism::external, so) == errc::ok);
+        CHECK(b.receive_external("romeo@example.net", allow) == errc::sasl_invalid_authzid);
+        CHECK(b.failure_condition() == xmppcore::sasl_failure::invalid_authzid);
+        server c; // the callback is not asked when there is nothing to decide
+        REQUIRE(c.start(mechanism::external, so) == errc::ok);
+        CHECK(c.receive_external("", [](std::string_view, std::string_view) { return false; }) ==
+              errc::ok);
+        CHECK(c.state() == sasl_server_state::succeeded);
+    }
+    for (const auto bad : {"a\0b"sv, "\xff"sv}) {
+        server a;
+        REQUIRE(a.start(mechanism::external, so) == errc::ok);
+        CHECK(a.receive(bad) == errc::sasl_malformed_message);
+        CHECK(a.failure_condition() == xmppcore::sasl_failure::malformed_request);
+    }
+    {
+        server a; // one message only
+        REQUIRE(a.start(mechanism::external, so) == errc::ok);
+        REQUIRE(a.receive("") == errc::ok);
+        CHECK(a.receive("") == errc::sasl_unexpected_message);
+        server b;
+        CHECK(b.receive_base64("=") == errc::sasl_unexpected_message); // not started
+    }
+    {
+        // A certificate with several addresses: the client must name one (XEP-0178 section 3).
+        xmppcore::sasl_server_options several = so;
+        several.external_authzid_required = true;
+        server a;
+        REQUIRE(a.start(mechanism::external, several) == errc::ok);
+        CHECK(a.receive_base64("=") == errc::sasl_invalid_authzid);
+        CHECK(a.failure_condition() == xmppcore::sasl_failure::invalid_authzid);
+        server b;
+        REQUIRE(b.start(mechanism::external, several) == errc::ok);
+        CHECK(b.receive("juliet@example.com") == errc::ok);
+        CHECK(b.state() == sasl_server_state::succeeded);
+        server c;
+        REQUIRE(c.start(mechanism::external, several) == errc::ok);
+        CHECK(c.receive("juliet@im.example.com") == errc::ok);
+        CHECK(c.state() == sasl_server_state::need_verification);
+    }
+    // No identity from outside SASL: EXTERNAL is neither advertised nor accepted.
+    CHECK(xmppcore::advertised_mechanisms(so).contains(mechanism::external));
+    xmppcore::sasl_server_options none = so;
+    none.external_identity = {};
+    CHECK_FALSE(xmppcore::advertised_mechanisms(none).contains(mechanism::external));
+    server n;
+    CHECK(n.start(mechanism::external, none) == errc::sasl_mechanism_unsupported);
+    CHECK(n.failure_condition() == xmppcore::sasl_failure::invalid_mechanism);
+    xmppcore::sasl_server_options off = so;
+    off.enabled.remove(mechanism::external);
+    server o;
+    CHECK(o.start(mechanism::external, off) == errc::sasl_mechanism_unsupported);
+    xmppcore::sasl_server_options bad_id = so;
+    bad_id.external_identity = "\xff";
+    server p;
+    CHECK(p.start(mechanism::external, bad_id) == errc::invalid_argument);
+}
+
+TEST_CASE("client and server EXTERNAL agree", "[sasl][pipe]") {
+    xmppcore::sasl_server_options so;
+    so.enabled = mechanism_set::all();
+    so.tls = true;
+    so.external_identity = "juliet@example.com";
+    {
+        client c; // no authzid: the server takes the certificate's identity
+        server sv;
+        CHECK(run(c, sv, mechanism::external, xmppcore::sasl_client_options{}, so, nullptr) ==
+              errc::ok);
+        CHECK(c.state() == sasl_client_state::succeeded);
+        CHECK(sv.username() == "juliet@example.com");
+        CHECK(sv.authzid().empty());
+    }
+    {
+        client c; // the client's own identity, as XEP-0178 allows
+        server sv;
+        xmppcore::sasl_client_options co;
+        co.authzid = "juliet@example.com";
+        CHECK(run(c, sv, mechanism::external, co, so, nullptr) == errc::ok);
+        CHECK(c.state() == sasl_client_state::succeeded);
+        CHECK(sv.authzid() == "juliet@example.com");
+    }
+    {
+        client c; // another identity the host refuses: the client sees <invalid-authzid/>
+        server sv;
+        xmppcore::sasl_client_options co;
+        co.authzid = "romeo@example.net";
+        REQUIRE(c.start(mechanism::external, co) == errc::ok);
+        REQUIRE(sv.start(mechanism::external, so) == errc::ok);
+        const auto never = [](std::string_view, std::string_view) { return false; };
+        CHECK(sv.receive_external(c.output(), never) == errc::sasl_invalid_authzid);
+        c.failure(sv.failure_condition());
+        CHECK(c.state() == sasl_client_state::failed);
+        CHECK(c.server_failure() == xmppcore::sasl_failure::invalid_authzid);
+    }
+}
+
 TEST_CASE("failure conditions and SCRAM error values", "[sasl]") {
     using xmppcore::sasl_failure;
     CHECK(xmppcore::sasl_failure_for(errc::ok) == sasl_failure::none);
     CHECK(xmppcore::sasl_failure_for(errc::base64_invalid) == sasl_failure::incorrect_encoding);
     CHECK(xmppcore::sasl_failure_for(errc::scram_invalid_proof) == sasl_failure::not_authorized);
+    CHECK(xmppcore::sasl_failure_for(errc::sasl_invalid_authzid) == sasl_failure::invalid_authzid);
     CHECK(xmppcore::sasl_failure_for(errc::sasl_malformed_message) ==
           sasl_failure::malformed_request);
     CHECK(std::string_view(xmppcore::scram_error_value(errc::scram_extension_unsupported)) ==
