@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/element_recorder.hpp"
 #include "support/stanza_vectors.hpp"
 
 namespace {
@@ -55,12 +56,6 @@ void check_value(const xml_value& v) {
     check(t.raw().size() <= v.raw().size(), "trimmed() grew");
     check_value_shallow(t);
 }
-
-struct seen_element {
-    std::string qname, uri;
-    std::vector<std::pair<std::string, std::string>> attrs; // uri, local -> raw value
-    std::vector<std::string> locals;
-};
 
 // Reads one first-level element with every reader and calls every accessor.
 void read_everything(std::string_view bytes, const stanza_context& ctx) {
@@ -121,34 +116,12 @@ void read_everything(std::string_view bytes, const stanza_context& ctx) {
     }
 }
 
-struct handler : xml_handler {
-    const xml_stream_header* header = nullptr;
+struct handler : xmppcore_test::element_recorder {
     stanza_context fallback;
-    std::vector<seen_element> pending;
     std::vector<std::string> canonical; // canonical copies of the stanzas, to read again
     std::vector<std::string> described; // what the readers saw in them
     std::vector<std::string> wrappers;  // the stream header each is to be read in
 
-    xml_action on_stream_open(const xml_stream_header& h) {
-        header = &h;
-        return xml_action::proceed;
-    }
-    xml_action on_element_start(const xml_element& e) {
-        seen_element s;
-        s.qname = std::string(e.qname());
-        s.uri = std::string(e.uri());
-        for (std::size_t i = 0; i < e.attribute_count(); ++i) {
-            const xml_attribute a = e.attribute(i);
-            s.attrs.emplace_back(std::string(a.uri), std::string(a.value));
-            s.locals.emplace_back(a.local);
-        }
-        pending.push_back(std::move(s));
-        return xml_action::proceed;
-    }
-    static void in_order(const element_view& e, std::vector<element_view>& out) {
-        out.push_back(e);
-        for (const element_view& c : e.children()) in_order(c, out);
-    }
     // A stream header that binds what the original one bound (for reading the copy again).
     std::string header_bytes() const {
         if (header == nullptr) // document mode: no default namespace, as the tokenizer saw it
@@ -177,12 +150,12 @@ struct handler : xml_handler {
         check(mine.size() == pending.size(), "the views see another number of elements");
         for (std::size_t i = 0; i < mine.size(); ++i) {
             const element_view& e = mine[i];
-            const seen_element& t = pending[i];
+            const xmppcore_test::seen_element& t = pending[i];
             check(e.qname() == t.qname, "an element name differs");
             check(e.in_namespace(t.uri), "an element namespace differs");
-            for (std::size_t k = 0; k < t.attrs.size(); ++k) {
-                const xml_value v = e.attribute(t.locals[k], t.attrs[k].first);
-                check(v && v.raw() == t.attrs[k].second, "an attribute differs");
+            for (const xmppcore_test::seen_attribute& a : t.attrs) {
+                const xml_value v = e.attribute(a.local, a.uri);
+                check(v && v.raw() == a.value, "an attribute differs");
                 check_value(v);
             }
             const std::string_view b = e.bytes();

@@ -45,7 +45,7 @@ run_variant() {
     (cd "$root" && clang-format --dry-run --Werror $files) ;;
   gcc-cxx17)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 \
-      -DCMAKE_BUILD_TYPE=Debug -DXMPPCORE_BUILD_BENCH=ON ;;
+      -DCMAKE_BUILD_TYPE=Debug -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_INTEROP=ON ;;
   gcc-cxx20-release)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 \
       -DCMAKE_BUILD_TYPE=Release -DXMPPCORE_TEST_CONSUMERS=OFF ;;
@@ -55,7 +55,7 @@ run_variant() {
       -DXMPPCORE_USE_SINGLE_INCLUDE=ON -DXMPPCORE_TEST_CONSUMERS=OFF ;;
   clang-cxx20-sanitize)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXMPPCORE_SANITIZE=ON ;;
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXMPPCORE_SANITIZE=ON -DXMPPCORE_INTEROP=ON ;;
   meson)
     local dir="$out/meson"
     rm -rf "$dir"

@@ -212,6 +212,16 @@ inline bool parse_priority(const xml_value& v, std::int8_t& out) noexcept {
     return true;
 }
 
+// The first of a stanza's children of one name, and how many there are (1, or 2 for more).
+struct first_child {
+    std::uint32_t at = 0;
+    std::uint8_t count = 0;
+    void note(const element_view& c) noexcept {
+        if (count == 0) at = static_cast<std::uint32_t>(c.offset());
+        if (count < 2) ++count;
+    }
+};
+
 } // namespace detail
 
 /// Any of the three stanzas: what they have in common (RFC 6120 section 8.1). A view over the
@@ -331,6 +341,17 @@ protected:
     element_range own(std::string_view local) const noexcept {
         return element_.children(element_.uri(), local);
     }
+    // The same from the first one, found by the checks (an empty range when there is none).
+    element_range own_from(const detail::first_child& f, std::string_view local) const noexcept {
+        return element_.children_from(f.count ? f.at : element_.offset() + element_.bytes().size(),
+                                      element_.uri(), local);
+    }
+    // The alternative best suited to `lang`; the only one without comparing languages.
+    static element_view pick(const detail::first_child& f, const element_range& all,
+                             std::string_view lang) noexcept {
+        if (f.count == 0) return element_view();
+        return f.count == 1 ? all.front() : best_language(all, lang);
+    }
     errc check_error() const noexcept {
         if (!is_error()) return errc::ok;
         const result<stanza_error> e = error();
@@ -373,11 +394,14 @@ public:
             const std::string_view n = c.local();
             if (n == "body") {
                 e = bodies.add(c);
+                m.body_.note(c);
             } else if (n == "subject") {
                 e = subjects.add(c);
+                m.subject_.note(c);
             } else if (n == "thread") {
                 if (thread) e = errc::stanza_duplicate_child;
                 thread = true;
+                m.thread_.note(c);
             }
             if (e != errc::ok) return e;
         }
@@ -393,19 +417,19 @@ public:
         return type_ == message_type::unknown ? message_type::normal : type_;
     }
     /// The `<body/>` alternatives, one per language.
-    element_range bodies() const noexcept { return own("body"); }
+    element_range bodies() const noexcept { return own_from(body_, "body"); }
     /// The body best suited to language `lang` (see best_language), or an invalid view.
     element_view body(std::string_view lang = {}) const noexcept {
-        return best_language(bodies(), lang);
+        return pick(body_, bodies(), lang);
     }
     /// The `<subject/>` alternatives.
-    element_range subjects() const noexcept { return own("subject"); }
+    element_range subjects() const noexcept { return own_from(subject_, "subject"); }
     /// The subject best suited to language `lang` (see best_language), or an invalid view.
     element_view subject(std::string_view lang = {}) const noexcept {
-        return best_language(subjects(), lang);
+        return pick(subject_, subjects(), lang);
     }
     /// The `<thread/>` element (RFC 6121 5.2.5), or an invalid view.
-    element_view thread() const noexcept { return own("thread").front(); }
+    element_view thread() const noexcept { return own_from(thread_, "thread").front(); }
     /// The thread identifier (whitespace around it removed), absent without a thread.
     xml_value thread_id() const noexcept {
         const element_view t = thread();
@@ -416,6 +440,9 @@ public:
 
 private:
     message_type type_ = message_type::normal;
+    // Where the first body, subject and thread are, found while checking, so that reading
+    // them does not walk the children before them again.
+    detail::first_child body_, subject_, thread_;
 };
 
 /// A `<presence/>` (RFC 6121 section 4).
@@ -450,6 +477,7 @@ public:
             if (n == "status") {
                 const errc e = statuses.add(c);
                 if (e != errc::ok) return e;
+                p.status_.note(c);
             } else if (n == "show") {
                 if (show) return errc::stanza_duplicate_child;
                 show = true;
@@ -476,13 +504,14 @@ public:
     std::int8_t priority() const noexcept { return priority_; }
     bool has_priority() const noexcept { return has_priority_; }
     /// The `<status/>` alternatives.
-    element_range statuses() const noexcept { return own("status"); }
+    element_range statuses() const noexcept { return own_from(status_, "status"); }
     /// The status best suited to language `lang` (see best_language), or an invalid view.
     element_view status(std::string_view lang = {}) const noexcept {
-        return best_language(statuses(), lang);
+        return pick(status_, statuses(), lang);
     }
 
 private:
+    detail::first_child status_; // found while checking, as message's bodies
     presence_type type_ = presence_type::available;
     presence_show show_ = presence_show::none;
     std::int8_t priority_ = 0;

@@ -154,17 +154,65 @@ public:
     /// decoded copy needs room at the end of the buffer while it is written).
     errc attribute(std::string_view qname, const xml_value& value) noexcept {
         if (errc e = usable(); e != errc::ok) return e;
-        if (!value.needs_decoding()) return step(w_.attribute(qname, value.raw()));
-        const std::size_t n = value.size();
-        const std::size_t used = committed_ + w_.size();
-        if (cap_ - used < n) return step(errc::buffer_too_small);
-        char* scratch = buf_ + cap_ - n;
-        const result<std::string_view> d = value.decode(scratch, n);
-        if (!d) return step(d.error());
-        // Only when the attribute cannot reach the scratch copy is it written from there.
-        const std::size_t need = qname.size() + 4 + escaped_size(*d);
-        if (cap_ - n - used < need) return step(errc::buffer_too_small);
-        return step(w_.attribute(qname, *d));
+        return decoded_then(value, qname.size(),
+                            [&](std::string_view v) { return w_.attribute(qname, v); });
+    }
+    /// A namespace declaration (`xmlns:prefix`, or `xmlns` for an empty prefix) on the element
+    /// just started, its URI decoded like attribute()'s values. Errors: those of
+    /// xml_writer::namespace_declaration and attribute().
+    errc declare_namespace(std::string_view prefix, const xml_value& uri) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        return decoded_then(uri, 6 + prefix.size(), [&](std::string_view v) {
+            return w_.namespace_declaration(prefix, v);
+        });
+    }
+    /// Declares on the element just started each prefix that `content` (bytes from inside
+    /// `scope`, such as its inner()) uses in an element or attribute name and that is bound
+    /// outside `scope` (on an ancestor, or by the stream header) rather than by `scope`'s own
+    /// start tag or inside `content`. Written after the declarations of `scope`'s start tag,
+    /// `content` is then well-formed wherever it is copied. Never allocates; linear in
+    /// `content` unless more than 8 such prefixes are used. Errors: those of
+    /// declare_namespace().
+    errc declare_inherited_prefixes(const element_view& scope, std::string_view content) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (!scope) return step(errc::invalid_argument);
+        std::string_view seen[8];
+        std::size_t n_seen = 0;
+        // Each prefixed name at `at` in `content`: declared unless already done.
+        auto consider = [&](std::string_view qname, std::size_t at) {
+            const std::size_t pl = detail::xw_prefix_length(qname);
+            if (pl == 0) return;
+            const std::string_view pre = qname.substr(0, pl);
+            if (pre == "xml" || pre == "xmlns") return;
+            for (std::size_t i = 0; i < n_seen; ++i)
+                if (seen[i] == pre) return;
+            for (const xml_attribute_view& a : scope.attributes())
+                if (a.prefix == "xmlns" && a.local == pre) return; // copied with the tag
+            const xml_value uri = scope.namespace_of(pre);
+            if (!uri) return; // bound inside `content`
+            if (n_seen < 8) {
+                seen[n_seen++] = pre;
+            } else if (prefix_used_before(content, pre, at)) {
+                return;
+            }
+            declare_namespace(pre, uri);
+        };
+        std::size_t p = 0;
+        while (p < content.size() && err_ == errc::ok) {
+            const detail::xw_token t = detail::xw_next(content, p);
+            if (t.kind == detail::xw_kind::eof) break;
+            if (t.kind == detail::xw_kind::start) {
+                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::size_t nl = detail::xw_name_length(tag, 1);
+                consider(tag.substr(1, nl), t.begin);
+                std::size_t pos = 1 + nl;
+                detail::xw_attr a;
+                while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
+                    consider(a.qname, t.begin);
+            }
+            p = t.end > p ? t.end : content.size();
+        }
+        return err_;
     }
     /// A child element, with a default namespace declaration when `ns` is not empty.
     errc start(std::string_view qname, std::string_view ns = {}) noexcept {
@@ -399,6 +447,46 @@ private:
         if (err_ == errc::ok) err_ = e;
         return e;
     }
+    // write(v) with the value's raw bytes, or with its decoded copy made at the end of the
+    // buffer; `name` bytes of markup come before the escaped value (` name='...'`).
+    template <class Write>
+    errc decoded_then(const xml_value& value, std::size_t name, Write&& write) noexcept {
+        if (!value.needs_decoding()) return step(write(value.raw()));
+        const std::size_t n = value.size();
+        const std::size_t used = committed_ + w_.size();
+        if (cap_ - used < n) return step(errc::buffer_too_small);
+        char* scratch = buf_ + cap_ - n;
+        const result<std::string_view> d = value.decode(scratch, n);
+        if (!d) return step(d.error());
+        // Only when the attribute cannot reach the scratch copy is it written from there.
+        const std::size_t need = name + 4 + escaped_size(*d);
+        if (cap_ - n - used < need) return step(errc::buffer_too_small);
+        return step(write(*d));
+    }
+    // True when a start tag before offset `at` of `content` uses prefix `pre` in a name.
+    static bool prefix_used_before(std::string_view content, std::string_view pre,
+                                   std::size_t at) noexcept {
+        auto uses = [&](std::string_view qname) {
+            const std::size_t pl = detail::xw_prefix_length(qname);
+            return pl != 0 && qname.substr(0, pl) == pre;
+        };
+        std::size_t p = 0;
+        while (p < at) {
+            const detail::xw_token t = detail::xw_next(content, p);
+            if (t.kind == detail::xw_kind::eof) break;
+            if (t.kind == detail::xw_kind::start) {
+                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::size_t nl = detail::xw_name_length(tag, 1);
+                if (uses(tag.substr(1, nl))) return true;
+                std::size_t pos = 1 + nl;
+                detail::xw_attr a;
+                while (detail::xw_next_attr(tag, pos, a))
+                    if (uses(a.qname)) return true;
+            }
+            p = t.end > p ? t.end : content.size();
+        }
+        return false;
+    }
     // Bytes xml_writer::attribute writes for a value (its escaping table).
     static std::size_t escaped_size(std::string_view v) noexcept {
         std::size_t n = 0;
@@ -444,7 +532,8 @@ errc reply_result(stanza_builder<Depth>& b, const iq& request,
 
 /// Builds and commits the error reply to `request` (RFC 6120 8.3.1): the same kind of
 /// stanza, addresses swapped, the same 'id', type='error', the request's content when
-/// `include_original` (its children passed through untouched), then the `<error/>`.
+/// `include_original` (its children passed through untouched, with declarations of the
+/// prefixes they use that the stream header bound), then the `<error/>`.
 /// Errors: stanza_reply_forbidden (the request is itself an error, or an iq result),
 /// invalid_state (an element is being built), invalid_argument (see add_error), those of
 /// the builder.
@@ -457,8 +546,11 @@ errc reply_error(stanza_builder<Depth>& b, const stanza& request, const stanza_e
     if (b.building()) return errc::invalid_state;
     if (b.open_reply(request, "error") != errc::ok) return b.close();
     if (include_original) {
+        // The payload may use prefixes the stream header declared: the receiver's stream
+        // need not declare them, so the reply does (8.3.1 "include the original payload").
         const std::string_view inner = request.element().inner();
-        if (!inner.empty()) b.raw(inner);
+        if (!inner.empty() && b.declare_inherited_prefixes(request.element(), inner) == errc::ok)
+            b.raw(inner);
     }
     b.add_error(e);
     return b.close();

@@ -222,6 +222,42 @@ inline std::string_view short_value(const xml_value& v, char (&buf)[32]) noexcep
     const result<std::string_view> d = v.decode(buf);
     return d ? *d : std::string_view("\x01"); // longer than any token: matches nothing
 }
+// What the children of an error element say, the same for `<error/>` (RFC 6120 8.3.2) and
+// `<stream:error/>` (4.9.2): the one defined condition (a child in `ns` whose name
+// `from_string` knows; `<text/>` and unknown names in `ns` are skipped) and the first child
+// in another namespace, the application-specific condition.
+template <class Condition>
+struct error_children {
+    element_view condition_element, app;
+    Condition condition = Condition::none;
+    bool legacy = false;
+
+    // Errors: stanza_duplicate_child (two defined conditions), stanza_no_condition (none).
+    errc read(const element_view& e, std::string_view ns,
+              Condition (*from_string)(std::string_view, bool*) noexcept) noexcept {
+        for (const element_view& c : e.children()) {
+            if (!c.in_namespace(ns)) {
+                if (!app) app = c;
+                continue;
+            }
+            if (c.local() == "text") continue;
+            bool old_name = false;
+            const Condition k = from_string(c.local(), &old_name);
+            if (k == Condition::none) continue;
+            if (condition != Condition::none) return errc::stanza_duplicate_child;
+            condition = k;
+            legacy = old_name;
+            condition_element = c;
+        }
+        return condition == Condition::none ? errc::stanza_no_condition : errc::ok;
+    }
+    // The condition's character data without the whitespace around it, absent when empty
+    // (the address of gone and redirect, the host of see-other-host).
+    xml_value address() const noexcept {
+        const xml_value v = condition_element.text().trimmed();
+        return v.raw().empty() ? xml_value() : v;
+    }
+};
 } // namespace detail
 
 /// A stanza error (`<error/>`, RFC 6120 section 8.3.2), read from its element. A view: valid
@@ -242,43 +278,29 @@ public:
         char buf[32];
         r.type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
         if (r.type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
-        for (const element_view& c : error.children()) {
-            if (!c.in_namespace(xmpp_ns::stanzas)) {
-                if (!r.app_) r.app_ = c;
-                continue;
-            }
-            if (c.local() == "text") continue;
-            bool legacy = false;
-            const stanza_error_condition k = stanza_error_condition_from_string(c.local(), &legacy);
-            if (k == stanza_error_condition::none) continue;
-            if (r.condition_ != stanza_error_condition::none) return errc::stanza_duplicate_child;
-            r.condition_ = k;
-            r.legacy_ = legacy;
-            r.condition_element_ = c;
-        }
-        if (r.condition_ == stanza_error_condition::none) return errc::stanza_no_condition;
+        const errc e = r.c_.read(error, xmpp_ns::stanzas, &stanza_error_condition_from_string);
+        if (e != errc::ok) return e;
         return r;
     }
 
     /// The error type (never none for a parsed error).
     stanza_error_type type() const noexcept { return type_; }
     /// The defined condition (RFC 3920 names mapped, see the file comment).
-    stanza_error_condition condition() const noexcept { return condition_; }
+    stanza_error_condition condition() const noexcept { return c_.condition; }
     /// True when the condition was written with an RFC 3920 name.
-    bool legacy() const noexcept { return legacy_; }
+    bool legacy() const noexcept { return c_.legacy; }
     /// The condition's element name as written (e.g. `payment-required`).
-    std::string_view condition_name() const noexcept { return condition_element_.local(); }
+    std::string_view condition_name() const noexcept { return c_.condition_element.local(); }
     /// The condition element itself.
-    const element_view& condition_element() const noexcept { return condition_element_; }
+    const element_view& condition_element() const noexcept { return c_.condition_element; }
     /// The new address of `gone` or the alternate address of `redirect` (the condition's
     /// character data, whitespace around it removed); absent for other conditions or when
     /// none is given.
     xml_value alternate_address() const noexcept {
-        if (condition_ != stanza_error_condition::gone &&
-            condition_ != stanza_error_condition::redirect)
+        if (c_.condition != stanza_error_condition::gone &&
+            c_.condition != stanza_error_condition::redirect)
             return {};
-        const xml_value v = condition_element_.text().trimmed();
-        return v.raw().empty() ? xml_value() : v;
+        return c_.address();
     }
     /// The 'by' attribute: the entity that generated the error (absent when not given).
     xml_value by() const noexcept { return element_.attribute("by"); }
@@ -292,15 +314,14 @@ public:
     }
     /// The application-specific condition: the first child in another namespace, or an
     /// invalid view.
-    const element_view& application_condition() const noexcept { return app_; }
+    const element_view& application_condition() const noexcept { return c_.app; }
     /// The `<error/>` element.
     const element_view& element() const noexcept { return element_; }
 
 private:
-    element_view element_, condition_element_, app_;
+    element_view element_;
+    detail::error_children<stanza_error_condition> c_;
     stanza_error_type type_ = stanza_error_type::none;
-    stanza_error_condition condition_ = stanza_error_condition::none;
-    bool legacy_ = false;
 };
 
 /// A stream error (`<stream:error/>`, RFC 6120 section 4.9), read from its element. A view:
@@ -317,21 +338,8 @@ public:
         if (!e.is(xml_ns::streams, "error")) return errc::stanza_kind_mismatch;
         stream_error r;
         r.element_ = e;
-        for (const element_view& c : e.children()) {
-            if (!c.in_namespace(xmpp_ns::stream_errors)) {
-                if (!r.app_) r.app_ = c;
-                continue;
-            }
-            if (c.local() == "text") continue;
-            bool legacy = false;
-            const stream_condition k = stream_condition_from_string(c.local(), &legacy);
-            if (k == stream_condition::none) continue;
-            if (r.condition_ != stream_condition::none) return errc::stanza_duplicate_child;
-            r.condition_ = k;
-            r.legacy_ = legacy;
-            r.condition_element_ = c;
-        }
-        if (r.condition_ == stream_condition::none) return errc::stanza_no_condition;
+        const errc err = r.c_.read(e, xmpp_ns::stream_errors, &stream_condition_from_string);
+        if (err != errc::ok) return err;
         return r;
     }
     /// Reads the top-level element in `bytes` (an `on_stanza` event) in the scope `ctx`.
@@ -340,19 +348,18 @@ public:
     }
 
     /// The defined condition (RFC 3920 names mapped, see the file comment).
-    stream_condition condition() const noexcept { return condition_; }
+    stream_condition condition() const noexcept { return c_.condition; }
     /// True when the condition was written with an RFC 3920 name.
-    bool legacy() const noexcept { return legacy_; }
+    bool legacy() const noexcept { return c_.legacy; }
     /// The condition's element name as written.
-    std::string_view condition_name() const noexcept { return condition_element_.local(); }
+    std::string_view condition_name() const noexcept { return c_.condition_element.local(); }
     /// The condition element itself.
-    const element_view& condition_element() const noexcept { return condition_element_; }
+    const element_view& condition_element() const noexcept { return c_.condition_element; }
     /// The host (domain, IPv4 or `[IPv6]`, with an optional `:port`) of see-other-host
     /// (RFC 6120 4.9.3.19), whitespace around it removed; absent for other conditions.
     xml_value see_other_host() const noexcept {
-        if (condition_ != stream_condition::see_other_host) return {};
-        const xml_value v = condition_element_.text().trimmed();
-        return v.raw().empty() ? xml_value() : v;
+        if (c_.condition != stream_condition::see_other_host) return {};
+        return c_.address();
     }
     /// The `<text/>` elements, one per language.
     element_range texts() const noexcept {
@@ -363,14 +370,13 @@ public:
         return best_language(texts(), lang);
     }
     /// The application-specific condition, or an invalid view.
-    const element_view& application_condition() const noexcept { return app_; }
+    const element_view& application_condition() const noexcept { return c_.app; }
     /// The `<stream:error/>` element.
     const element_view& element() const noexcept { return element_; }
 
 private:
-    element_view element_, condition_element_, app_;
-    stream_condition condition_ = stream_condition::none;
-    bool legacy_ = false;
+    element_view element_;
+    detail::error_children<stream_condition> c_;
 };
 
 XMPPCORE_END_NAMESPACE

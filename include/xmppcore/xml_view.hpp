@@ -360,6 +360,12 @@ public:
                                   std::string_view c = {}) const noexcept;
     /// Child elements in namespace `ns`, any name.
     inline element_range children_in(std::string_view ns) const noexcept;
+    /// Child elements named {ns}local from offset `from` on: the offset() of a child found
+    /// earlier (to resume a scan without walking the children before it again), or the end
+    /// of this element (offset() + bytes().size()) or past it for an empty range. Any other
+    /// offset inside the element gives a safe but meaningless range.
+    inline element_range children_from(std::size_t from, std::string_view ns,
+                                       std::string_view local_name) const noexcept;
     /// The first child named {ns}local, or an invalid view.
     inline element_view child(std::string_view ns, std::string_view local_name) const noexcept;
     /// Number of child elements.
@@ -632,6 +638,12 @@ inline element_range element_view::children(std::string_view ns, std::string_vie
 }
 inline element_range element_view::children_in(std::string_view ns) const noexcept {
     return element_range(*this, ns, true);
+}
+inline element_range element_view::children_from(std::size_t from, std::string_view ns,
+                                                 std::string_view local_name) const noexcept {
+    element_range r = children(ns, local_name);
+    if (from > r.s_.from) r.s_.from = static_cast<std::uint32_t>(from < end_ ? from : end_);
+    return r;
 }
 inline element_view element_view::child(std::string_view ns,
                                         std::string_view local_name) const noexcept {

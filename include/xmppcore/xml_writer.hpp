@@ -116,6 +116,25 @@ public:
         return errc::ok;
     }
 
+    /// ` xmlns:prefix='uri'` on the element just started (` xmlns='uri'` for an empty
+    /// prefix), the URI escaped as attribute() does. Errors: invalid_state (no start tag open),
+    /// xml_invalid_name (`prefix` is not an NCName, or is `xml` or `xmlns`), those of
+    /// attribute().
+    errc namespace_declaration(std::string_view prefix, std::string_view uri) noexcept {
+        if (!tag_open_) return errc::invalid_state;
+        if (!prefix.empty() &&
+            (!detail::is_qname(prefix) || prefix.find(':') != std::string_view::npos ||
+             prefix == "xml" || prefix == "xmlns"))
+            return errc::xml_invalid_name;
+        const errc e = detail::check_xml_chars(uri);
+        if (e != errc::ok) return e;
+        const std::size_t mark = len_;
+        if (!put(prefix.empty() ? " xmlns" : " xmlns:") || !put(prefix) || !put("='") ||
+            !escaped(uri, true) || !put("'"))
+            return undo(mark, true);
+        return errc::ok;
+    }
+
     /// Escaped character data (`< & >` and CR as references).
     /// Errors: invalid_state (no element open), xml_invalid_utf8, xml_illegal_character,
     /// buffer_too_small.

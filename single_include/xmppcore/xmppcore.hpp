@@ -2689,6 +2689,25 @@ public:
         return errc::ok;
     }
 
+    /// ` xmlns:prefix='uri'` on the element just started (` xmlns='uri'` for an empty
+    /// prefix), the URI escaped as attribute() does. Errors: invalid_state (no start tag open),
+    /// xml_invalid_name (`prefix` is not an NCName, or is `xml` or `xmlns`), those of
+    /// attribute().
+    errc namespace_declaration(std::string_view prefix, std::string_view uri) noexcept {
+        if (!tag_open_) return errc::invalid_state;
+        if (!prefix.empty() &&
+            (!detail::is_qname(prefix) || prefix.find(':') != std::string_view::npos ||
+             prefix == "xml" || prefix == "xmlns"))
+            return errc::xml_invalid_name;
+        const errc e = detail::check_xml_chars(uri);
+        if (e != errc::ok) return e;
+        const std::size_t mark = len_;
+        if (!put(prefix.empty() ? " xmlns" : " xmlns:") || !put(prefix) || !put("='") ||
+            !escaped(uri, true) || !put("'"))
+            return undo(mark, true);
+        return errc::ok;
+    }
+
     /// Escaped character data (`< & >` and CR as references).
     /// Errors: invalid_state (no element open), xml_invalid_utf8, xml_illegal_character,
     /// buffer_too_small.
@@ -7198,6 +7217,12 @@ public:
                                   std::string_view c = {}) const noexcept;
     /// Child elements in namespace `ns`, any name.
     inline element_range children_in(std::string_view ns) const noexcept;
+    /// Child elements named {ns}local from offset `from` on: the offset() of a child found
+    /// earlier (to resume a scan without walking the children before it again), or the end
+    /// of this element (offset() + bytes().size()) or past it for an empty range. Any other
+    /// offset inside the element gives a safe but meaningless range.
+    inline element_range children_from(std::size_t from, std::string_view ns,
+                                       std::string_view local_name) const noexcept;
     /// The first child named {ns}local, or an invalid view.
     inline element_view child(std::string_view ns, std::string_view local_name) const noexcept;
     /// Number of child elements.
@@ -7470,6 +7495,12 @@ inline element_range element_view::children(std::string_view ns, std::string_vie
 }
 inline element_range element_view::children_in(std::string_view ns) const noexcept {
     return element_range(*this, ns, true);
+}
+inline element_range element_view::children_from(std::size_t from, std::string_view ns,
+                                                 std::string_view local_name) const noexcept {
+    element_range r = children(ns, local_name);
+    if (from > r.s_.from) r.s_.from = static_cast<std::uint32_t>(from < end_ ? from : end_);
+    return r;
 }
 inline element_view element_view::child(std::string_view ns,
                                         std::string_view local_name) const noexcept {
@@ -7751,6 +7782,42 @@ inline std::string_view short_value(const xml_value& v, char (&buf)[32]) noexcep
     const result<std::string_view> d = v.decode(buf);
     return d ? *d : std::string_view("\x01"); // longer than any token: matches nothing
 }
+// What the children of an error element say, the same for `<error/>` (RFC 6120 8.3.2) and
+// `<stream:error/>` (4.9.2): the one defined condition (a child in `ns` whose name
+// `from_string` knows; `<text/>` and unknown names in `ns` are skipped) and the first child
+// in another namespace, the application-specific condition.
+template <class Condition>
+struct error_children {
+    element_view condition_element, app;
+    Condition condition = Condition::none;
+    bool legacy = false;
+
+    // Errors: stanza_duplicate_child (two defined conditions), stanza_no_condition (none).
+    errc read(const element_view& e, std::string_view ns,
+              Condition (*from_string)(std::string_view, bool*) noexcept) noexcept {
+        for (const element_view& c : e.children()) {
+            if (!c.in_namespace(ns)) {
+                if (!app) app = c;
+                continue;
+            }
+            if (c.local() == "text") continue;
+            bool old_name = false;
+            const Condition k = from_string(c.local(), &old_name);
+            if (k == Condition::none) continue;
+            if (condition != Condition::none) return errc::stanza_duplicate_child;
+            condition = k;
+            legacy = old_name;
+            condition_element = c;
+        }
+        return condition == Condition::none ? errc::stanza_no_condition : errc::ok;
+    }
+    // The condition's character data without the whitespace around it, absent when empty
+    // (the address of gone and redirect, the host of see-other-host).
+    xml_value address() const noexcept {
+        const xml_value v = condition_element.text().trimmed();
+        return v.raw().empty() ? xml_value() : v;
+    }
+};
 } // namespace detail
 
 /// A stanza error (`<error/>`, RFC 6120 section 8.3.2), read from its element. A view: valid
@@ -7771,43 +7838,29 @@ public:
         char buf[32];
         r.type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
         if (r.type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
-        for (const element_view& c : error.children()) {
-            if (!c.in_namespace(xmpp_ns::stanzas)) {
-                if (!r.app_) r.app_ = c;
-                continue;
-            }
-            if (c.local() == "text") continue;
-            bool legacy = false;
-            const stanza_error_condition k = stanza_error_condition_from_string(c.local(), &legacy);
-            if (k == stanza_error_condition::none) continue;
-            if (r.condition_ != stanza_error_condition::none) return errc::stanza_duplicate_child;
-            r.condition_ = k;
-            r.legacy_ = legacy;
-            r.condition_element_ = c;
-        }
-        if (r.condition_ == stanza_error_condition::none) return errc::stanza_no_condition;
+        const errc e = r.c_.read(error, xmpp_ns::stanzas, &stanza_error_condition_from_string);
+        if (e != errc::ok) return e;
         return r;
     }
 
     /// The error type (never none for a parsed error).
     stanza_error_type type() const noexcept { return type_; }
     /// The defined condition (RFC 3920 names mapped, see the file comment).
-    stanza_error_condition condition() const noexcept { return condition_; }
+    stanza_error_condition condition() const noexcept { return c_.condition; }
     /// True when the condition was written with an RFC 3920 name.
-    bool legacy() const noexcept { return legacy_; }
+    bool legacy() const noexcept { return c_.legacy; }
     /// The condition's element name as written (e.g. `payment-required`).
-    std::string_view condition_name() const noexcept { return condition_element_.local(); }
+    std::string_view condition_name() const noexcept { return c_.condition_element.local(); }
     /// The condition element itself.
-    const element_view& condition_element() const noexcept { return condition_element_; }
+    const element_view& condition_element() const noexcept { return c_.condition_element; }
     /// The new address of `gone` or the alternate address of `redirect` (the condition's
     /// character data, whitespace around it removed); absent for other conditions or when
     /// none is given.
     xml_value alternate_address() const noexcept {
-        if (condition_ != stanza_error_condition::gone &&
-            condition_ != stanza_error_condition::redirect)
+        if (c_.condition != stanza_error_condition::gone &&
+            c_.condition != stanza_error_condition::redirect)
             return {};
-        const xml_value v = condition_element_.text().trimmed();
-        return v.raw().empty() ? xml_value() : v;
+        return c_.address();
     }
     /// The 'by' attribute: the entity that generated the error (absent when not given).
     xml_value by() const noexcept { return element_.attribute("by"); }
@@ -7821,15 +7874,14 @@ public:
     }
     /// The application-specific condition: the first child in another namespace, or an
     /// invalid view.
-    const element_view& application_condition() const noexcept { return app_; }
+    const element_view& application_condition() const noexcept { return c_.app; }
     /// The `<error/>` element.
     const element_view& element() const noexcept { return element_; }
 
 private:
-    element_view element_, condition_element_, app_;
+    element_view element_;
+    detail::error_children<stanza_error_condition> c_;
     stanza_error_type type_ = stanza_error_type::none;
-    stanza_error_condition condition_ = stanza_error_condition::none;
-    bool legacy_ = false;
 };
 
 /// A stream error (`<stream:error/>`, RFC 6120 section 4.9), read from its element. A view:
@@ -7846,21 +7898,8 @@ public:
         if (!e.is(xml_ns::streams, "error")) return errc::stanza_kind_mismatch;
         stream_error r;
         r.element_ = e;
-        for (const element_view& c : e.children()) {
-            if (!c.in_namespace(xmpp_ns::stream_errors)) {
-                if (!r.app_) r.app_ = c;
-                continue;
-            }
-            if (c.local() == "text") continue;
-            bool legacy = false;
-            const stream_condition k = stream_condition_from_string(c.local(), &legacy);
-            if (k == stream_condition::none) continue;
-            if (r.condition_ != stream_condition::none) return errc::stanza_duplicate_child;
-            r.condition_ = k;
-            r.legacy_ = legacy;
-            r.condition_element_ = c;
-        }
-        if (r.condition_ == stream_condition::none) return errc::stanza_no_condition;
+        const errc err = r.c_.read(e, xmpp_ns::stream_errors, &stream_condition_from_string);
+        if (err != errc::ok) return err;
         return r;
     }
     /// Reads the top-level element in `bytes` (an `on_stanza` event) in the scope `ctx`.
@@ -7869,19 +7908,18 @@ public:
     }
 
     /// The defined condition (RFC 3920 names mapped, see the file comment).
-    stream_condition condition() const noexcept { return condition_; }
+    stream_condition condition() const noexcept { return c_.condition; }
     /// True when the condition was written with an RFC 3920 name.
-    bool legacy() const noexcept { return legacy_; }
+    bool legacy() const noexcept { return c_.legacy; }
     /// The condition's element name as written.
-    std::string_view condition_name() const noexcept { return condition_element_.local(); }
+    std::string_view condition_name() const noexcept { return c_.condition_element.local(); }
     /// The condition element itself.
-    const element_view& condition_element() const noexcept { return condition_element_; }
+    const element_view& condition_element() const noexcept { return c_.condition_element; }
     /// The host (domain, IPv4 or `[IPv6]`, with an optional `:port`) of see-other-host
     /// (RFC 6120 4.9.3.19), whitespace around it removed; absent for other conditions.
     xml_value see_other_host() const noexcept {
-        if (condition_ != stream_condition::see_other_host) return {};
-        const xml_value v = condition_element_.text().trimmed();
-        return v.raw().empty() ? xml_value() : v;
+        if (c_.condition != stream_condition::see_other_host) return {};
+        return c_.address();
     }
     /// The `<text/>` elements, one per language.
     element_range texts() const noexcept {
@@ -7892,14 +7930,13 @@ public:
         return best_language(texts(), lang);
     }
     /// The application-specific condition, or an invalid view.
-    const element_view& application_condition() const noexcept { return app_; }
+    const element_view& application_condition() const noexcept { return c_.app; }
     /// The `<stream:error/>` element.
     const element_view& element() const noexcept { return element_; }
 
 private:
-    element_view element_, condition_element_, app_;
-    stream_condition condition_ = stream_condition::none;
-    bool legacy_ = false;
+    element_view element_;
+    detail::error_children<stream_condition> c_;
 };
 
 XMPPCORE_END_NAMESPACE
@@ -8112,6 +8149,16 @@ inline bool parse_priority(const xml_value& v, std::int8_t& out) noexcept {
     return true;
 }
 
+// The first of a stanza's children of one name, and how many there are (1, or 2 for more).
+struct first_child {
+    std::uint32_t at = 0;
+    std::uint8_t count = 0;
+    void note(const element_view& c) noexcept {
+        if (count == 0) at = static_cast<std::uint32_t>(c.offset());
+        if (count < 2) ++count;
+    }
+};
+
 } // namespace detail
 
 /// Any of the three stanzas: what they have in common (RFC 6120 section 8.1). A view over the
@@ -8231,6 +8278,17 @@ protected:
     element_range own(std::string_view local) const noexcept {
         return element_.children(element_.uri(), local);
     }
+    // The same from the first one, found by the checks (an empty range when there is none).
+    element_range own_from(const detail::first_child& f, std::string_view local) const noexcept {
+        return element_.children_from(f.count ? f.at : element_.offset() + element_.bytes().size(),
+                                      element_.uri(), local);
+    }
+    // The alternative best suited to `lang`; the only one without comparing languages.
+    static element_view pick(const detail::first_child& f, const element_range& all,
+                             std::string_view lang) noexcept {
+        if (f.count == 0) return element_view();
+        return f.count == 1 ? all.front() : best_language(all, lang);
+    }
     errc check_error() const noexcept {
         if (!is_error()) return errc::ok;
         const result<stanza_error> e = error();
@@ -8273,11 +8331,14 @@ public:
             const std::string_view n = c.local();
             if (n == "body") {
                 e = bodies.add(c);
+                m.body_.note(c);
             } else if (n == "subject") {
                 e = subjects.add(c);
+                m.subject_.note(c);
             } else if (n == "thread") {
                 if (thread) e = errc::stanza_duplicate_child;
                 thread = true;
+                m.thread_.note(c);
             }
             if (e != errc::ok) return e;
         }
@@ -8293,19 +8354,19 @@ public:
         return type_ == message_type::unknown ? message_type::normal : type_;
     }
     /// The `<body/>` alternatives, one per language.
-    element_range bodies() const noexcept { return own("body"); }
+    element_range bodies() const noexcept { return own_from(body_, "body"); }
     /// The body best suited to language `lang` (see best_language), or an invalid view.
     element_view body(std::string_view lang = {}) const noexcept {
-        return best_language(bodies(), lang);
+        return pick(body_, bodies(), lang);
     }
     /// The `<subject/>` alternatives.
-    element_range subjects() const noexcept { return own("subject"); }
+    element_range subjects() const noexcept { return own_from(subject_, "subject"); }
     /// The subject best suited to language `lang` (see best_language), or an invalid view.
     element_view subject(std::string_view lang = {}) const noexcept {
-        return best_language(subjects(), lang);
+        return pick(subject_, subjects(), lang);
     }
     /// The `<thread/>` element (RFC 6121 5.2.5), or an invalid view.
-    element_view thread() const noexcept { return own("thread").front(); }
+    element_view thread() const noexcept { return own_from(thread_, "thread").front(); }
     /// The thread identifier (whitespace around it removed), absent without a thread.
     xml_value thread_id() const noexcept {
         const element_view t = thread();
@@ -8316,6 +8377,9 @@ public:
 
 private:
     message_type type_ = message_type::normal;
+    // Where the first body, subject and thread are, found while checking, so that reading
+    // them does not walk the children before them again.
+    detail::first_child body_, subject_, thread_;
 };
 
 /// A `<presence/>` (RFC 6121 section 4).
@@ -8350,6 +8414,7 @@ public:
             if (n == "status") {
                 const errc e = statuses.add(c);
                 if (e != errc::ok) return e;
+                p.status_.note(c);
             } else if (n == "show") {
                 if (show) return errc::stanza_duplicate_child;
                 show = true;
@@ -8376,13 +8441,14 @@ public:
     std::int8_t priority() const noexcept { return priority_; }
     bool has_priority() const noexcept { return has_priority_; }
     /// The `<status/>` alternatives.
-    element_range statuses() const noexcept { return own("status"); }
+    element_range statuses() const noexcept { return own_from(status_, "status"); }
     /// The status best suited to language `lang` (see best_language), or an invalid view.
     element_view status(std::string_view lang = {}) const noexcept {
-        return best_language(statuses(), lang);
+        return pick(status_, statuses(), lang);
     }
 
 private:
+    detail::first_child status_; // found while checking, as message's bodies
     presence_type type_ = presence_type::available;
     presence_show show_ = presence_show::none;
     std::int8_t priority_ = 0;
@@ -8607,17 +8673,65 @@ public:
     /// decoded copy needs room at the end of the buffer while it is written).
     errc attribute(std::string_view qname, const xml_value& value) noexcept {
         if (errc e = usable(); e != errc::ok) return e;
-        if (!value.needs_decoding()) return step(w_.attribute(qname, value.raw()));
-        const std::size_t n = value.size();
-        const std::size_t used = committed_ + w_.size();
-        if (cap_ - used < n) return step(errc::buffer_too_small);
-        char* scratch = buf_ + cap_ - n;
-        const result<std::string_view> d = value.decode(scratch, n);
-        if (!d) return step(d.error());
-        // Only when the attribute cannot reach the scratch copy is it written from there.
-        const std::size_t need = qname.size() + 4 + escaped_size(*d);
-        if (cap_ - n - used < need) return step(errc::buffer_too_small);
-        return step(w_.attribute(qname, *d));
+        return decoded_then(value, qname.size(),
+                            [&](std::string_view v) { return w_.attribute(qname, v); });
+    }
+    /// A namespace declaration (`xmlns:prefix`, or `xmlns` for an empty prefix) on the element
+    /// just started, its URI decoded like attribute()'s values. Errors: those of
+    /// xml_writer::namespace_declaration and attribute().
+    errc declare_namespace(std::string_view prefix, const xml_value& uri) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        return decoded_then(uri, 6 + prefix.size(), [&](std::string_view v) {
+            return w_.namespace_declaration(prefix, v);
+        });
+    }
+    /// Declares on the element just started each prefix that `content` (bytes from inside
+    /// `scope`, such as its inner()) uses in an element or attribute name and that is bound
+    /// outside `scope` (on an ancestor, or by the stream header) rather than by `scope`'s own
+    /// start tag or inside `content`. Written after the declarations of `scope`'s start tag,
+    /// `content` is then well-formed wherever it is copied. Never allocates; linear in
+    /// `content` unless more than 8 such prefixes are used. Errors: those of
+    /// declare_namespace().
+    errc declare_inherited_prefixes(const element_view& scope, std::string_view content) noexcept {
+        if (errc e = usable(); e != errc::ok) return e;
+        if (!scope) return step(errc::invalid_argument);
+        std::string_view seen[8];
+        std::size_t n_seen = 0;
+        // Each prefixed name at `at` in `content`: declared unless already done.
+        auto consider = [&](std::string_view qname, std::size_t at) {
+            const std::size_t pl = detail::xw_prefix_length(qname);
+            if (pl == 0) return;
+            const std::string_view pre = qname.substr(0, pl);
+            if (pre == "xml" || pre == "xmlns") return;
+            for (std::size_t i = 0; i < n_seen; ++i)
+                if (seen[i] == pre) return;
+            for (const xml_attribute_view& a : scope.attributes())
+                if (a.prefix == "xmlns" && a.local == pre) return; // copied with the tag
+            const xml_value uri = scope.namespace_of(pre);
+            if (!uri) return; // bound inside `content`
+            if (n_seen < 8) {
+                seen[n_seen++] = pre;
+            } else if (prefix_used_before(content, pre, at)) {
+                return;
+            }
+            declare_namespace(pre, uri);
+        };
+        std::size_t p = 0;
+        while (p < content.size() && err_ == errc::ok) {
+            const detail::xw_token t = detail::xw_next(content, p);
+            if (t.kind == detail::xw_kind::eof) break;
+            if (t.kind == detail::xw_kind::start) {
+                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::size_t nl = detail::xw_name_length(tag, 1);
+                consider(tag.substr(1, nl), t.begin);
+                std::size_t pos = 1 + nl;
+                detail::xw_attr a;
+                while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
+                    consider(a.qname, t.begin);
+            }
+            p = t.end > p ? t.end : content.size();
+        }
+        return err_;
     }
     /// A child element, with a default namespace declaration when `ns` is not empty.
     errc start(std::string_view qname, std::string_view ns = {}) noexcept {
@@ -8852,6 +8966,46 @@ private:
         if (err_ == errc::ok) err_ = e;
         return e;
     }
+    // write(v) with the value's raw bytes, or with its decoded copy made at the end of the
+    // buffer; `name` bytes of markup come before the escaped value (` name='...'`).
+    template <class Write>
+    errc decoded_then(const xml_value& value, std::size_t name, Write&& write) noexcept {
+        if (!value.needs_decoding()) return step(write(value.raw()));
+        const std::size_t n = value.size();
+        const std::size_t used = committed_ + w_.size();
+        if (cap_ - used < n) return step(errc::buffer_too_small);
+        char* scratch = buf_ + cap_ - n;
+        const result<std::string_view> d = value.decode(scratch, n);
+        if (!d) return step(d.error());
+        // Only when the attribute cannot reach the scratch copy is it written from there.
+        const std::size_t need = name + 4 + escaped_size(*d);
+        if (cap_ - n - used < need) return step(errc::buffer_too_small);
+        return step(write(*d));
+    }
+    // True when a start tag before offset `at` of `content` uses prefix `pre` in a name.
+    static bool prefix_used_before(std::string_view content, std::string_view pre,
+                                   std::size_t at) noexcept {
+        auto uses = [&](std::string_view qname) {
+            const std::size_t pl = detail::xw_prefix_length(qname);
+            return pl != 0 && qname.substr(0, pl) == pre;
+        };
+        std::size_t p = 0;
+        while (p < at) {
+            const detail::xw_token t = detail::xw_next(content, p);
+            if (t.kind == detail::xw_kind::eof) break;
+            if (t.kind == detail::xw_kind::start) {
+                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::size_t nl = detail::xw_name_length(tag, 1);
+                if (uses(tag.substr(1, nl))) return true;
+                std::size_t pos = 1 + nl;
+                detail::xw_attr a;
+                while (detail::xw_next_attr(tag, pos, a))
+                    if (uses(a.qname)) return true;
+            }
+            p = t.end > p ? t.end : content.size();
+        }
+        return false;
+    }
     // Bytes xml_writer::attribute writes for a value (its escaping table).
     static std::size_t escaped_size(std::string_view v) noexcept {
         std::size_t n = 0;
@@ -8897,7 +9051,8 @@ errc reply_result(stanza_builder<Depth>& b, const iq& request,
 
 /// Builds and commits the error reply to `request` (RFC 6120 8.3.1): the same kind of
 /// stanza, addresses swapped, the same 'id', type='error', the request's content when
-/// `include_original` (its children passed through untouched), then the `<error/>`.
+/// `include_original` (its children passed through untouched, with declarations of the
+/// prefixes they use that the stream header bound), then the `<error/>`.
 /// Errors: stanza_reply_forbidden (the request is itself an error, or an iq result),
 /// invalid_state (an element is being built), invalid_argument (see add_error), those of
 /// the builder.
@@ -8910,8 +9065,11 @@ errc reply_error(stanza_builder<Depth>& b, const stanza& request, const stanza_e
     if (b.building()) return errc::invalid_state;
     if (b.open_reply(request, "error") != errc::ok) return b.close();
     if (include_original) {
+        // The payload may use prefixes the stream header declared: the receiver's stream
+        // need not declare them, so the reply does (8.3.1 "include the original payload").
         const std::string_view inner = request.element().inner();
-        if (!inner.empty()) b.raw(inner);
+        if (!inner.empty() && b.declare_inherited_prefixes(request.element(), inner) == errc::ok)
+            b.raw(inner);
     }
     b.add_error(e);
     return b.close();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/alloc_counter.hpp"
+#include "support/expat_oracle.hpp"
 #include "support/stanza_vectors.hpp"
 
 using namespace xmppcore;
@@ -254,12 +255,12 @@ TEST_CASE("a result reply swaps the addresses and keeps the id (RFC 6120 8.2.3)"
                   stanza_builder<> b(buf);
                   REQUIRE(reply_result(b, *q) == errc::ok);
                   // RFC 6121 2.1.4 without the roster: to the requester, same id, type result.
-                  CHECK(b.output() == "<iq id='bv1bs71f' to='juliet@example.com/balcony' "
+                  CHECK(b.output() == "<iq id='hu2bac18' to='juliet@example.com/balcony' "
                                       "type='result'/>");
                   REQUIRE(reply_result(b, *q, "<query xmlns='jabber:iq:roster' ver='ver7'/>") ==
                           errc::ok);
                   CHECK(b.output().substr(b.output().find("/>") + 2) ==
-                        "<iq id='bv1bs71f' to='juliet@example.com/balcony' type='result'><query "
+                        "<iq id='hu2bac18' to='juliet@example.com/balcony' type='result'><query "
                         "xmlns='jabber:iq:roster' ver='ver7'/></iq>");
               }) == errc::ok);
     }
@@ -382,6 +383,85 @@ TEST_CASE("replies decode what they copy and keep the namespaces of the original
         CHECK(small[cap] == '#');
         if (cap >= expected.size() + 8) CHECK(e == errc::ok); // "1&2" and "Juliet's" fit
     }
+}
+
+TEST_CASE("an error reply with the original payload declares the prefixes the stream bound",
+          "[stanza][builder][reply]") {
+    // RFC 6120 8.3.1: the reply may include the original payload. Its prefixes may be bound by
+    // the sender's stream header, which the receiver's stream does not share: the reply must
+    // declare them itself (Namespaces in XML, section 5: a prefix must be declared in scope).
+    const std::string header =
+        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
+        "xmlns:ex='urn:example:ex' xmlns:unused='urn:example:unused' xml:lang='en'>";
+    // ex: bound by the header (element and attribute names); w: by the iq itself, which the
+    // reply copies; y: inside the payload; stream: by the header, used by an attribute.
+    const std::string request =
+        "<iq id='p1' to='example.com' type='set' xmlns:w='urn:w'><ex:query ex:scope='all' "
+        "w:mark='1'><ex:item/><y:z xmlns:y='urn:y'/><ex:item stream:note='n'/></ex:query></iq>";
+    stanza_error_spec spec;
+    spec.condition = stanza_error_condition::service_unavailable;
+    std::string reply;
+    CHECK(xmppcore_test::feed_stanzas(header + request, {},
+                                      [&](const xml_stanza& s, const stanza_context& ctx) {
+                                          const auto q = iq::parse(s.bytes, ctx);
+                                          REQUIRE(q);
+                                          char buf[1024];
+                                          stanza_builder<> b(buf);
+                                          REQUIRE(reply_error(b, *q, spec, true) == errc::ok);
+                                          reply = std::string(b.output());
+                                      }) == errc::ok);
+    // By hand: each prefix bound outside the iq, once, in order of first use, after the iq's
+    // own declaration; none for w (copied), y (declared inside) or unused (not used).
+    CHECK(reply == "<iq from='example.com' id='p1' type='error' xmlns:w='urn:w' "
+                   "xmlns:ex='urn:example:ex' xmlns:stream='http://etherx.jabber.org/streams'>"
+                   "<ex:query ex:scope='all' w:mark='1'><ex:item/><y:z xmlns:y='urn:y'/>"
+                   "<ex:item stream:note='n'/></ex:query><error type='cancel'>"
+                   "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+                   "</iq>");
+
+    // Expat, standalone: well-formed with every name in the namespace the request had.
+    const auto alone = xmppcore_test::expat_events(reply, false);
+    INFO("expat: " << alone.error);
+    CHECK(alone.well_formed);
+    for (const char* line : {"start {urn:example:ex}query\n", "attr {urn:example:ex}scope=all\n",
+                             "attr {urn:w}mark=1\n", "start {urn:y}z\n",
+                             "attr {http://etherx.jabber.org/streams}note=n\n"})
+        CHECK(alone.log.find(line) != std::string::npos);
+
+    // A fresh stream that declares nothing but what RFC 6120 4.8 asks for: expat and the
+    // library's tokenizer both accept it, and the readers see the original payload.
+    const std::string fresh =
+        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>" +
+        reply + "</stream:stream>";
+    const auto oracle = xmppcore_test::expat_events(fresh, true);
+    INFO("expat: " << oracle.error);
+    CHECK(oracle.well_formed);
+    CHECK(oracle.log.find("start {urn:example:ex}item\n") != std::string::npos);
+    std::size_t seen = 0;
+    CHECK(
+        xmppcore_test::feed_stanzas(fresh, {}, [&](const xml_stanza& s, const stanza_context& ctx) {
+            const auto q = iq::parse(s.bytes, ctx);
+            REQUIRE(q);
+            ++seen;
+            CHECK(q->type() == iq_type::error);
+            CHECK(q->payload().is("urn:example:ex", "query"));
+            CHECK(q->payload().attribute("scope", "urn:example:ex") == "all");
+            CHECK(q->payload().attribute("mark", "urn:w") == "1");
+            CHECK(q->payload().children("urn:example:ex", "item").size() == 2);
+            CHECK(q->error()->condition() == stanza_error_condition::service_unavailable);
+        }) == errc::ok);
+    CHECK(seen == 1);
+
+    // Without the payload nothing is declared beyond the iq's own declarations.
+    CHECK(xmppcore_test::feed_stanzas(
+              header + request, {}, [&](const xml_stanza& s, const stanza_context& ctx) {
+                  const auto q = iq::parse(s.bytes, ctx);
+                  REQUIRE(q);
+                  char buf[512];
+                  stanza_builder<> b(buf);
+                  REQUIRE(reply_error(b, *q, spec) == errc::ok);
+                  CHECK(b.output().find("xmlns:ex") == std::string_view::npos);
+              }) == errc::ok);
 }
 
 TEST_CASE("the stream header, stream errors and the close", "[stanza][builder][stream]") {

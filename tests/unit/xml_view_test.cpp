@@ -7,12 +7,14 @@
 #include <catch2/catch.hpp>
 
 #include <cstddef>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "support/alloc_counter.hpp"
+#include "support/element_recorder.hpp"
 #include "support/stanza_vectors.hpp"
 #include "support/vec_reader.hpp"
 #include "support/xml_stream_gen.hpp"
@@ -22,41 +24,12 @@ using xmppcore_test::decoded;
 
 namespace {
 
-// What the tokenizer says about each element and attribute, in document order. (Compared by
-// order, not by xml_element::offset(), which the tokenizer reports wrongly for a start tag
-// whose attribute values hold references.)
-struct seen_element {
-    std::string qname, uri;
-    std::vector<std::pair<std::string, std::string>> attrs; // {uri}local -> raw value
-};
-
-struct differential_handler : xml_handler {
-    std::vector<seen_element> pending; // elements of the stanza being read
-    const xml_stream_header* header = nullptr;
+// The views against what the tokenizer said about each element and attribute.
+struct differential_handler : xmppcore_test::element_recorder {
     bool stream = true;
     std::size_t compared = 0, attrs_compared = 0;
     std::vector<std::string> failures;
 
-    xml_action on_stream_open(const xml_stream_header& h) {
-        header = &h;
-        return xml_action::proceed;
-    }
-    xml_action on_element_start(const xml_element& e) {
-        seen_element s;
-        s.qname = std::string(e.qname());
-        s.uri = std::string(e.uri());
-        for (std::size_t i = 0; i < e.attribute_count(); ++i) {
-            const xml_attribute a = e.attribute(i);
-            s.attrs.emplace_back("{" + std::string(a.uri) + "}" + std::string(a.local),
-                                 std::string(a.value));
-        }
-        pending.push_back(s);
-        return xml_action::proceed;
-    }
-    static void in_order(const element_view& e, std::vector<element_view>& out) {
-        out.push_back(e);
-        for (const element_view& c : e.children()) in_order(c, out);
-    }
     xml_action on_stanza(const xml_stanza& x) {
         const stanza_context ctx = header ? stanza_context(*header) : stanza_context();
         std::vector<element_view> mine;
@@ -67,7 +40,7 @@ struct differential_handler : xml_handler {
                                std::to_string(pending.size()) + " tokenized");
         for (std::size_t i = 0; i < mine.size() && i < pending.size(); ++i) {
             const element_view& e = mine[i];
-            const seen_element& t = pending[i];
+            const xmppcore_test::seen_element& t = pending[i];
             ++compared;
             // The tokenizer's URIs are decoded; ours decode on comparison.
             if (t.qname != e.qname() || !e.in_namespace(t.uri))
@@ -76,13 +49,10 @@ struct differential_handler : xml_handler {
                                    std::string(e.uri()) + "}");
             for (const auto& a : t.attrs) {
                 ++attrs_compared;
-                const std::size_t close = a.first.find('}');
-                const std::string uri = a.first.substr(1, close - 1);
-                const std::string local = a.first.substr(close + 1);
-                const xml_value v = e.attribute(local, uri);
-                if (!v || v.raw() != a.second)
+                const xml_value v = e.attribute(a.local, a.uri);
+                if (!v || v.raw() != a.value)
                     failures.push_back("at " + std::to_string(x.offset + e.offset()) +
-                                       ": attribute " + a.first);
+                                       ": attribute {" + a.uri + "}" + a.local);
             }
         }
         pending.clear();
@@ -223,6 +193,20 @@ TEST_CASE("an element view gives names, bytes, attributes and children", "[xml][
     CHECK(decoded(m.text()) == "text");
     CHECK_FALSE(m.child("jabber:client", "subject"));
     CHECK_FALSE(m.child("urn:c", "body"));
+    // Resuming at a child found earlier: that child and the later matches, none before it.
+    const element_view second = *std::next(m.children("jabber:client", "body").begin());
+    CHECK(decoded(second.text()) == "two");
+    CHECK(m.children_from(second.offset(), "jabber:client", "body").size() == 1);
+    CHECK(m.children_from(second.offset(), "jabber:client", "body").front().offset() ==
+          second.offset());
+    CHECK(m.children_from(m.child("urn:c", "x").offset(), "jabber:client", "body").size() == 1);
+    CHECK(m.children_from(0, "jabber:client", "body").size() == 2); // before: from the start
+    CHECK(m.children_from(bytes.size(), "jabber:client", "body").empty());
+    CHECK(m.children_from(bytes.size() + 100, "jabber:client", "body").empty());
+    // Inside x (offsets stay offsets in the top-level element).
+    CHECK(x.children_from(x.offset() + x.bytes().size(), "jabber:client", "body").empty());
+    CHECK(x.children_from(x.child("jabber:client", "body").offset(), "jabber:client", "body")
+              .size() == 1);
 
     const element_view none;
     CHECK_FALSE(none);
