@@ -504,7 +504,41 @@ private:
     // Validates the run of non-ASCII characters at p and returns the byte after it (ASCII, or
     // end). A character cut by `end` stops the run at its start with `cut` set; a bad one at
     // its start with err set. Text in Cyrillic or CJK is one call, not one per character.
-    static const char* utf8_run(const char* p, const char* end, bool& cut, errc& err) noexcept {
+    XMPPCORE_FORCE_INLINE static const char* utf8_run(const char* p, const char* end, bool& cut,
+                                                      errc& err) noexcept {
+        // Complete, valid characters that XML allows, inline (Unicode table 3-7; U+FFFE and
+        // U+FFFF are the only such non-ASCII code points that are not XML Chars); anything
+        // else goes to check_utf8 below for its exact verdict.
+        for (;;) {
+            const auto b0 = static_cast<byte>(p[0]);
+            const std::ptrdiff_t n = end - p;
+            if (b0 >= 0xC2 && b0 <= 0xDF) {
+                if (n < 2 || (static_cast<byte>(p[1]) & 0xC0) != 0x80) break;
+                p += 2;
+            } else if ((b0 & 0xF0) == 0xE0) {
+                if (n < 3) break;
+                const auto b1 = static_cast<byte>(p[1]), b2 = static_cast<byte>(p[2]);
+                if ((b2 & 0xC0) != 0x80 || b1 < (b0 == 0xE0 ? 0xA0 : 0x80) ||
+                    b1 > (b0 == 0xED ? 0x9F : 0xBF) || (b0 == 0xEF && b1 == 0xBF && b2 >= 0xBE))
+                    break;
+                p += 3;
+            } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+                if (n < 4) break;
+                const auto b1 = static_cast<byte>(p[1]);
+                if (((static_cast<byte>(p[2]) & 0xC0) != 0x80) ||
+                    ((static_cast<byte>(p[3]) & 0xC0) != 0x80) || b1 < (b0 == 0xF0 ? 0x90 : 0x80) ||
+                    b1 > (b0 == 0xF4 ? 0x8F : 0xBF))
+                    break;
+                p += 4;
+            } else {
+                break;
+            }
+            if (p == end || static_cast<byte>(*p) < 0x80) return p;
+        }
+        return utf8_run_careful(p, end, cut, err);
+    }
+    XMPPCORE_NOINLINE static const char* utf8_run_careful(const char* p, const char* end, bool& cut,
+                                                          errc& err) noexcept {
         do {
             const int n = check_utf8(p, end, err);
             if (n < 0) return p;
@@ -572,7 +606,7 @@ private:
     }
 
     // a == the first b.size() bytes at a; short names are compared inline.
-    static bool same(const char* a, std::string_view b) noexcept {
+    XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
         if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
             if (a[i] != b[i]) return false;
@@ -819,8 +853,32 @@ private:
             case xml_state::markup: {
                 if (p == stop) return suspend(p);
                 const char c = *p;
+                if (cls(c) & detail::xc_name_start) {
+                    // A whole, plainly written start tag is read in one pass; anything else
+                    // (the window or the limit cuts it, an error, a rare form) goes through
+                    // the states below from its first byte, which decide exactly as before.
+                    bool self_closing = false;
+                    const char* q = fast_start_tag(p, stop, self_closing);
+                    if (q != nullptr) {
+                        const feed_result r = end_start_tag(q, self_closing, wbegin, wabs);
+                        if (r.ec != errc::ok || r.consumed != 0) return r;
+                        p = q;
+                        continue;
+                    }
+                }
                 if (c == '/') {
                     if (depth_ == 0) return error_here(p, errc::xml_malformed);
+                    // The common end tag: the open element's name and '>' at once.
+                    const detail::xml_elem_rec& o = elems_[depth_ - 1];
+                    if (stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
+                        same(p + 1, std::string_view((depth_ == 1 && top() ? store_ : ctx_.anchor) +
+                                                         o.name,
+                                                     o.name_len))) {
+                        p += o.name_len + 2;
+                        const feed_result r = close_element(p, false, wbegin, wabs);
+                        if (r.ec != errc::ok || r.consumed != 0) return r;
+                        continue;
+                    }
                     ++p;
                     name_ = abs(p);
                     colon_ = 0;
@@ -1130,7 +1188,7 @@ private:
                 const detail::xml_elem_rec& open_rec = elems_[depth_ - 1];
                 const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + open_rec.name;
                 if (abs(p) == name_ && static_cast<std::size_t>(stop - p) > open_rec.name_len &&
-                    std::memcmp(p, open, open_rec.name_len) == 0 &&
+                    same(p, std::string_view(open, open_rec.name_len)) &&
                     (p[open_rec.name_len] == '>' || is_space(p[open_rec.name_len]))) {
                     // The common case: the open element's name, then the end of the name.
                     p += open_rec.name_len;
@@ -1184,6 +1242,10 @@ private:
                     if (b == '<') break;
                     if (b == '&') {
                         flags_ |= f_needs_decoding;
+                        if (const char* r = fast_ref(p, stop)) {
+                            p = r;
+                            continue;
+                        }
                         mark_ = abs(p);
                         ++p;
                         state_ = xml_state::text_ref;
@@ -1219,6 +1281,193 @@ private:
             }
             case xml_state::failed: return {0, err_};
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------ fast paths
+    // They see only bytes before `stop` and never fail: on anything unusual they give up
+    // (nullptr) and leave the state as it was, and the state machine reads the same bytes.
+
+    // One of the five predefined entity references at the '&' at p (within the name length
+    // limit): the byte after its ';', or nullptr.
+    const char* fast_ref(const char* p, const char* stop) const noexcept {
+        const std::ptrdiff_t n = stop - p;
+        if (n >= 4 && p[2] == 't' && p[3] == ';' && (p[1] == 'l' || p[1] == 'g') &&
+            limits_.max_name_length >= 2)
+            return p + 4;
+        if (limits_.max_name_length < 3) return nullptr;
+        if (n >= 5 && p[1] == 'a' && p[2] == 'm' && p[3] == 'p' && p[4] == ';') return p + 5;
+        if (n >= 6 && p[5] == ';' && limits_.max_name_length >= 4 &&
+            ((p[1] == 'q' && p[2] == 'u' && p[3] == 'o' && p[4] == 't') ||
+             (p[1] == 'a' && p[2] == 'p' && p[3] == 'o' && p[4] == 's')))
+            return p + 6;
+        return nullptr;
+    }
+
+    // An ASCII qualified name at p, whose first byte is a NameStartChar other than ':', ending
+    // before stop and within the length limit, with at most one colon followed by a
+    // NameStartChar: its end (colon set, nullptr when none), or nullptr.
+    const char* fast_qname(const char* p, const char* stop, const char*& colon) const noexcept {
+        const char* q = p + 1;
+        colon = nullptr;
+        for (;;) {
+            q = detail::scan_name_ascii(q, stop);
+            if (q == stop) return nullptr;
+            if (*q != ':') break;
+            if (colon != nullptr || q + 1 == stop || (cls(q[1]) & detail::xc_name_start) == 0)
+                return nullptr;
+            colon = q;
+            q += 2;
+        }
+        if (static_cast<byte>(*q) >= 0x80 ||
+            static_cast<std::size_t>(q - p) > limits_.max_name_length)
+            return nullptr;
+        return q;
+    }
+
+    // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
+    // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
+    // '=', predefined entity references): records it as the states would and returns the byte
+    // after its '>', or nullptr with nothing changed.
+    const char* fast_start_tag(const char* p, const char* stop, bool& self_closing) noexcept {
+        const std::uint8_t depth0 = depth_, ns0 = ns_count_;
+        const std::uint32_t store0 = store_top_;
+        const char* q = fast_start_tag_body(p, stop, self_closing);
+        if (q == nullptr) {
+            depth_ = depth0;
+            ns_count_ = ns0;
+            store_top_ = store0;
+            attr_count_ = 0;
+        }
+        return q;
+    }
+
+    const char* fast_start_tag_body(const char* p, const char* stop, bool& self_closing) noexcept {
+        const char* colon = nullptr;
+        const char* q = fast_qname(p, stop, colon);
+        if (q == nullptr || depth_ >= limits_.max_depth + top()) return nullptr;
+        const char* const base = ctx_.anchor;
+        detail::xml_elem_rec& e = elems_[depth_];
+        e.name = static_cast<std::uint32_t>(p - base);
+        e.name_len = static_cast<std::uint16_t>(q - p);
+        e.prefix_len = static_cast<std::uint16_t>(colon ? colon - p : 0);
+        e.ns_mark = ns_count_;
+        e.ns = detail::ns_none;
+        ++depth_;
+        attr_count_ = 0;
+        std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
+        std::size_t used = 0; // attributes and namespace declarations so far
+        for (;;) {
+            const char* ws = q;
+            if (q != stop && *q == ' ') ++q;
+            while (q != stop && is_space(*q)) ++q;
+            if (q == stop) return nullptr;
+            const char c = *q;
+            if (c == '>') {
+                attr_count_ = static_cast<std::uint8_t>(na);
+                self_closing = false;
+                return q + 1;
+            }
+            if (c == '/') {
+                if (q + 1 == stop || q[1] != '>') return nullptr;
+                attr_count_ = static_cast<std::uint8_t>(na);
+                self_closing = true;
+                return q + 2;
+            }
+            if (q == ws || (cls(c) & detail::xc_name_start) == 0 ||
+                used++ >= limits_.max_attributes)
+                return nullptr;
+            const char* n = q;
+            q = fast_qname(n, stop, colon);
+            if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
+                return nullptr;
+            const auto nlen = static_cast<std::size_t>(q - n);
+            const char quote = q[1];
+            const char* v = q + 2;
+            bool decode = false;
+            q = v;
+            for (;;) {
+                q = detail::scan_attr(q, stop);
+                if (q == stop) return nullptr;
+                const char ch = *q;
+                if (ch == quote) break;
+                if (ch == '\'' || ch == '"') {
+                    ++q;
+                    continue;
+                }
+                if (ch == '\t' || ch == '\n' || ch == '\r') {
+                    decode = true;
+                    ++q;
+                    continue;
+                }
+                if (ch == '&') {
+                    decode = true;
+                    q = fast_ref(q, stop);
+                    if (q == nullptr) return nullptr;
+                    continue;
+                }
+                if (static_cast<byte>(ch) < 0x80) return nullptr;
+                bool cut = false;
+                errc err = errc::ok;
+                const char* r = utf8_run(q, stop, cut, err);
+                if (cut || err != errc::ok) return nullptr;
+                q = r;
+            }
+            // q at the closing quote
+            const bool decl = (colon ? colon - n == 5 : nlen == 5) && same(n, "xmlns");
+            if (decl && !decode && ns_count_ < limits_.max_namespaces) {
+                // A namespace declaration with a plain value: unique on its prefix (so its name
+                // as written), then the reserved names of Namespaces in XML, section 3.
+                const std::uint16_t plen = static_cast<std::uint16_t>(colon ? nlen - 6 : 0);
+                const char* prefix = colon ? colon + 1 : n;
+                for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
+                    if (ns_[i].prefix_len == plen &&
+                        same(base + ns_[i].prefix, std::string_view(prefix, plen)))
+                        return nullptr;
+                const std::string_view uri(v, static_cast<std::size_t>(q - v));
+                const bool reserved_uri = uri == xml_ns::xml || uri == xml_ns::xmlns;
+                if (plen == 0) {
+                    if (reserved_uri) return nullptr;
+                } else if (plen == 3 && same(prefix, "xml")) {
+                    if (uri != xml_ns::xml) return nullptr;
+                } else if (uri.empty() || reserved_uri || (plen == 5 && same(prefix, "xmlns"))) {
+                    return nullptr;
+                }
+                detail::xml_ns_rec& r = ns_[ns_count_++];
+                r.prefix = static_cast<std::uint32_t>(prefix - base);
+                r.prefix_len = plen;
+                r.uri = static_cast<std::uint32_t>(v - base);
+                r.uri_len = static_cast<std::uint32_t>(uri.size());
+                r.prefix_where = detail::ns_in_window;
+                r.uri_where = detail::ns_in_window;
+            } else if (decl) {
+                // A namespace declaration: the general bookkeeping.
+                attr_count_ = static_cast<std::uint8_t>(na);
+                name_ = anchor_ + static_cast<std::uint64_t>(n - base);
+                colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
+                text_ = anchor_ + static_cast<std::uint64_t>(v - base);
+                flags_ = decode ? f_needs_decoding : 0;
+                std::uint64_t bad_at = 0;
+                if (end_attr_name(std::string_view(n, nlen)) != errc::ok ||
+                    end_attr_value(std::string_view(v, static_cast<std::size_t>(q - v)), bad_at) !=
+                        errc::ok)
+                    return nullptr;
+            } else {
+                // Unique Att Spec on the names as written; a declaration's name cannot match.
+                for (std::size_t i = 0; i < na; ++i)
+                    if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
+                        same(base + attrs_[i].name, std::string_view(n, nlen)))
+                        return nullptr;
+                detail::xml_attr_rec& a = attrs_[na++];
+                a.name = static_cast<std::uint32_t>(n - base);
+                a.name_len = static_cast<std::uint16_t>(nlen);
+                a.prefix_len = static_cast<std::uint16_t>(colon ? colon - n : 0);
+                a.ns = detail::ns_none;
+                a.value = static_cast<std::uint32_t>(v - base);
+                a.value_len = static_cast<std::uint32_t>(q - v);
+                a.needs_decoding = decode ? 1 : 0;
+            }
+            ++q;
         }
     }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 using xmppcore::detail::scan_attr;
+using xmppcore::detail::scan_name_ascii;
 using xmppcore::detail::scan_text;
 using xmppcore::detail::scan_until;
 
@@ -35,4 +36,40 @@ TEST_CASE("text and attribute scans agree with the byte classes", "[xml][scan]")
     const std::string t = "abc\tdef\nghi";
     CHECK(scan_text(t.data(), t.data() + t.size()) == t.data() + t.size());
     CHECK(scan_attr(t.data(), t.data() + t.size()) == t.data() + 3);
+}
+
+// Several stops in one block: TAB and LF are skipped, the first real stop is found.
+TEST_CASE("text scan skips TAB and LF before a real stop in the same block", "[xml][scan]") {
+    for (const char* stop : {"<", "&", "]", "\r", "\x01", "\x80"}) {
+        for (std::size_t pad = 0; pad < 20; ++pad) {
+            const std::string s =
+                std::string(pad, 'x') + "a\tb\nc\t\n" + stop + "tail-tail-tail-tail";
+            INFO("stop " << static_cast<int>(static_cast<unsigned char>(stop[0])) << " pad "
+                         << pad);
+            CHECK(scan_text(s.data(), s.data() + s.size()) == s.data() + pad + 7);
+        }
+    }
+}
+
+// XML 1.0 [4a] NameChar restricted to ASCII and without ':' (the tokenizer handles the colon
+// and non-ASCII names apart): letters, digits, '_', '-' and '.'.
+TEST_CASE("the ASCII name scan stops at the first byte that is not a name character",
+          "[xml][scan]") {
+    for (unsigned b = 0; b < 256; ++b) {
+        const bool name = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                          (b >= '0' && b <= '9') || b == '_' || b == '-' || b == '.';
+        for (std::size_t len : {1u, 15u, 16u, 17u, 33u, 50u}) {
+            for (std::size_t at = 0; at < len; ++at) {
+                std::string s(len, 'a');
+                s[at] = static_cast<char>(b);
+                INFO("byte " << b << " at " << at << " of " << len);
+                CHECK(scan_name_ascii(s.data(), s.data() + s.size()) ==
+                      s.data() + (name ? len : at));
+            }
+        }
+    }
+    const std::string q = "stream:stream xmlns";
+    CHECK(scan_name_ascii(q.data(), q.data() + q.size()) == q.data() + 6);
+    const std::string all = "AZaz09_-.zZ-._9876543210";
+    CHECK(scan_name_ascii(all.data(), all.data() + all.size()) == all.data() + all.size());
 }
