@@ -15,7 +15,8 @@
 //   valgrind --tool=callgrind --callgrind-out-file=/dev/null jid_bench --ir ENGINE N
 // prepares N JIDs with ENGINE (xmppcore, xmppcore-stored, split-lowercase, libidn, icu; with
 // a suffix /ascii or /non-ascii, only from that part of the corpus) and nothing else; run it
-// with N = 0 and N = 200000 and divide the difference in Ir by 200000.
+// with N = 0 and N = 200000 and divide the difference in Ir by 200000
+// (tools/jid_ir_per_jid.sh does that for each engine).
 #include <xmppcore/xmppcore.hpp>
 
 #include <benchmark/benchmark.h>

@@ -313,6 +313,54 @@ class Runs:
                 sys.exit("gen_unicode_tables: overlapping runs")
 
 
+# ---- the BMP two-stage table ----------------------------------------------------------------
+
+BMP_SHIFT = 5
+BMP_BLOCK = 1 << BMP_SHIFT
+# Flags of bmp_infos entries, above the property set (bits 0-15) and the class (16-23).
+INFO_B2 = 1 << 24         # B.2 maps the code point
+INFO_DECOMPOSES = 1 << 25  # it has a full compatibility decomposition (Hangul excluded)
+INFO_SECOND = 1 << 26      # it may compose with what precedes it (pair second, Hangul V/T)
+INFO_INERT = 1 << 27       # none of these and class 0: NFKC leaves it, and what precedes it,
+                           # as they are
+
+
+def bmp_lookup(flags, set_index, sets, ccc, b2, decomp, seconds):
+    """(index, blocks, infos) of the two-stage table over U+0000..U+FFFF."""
+    second_set = set(seconds) | set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    infos, info_index, values = [], {}, []
+    for cp in range(0x10000):
+        v = sets[set_index[flags[cp]]] | (ccc.get(cp, 0) << 16)
+        if cp in b2:
+            v |= INFO_B2
+        if cp in decomp:
+            v |= INFO_DECOMPOSES
+        if cp in second_set:
+            v |= INFO_SECOND
+        if not (v & (INFO_DECOMPOSES | INFO_SECOND)) and ccc.get(cp, 0) == 0:
+            v |= INFO_INERT
+        if v not in info_index:
+            info_index[v] = len(infos)
+            infos.append(v)
+        values.append(info_index[v])
+    if len(infos) > 256:
+        sys.exit("gen_unicode_tables: too many distinct BMP entries")
+    index, blocks, block_index = [], [], {}
+    for start in range(0, 0x10000, BMP_BLOCK):
+        blk = tuple(values[start:start + BMP_BLOCK])
+        if blk not in block_index:
+            block_index[blk] = len(block_index)
+            blocks.extend(blk)
+        index.append(block_index[blk])
+    if len(block_index) > 256:
+        sys.exit("gen_unicode_tables: too many distinct BMP blocks")
+    for cp in range(0x10000):  # the table reproduces the values
+        if infos[blocks[index[cp >> BMP_SHIFT] * BMP_BLOCK + (cp & (BMP_BLOCK - 1))]] != \
+                infos[values[cp]]:
+            sys.exit("gen_unicode_tables: BMP table mismatch")
+    return index, blocks, infos
+
+
 # ---- emission -----------------------------------------------------------------------------
 
 def hex_rows(items, per_line, indent="    "):
@@ -369,6 +417,9 @@ def generate():
         flat.extend((a, pairs[(a, b)]) for a in firsts)
     groups.append(len(flat))
 
+    bmp_index, bmp_blocks, bmp_infos = bmp_lookup(flags, set_index, sets, ccc, b2, decomp,
+                                                  seconds)
+
     max_dec = max(len(v) for v in decomp.values())
     max_dec_cp = min(k for k, v in decomp.items() if len(v) == max_dec)
     max_dec_bytes = max(len(utf8(v)) for v in decomp.values())
@@ -385,6 +436,9 @@ def generate():
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
         "composition_pairs": 4 * len(flat),
+        "bmp_index": len(bmp_index),
+        "bmp_blocks": len(bmp_blocks),
+        "bmp_infos": 4 * len(bmp_infos),
     }
     total = sum(sizes.values())
     stats = {
@@ -414,8 +468,10 @@ def generate():
     for name, size in sizes.items():
         w(f"///   {name + ':':<22}{size:>6}")
     w(f"///   {'total:':<22}{total:>6}")
-    w("/// Every lookup is a binary search, constexpr, noexcept, and never allocates. Lookups")
-    w("/// take Unicode scalar values; anything above U+10FFFF has no property and no mapping.")
+    w("/// Every lookup is a binary search, constexpr, noexcept, and never allocates, except")
+    w("/// bmp_info(), a two-stage table for the Basic Multilingual Plane that the fast paths")
+    w("/// use. Lookups take Unicode scalar values; anything above U+10FFFF has no property and")
+    w("/// no mapping.")
     w("")
     w("#include <xmppcore/config.hpp>")
     w("")
@@ -503,6 +559,21 @@ def generate():
     w("};")
     w("inline constexpr std::uint32_t composition_pairs[] = {")
     L.extend(hex_rows([f"0x{(a << 16) | c:08X}" for a, c in flat], 8))
+    w("};")
+    w("// clang-format on")
+    w("")
+    w(f"// The same data for U+0000..U+FFFF in a two-stage table: block bmp_index[cp >> {BMP_SHIFT}] of")
+    w(f"// {BMP_BLOCK} entries in bmp_blocks holds, at cp & {BMP_BLOCK - 1}, an index into bmp_infos, whose")
+    w("// entries are property set | combining class << 16 | info_* flags (see bmp_info()).")
+    w("// clang-format off")
+    w(f"inline constexpr std::uint8_t bmp_index[] = {{")
+    L.extend(hex_rows([f"{v}" for v in bmp_index], 16))
+    w("};")
+    w(f"inline constexpr std::uint8_t bmp_blocks[] = {{")
+    L.extend(hex_rows([f"{v}" for v in bmp_blocks], 16))
+    w("};")
+    w(f"inline constexpr std::uint32_t bmp_infos[] = {{")
+    L.extend(hex_rows([f"0x{v:08X}" for v in bmp_infos], 8))
     w("};")
     w("// clang-format on")
     w("")
@@ -646,6 +717,22 @@ constexpr std::uint16_t properties(char32_t cp) noexcept {
     const std::uint32_t e =
         tables::property_ranges[tables::last_not_above(tables::property_ranges, n, key)];
     return tables::property_sets[e & 0x7FFu];
+}
+
+/// Flags of bmp_info() (bits 0-15 are the properties() bits, 16-23 the combining class).
+inline constexpr std::uint32_t info_b2 = 1u << 24;         ///< B.2 maps the code point
+inline constexpr std::uint32_t info_decomposes = 1u << 25; ///< it has a decomposition()
+/// It may compose with the character before it (the second of a canonical composition pair,
+/// or a Hangul vowel or trailing consonant).
+inline constexpr std::uint32_t info_second = 1u << 26;
+/// Combining class 0 and none of the above (Hangul syllables included, whose decomposition is
+/// algorithmic and recomposes to themselves): NFKC keeps it, and what precedes it, as they are.
+inline constexpr std::uint32_t info_inert = 1u << 27;
+
+/// For cp < U+10000: properties(cp) | combining_class(cp) << 16 | info_* flags, by two table
+/// loads.
+constexpr std::uint32_t bmp_info(char32_t cp) noexcept {
+    return tables::bmp_infos[tables::bmp_blocks[tables::bmp_index[cp >> 5] * 32u + (cp & 31u)]];
 }
 
 /// True when cp is in stringprep table t.

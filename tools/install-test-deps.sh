@@ -8,6 +8,8 @@ packages=(
   catch2 libbenchmark-dev
   libexpat1-dev libxml2-dev libidn-dev libicu-dev libssl-dev
   valgrind
+  # tests/interop/: real servers, started by the tests themselves (never as services)
+  prosody ejabberd openssl util-linux
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -114,6 +114,15 @@ check 0 "jid --json" "$exe" jid --json "x@[::1]/r"
 contains "jid --json prints an object" /tmp/cli_test.out.$$ '{"input":"x@[::1]/r","ok":true,"full":"x@[::1]/r","local":"x","domain":"[::1]","resource":"r","bare":"x@[::1]"}'
 check 0 "jid -- ends the options" "$exe" jid -- "-x@example.com"
 check 2 "jid with an unknown option" "$exe" jid --frobnicate
+# connect: usage errors, and a refused connection (tests/interop/ logs in to real servers).
+check 2 "connect without a server" "$exe" connect --jid a@example.com --password x
+check 2 "connect without --jid" "$exe" connect 127.0.0.1 --password x
+check 2 "connect without a password" env -u XMPPCORE_PASSWORD "$exe" connect 127.0.0.1 --jid a@example.com
+contains "connect names the password sources" /tmp/cli_test.err.$$ "XMPPCORE_PASSWORD"
+check 2 "connect with a bad --tls" "$exe" connect 127.0.0.1 --jid a@example.com --password x --tls ssl
+check 2 "connect with an unknown mechanism" "$exe" connect 127.0.0.1 --jid a@example.com --password x --mech MD5
+check 2 "connect --send-to without --message" "$exe" connect 127.0.0.1 --jid a@example.com --password x --send-to b@example.com
+check 1 "connect to a closed port" "$exe" connect 127.0.0.1:1 --jid a@example.com --password x --once
 for cmd in $("$exe" --help | awk '/^  [a-z]/ {print $1}'); do
     check 0 "$cmd --help" "$exe" "$cmd" --help
     contains "$cmd --help" /tmp/cli_test.out.$$ "usage: xmppcore $cmd"

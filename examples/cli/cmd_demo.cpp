@@ -19,7 +19,9 @@ const char* const demo_help =
     "and the stanza builders and readers (a message built and read back, a rejected iq and its\n"
     "error reply, an error stanza and a stream error), and JID preparation (RFC 6122: case\n"
     "folding, normalization, look-alike separators refused, query vs stored strings, XEP-0106\n"
-    "escaping).\n";
+    "escaping), and a client session logging in to a scripted server in memory (STARTTLS,\n"
+    "SCRAM-SHA-256-PLUS, resource binding, a message each way, close), then failing on a\n"
+    "wrong password and on a stripped STARTTLS offer.\n";
 
 namespace {
 
@@ -187,6 +189,8 @@ void show_jid() {
 
 } // namespace
 
+void show_session(); // demo_session.cpp
+
 int run_demo(int argc, char** argv) {
     if (argc > 1) return usage("demo", std::string("unexpected argument '") + argv[1] + "'");
     show_build();
@@ -194,6 +198,7 @@ int run_demo(int argc, char** argv) {
     show_tokenizer();
     show_stanzas();
     show_jid();
+    show_session();
     return success;
 }
 

@@ -20,6 +20,8 @@ int run_stanza(int argc, char** argv);
 extern const char* const stanza_help;
 int run_sasl(int argc, char** argv);
 extern const char* const sasl_help;
+int run_connect(int argc, char** argv);
+extern const char* const connect_help;
 } // namespace cli
 
 namespace {
@@ -35,6 +37,8 @@ const cli::command commands[] = {
      cli::stanza_help, cli::run_stanza},
     {"sasl", "derive the SCRAM stored keys of a password (sasl scram ...)", cli::sasl_help,
      cli::run_sasl},
+    {"connect", "log in to a real server (TLS via OpenSSL), send a message, print stanzas",
+     cli::connect_help, cli::run_connect},
 };
 
 void print_main_help(std::FILE* out) {

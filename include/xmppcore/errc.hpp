@@ -194,6 +194,20 @@ enum class errc : std::uint16_t {
     sasl_invalid_authzid = 426, ///< the authenticated identity may not act as the requested authzid
 
     // --- session (500..599) --------------------------------------------------------------
+    session_unexpected_element = 500,  ///< an element the session does not expect in its state
+    session_unsupported_version = 501, ///< the server's stream header lacks version 1.x
+    session_bad_namespace = 502,       ///< the server's stream is not in jabber:client
+    session_missing_stream_id = 503,   ///< the server's stream header has no 'id'
+    session_invalid_from = 504,       ///< the server's stream header 'from' is not the JID's domain
+    session_tls_required = 505,       ///< the policy requires TLS and the server does not offer it
+    session_tls_failed = 506,         ///< the server answered <starttls/> with <failure/>
+    session_data_after_proceed = 507, ///< plaintext bytes after <proceed/> (injection)
+    session_feature_missing = 508,    ///< a feature the next step needs is not offered
+    session_bind_failed = 509,        ///< the server answered the bind request with an error
+    session_bad_bind_result = 510,    ///< the bind result has no usable JID for this account
+    session_establishment_failed = 511, ///< the server answered the session request with an error
+    session_stream_error = 512,         ///< the server sent a stream error
+    session_closed_by_peer = 513,       ///< the server closed the stream before it was ready
 };
 
 /// The component an errc belongs to.
@@ -310,6 +324,20 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::scram_downgrade_detected: return "scram_downgrade_detected";
     case errc::scram_cached_keys_mismatch: return "scram_cached_keys_mismatch";
     case errc::sasl_invalid_authzid: return "sasl_invalid_authzid";
+    case errc::session_unexpected_element: return "session_unexpected_element";
+    case errc::session_unsupported_version: return "session_unsupported_version";
+    case errc::session_bad_namespace: return "session_bad_namespace";
+    case errc::session_missing_stream_id: return "session_missing_stream_id";
+    case errc::session_invalid_from: return "session_invalid_from";
+    case errc::session_tls_required: return "session_tls_required";
+    case errc::session_tls_failed: return "session_tls_failed";
+    case errc::session_data_after_proceed: return "session_data_after_proceed";
+    case errc::session_feature_missing: return "session_feature_missing";
+    case errc::session_bind_failed: return "session_bind_failed";
+    case errc::session_bad_bind_result: return "session_bad_bind_result";
+    case errc::session_establishment_failed: return "session_establishment_failed";
+    case errc::session_stream_error: return "session_stream_error";
+    case errc::session_closed_by_peer: return "session_closed_by_peer";
     }
     return "unknown";
 }
@@ -335,6 +363,17 @@ constexpr stream_condition stream_condition_for(errc e) noexcept {
     case errc::xml_limit_name_length:
     case errc::xml_limit_namespaces:
     case errc::xml_limit_store: return stream_condition::policy_violation;
+    // Session errors: what the client tells a server that broke the protocol. Failures the
+    // server reported itself (SASL, TLS, bind, session, stream errors, its close) and plaintext
+    // after <proceed/> (nothing more may be said in the clear) send no stream error.
+    case errc::session_unexpected_element: return stream_condition::unsupported_stanza_type;
+    case errc::session_unsupported_version: return stream_condition::unsupported_version;
+    case errc::session_bad_namespace: return stream_condition::invalid_namespace;
+    case errc::session_missing_stream_id: return stream_condition::bad_format;
+    case errc::session_invalid_from: return stream_condition::invalid_from;
+    case errc::session_tls_required: return stream_condition::policy_violation;
+    case errc::session_feature_missing: return stream_condition::unsupported_feature;
+    case errc::session_bad_bind_result: return stream_condition::undefined_condition;
     default: break;
     }
     if (component_of(e) == errc_component::xml) return stream_condition::not_well_formed;

@@ -21,7 +21,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+
+#if !defined(XMPPCORE_NO_SIMD)
+#define XMPPCORE_NO_SIMD 0
+#endif
+#if !XMPPCORE_NO_SIMD && (defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64))
+#include <emmintrin.h>
+#define XMPPCORE_DETAIL_JID_SSE2 1
+#else
+#define XMPPCORE_DETAIL_JID_SSE2 0
+#endif
 
 XMPPCORE_BEGIN_NAMESPACE
 
@@ -278,51 +289,208 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
 
 namespace detail {
 
-/// The common case of parse_jid(), in one table pass per part: every part ASCII, nothing to
-/// reject, no trailing dot, every domain label well formed. The result is then the input
-/// itself, or, when it has uppercase letters to fold, a lowercasing copy into buf. False when
-/// the JID needs the general path (which also reports every error).
-inline bool parse_jid_ascii(std::string_view in, const jid_parts& p, char* buf, std::size_t cap,
-                            jid_view& v) noexcept {
+#if XMPPCORE_DETAIL_JID_SSE2
+// The common case of parse_jid() (an ASCII JID with nothing to reject) with SSE2, which every
+// x86-64 processor has: each part is read as 16-byte vectors without reading past its end (the
+// last vector overlapping the one before it; a part under 16 bytes as two overlapping halves,
+// under 8 bytes as overlapping quarters), every byte is tested at once with a few compares,
+// and the structure of the domain's labels is checked on bit masks of its '.' and '-'. The
+// general path is exact and reports errors; the tests here only have to be exact in one
+// direction: accept nothing that preparation would change other than ASCII uppercase.
+namespace sse2 {
+
+/// Vectors covering p[0, n), n >= 1, each byte of each vector one of p[0, n) (or, for n < 4,
+/// 'a'), passed to f(v, k) with k the offset in p of byte 0 (for n < 16 only the layout below
+/// is meaningful, and k = 0).
+template <class F>
+inline void for_vectors(const char* p, std::size_t n, F f) noexcept {
+    if (n >= 16) {
+        for (std::size_t i = 0; i + 16 < n; i += 16)
+            f(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), i);
+        f(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)), n - 16);
+    } else if (n >= 8) { // bytes 0..7, then n-8..n-1
+        f(_mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                             _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8))),
+          0);
+    } else if (n >= 4) { // bytes 0..3, n-4..n-1, twice
+        std::uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        const __m128i v = _mm_unpacklo_epi32(_mm_cvtsi32_si128(static_cast<int>(a)),
+                                             _mm_cvtsi32_si128(static_cast<int>(b)));
+        f(_mm_unpacklo_epi64(v, v), 0);
+    } else { // bytes 0, n/2, n-1 and 'a', four times
+        const auto* u = reinterpret_cast<const unsigned char*>(p);
+        const std::uint32_t x = u[0] | (std::uint32_t{u[n / 2]} << 8) |
+                                (std::uint32_t{u[n - 1]} << 16) | (std::uint32_t{'a'} << 24);
+        f(_mm_set1_epi32(static_cast<int>(x)), 0);
+    }
+}
+
+inline __m128i splat(char c) noexcept {
+    return _mm_set1_epi8(c);
+}
+
+/// 0xFF in each byte of v in [lo, hi] (signed compares: bytes >= 0x80 are never in range).
+inline __m128i in_range(__m128i v, char lo, char hi) noexcept {
+    return _mm_andnot_si128(_mm_cmpgt_epi8(v, splat(hi)),
+                            _mm_cmpgt_epi8(v, splat(static_cast<char>(lo - 1))));
+}
+
+/// 0xFF in each byte of v that is an ASCII letter, digit, '-' or '.'.
+inline __m128i ldh(__m128i v) noexcept {
+    const __m128i folded = _mm_or_si128(v, splat(0x20)); // A-Z to a-z; nothing else to a-z
+    const __m128i digits_dash_dot =
+        _mm_andnot_si128(_mm_cmpeq_epi8(v, splat('/')), in_range(v, '-', '9'));
+    return _mm_or_si128(in_range(folded, 'a', 'z'), digits_dash_dot);
+}
+
+/// The bits of a 16-bit movemask m of a vector from for_vectors() (offset k) placed at the
+/// positions in the part (n bytes) of the bytes they stand for.
+inline std::uint64_t positions(unsigned m, std::size_t n, std::size_t k) noexcept {
+    if (n >= 16) return std::uint64_t{m} << k;
+    if (n >= 8) return (m & 0xFFu) | (std::uint64_t{m >> 8} << (n - 8));
+    return (m & 0xFu) | (std::uint64_t{(m >> 4) & 0xFu} << (n - 4));
+}
+
+/// Writes p[0, n) lowercased (ASCII) to w. Out of line: most JIDs have nothing to lowercase.
+XMPPCORE_NOINLINE inline void put_lower(char* w, const char* p, std::size_t n) noexcept {
+    const auto lower = [](__m128i v) {
+        return _mm_add_epi8(v, _mm_and_si128(in_range(v, 'A', 'Z'), splat(0x20)));
+    };
+    if (n >= 16) {
+        for (std::size_t i = 0;; i += 16) {
+            const std::size_t at = i + 16 <= n ? i : n - 16; // the last store overlaps
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w + at),
+                             lower(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at))));
+            if (at + 16 == n) return;
+        }
+    }
+    if (n >= 8) {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(w),
+                         lower(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(w + n - 8),
+                         lower(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8))));
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) w[i] = prep::ascii_lower(p[i]);
+}
+
+/// True when p[0, n) is ASCII with no character nodeprep prohibits.
+XMPPCORE_NOINLINE inline bool nodeprep_ascii_ok(const char* p, std::size_t n) noexcept {
+    return (prep::classify(p, n) & (prep::c_non_ascii | prep::nodeprep.ascii_prohibited)) == 0;
+}
+
+} // namespace sse2
+#endif
+
+/// The common case of parse_jid(): every part ASCII with nothing to reject, the domain 4 to 63
+/// bytes of letters, digits, '-' and '.' in well-formed labels. The result is then the input
+/// itself, or, when it has uppercase letters to fold, a lowercasing copy into buf. `slash` and
+/// `at` are the positions of the first '/' and of the first '@' before it (or npos). False
+/// when the JID needs the general path (which also reports every error).
+XMPPCORE_FORCE_INLINE inline bool parse_jid_fast(std::string_view in, std::size_t slash,
+                                                 std::size_t at, char* buf, std::size_t cap,
+                                                 jid_view& v) noexcept {
+    const char* const p = in.data();
+    const std::size_t n = in.size();
+    const std::size_t bare_n = slash == std::string_view::npos ? n : slash;
+    const std::size_t nl = at == std::string_view::npos ? 0 : at;
+    const std::size_t d0 = at == std::string_view::npos ? 0 : at + 1;
+    const std::size_t nd = bare_n - d0;
+    const std::size_t nr = slash == std::string_view::npos ? 0 : n - slash - 1;
+    // An '@' or '/' with nothing after it, a domain too short for the vector layouts or that
+    // may hold a label over 63 bytes, an overlong part: the general path.
+    if (at == 0 || nd - 4 > 63 - 4 || nl > jid_part_max_size ||
+        (slash != std::string_view::npos && nr - 1 >= jid_part_max_size))
+        return false;
+    const char* const d = p + d0;
+    bool upper = false;
+#if XMPPCORE_DETAIL_JID_SSE2
+    using namespace sse2;
+    unsigned bad = 0, up = 0;
+    if (nl != 0) {
+        unsigned l = 0;
+        for_vectors(p, nl, [&](__m128i x, std::size_t) {
+            const __m128i good = _mm_or_si128(ldh(x), _mm_cmpeq_epi8(x, splat('_')));
+            l |= static_cast<unsigned>(_mm_movemask_epi8(good)) ^ 0xFFFFu;
+            up |= static_cast<unsigned>(_mm_movemask_epi8(in_range(x, 'A', 'Z')));
+        });
+        // Rarer ASCII (+ ! # $ % ...): the byte table, exact for all of nodeprep.
+        if (l != 0 && !nodeprep_ascii_ok(p, nl)) return false;
+    }
+    std::uint64_t seps = 0, hyphens = 0;
+    for_vectors(d, nd, [&](__m128i x, std::size_t k) {
+        bad |= static_cast<unsigned>(_mm_movemask_epi8(ldh(x))) ^ 0xFFFFu;
+        up |= static_cast<unsigned>(_mm_movemask_epi8(in_range(x, 'A', 'Z')));
+        const __m128i hy = _mm_cmpeq_epi8(x, splat('-'));
+        const unsigned s = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_or_si128(hy, _mm_cmpeq_epi8(x, splat('.')))));
+        if (s != 0) {
+            seps |= positions(s, nd, k);
+            hyphens |= positions(static_cast<unsigned>(_mm_movemask_epi8(hy)), nd, k);
+        }
+    });
+    // Labels: no separator at either end, no two neighbours among '.' and '-' other than "--".
+    if (seps != 0 && ((seps & (seps >> 1) & ~(hyphens & (hyphens >> 1))) != 0 ||
+                      ((seps | (seps >> (nd - 1))) & 1u) != 0))
+        return false;
+    if (nr != 0)
+        for_vectors(p + slash + 1, nr, [&](__m128i x, std::size_t) {
+            const __m128i good =
+                _mm_andnot_si128(_mm_cmpeq_epi8(x, splat(0x7F)), _mm_cmpgt_epi8(x, splat(0x1F)));
+            bad |= static_cast<unsigned>(_mm_movemask_epi8(good)) ^ 0xFFFFu;
+        });
+    if (bad != 0) return false;
+    upper = up != 0;
+#else
     using namespace prep;
-    const std::size_t nl = p.local.size(), nd = p.domain.size(), nr = p.resource.size();
-    if ((p.has_local && nl == 0) || nd == 0 || (p.has_resource && nr == 0)) return false;
-    if (nl > jid_part_max_size || nd > jid_part_max_size || nr > jid_part_max_size) return false;
-    if (p.domain.back() == '.') return false;
-    const unsigned l = classify(p.local.data(), nl);
+    const unsigned l = classify(p, nl);
     if (l & (c_non_ascii | nodeprep.ascii_prohibited)) return false;
-    const unsigned d = classify(p.domain.data(), nd);
-    if ((d & (c_non_ascii | c_non_ldh)) || !ldh_labels_ok(p.domain, d)) return false;
-    if (classify(p.resource.data(), nr) & (c_non_ascii | c_control)) return false;
-    if (!((l | d) & c_upper)) {
-        v = jid_access::make(in.data(), nl, nd, p.has_resource ? nr : 0);
+    const std::string_view domain(d, nd);
+    const unsigned dc = classify(d, nd);
+    if (domain.back() == '.' || (dc & (c_non_ascii | c_non_ldh)) || !ldh_labels_ok(domain, dc))
+        return false;
+    if (classify(p + bare_n + 1, nr) & (c_non_ascii | c_control)) return false;
+    upper = ((l | dc) & c_upper) != 0;
+#endif
+    if (XMPPCORE_LIKELY(!upper)) {
+        v = jid_access::make(p, nl, nd, nr);
         return true;
     }
-    if (in.size() > cap || buf == nullptr) return false;
-    char* w = buf;
-    const auto lower = [&w](std::string_view s) {
-        for (const char c : s)
-            *w++ = static_cast<char>(c + ((static_cast<unsigned char>(c - 'A') < 26u) ? 32 : 0));
-    };
-    if (p.has_local) {
-        lower(p.local);
-        *w++ = '@';
-    }
-    lower(p.domain);
-    if (p.has_resource) {
-        *w++ = '/';
-        for (const char c : p.resource) *w++ = c;
-    }
-    v = jid_access::make(buf, nl, nd, p.has_resource ? nr : 0);
+    if (n > cap || buf == nullptr) return false;
+#if XMPPCORE_DETAIL_JID_SSE2
+    sse2::put_lower(buf, p, bare_n); // '@' is no letter
+#else
+    for (std::size_t i = 0; i < bare_n; ++i) buf[i] = prep::ascii_lower(p[i]);
+#endif
+    if (nr != 0) std::memcpy(buf + bare_n, p + bare_n, n - bare_n);
+    v = jid_access::make(buf, nl, nd, nr);
     return true;
 }
 
-/// parse_jid() for everything parse_jid_ascii() does not handle: structure errors, trailing
+/// parse_jid() for everything parse_jid_fast() does not handle: structure errors, trailing
 /// dots, IP literals, non-ASCII text, and every rejection with its report.
-XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in, jid_parts p,
-                                                            char* buf, std::size_t cap,
-                                                            prep_mode mode,
+XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in, std::size_t slash,
+                                                            std::size_t at, char* buf,
+                                                            std::size_t cap, prep_mode mode,
                                                             jid_error* error) noexcept {
+    jid_parts p;
+    std::string_view rest = in;
+    if (slash != std::string_view::npos) {
+        p.has_resource = true;
+        p.resource = in.substr(slash + 1);
+        p.resource_at = slash + 1;
+        rest = in.substr(0, slash);
+    }
+    if (at != std::string_view::npos) {
+        p.has_local = true;
+        p.local = rest.substr(0, at);
+        p.domain = rest.substr(at + 1);
+        p.domain_at = at + 1;
+    } else {
+        p.domain = rest;
+    }
     if (p.has_local && p.local.empty())
         return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
                         "RFC 6122 2.1: '@' with an empty localpart");
@@ -346,9 +514,11 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
 /// first '/'; localpart = what precedes the first '@' before it; one trailing '.' of the domain
 /// removed; no trimming), then prepares each part: nodeprep, nameprep per label (labels split
 /// on '.', U+3002, U+FF0E, U+FF61 and joined with '.') with the IDNA2003 ToASCII STD3 and
-/// length rules, or an IPv4 / [IPv6] literal left as it is; resourceprep. Each prepared part
-/// must be 1..1023 bytes. `mode` is RFC 3454's choice: prep_mode::query (the default) for
-/// addresses received, routed and compared, prep_mode::stored for addresses to be kept
+/// length rules, or an IP literal (IPv4 as it is, [IPv6] in the text form of RFC 5952, so that
+/// [::1] and [0:0:0:0:0:0:0:1] are the same JID, [vX.IPvFuture] as it is); resourceprep.
+/// Each prepared part must be 1..1023 bytes. `mode` is RFC 3454's choice: prep_mode::query
+/// (the default) for addresses received, routed and compared, prep_mode::stored for addresses
+/// to be kept
 /// (account registration, roster items), which must not contain code points unassigned in
 /// Unicode 3.2.
 ///
@@ -363,27 +533,11 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
     if (in.empty())
         return detail::jid_fail(error, errc::jid_empty, jid_part::none, 0, 0,
                                 "RFC 6122 2.1: the JID is empty");
-    detail::jid_parts p;
-    std::string_view rest = in;
     const std::size_t slash = in.find('/');
-    if (slash != std::string_view::npos) {
-        p.has_resource = true;
-        p.resource = in.substr(slash + 1);
-        p.resource_at = slash + 1;
-        rest = in.substr(0, slash);
-    }
-    const std::size_t at = rest.find('@');
-    if (at != std::string_view::npos) {
-        p.has_local = true;
-        p.local = rest.substr(0, at);
-        p.domain = rest.substr(at + 1);
-        p.domain_at = at + 1;
-    } else {
-        p.domain = rest;
-    }
+    const std::size_t at = in.substr(0, slash).find('@');
     jid_view v;
-    if (XMPPCORE_LIKELY(detail::parse_jid_ascii(in, p, buf, cap, v))) return v;
-    return detail::parse_jid_general(in, p, buf, cap, mode, error);
+    if (XMPPCORE_LIKELY(detail::parse_jid_fast(in, slash, at, buf, cap, v))) return v;
+    return detail::parse_jid_general(in, slash, at, buf, cap, mode, error);
 }
 
 /// parse_jid() into a char array (jid_max_size bytes always suffice).
@@ -426,8 +580,9 @@ inline result<std::string_view> prepare_localpart(std::string_view in, char* buf
     return detail::prepare_one(in, buf, cap, mode, error, jid_part::localpart);
 }
 
-/// Prepares a domainpart alone: one trailing '.' removed, then an IP literal kept as it is, or
-/// nameprep and the IDNA2003 STD3 rules per label. Returns and fails like prepare_localpart().
+/// Prepares a domainpart alone: one trailing '.' removed, then an IP literal (an IPv6 one in
+/// its RFC 5952 form, as parse_jid() does), or nameprep and the IDNA2003 STD3 rules per label.
+/// Returns and fails like prepare_localpart().
 inline result<std::string_view> prepare_domainpart(std::string_view in, char* buf, std::size_t cap,
                                                    prep_mode mode = prep_mode::query,
                                                    jid_error* error = nullptr) noexcept {

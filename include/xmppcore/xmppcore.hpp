@@ -20,6 +20,7 @@
 #include <xmppcore/base64.hpp>
 #include <xmppcore/saslprep.hpp>
 #include <xmppcore/sasl.hpp>
+#include <xmppcore/client_session.hpp>
 
 // Internals shared by several components (UTF-8, XML character classes).
 #include <xmppcore/detail/utf8.hpp>

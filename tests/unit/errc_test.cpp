@@ -46,7 +46,13 @@ namespace {
     X(scram_iterations_above_limit) X(scram_extension_unsupported) X(scram_server_error)           \
     X(scram_missing_verifier) X(scram_server_signature_mismatch) X(scram_invalid_proof)            \
     X(scram_channel_binding_unsupported) X(scram_channel_binding_mismatch)                         \
-    X(scram_downgrade_detected) X(scram_cached_keys_mismatch) X(sasl_invalid_authzid)
+    X(scram_downgrade_detected) X(scram_cached_keys_mismatch) X(sasl_invalid_authzid)              \
+    X(session_unexpected_element)                                                                  \
+    X(session_unsupported_version) X(session_bad_namespace) X(session_missing_stream_id)           \
+    X(session_invalid_from) X(session_tls_required) X(session_tls_failed)                          \
+    X(session_data_after_proceed) X(session_feature_missing) X(session_bind_failed)                \
+    X(session_bad_bind_result) X(session_establishment_failed) X(session_stream_error)             \
+    X(session_closed_by_peer)
 // clang-format on
 
 struct named {
@@ -118,6 +124,8 @@ TEST_CASE("errors are grouped by component in blocks of one hundred", "[errc][un
         else if (n.name.substr(0, 7) == "base64_" || n.name.substr(0, 4) == "sasl" ||
                  n.name.substr(0, 6) == "scram_")
             CHECK(c == errc_component::sasl);
+        else if (n.name.substr(0, 8) == "session_")
+            CHECK(c == errc_component::session);
         else
             CHECK(c == errc_component::general);
     }

@@ -5,17 +5,22 @@
 
 #include "support/alloc_counter.hpp"
 
+#include <arpa/inet.h>
 #include <idna.h>
 #include <pr29.h>
 #include <stringprep.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 // Expected values come from the RFCs (RFC 6122 and its stringprep profiles, RFC 3454, 3490,
@@ -464,13 +469,51 @@ TEST_CASE("domainpart: STD3 rules, label lengths, IP literals", "[jid][domain]")
     CHECK(!xmppcore::detail::prep::is_ipv4_address("1.1.1"));
     CHECK(!xmppcore::detail::prep::is_ipv4_address("1.1.1.1.1"));
     CHECK(!xmppcore::detail::prep::is_ipv4_address("1.1.1.1."));
-    // IPv6 literals (RFC 3986 IP-literal), kept as they are (not case-folded: not prepared).
-    for (const char* v6 : {"[::1]", "[::]", "[2001:db8::1]", "[2001:DB8::A]", "[1:2:3:4:5:6:7:8]",
-                           "[1:2:3:4:5:6:7::]", "[::2:3:4:5:6:7:8]", "[1::8]", "[::ffff:192.0.2.1]",
-                           "[1:2:3:4:5:6:192.0.2.1]", "[1::5:6:192.0.2.1]", "[::192.0.2.1]",
-                           "[fe80::1:2]", "[v1.fe80::a+en1]", "[V7.x]"}) {
-        INFO(v6);
-        CHECK(prepared(std::string("x@") + v6 + "/r") == std::string("x@") + v6 + "/r");
+    // IPv6 literals (RFC 3986 IP-literal) are not prepared but written in the text form of
+    // RFC 5952, so that one address makes one JID. Expected values: Python 3.11's
+    // str(ipaddress.IPv6Address(...)) of the text between the brackets (all-hexadecimal, as
+    // RFC 5952 section 4 writes every address). IPvFuture literals are kept as they are.
+    const std::pair<const char*, const char*> v6s[] = {
+        {"[::1]", "[::1]"},
+        {"[::]", "[::]"},
+        {"[2001:db8::1]", "[2001:db8::1]"},
+        {"[2001:DB8::A]", "[2001:db8::a]"},
+        {"[1:2:3:4:5:6:7:8]", "[1:2:3:4:5:6:7:8]"},
+        {"[1:2:3:4:5:6:7::]", "[1:2:3:4:5:6:7:0]"},
+        {"[::2:3:4:5:6:7:8]", "[0:2:3:4:5:6:7:8]"},
+        {"[1::8]", "[1::8]"},
+        {"[::ffff:192.0.2.1]", "[::ffff:c000:201]"},
+        {"[1:2:3:4:5:6:192.0.2.1]", "[1:2:3:4:5:6:c000:201]"},
+        {"[1::5:6:192.0.2.1]", "[1::5:6:c000:201]"},
+        {"[::192.0.2.1]", "[::c000:201]"},
+        {"[fe80::1:2]", "[fe80::1:2]"},
+        {"[0:0:0:0:0:0:0:1]", "[::1]"},
+        {"[2001:0DB8:0000:0000:0001:0000:0000:0001]", "[2001:db8::1:0:0:1]"},
+        {"[0:0:1:0:0:0:1:0]", "[0:0:1::1:0]"},
+        {"[1:0:0:2:0:0:3:4]", "[1::2:0:0:3:4]"},
+        {"[2001:db8:0:1:1:1:1:1]", "[2001:db8:0:1:1:1:1:1]"},
+        {"[0000:0000:0000:0000:0000:0000:0000:0000]", "[::]"},
+        {"[FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF]", "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]"},
+        {"[1:0:0:0:0:0:0:0]", "[1::]"},
+        {"[::0.0.0.0]", "[::]"},
+        {"[a:b:c:d:e:f:0:0]", "[a:b:c:d:e:f::]"},
+        {"[v1.fe80::a+en1]", "[v1.fe80::a+en1]"},
+        {"[V7.x]", "[V7.x]"},
+    };
+    for (const auto& v6 : v6s) {
+        INFO(v6.first);
+        CHECK(prepared(std::string("x@") + v6.first + "/r") ==
+              std::string("x@") + v6.second + "/r");
+    }
+    // Equal addresses, equal JIDs.
+    {
+        char b1[xmppcore::jid_max_size], b2[xmppcore::jid_max_size];
+        const auto a = xmppcore::parse_jid("[::1]", b1);
+        const auto b = xmppcore::parse_jid("[0:0:0:0:0:0:0:1]", b2);
+        REQUIRE(a);
+        REQUIRE(b);
+        CHECK(*a == *b);
+        CHECK(a->hash() == b->hash());
     }
     for (const char* v6 : {"[]",
                            "[:]",
@@ -1072,7 +1115,7 @@ std::string generate(std::mt19937& rng) {
 
 } // namespace
 
-TEST_CASE("the page-indexed lookups agree with the table lookups at every code point",
+TEST_CASE("the indexed lookups agree with the table lookups at every code point",
           "[jid][unicode]") {
     namespace u = xmppcore::detail::unicode;
     std::size_t mismatches = 0;
@@ -1084,7 +1127,20 @@ TEST_CASE("the page-indexed lookups agree with the table lookups at every code p
                           u::combining_class(c) == u::fast::combining_class(c) &&
                           d1.utf8_size() == d2.utf8_size() && d1.utf8_data() == d2.utf8_data() &&
                           b1.utf8_size() == b2.utf8_size() && b1.utf8_data() == b2.utf8_data();
-        if (!same && mismatches++ == 0) first = c;
+        // fast::info(): the same data in one value, and flags that say which lookups matter.
+        const std::uint32_t info = u::fast::info(c);
+        const std::uint8_t cc = u::combining_class(c);
+        const bool second = std::binary_search(std::begin(u::tables::composition_seconds),
+                                               std::end(u::tables::composition_seconds), c) ||
+                            (c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2);
+        const bool decomposes = !d1.empty();
+        const bool info_same = static_cast<std::uint16_t>(info) == u::properties(c) &&
+                               ((info >> 16) & 0xFF) == cc &&
+                               ((info & u::info_b2) != 0) == !b1.empty() &&
+                               ((info & u::info_decomposes) != 0) == decomposes &&
+                               ((info & u::info_second) != 0) == second &&
+                               ((info & u::info_inert) != 0) == (cc == 0 && !decomposes && !second);
+        if ((!same || !info_same) && mismatches++ == 0) first = c;
     }
     INFO("first mismatch at U+" << std::hex << static_cast<unsigned>(first));
     CHECK(mismatches == 0);
@@ -1276,6 +1332,182 @@ TEST_CASE("generated domain labels pass exactly when libidn's ToASCII (STD3) pas
     CHECK(unexplained == 0);
     CHECK(compared > 40000);
     CHECK(accepted > compared / 10);
+}
+
+TEST_CASE("generated ASCII JIDs are prepared as libidn and its ToASCII (STD3) prepare them",
+          "[jid][libidn][generated]") {
+    // Mostly well-formed ASCII JIDs, of every length around the vector widths (1-3, 4-7,
+    // 8-15, 16+ bytes) and the 63-byte label limit, with the characters each rule is about
+    // sprinkled in: the vector fast path of parse_jid() must agree with the oracle wherever it
+    // takes a JID, and hand every other JID to the general path. Oracle: the split of RFC 6122
+    // 2.1 done here by hand, libidn's nodeprep and resourceprep, and for the domain (one
+    // trailing dot removed, labels split on '.') libidn's ToASCII with UseSTD3ASCIIRules per
+    // label, then its nameprep.
+    std::mt19937 rng(6122);
+    const std::string common = "abcdefghijklmnopqrstuvwxyz0123456789";
+    const std::string upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const std::string rare = ".-_@/ \"&'<>:+!#$%*=?^`{|}~[]()\\,;\x01\x1F\x7F";
+    const auto part = [&](std::size_t max) {
+        std::string p;
+        const std::size_t n = std::uniform_int_distribution<std::size_t>(0, max)(rng);
+        for (std::size_t i = 0; i < n; ++i) {
+            const unsigned k = std::uniform_int_distribution<unsigned>(0, 99)(rng);
+            if (k < 3)
+                p += rare[std::uniform_int_distribution<std::size_t>(0, rare.size() - 1)(rng)];
+            else if (k < 12)
+                p += k < 8 ? '.' : '-';
+            else if (k < 14)
+                p += upper[std::uniform_int_distribution<std::size_t>(0, upper.size() - 1)(rng)];
+            else
+                p += common[std::uniform_int_distribution<std::size_t>(0, common.size() - 1)(rng)];
+        }
+        return p;
+    };
+    const auto oracle = [](const std::string& in, prep_mode mode) -> outcome {
+        const outcome bad{errc::invalid_argument, ""};
+        std::string local, domain, resource;
+        bool has_local = false, has_resource = false;
+        std::string rest = in;
+        const std::size_t slash = in.find('/');
+        if (slash != std::string::npos) {
+            has_resource = true;
+            resource = in.substr(slash + 1);
+            rest = in.substr(0, slash);
+        }
+        const std::size_t at = rest.find('@');
+        if (at != std::string::npos) {
+            has_local = true;
+            local = rest.substr(0, at);
+            domain = rest.substr(at + 1);
+        } else {
+            domain = rest;
+        }
+        if (!domain.empty() && domain.back() == '.') domain.pop_back();
+        if ((has_local && local.empty()) || domain.empty() || (has_resource && resource.empty()))
+            return bad;
+        std::string out;
+        if (has_local) {
+            const outcome l = libidn_prep(local, stringprep_xmpp_nodeprep, mode);
+            if (l.ec != errc::ok || l.out.empty()) return bad;
+            out = l.out + "@";
+        }
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t dot = domain.find('.', start);
+            const std::string label = domain.substr(start, dot - start);
+            if (label.empty() || !libidn_to_ascii_ok(label, mode)) return bad;
+            out += libidn_prep(label, stringprep_nameprep, mode).out;
+            if (dot == std::string::npos) break;
+            out += '.';
+            start = dot + 1;
+        }
+        if (has_resource) {
+            const outcome r = libidn_prep(resource, stringprep_xmpp_resourceprep, mode);
+            if (r.ec != errc::ok || r.out.empty()) return bad;
+            out += "/" + r.out;
+        }
+        return {errc::ok, out};
+    };
+    std::size_t compared = 0, accepted = 0, as_views = 0, mismatches = 0;
+    std::string first;
+    char buf[xmppcore::jid_max_size];
+    for (int n = 0; n < 60000; ++n) {
+        std::string in;
+        if (n % 4 != 0) in = part(20) + "@";
+        in += part(n % 3 == 0 ? 75 : 20);
+        if (n % 2 == 0) in += "/" + part(40);
+        if (in.empty()) continue;
+        for (const prep_mode mode : {prep_mode::query, prep_mode::stored}) {
+            const outcome theirs = oracle(in, mode);
+            const auto r = xmppcore::parse_jid(in, buf, mode);
+            const outcome ours =
+                r ? outcome{errc::ok, std::string(r->full())} : outcome{errc::invalid_argument, ""};
+            ++compared;
+            if (r) {
+                ++accepted;
+                if (r->full().data() == in.data()) ++as_views;
+            }
+            if (ours != theirs && mismatches++ == 0)
+                first = hex(in) + " " + xmppcore::to_string(mode) + ": libidn " + show(theirs) +
+                        ", ours " + show(ours);
+        }
+    }
+    INFO("first mismatch: " << first);
+    CHECK(mismatches == 0);
+    CHECK(accepted > compared / 5);
+    CHECK(as_views > accepted / 4);
+}
+
+TEST_CASE("IPv6 literals are written as inet_ntop writes them, for any spelling",
+          "[jid][domain][generated]") {
+    // Random addresses (zero pieces frequent, so that runs of every length and position
+    // occur), each spelled at random: full or with a "::", leading zeros or not, any case.
+    // Oracle: glibc's inet_pton() for the value and inet_ntop() for the text, which follows
+    // RFC 5952 except for its dotted-quad tails (::/96 and ::ffff:0:0/96), where the value is
+    // compared instead.
+    std::mt19937 rng(5952);
+    std::size_t compared = 0, mismatches = 0, dotted = 0;
+    std::string first;
+    char buf[xmppcore::jid_max_size];
+    for (int n = 0; n < 20000; ++n) {
+        std::uint16_t w[8];
+        for (auto& x : w) {
+            const unsigned k = std::uniform_int_distribution<unsigned>(0, 9)(rng);
+            x = k < 5 ? 0
+                      : static_cast<std::uint16_t>(
+                            std::uniform_int_distribution<unsigned>(0, k < 8 ? 0xFF : 0xFFFF)(rng));
+        }
+        // A spelling: pieces as hex with 0-3 extra leading zeros and random case, and one run
+        // of zero pieces (if any) elided at random.
+        std::size_t run_at = 8, run_len = 0;
+        for (std::size_t k = 0; k < 8; ++k)
+            if (w[k] == 0 && std::uniform_int_distribution<int>(0, 2)(rng) == 0) {
+                run_at = k;
+                while (k < 8 && w[k] == 0) ++k;
+                run_len = k - run_at;
+                break;
+            }
+        std::string text;
+        for (std::size_t k = 0; k < 8; ++k) {
+            if (k == run_at) {
+                text += k == 0 ? "::" : ":";
+                k += run_len - 1;
+                continue;
+            }
+            char piece[8];
+            std::snprintf(piece, sizeof piece, "%x", static_cast<unsigned>(w[k]));
+            std::string p(
+                std::uniform_int_distribution<std::size_t>(0, 4 - std::strlen(piece))(rng), '0');
+            p += piece;
+            for (char& c : p)
+                if (std::uniform_int_distribution<int>(0, 1)(rng) == 1 && c >= 'a') c -= 32;
+            text += p;
+            if (k != 7) text += ':';
+        }
+        unsigned char addr[16];
+        REQUIRE(inet_pton(AF_INET6, text.c_str(), addr) == 1);
+        const std::string literal = "[" + text + "]"; // the result may be a view of it
+        const auto r = xmppcore::prepare_domainpart(literal, buf, sizeof buf);
+        ++compared;
+        if (!r || r->size() < 2) {
+            if (mismatches++ == 0) first = text + ": rejected";
+            continue;
+        }
+        const std::string ours(r->substr(1, r->size() - 2));
+        char theirs[INET6_ADDRSTRLEN];
+        REQUIRE(inet_ntop(AF_INET6, addr, theirs, sizeof theirs) != nullptr);
+        unsigned char back[16];
+        const bool same_value = inet_pton(AF_INET6, ours.c_str(), back) == 1 &&
+                                std::equal(std::begin(addr), std::end(addr), std::begin(back));
+        const bool tail = std::strchr(theirs, '.') != nullptr;
+        if (tail) ++dotted;
+        if (same_value && (tail || ours == theirs)) continue;
+        if (mismatches++ == 0) first = text + ": ours " + ours + ", inet_ntop " + theirs;
+    }
+    INFO("first mismatch: " << first);
+    CHECK(mismatches == 0);
+    CHECK(compared == 20000);
+    CHECK(dotted < compared / 10);
 }
 
 TEST_CASE("prepared JIDs re-parse to themselves and are returned as views", "[jid][idempotent]") {

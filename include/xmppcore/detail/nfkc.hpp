@@ -157,6 +157,22 @@ public:
             return true;
         }
         if (c < first_decomposable) return nfkc_impl::feed(st_, pending_, c);
+        return push_known(c, fast::info(c));
+    }
+
+    /// push(c) for a code point c >= U+00A0 whose fast::info() the caller has looked up.
+    constexpr bool push_known(char32_t c, std::uint32_t info) noexcept {
+        // Most non-ASCII text (Cyrillic, Greek, Arabic, Hebrew, CJK, Hangul syllables): a
+        // starter that does not decompose (or, Hangul, recomposes to itself) and composes with
+        // nothing before it; with no marks pending, it is the new last starter as it is.
+        if ((info & info_inert) && pending_ == st_.written) {
+            if (st_.written == st_.cap) return false;
+            st_.starter = st_.written;
+            st_.last_class = 0;
+            st_.out[st_.written++] = c;
+            pending_ = st_.written;
+            return true;
+        }
         if (is_hangul_syllable(c)) {
             char32_t jamo[3] = {};
             const std::size_t k = hangul_decompose(c, jamo);
@@ -164,8 +180,8 @@ public:
                 if (!nfkc_impl::feed(st_, pending_, jamo[j])) return false;
             return true;
         }
+        if (!(info & info_decomposes)) return nfkc_impl::feed(st_, pending_, c);
         const code_point_view d = fast::decomposition(c);
-        if (d.empty()) return nfkc_impl::feed(st_, pending_, c);
         for (const char32_t x : d)
             if (!nfkc_impl::feed(st_, pending_, x)) return false;
         return true;

@@ -400,20 +400,21 @@ inline bool map_and_normalize(std::string_view s, std::size_t at, const profile&
             }
             i += static_cast<std::size_t>(st.length);
             c = st.code_point;
-            const std::uint16_t props = unicode::fast::properties(c);
+            // One lookup: the tables c is in, and whether B.2 maps it and NFKC may change it.
+            const std::uint32_t info = unicode::fast::info(c);
             // SASLprep maps C.1.2 to U+0020 before B.1 to nothing (RFC 4013 2.1 lists them
             // in that order; U+200B is in both tables), as libidn does.
-            if (p.map_space && (props & static_cast<std::uint16_t>(unicode::table::c12))) {
+            if (p.map_space && (info & static_cast<std::uint16_t>(unicode::table::c12))) {
                 c = 0x20;
-            } else if (props & static_cast<std::uint16_t>(unicode::table::b1)) {
+            } else if (info & static_cast<std::uint16_t>(unicode::table::b1)) {
                 continue;
-            } else if (p.case_fold) {
-                const unicode::code_point_view m = unicode::fast::b2_mapping(c);
-                if (!m.empty()) {
-                    for (const char32_t x : m)
-                        if (!full && !nf.push(x)) full = true;
-                    continue;
-                }
+            } else if (p.case_fold && (info & unicode::info_b2)) {
+                for (const char32_t x : unicode::fast::b2_mapping(c))
+                    if (!full && !nf.push(x)) full = true;
+                continue;
+            } else if (c >= unicode::first_decomposable) {
+                if (!full && !nf.push_known(c, info)) full = true;
+                continue;
             }
         }
         if (!full && !nf.push(c)) full = true;
@@ -632,6 +633,91 @@ constexpr bool is_ip_literal(std::string_view s) noexcept {
         if (!ok) return false;
     }
     return true;
+}
+
+constexpr unsigned hex_value(char c) noexcept {
+    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+}
+
+/// The eight 16-bit pieces of an RFC 3986 IPv6address; false (pieces unspecified) when s is
+/// not one.
+constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+    if (!is_ipv6_address(s)) return false;
+    std::uint16_t got[8] = {};
+    std::size_t n = 0, gap = 8; // pieces read; how many of them precede the "::", if any
+    std::size_t i = 0;
+    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        i = 2;
+    }
+    while (i < s.size()) {
+        std::size_t j = i;
+        unsigned v = 0;
+        while (j < s.size() && is_hex(s[j])) v = v * 16 + hex_value(s[j++]);
+        if (j < s.size() && s[j] == '.') { // the IPv4address that ends it
+            unsigned octets[4] = {};
+            for (unsigned& o : octets) {
+                while (i < s.size() && s[i] != '.')
+                    o = o * 10 + static_cast<unsigned>(s[i++] - '0');
+                ++i;
+            }
+            got[n++] = static_cast<std::uint16_t>(octets[0] << 8 | octets[1]);
+            got[n++] = static_cast<std::uint16_t>(octets[2] << 8 | octets[3]);
+            break;
+        }
+        got[n++] = static_cast<std::uint16_t>(v);
+        i = j + 1; // past ':' (or the end)
+        if (i < s.size() && s[i] == ':') {
+            gap = n;
+            ++i;
+        }
+    }
+    const std::size_t after = gap == 8 ? 0 : n - gap;
+    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
+    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
+    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
+    return true;
+}
+
+/// Writes the RFC 5952 text form of an IPv6 address to out (at most 39 bytes) and returns its
+/// length: lowercase hexadecimal pieces without leading zeros, the longest run of two or more
+/// zero pieces (the first of equally long ones) as "::" (section 4), and no dotted-quad tail
+/// (the mixed notation of section 5 is a recommendation for some prefixes; one form for
+/// every address keeps comparison simple, and is what Python's ipaddress writes).
+constexpr std::size_t format_ipv6(const std::uint16_t (&pieces)[8], char* out) noexcept {
+    std::size_t best = 0, best_len = 0;
+    for (std::size_t k = 0; k < 8;) {
+        if (pieces[k] != 0) {
+            ++k;
+            continue;
+        }
+        std::size_t e = k;
+        while (e < 8 && pieces[e] == 0) ++e;
+        if (e - k > best_len) {
+            best = k;
+            best_len = e - k;
+        }
+        k = e;
+    }
+    if (best_len < 2) best_len = 0;
+    std::size_t w = 0;
+    for (std::size_t k = 0; k < 8; ++k) {
+        if (best_len != 0 && k == best) {
+            out[w++] = ':';
+            if (k == 0) out[w++] = ':';
+            k += best_len - 1;
+            continue;
+        }
+        bool started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            const unsigned digit = (pieces[k] >> shift) & 0xFu;
+            if (digit == 0 && !started && shift != 0) continue;
+            started = true;
+            out[w++] = "0123456789abcdef"[digit];
+        }
+        if (k != 7) out[w++] = ':';
+    }
+    return w;
 }
 
 /// Length of the RFC 3492 Punycode encoding of cps[0, n), or limit + 1 when it exceeds limit
@@ -898,7 +984,17 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
             f = {errc::jid_invalid_ip_literal, at, 0, rule_ip_literal};
             return false;
         }
-        out.put(d.data(), d.size());
+        // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
+        // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
+        std::uint16_t pieces[8] = {};
+        if (parse_ipv6(d.substr(1, d.size() - 2), pieces)) {
+            char text[2 + 39] = {'['};
+            const std::size_t n = 1 + format_ipv6(pieces, text + 1);
+            text[n] = ']';
+            out.put(text, n + 1);
+        } else {
+            out.put(d.data(), d.size());
+        }
         return true;
     }
     const unsigned acc = classify(d.data(), d.size());

@@ -3,12 +3,14 @@
 #define XMPPCORE_DETAIL_UNICODE_INDEX_HPP
 
 /// \file
-/// Faster lookups in the Unicode 3.2 tables for the Basic Multilingual Plane, where nearly all
-/// text is: for each 256-code-point page, the range of table entries that can cover it,
-/// computed at compile time from the generated tables (257 entries of 2 bytes per table). A
-/// lookup then searches a handful of entries instead of the whole table. Same results as the
-/// lookups of unicode_tables.hpp (a test compares them at every code point); outside the BMP
-/// those are used as they are. Never allocates, never throws.
+/// Faster lookups in the Unicode 3.2 tables. Properties and combining classes in the Basic
+/// Multilingual Plane, where nearly all text is, come from the two-stage table of
+/// unicode_tables.hpp (bmp_info(): two loads); for the mappings, an index gives for each
+/// 256-code-point page the range of run-table entries that can cover it, computed at compile
+/// time from the generated tables (257 entries of 2 bytes per table), so a lookup searches a
+/// handful of entries instead of the whole table. Same results as the lookups of
+/// unicode_tables.hpp (a test compares them at every code point); outside the BMP those are
+/// used as they are. Never allocates, never throws.
 
 #include <xmppcore/config.hpp>
 #include <xmppcore/detail/unicode_tables.hpp>
@@ -42,66 +44,45 @@ constexpr page_index make_page_index(const T* e, std::size_t n, Key key) noexcep
     return r;
 }
 
-constexpr std::uint32_t range_start_11(std::uint32_t v) noexcept {
-    return v >> 11;
-}
-constexpr std::uint32_t range_start_8(std::uint32_t v) noexcept {
-    return v >> 8;
-}
 constexpr std::uint32_t run_start(const tables::run& r) noexcept {
     return r.head >> 11;
 }
 
 template <std::size_t N>
-constexpr std::size_t count_of(const std::uint32_t (&)[N]) noexcept {
-    return N;
-}
-template <std::size_t N>
 constexpr std::size_t count_of(const tables::run (&)[N]) noexcept {
     return N;
 }
 
-inline constexpr page_index property_pages =
-    make_page_index(tables::property_ranges, count_of(tables::property_ranges), range_start_11);
-inline constexpr page_index ccc_pages =
-    make_page_index(tables::ccc_ranges, count_of(tables::ccc_ranges), range_start_8);
 inline constexpr page_index decomposition_pages =
     make_page_index(tables::decomposition_runs, count_of(tables::decomposition_runs), run_start);
 inline constexpr page_index b2_pages =
     make_page_index(tables::b2_runs, count_of(tables::b2_runs), run_start);
 
-/// Index of the last element of a[lo, hi] (inclusive) that is <= key; a[lo] <= key.
-constexpr std::size_t last_not_above(const std::uint32_t* a, std::size_t lo, std::size_t hi,
-                                     std::uint32_t key) noexcept {
-    while (lo < hi) {
-        const std::size_t mid = lo + (hi - lo + 1) / 2;
-        if (a[mid] <= key)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
+/// properties(cp) | combining_class(cp) << 16 | the info_* flags of bmp_info(), for any cp.
+constexpr std::uint32_t info(char32_t cp) noexcept {
+    if (cp < 0x10000) return bmp_info(cp);
+    // Outside the BMP nothing is the second of a composition pair.
+    const std::uint32_t cc = unicode::combining_class(cp);
+    std::uint32_t v = unicode::properties(cp) | (cc << 16);
+    if (!unicode::b2_mapping(cp).empty()) v |= info_b2;
+    if (!unicode::decomposition(cp).empty())
+        v |= info_decomposes;
+    else if (cc == 0)
+        v |= info_inert;
+    return v;
 }
 
 /// Same as unicode::properties().
 constexpr std::uint16_t properties(char32_t cp) noexcept {
     if (cp >= 0x10000) return unicode::properties(cp);
-    const std::size_t page = cp >> 8;
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
-    const std::size_t i = last_not_above(tables::property_ranges, property_pages.first[page],
-                                         property_pages.first[page + 1], key);
-    return tables::property_sets[tables::property_ranges[i] & 0x7FFu];
+    return static_cast<std::uint16_t>(bmp_info(cp));
 }
 
 /// Same as unicode::combining_class().
 constexpr std::uint8_t combining_class(char32_t cp) noexcept {
     if (cp < first_combining) return 0;
     if (cp >= 0x10000) return unicode::combining_class(cp);
-    const std::size_t page = cp >> 8;
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
-    const std::size_t i =
-        last_not_above(tables::ccc_ranges, ccc_pages.first[page], ccc_pages.first[page + 1], key);
-    return static_cast<std::uint8_t>(tables::ccc_ranges[i] & 0xFFu);
+    return static_cast<std::uint8_t>(bmp_info(cp) >> 16);
 }
 
 /// Looks cp (< 0x10000) up in a run table with its page index; empty view when cp is no key.
