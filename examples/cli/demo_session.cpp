@@ -99,7 +99,9 @@ private:
             out_.push_back("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
                            "<mechanism>SCRAM-SHA-1</mechanism><mechanism>SCRAM-SHA-256-PLUS"
                            "</mechanism><mechanism>SCRAM-SHA-256</mechanism><mechanism>PLAIN"
-                           "</mechanism></mechanisms></stream:features>");
+                           "</mechanism></mechanisms><sasl-channel-binding "
+                           "xmlns='urn:xmpp:sasl-cb:0'><channel-binding type='tls-exporter'/>"
+                           "</sasl-channel-binding></stream:features>");
         else
             out_.push_back("<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
                            "<required/></starttls></stream:features>");

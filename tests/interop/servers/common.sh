@@ -110,3 +110,17 @@ env_line() {
     shift
     for kv in "$@"; do printf '%s=%q\n' "${kv%%=*}" "${kv#*=}" >>"$dir/env.sh"; done
 }
+
+# announce NAME PID USER C2S_PORT TLS_PORT STARTED_MS: the server is up. Writes RUNDIR/env.sh,
+# says so on stderr and prints the run directory (the last line of every *-up.sh).
+announce() {
+    local name="$1" pid="$2" user="$3" c2s="$4" tls="$5" started="$6" ready
+    ready=$(millis)
+    env_line "$RUNDIR" SERVER="$name" SERVER_PID="$pid" RUNDIR="$RUNDIR" XMPP_HOST=127.0.0.1 \
+        XMPP_PORT="$c2s" XMPP_TLS_PORT="$tls" XMPP_DOMAIN="$XMPP_DOMAIN" \
+        XMPP_USER_A="$XMPP_USER_A" XMPP_PASS_A="$XMPP_PASS_A" \
+        XMPP_USER_B="$XMPP_USER_B" XMPP_PASS_B="$XMPP_PASS_B" \
+        XMPP_CAFILE="$RUNDIR/cert.pem" STARTUP_MS=$((ready - started))
+    say "$name pid $pid as $user: c2s 127.0.0.1:$c2s, direct TLS :$tls, up in $((ready - started)) ms"
+    printf '%s\n' "$RUNDIR"
+}

@@ -81,12 +81,4 @@ if ! wait_listening "$c2s_port" "$pid" 30 || ! wait_listening "$tls_port" "$pid"
     kill "$pid" 2>/dev/null || true
     fail "prosody did not start listening"
 fi
-ready=$(millis)
-
-env_line "$RUNDIR" SERVER=prosody SERVER_PID="$pid" RUNDIR="$RUNDIR" XMPP_HOST=127.0.0.1 \
-    XMPP_PORT="$c2s_port" XMPP_TLS_PORT="$tls_port" XMPP_DOMAIN="$XMPP_DOMAIN" \
-    XMPP_USER_A="$XMPP_USER_A" XMPP_PASS_A="$XMPP_PASS_A" \
-    XMPP_USER_B="$XMPP_USER_B" XMPP_PASS_B="$XMPP_PASS_B" \
-    XMPP_CAFILE="$RUNDIR/cert.pem" STARTUP_MS=$((ready - started))
-say "prosody pid $pid as $user: c2s 127.0.0.1:$c2s_port, direct TLS :$tls_port, up in $((ready - started)) ms"
-printf '%s\n' "$RUNDIR"
+announce prosody "$pid" "$user" "$c2s_port" "$tls_port" "$started"
