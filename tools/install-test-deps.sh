@@ -8,6 +8,8 @@ packages=(
   catch2 libbenchmark-dev
   libexpat1-dev libxml2-dev libidn-dev libicu-dev libssl-dev
   valgrind
+  # tools/size_probe.sh (CTest embedded_size_probe): Cortex-M builds
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   # tests/interop/: real servers, started by the tests themselves (never as services)
   prosody ejabberd openssl util-linux
 )

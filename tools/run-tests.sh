@@ -45,7 +45,8 @@ run_variant() {
     (cd "$root" && clang-format --dry-run --Werror $files) ;;
   gcc-cxx17)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 \
-      -DCMAKE_BUILD_TYPE=Debug -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_INTEROP=ON ;;
+      -DCMAKE_BUILD_TYPE=Debug -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_INTEROP=ON \
+      -DXMPPCORE_EMBEDDED_PROBE=ON ;;
   gcc-cxx20-release)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 \
       -DCMAKE_BUILD_TYPE=Release -DXMPPCORE_TEST_CONSUMERS=OFF ;;
