@@ -86,6 +86,20 @@ self_signed() {
 
 # give_to USER DIR: as root, hand DIR to the server's user (it writes its data and logs there),
 # and leave it readable so that tests can read env.sh and cert.pem.
+# prepare_server NAME PORT_BASE [RUNDIR]: what every *-up.sh does first. Sets `started` (ms),
+# `c2s_port` and `tls_port` (the first two free ports from PORT_BASE), `RUNDIR` (new, or the
+# one given) and `user` (who the server runs as); starts RUNDIR/env.sh empty and writes the
+# self-signed certificate into RUNDIR.
+prepare_server() {
+    started=$(millis)
+    c2s_port=$(free_port "$2")
+    tls_port=$(free_port "$((c2s_port + 1))")
+    RUNDIR=$(new_rundir "$1" "${3:-}")
+    user=$(server_user "$1")
+    : >"$RUNDIR/env.sh"
+    self_signed "$RUNDIR"
+}
+
 give_to() {
     if [ "$(id -u)" -eq 0 ]; then chown -R "$1:$(id -gn "$1")" "$2"; fi
     chmod 755 "$2"

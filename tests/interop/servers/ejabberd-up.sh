@@ -26,14 +26,8 @@ erl=$(command -v erl) || fail "erl not found (apt-get install ejabberd)"
 ERL_LIBS=$(sed -n "s/^ERL_LIBS='\(.*\)'\$/\1/p" /usr/sbin/ejabberdctl | head -n 1)
 [ -n "$ERL_LIBS" ] || fail "cannot read ERL_LIBS from /usr/sbin/ejabberdctl"
 
-started=$(millis)
-c2s_port=$(free_port "${EJABBERD_PORT_BASE:-25322}")
-tls_port=$(free_port "$((c2s_port + 1))")
-RUNDIR=$(new_rundir ejabberd "${1:-}")
-user=$(server_user ejabberd)
+prepare_server ejabberd "${EJABBERD_PORT_BASE:-25322}" "${1:-}"
 mkdir -p "$RUNDIR/mnesia" "$RUNDIR/home"
-: >"$RUNDIR/env.sh"
-self_signed "$RUNDIR"
 
 config="$RUNDIR/ejabberd.yml"
 cat >"$config" <<EOF

@@ -17,14 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 command -v prosody >/dev/null || fail "prosody is not installed (apt-get install prosody)"
 command -v prosodyctl >/dev/null || fail "prosodyctl is not installed"
 
-started=$(millis)
-c2s_port=$(free_port "${PROSODY_PORT_BASE:-25222}")
-tls_port=$(free_port "$((c2s_port + 1))")
-RUNDIR=$(new_rundir prosody "${1:-}")
-user=$(server_user prosody)
+prepare_server prosody "${PROSODY_PORT_BASE:-25222}" "${1:-}"
 mkdir -p "$RUNDIR/data" "$RUNDIR/certs"
-: >"$RUNDIR/env.sh"
-self_signed "$RUNDIR"
 
 config="$RUNDIR/prosody.cfg.lua"
 cat >"$config" <<EOF
