@@ -247,7 +247,7 @@ TEST_CASE("a result reply swaps the addresses and keeps the id (RFC 6120 8.2.3)"
     const auto vs = xmppcore_test::read_stanza_vectors("rfc6121.txt");
     REQUIRE(vs.ok);
     for (const auto& v : vs.vectors) {
-        if (v.name != "rfc6121-2.1.3-roster-get") continue;
+        if (v.name != "rfc6121-2.2-roster-get") continue;
         CHECK(xmppcore_test::feed_vector(v, [&](const xml_stanza& s, const stanza_context& ctx) {
                   const auto q = iq::parse(s.bytes, ctx);
                   REQUIRE(q);

@@ -198,7 +198,13 @@ TEST_CASE("every stream error example of RFC 6120 4.9 is read with its condition
                   const std::string expected = v.name.substr(dash + 1);
                   CHECK(to_string(e->condition()) == expected);
                   CHECK(e->condition_name() == expected);
-                  CHECK_FALSE(e->application_condition());
+                  // RFC 6120 gives an application condition in 4.9.3.14 and 4.9.3.21 only.
+                  if (e->condition() == stream_condition::policy_violation)
+                      CHECK(e->application_condition().is("urn:xmpp:errors", "stanza-too-big"));
+                  else if (e->condition() == stream_condition::undefined_condition)
+                      CHECK(e->application_condition().is("http://example.org/ns", "app-error"));
+                  else
+                      CHECK_FALSE(e->application_condition());
                   CHECK(e->texts().empty());
                   if (e->condition() == stream_condition::see_other_host)
                       CHECK(decoded(e->see_other_host()) == "[2001:41D0:1:A49b::1]:9222");

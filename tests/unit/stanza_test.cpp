@@ -196,6 +196,9 @@ const expectation rfc_expectations[] = {
     {"rfc6120-7.7.2.1-bad-request", [](const stanza_context& c, std::string_view b) {
         error_iq(c, b, "wy2xa82b4", stanza_error_type::modify, stanza_error_condition::bad_request);
     }},
+    {"rfc6120-7.7.2.2-conflict", [](const stanza_context& c, std::string_view b) {
+        error_iq(c, b, "wy2xa82b4", stanza_error_type::modify, stanza_error_condition::conflict);
+    }},
     {"rfc6120-8.1.1-to", [](const stanza_context& c, std::string_view b) {
         const message m = read_message(c, b);
         CHECK(m.kind() == stanza_kind::message);
@@ -216,6 +219,23 @@ const expectation rfc_expectations[] = {
         CHECK_FALSE(m.subject());
         CHECK_FALSE(m.thread());
     }},
+    {"rfc6120-8.1.2-from", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(m.type() == message_type::normal);
+        CHECK(from_jid(m) == "juliet@im.example.com/balcony");
+        CHECK(to_jid(m) == "romeo@example.net");
+        CHECK_FALSE(m.id());
+        CHECK(decoded(m.body().text()) == "Art thou not Romeo, and a Montague?");
+    }},
+    {"rfc6120-8.1.5-lang-default", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(from_jid(p) == "romeo@example.net/orchard");
+        CHECK(p.element().attribute("lang", xml_ns::xml) == "en");
+        CHECK(p.show() == presence_show::dnd);
+        CHECK(p.statuses().size() == 1);
+        CHECK(decoded(p.status().lang()) == "en"); // inherited from the stanza
+        CHECK(decoded(p.status("cs").text()) == "Wooing Juliet"); // the only one
+    }},
     {"rfc6120-8.1.5-lang", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::available);
@@ -228,6 +248,15 @@ const expectation rfc_expectations[] = {
         CHECK(decoded(p.status().text()) == "Wooing Juliet");
         CHECK(p.priority() == 0);
         CHECK_FALSE(p.has_priority());
+    }},
+    {"rfc6120-8.1.5-lang-stamped", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
+        CHECK(from_jid(p) == "romeo@example.net/orchard");
+        CHECK(to_jid(p) == "juliet@im.example.com");
+        CHECK(p.element().attribute("lang", xml_ns::xml) == "en");
+        CHECK(p.show() == presence_show::dnd);
+        CHECK(decoded(p.status().text()) == "Wooing Juliet");
     }},
     {"rfc6120-8.3.3.1-request", [](const stanza_context& c, std::string_view b) {
         const auto s = stanza::parse(b, c);
@@ -421,6 +450,19 @@ const expectation rfc_expectations[] = {
         message_error(c, b, "playwright@shakespeare.example.com", "pa73b4n7",
                       stanza_error_type::auth, stanza_error_condition::subscription_required);
     }},
+    {"rfc6120-8.3.3.21-request", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(m.type() == message_type::normal);
+        CHECK(m.id() == "richard2-4.1.247");
+        CHECK(from_jid(m) == "northumberland@shakespeare.example");
+        CHECK(to_jid(m) == "kingrichard@royalty.england.example");
+        CHECK(decoded(m.body().text()) == "My lord, dispatch; read o'er these articles.");
+        const element_view rule = m.child("http://jabber.org/protocol/amp", "amp")
+                                      .child("http://jabber.org/protocol/amp", "rule");
+        CHECK(rule.attribute("action") == "notify");
+        CHECK(rule.attribute("condition") == "deliver");
+        CHECK(rule.attribute("value") == "stored");
+    }},
     {"rfc6120-8.3.3.21-undefined-condition", [](const stanza_context& c, std::string_view b) {
         const message m = read_message(c, b);
         const stanza_error e =
@@ -449,6 +491,12 @@ const expectation rfc_expectations[] = {
         CHECK(name_of(read_iq(c, b).error()->application_condition()) ==
               "{http://jabber.org/protocol/pubsub#errors}not-subscribed");
     }},
+    {"rfc6120-8.3.4-bad-request", [](const stanza_context& c, std::string_view b) {
+        error_iq(c, b, "ixc3v1b9", stanza_error_type::modify, stanza_error_condition::bad_request);
+        const stanza_error e = *read_iq(c, b).error();
+        CHECK(name_of(e.application_condition()) == "{http://example.org/ns}too-many-parameters");
+        CHECK(e.texts().size() == 0);
+    }},
     {"rfc6120-8.3.4-application-specific", [](const stanza_context& c, std::string_view b) {
         const message m = read_message(c, b);
         CHECK(m.id() == "7h3baci9");
@@ -458,6 +506,38 @@ const expectation rfc_expectations[] = {
         CHECK(decoded(e.text("en").lang()) == "en");
         CHECK(e.texts().size() == 1);
         CHECK(name_of(e.application_condition()) == "{http://example.org/ns}too-many-parameters");
+    }},
+    {"rfc6120-8.4-iq", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::get);
+        CHECK(q.id() == "h83vxa4c");
+        CHECK(from_jid(q) == "juliet@capulet.com/balcony");
+        CHECK(q.payload().is(roster_ns, "query"));
+        CHECK(q.is_extension(q.payload()));
+    }},
+    {"rfc6120-8.4-presence", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
+        CHECK(p.children().size() == 2);
+        const element_view caps = p.child("http://jabber.org/protocol/caps", "c");
+        CHECK(caps.attribute("node") == "http://code.google.com/p/exodus");
+        CHECK(caps.attribute("ver") == "QgayPKawpkPSDYmwT/WM94uAlu0=");
+        const element_view x = p.child("vcard-temp:x:update", "x");
+        CHECK(p.is_extension(x));
+        CHECK(decoded(x.child("vcard-temp:x:update", "photo").text()) == "sha1-hash-of-image");
+    }},
+    {"rfc6120-8.4-message", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(to_jid(m) == "juliet@capulet.com");
+        CHECK(m.bodies().size() == 1);
+        CHECK(decoded(m.body().text()) == "Hello?");
+        const element_view html = m.child("http://jabber.org/protocol/xhtml-im", "html");
+        CHECK(m.is_extension(html));
+        CHECK_FALSE(m.is_extension(m.body()));
+        const std::string_view xhtml = "http://www.w3.org/1999/xhtml";
+        const element_view para = html.child(xhtml, "body").child(xhtml, "p");
+        CHECK(para.attribute("style") == "font-weight:bold");
+        CHECK(decoded(para.text()) == "Hello?");
     }},
     {"rfc6120-9.1.3-bind", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
@@ -491,7 +571,71 @@ const expectation rfc_expectations[] = {
         CHECK(decoded(m.body("en").text()) == "Neither, fair saint, if either thee dislike.");
     }},
     // --- RFC 6121 --------------------------------------------------------------------------
-    {"rfc6121-2.1.3-roster-get", [](const stanza_context& c, std::string_view b) {
+    {"rfc6121-2.1.3-get", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::get);
+        CHECK(q.id() == "bv1bs71f");
+        CHECK(from_jid(q) == "juliet@example.com/balcony");
+        CHECK_FALSE(q.to_raw());
+        CHECK(q.payload().is(roster_ns, "query"));
+        CHECK(q.payload().child_count() == 0);
+        CHECK_FALSE(q.payload().attribute("ver"));
+    }},
+    {"rfc6121-2.1.4-result", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::result);
+        CHECK(q.id() == "bv1bs71f");
+        CHECK(to_jid(q) == "juliet@example.com/chamber");
+        CHECK_FALSE(q.from_raw());
+        const element_view query = q.payload();
+        CHECK(query.is(roster_ns, "query"));
+        CHECK(query.attribute("ver") == "ver7");
+        std::vector<std::string> jids;
+        for (const element_view& i : query.children(roster_ns, "item")) {
+            jids.push_back(decoded(i.attribute("jid")));
+            CHECK_FALSE(i.attribute("name"));
+            CHECK_FALSE(i.attribute("subscription")); // "none" by default (2.1.2.5)
+        }
+        CHECK(jids == std::vector<std::string>{"nurse@example.com", "romeo@example.net"});
+    }},
+    {"rfc6121-2.1.4-roster-empty-result", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::result);
+        CHECK(q.id() == "bv1bs71f");
+        CHECK(to_jid(q) == "juliet@example.com/chamber");
+        REQUIRE(q.payload().is(roster_ns, "query")); // an empty roster: a query, no items
+        CHECK(q.payload().attribute("ver") == "ver9");
+        CHECK(q.payload().child_count() == 0);
+    }},
+    {"rfc6121-2.1.4-item-not-found", [](const stanza_context& c, std::string_view b) {
+        error_iq(c, b, "bv1bs71f", stanza_error_type::cancel,
+                 stanza_error_condition::item_not_found);
+        CHECK(to_jid(read_iq(c, b)) == "juliet@example.com/chamber");
+    }},
+    {"rfc6121-2.1.5-roster-set", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::set);
+        CHECK(q.id() == "rs1");
+        CHECK(from_jid(q) == "juliet@example.com/balcony");
+        CHECK(q.payload().children(roster_ns, "item").size() == 1);
+        CHECK(q.payload().child(roster_ns, "item").attribute("jid") == "nurse@example.com");
+    }},
+    {"rfc6121-2.1.6-roster-push", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::set);
+        CHECK(q.id() == "a78b4q6ha463");
+        CHECK(to_jid(q) == "juliet@example.com/chamber");
+        CHECK_FALSE(q.from_raw());
+        CHECK(q.payload().child(roster_ns, "item").attribute("jid") == "nurse@example.com");
+    }},
+    {"rfc6121-2.1.6-roster-push-result", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::result);
+        CHECK(q.id() == "a78b4q6ha463");
+        CHECK(from_jid(q) == "juliet@example.com/balcony");
+        CHECK_FALSE(q.payload());
+    }},
+    {"rfc6121-2.2-roster-get", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
         CHECK(q.type() == iq_type::get);
         CHECK(q.id() == "hu2bac18");
@@ -499,7 +643,7 @@ const expectation rfc_expectations[] = {
         CHECK(q.payload().is(roster_ns, "query"));
         CHECK(q.payload().child_count() == 0);
     }},
-    {"rfc6121-2.1.4-roster-result", [](const stanza_context& c, std::string_view b) {
+    {"rfc6121-2.2-roster-result", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
         CHECK(q.type() == iq_type::result);
         CHECK(q.id() == "hu2bac18");
@@ -512,22 +656,13 @@ const expectation rfc_expectations[] = {
         CHECK(romeo.attribute("name") == "Romeo");
         CHECK(romeo.attribute("subscription") == "both");
         CHECK(decoded(romeo.child(roster_ns, "group").text()) == "Friends");
-        std::vector<std::string> names;
-        for (const element_view& i : query.children(roster_ns, "item"))
+        std::vector<std::string> names, subscriptions;
+        for (const element_view& i : query.children(roster_ns, "item")) {
             names.push_back(decoded(i.attribute("name")));
+            subscriptions.push_back(decoded(i.attribute("subscription")));
+        }
         CHECK(names == std::vector<std::string>{"Romeo", "Mercutio", "Benvolio"});
-    }},
-    {"rfc6121-2.1.4-roster-empty-result", [](const stanza_context& c, std::string_view b) {
-        const iq q = read_iq(c, b);
-        CHECK(q.type() == iq_type::result);
-        CHECK(from_jid(q) == "example.com");
-        CHECK_FALSE(q.payload());
-    }},
-    {"rfc6121-2.1.5-roster-set", [](const stanza_context& c, std::string_view b) {
-        const iq q = read_iq(c, b);
-        CHECK(q.type() == iq_type::set);
-        CHECK(q.id() == "rs1");
-        CHECK(q.payload().child(roster_ns, "item").attribute("jid") == "nurse@example.com");
+        CHECK(subscriptions == std::vector<std::string>{"both", "from", "both"});
     }},
     {"rfc6121-2.3.1-roster-add", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
@@ -540,42 +675,154 @@ const expectation rfc_expectations[] = {
         CHECK_FALSE(item.attribute("subscription"));
         CHECK(decoded(item.child(roster_ns, "group").text()) == "Servants");
     }},
-    {"rfc6121-2.1.6-roster-push", [](const stanza_context& c, std::string_view b) {
+    {"rfc6121-2.3.2-roster-push", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
         CHECK(q.type() == iq_type::set);
         CHECK(q.id() == "a78b4q6ha463");
-        CHECK(to_jid(q) == "juliet@example.com/chamber");
-        CHECK_FALSE(q.from_raw());
+        CHECK(to_jid(q) == "juliet@example.com/balcony");
+        CHECK(q.payload().attribute("ver") == "ver13");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("jid") == "nurse@example.com");
+        CHECK(item.attribute("name") == "Nurse");
+        CHECK(item.attribute("subscription") == "none");
+        CHECK(decoded(item.child(roster_ns, "group").text()) == "Servants");
     }},
-    {"rfc6121-2.1.6-roster-push-result", [](const stanza_context& c, std::string_view b) {
+    {"rfc6121-2.3.3-forbidden", [](const stanza_context& c, std::string_view b) {
+        error_iq(c, b, "ix7s53v2", stanza_error_type::auth, stanza_error_condition::forbidden);
+        CHECK(to_jid(read_iq(c, b)) == "juliet@example.com/balcony");
+    }},
+    {"rfc6121-2.4.1-empty-name", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.id() == "o3bx66s5");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("jid") == "romeo@example.net");
+        CHECK(item.attribute("name")); // present ...
+        CHECK(item.attribute("name").empty()); // ... and empty
+        CHECK(item.attribute("name") == "");
+        CHECK(item.self_closing());
+    }},
+    {"rfc6121-2.5.1-roster-remove", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::set);
+        CHECK(q.id() == "hm4hs97y");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("jid") == "nurse@example.com");
+        CHECK(item.attribute("subscription") == "remove");
+    }},
+    {"rfc6121-2.5.2-unsubscribe", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unsubscribe);
+        CHECK(p.id() == "lm3ba81g");
+        CHECK(from_jid(p) == "juliet@example.com");
+        CHECK(to_jid(p) == "nurse@example.com");
+    }},
+    {"rfc6121-2.6.2-versioned-get", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::get);
+        CHECK(q.id() == "r1h3vzp7");
+        CHECK(from_jid(q) == "romeo@example.net/home");
+        CHECK(to_jid(q) == "romeo@example.net");
+        CHECK(q.payload().attribute("ver") == "ver14");
+    }},
+    {"rfc6121-2.6.3-empty-result", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
         CHECK(q.type() == iq_type::result);
-        CHECK(q.id() == "a78b4q6ha463");
-        CHECK_FALSE(q.payload());
+        CHECK(q.id() == "r1h3vzp7");
+        CHECK(from_jid(q) == "romeo@example.net");
+        CHECK(to_jid(q) == "romeo@example.net/home");
+        CHECK_FALSE(q.payload()); // not an empty <query/>: no payload at all
+        CHECK(q.element().self_closing());
     }},
-    {"rfc6121-2.5.2-roster-remove", [](const stanza_context& c, std::string_view b) {
+    {"rfc6121-2.6.3-interim-push", [](const stanza_context& c, std::string_view b) {
         const iq q = read_iq(c, b);
-        CHECK(q.payload().child(roster_ns, "item").attribute("subscription") == "remove");
+        CHECK(q.type() == iq_type::set);
+        CHECK(q.id() == "ah382g67");
+        CHECK(q.payload().attribute("ver") == "ver34");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("jid") == "tybalt@example.org");
+        CHECK(item.attribute("subscription") == "remove");
     }},
     {"rfc6121-3.1.1-subscribe", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::subscribe);
         CHECK(p.id() == "xk3h1v69");
         CHECK(to_jid(p) == "juliet@example.com");
+        CHECK_FALSE(p.from_raw());
+    }},
+    {"rfc6121-3.1.2-remote-server-not-found", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::error);
+        CHECK(p.id() == "xk3h1v69");
+        CHECK(from_jid(p) == "juliet@example.com");
+        CHECK(to_jid(p) == "romeo@example.net");
+        // The RFC gives this condition the type 'modify' here (8.3.3.16 recommends 'cancel').
+        read_error(p, stanza_error_type::modify, stanza_error_condition::remote_server_not_found);
+    }},
+    {"rfc6121-3.1.2-pending-push", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::set);
+        CHECK(q.id() == "b89c5r7ib574");
+        CHECK(to_jid(q) == "romeo@example.net/foo");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("ask") == "subscribe");
+        CHECK(item.attribute("jid") == "juliet@example.com");
+        CHECK(item.attribute("subscription") == "none");
+    }},
+    {"rfc6121-3.1.4-subscribed", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::subscribed);
+        CHECK(p.id() == "h4v1c4kj");
+        CHECK(to_jid(p) == "romeo@example.net");
+        CHECK_FALSE(p.from_raw()); // the client's: the server stamps the 'from' (3.1.5)
+    }},
+    {"rfc6121-3.1.4-unsubscribed", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unsubscribed);
+        CHECK(p.id() == "tb2m1b59");
+        CHECK(to_jid(p) == "romeo@example.net");
     }},
     {"rfc6121-3.1.5-subscribed", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::subscribed);
         CHECK(p.id() == "h4v1c4kj");
+        CHECK(from_jid(p) == "juliet@example.com");
         CHECK(to_jid(p) == "romeo@example.net");
     }},
+    {"rfc6121-3.1.6-push", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.id() == "b89c5r7ib576");
+        CHECK(to_jid(q) == "romeo@example.net/foo");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("jid") == "juliet@example.com");
+        CHECK(item.attribute("subscription") == "to");
+        CHECK_FALSE(item.attribute("ask"));
+    }},
     {"rfc6121-3.2.1-unsubscribed", [](const stanza_context& c, std::string_view b) {
-        CHECK(read_presence(c, b).type() == presence_type::unsubscribed);
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unsubscribed);
+        CHECK(p.id() == "ij5b1v7g");
+        CHECK(to_jid(p) == "romeo@example.net");
     }},
     {"rfc6121-3.3.1-unsubscribe", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::unsubscribe);
         CHECK(p.id() == "ul4bs71n");
+        CHECK(to_jid(p) == "juliet@example.com");
+    }},
+    {"rfc6121-3.4.1-preapproval", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::subscribed);
+        CHECK(p.id() == "pg81vx64");
+        CHECK(to_jid(p) == "juliet@example.com");
+    }},
+    {"rfc6121-3.4.2-approved-push", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.id() == "h3bs81vs763f");
+        CHECK(to_jid(q) == "romeo@example.net/bar");
+        const element_view item = q.payload().child(roster_ns, "item");
+        CHECK(item.attribute("approved") == "true");
+        CHECK(item.attribute("jid") == "juliet@example.com");
+        CHECK(item.attribute("subscription") == "none");
     }},
     {"rfc6121-4.2.1-initial", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
@@ -590,29 +837,92 @@ const expectation rfc_expectations[] = {
     }},
     {"rfc6121-4.2.2-broadcast", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
         CHECK(from_jid(p) == "juliet@example.com/balcony");
         CHECK(to_jid(p) == "romeo@example.net");
-        CHECK(p.element().attribute("lang", xml_ns::xml) == "en");
+        CHECK_FALSE(p.id());
+        CHECK_FALSE(p.element().attribute("lang", xml_ns::xml)); // none on the stanza ...
+        CHECK(decoded(p.lang()) == "en"); // ... the stream header's
     }},
     {"rfc6121-4.3.1-probe", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::probe);
         CHECK(p.id() == "ign291v5");
+        CHECK(from_jid(p) == "juliet@example.com");
+        CHECK(to_jid(p) == "romeo@example.net");
+    }},
+    {"rfc6121-4.3.2-gone", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::error);
+        CHECK(p.id() == "xv291f38");
+        CHECK(from_jid(p) == "mercutio@example.com");
+        // The RFC gives <gone/> the type 'modify' here (8.3.3.5 recommends 'cancel').
+        const stanza_error e =
+            read_error(p, stanza_error_type::modify, stanza_error_condition::gone);
+        CHECK(decoded(e.alternate_address()) == "xmpp:la-mer@example.com");
+        CHECK_FALSE(e.by());
+    }},
+    {"rfc6121-4.3.2-unavailable", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unavailable);
+        CHECK(p.id() == "xv291f38");
+        CHECK(from_jid(p) == "mercutio@example.com");
+        CHECK(to_jid(p) == "juliet@example.com");
+        CHECK(p.children().size() == 1);
+        CHECK(p.child("urn:xmpp:delay", "delay").attribute("stamp") == "2002-09-10T23:41:07Z");
+        CHECK_FALSE(p.status());
+    }},
+    {"rfc6121-4.3.2.1-presence", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
+        CHECK(p.id() == "pres1");
+        CHECK(from_jid(p) == "juliet@example.com/chamber");
+        CHECK_FALSE(p.to_raw());
+        CHECK(p.show() == presence_show::dnd);
+        CHECK(decoded(p.status().text()) == "busy!");
+    }},
+    {"rfc6121-4.3.2.1-probe", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::probe);
+        CHECK(p.id() == "probe1");
+        CHECK(from_jid(p) == "romeo@example.net");
+        CHECK_FALSE(p.to_raw());
     }},
     {"rfc6121-4.4.1-subsequent", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::available);
         CHECK(p.show() == presence_show::away);
+        CHECK_FALSE(p.to_raw());
+        CHECK_FALSE(p.has_priority());
     }},
     {"rfc6121-4.5.1-unavailable", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
         CHECK(p.type() == presence_type::unavailable);
         CHECK(decoded(p.status().text()) == "going on vacation");
     }},
-    {"rfc6121-4.6.1-directed", [](const stanza_context& c, std::string_view b) {
+    {"rfc6121-4.7.2.2-statuses", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
-        CHECK(p.type() == presence_type::available);
-        CHECK(to_jid(p) == "benvolio@example.net");
+        CHECK(p.id() == "jx62vs97");
+        CHECK(from_jid(p) == "romeo@example.net/orchard");
+        CHECK(p.show() == presence_show::dnd);
+        CHECK(p.statuses().size() == 2);
+        CHECK(decoded(p.status().text()) == "Wooing Juliet");
+        CHECK(decoded(p.status("cs").text()) == czech_status);
+        CHECK_FALSE(p.has_priority());
+    }},
+    {"rfc6121-4.7.2.2-unavailable", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unavailable);
+        CHECK(p.id() == "oy6sb241");
+        CHECK(decoded(p.status("en").text()) == "Busy IRL");
+    }},
+    {"rfc6121-4.7.2.2-subscribe", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::subscribe);
+        CHECK(p.id() == "uc51xs63");
+        CHECK(from_jid(p) == "romeo@example.net");
+        CHECK(to_jid(p) == "nurse@example.com");
+        CHECK(decoded(p.status().text()) == "Hi, Juliet told me to add you to my buddy list.");
     }},
     {"rfc6121-4.7.2-syntax", [](const stanza_context& c, std::string_view b) {
         const presence p = read_presence(c, b);
@@ -621,6 +931,32 @@ const expectation rfc_expectations[] = {
         CHECK(p.priority() == 1);
         CHECK(decoded(p.status("cs").text()) == czech_status);
         CHECK(decoded(p.status("en-US").text()) == "Wooing Juliet");
+    }},
+    {"rfc6121-4.7.3-extended", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
+        CHECK(from_jid(p) == "romeo@example.net");
+        CHECK(p.children().size() == 1);
+        const element_view caps = p.child("http://jabber.org/protocol/caps", "c");
+        REQUIRE(caps);
+        CHECK(p.is_extension(caps));
+        CHECK(caps.attribute("hash") == "sha-1");
+        CHECK(caps.attribute("node") == "http://psi-im.org");
+        CHECK(caps.attribute("ver") == "q07IKJEyjvHSyhy//CH0CxmKi8w=");
+    }},
+    {"rfc6121-5.2.1-to", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(m.type() == message_type::chat);
+        CHECK(m.id() == "ktx72v49");
+        CHECK(to_jid(m) == "romeo@example.net");
+        CHECK(decoded(m.body().text()) == "Art thou not Romeo, and a Montague?");
+    }},
+    {"rfc6121-5.2.1-reply", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(m.id() == "sl3nx51f");
+        CHECK(from_jid(m) == "romeo@example.net/orchard");
+        CHECK(to_jid(m) == "juliet@example.com/balcony");
+        CHECK(decoded(m.body().text()) == "Neither, fair saint, if either thee dislike.");
     }},
     {"rfc6121-5.2.3-body", [](const stanza_context& c, std::string_view b) {
         const message m = read_message(c, b);
@@ -652,6 +988,17 @@ const expectation rfc_expectations[] = {
         CHECK(decoded(m.body().text()) == "Wherefore art thou, Romeo?");
         CHECK_FALSE(m.thread());
     }},
+    {"rfc6121-5.2.4-subjects", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(m.id() == "jk3v47gw");
+        CHECK(m.subjects().size() == 2);
+        CHECK(m.bodies().size() == 2);
+        CHECK(decoded(m.subject().text()) == "I implore you!");
+        CHECK(trimmed(m.subject("cs").text()) == czech_subject);
+        CHECK(decoded(m.body().text()) == "Wherefore art thou, Romeo?");
+        CHECK(trimmed(m.body("cs").text()) == czech_body); // small z with caron here
+        CHECK_FALSE(m.thread());
+    }},
     {"rfc6121-5.2.5-thread", [](const stanza_context& c, std::string_view b) {
         const message m = read_message(c, b);
         CHECK_FALSE(m.id());
@@ -664,6 +1011,79 @@ const expectation rfc_expectations[] = {
         CHECK(trimmed(m.subject("cs").text()) == czech_subject);
         CHECK(decoded(m.body().text()) == "Wherefore art thou, Romeo?");
         CHECK(trimmed(m.body("cs").text()) == czech_body);
+    }},
+    {"rfc6121-5.3-extended", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK_FALSE(m.id());
+        CHECK(m.bodies().size() == 1); // the XHTML <body/> is not a message body
+        CHECK(decoded(m.body().text()) == "Wherefore art thou, Romeo?");
+        const element_view html = m.child("http://jabber.org/protocol/xhtml-im", "html");
+        REQUIRE(html);
+        CHECK(m.is_extension(html));
+        const std::string_view xhtml = "http://www.w3.org/1999/xhtml";
+        const element_view para = html.child(xhtml, "body").child(xhtml, "p");
+        REQUIRE(para);
+        std::vector<std::string> styles;
+        for (const element_view& s : para.children(xhtml, "span"))
+            styles.push_back(decoded(s.attribute("style")));
+        CHECK(styles == std::vector<std::string>{"font-style: italic", "color:red"});
+    }},
+    {"rfc6121-7-roster-result", [](const stanza_context& c, std::string_view b) {
+        const iq q = read_iq(c, b);
+        CHECK(q.type() == iq_type::result);
+        CHECK(q.id() == "hf61v3n7");
+        CHECK(to_jid(q) == "romeo@example.net/orchard");
+        CHECK_FALSE(q.payload().attribute("ver"));
+        std::vector<std::string> items;
+        for (const element_view& i : q.payload().children(roster_ns, "item"))
+            items.push_back(decoded(i.attribute("jid")) + " " + decoded(i.attribute("name")) +
+                            " " + decoded(i.attribute("subscription")));
+        CHECK(items == std::vector<std::string>{"juliet@example.com Juliet both",
+                                                "benvolio@example.org Benvolio to",
+                                                "mercutio@example.org Mercutio from"});
+        CHECK(decoded(q.payload().child(roster_ns, "item").child(roster_ns, "group").text()) ==
+              "Friends");
+    }},
+    {"rfc6121-7-probe-reply", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
+        CHECK(from_jid(p) == "juliet@example.com/balcony");
+        CHECK(to_jid(p) == "romeo@example.net");
+        CHECK(p.show() == presence_show::away);
+        CHECK(decoded(p.status().text()) == "be right back");
+        CHECK(p.has_priority());
+        CHECK(p.priority() == 0);
+    }},
+    {"rfc6121-7-directed", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::available);
+        CHECK(from_jid(p) == "romeo@example.net/orchard");
+        CHECK(to_jid(p) == "nurse@example.com");
+        CHECK(p.show() == presence_show::dnd);
+        CHECK(decoded(p.status().text()) == "courting Juliet");
+        CHECK(p.has_priority());
+        CHECK(p.priority() == 0);
+    }},
+    {"rfc6121-7-thread", [](const stanza_context& c, std::string_view b) {
+        const message m = read_message(c, b);
+        CHECK(m.type() == message_type::chat);
+        CHECK_FALSE(m.id());
+        CHECK(decoded(m.body().text()) == "My ears have not yet drunk a hundred words");
+        CHECK(decoded(m.thread_id()) == "e0ffe42b28561960c6b12b944a092794b9683a38");
+        CHECK_FALSE(m.thread_parent());
+    }},
+    {"rfc6121-7-unavailable", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unavailable);
+        CHECK(from_jid(p) == "juliet@example.com/chamber");
+        CHECK_FALSE(p.to_raw());
+        CHECK(p.children().empty());
+    }},
+    {"rfc6121-7-unavailable-status", [](const stanza_context& c, std::string_view b) {
+        const presence p = read_presence(c, b);
+        CHECK(p.type() == presence_type::unavailable);
+        CHECK(to_jid(p) == "nurse@example.com");
+        CHECK(decoded(p.status().text()) == "gone home");
     }},
 };
 // clang-format on
