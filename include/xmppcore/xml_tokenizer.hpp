@@ -1126,6 +1126,7 @@ private:
                     if (p == stop) return suspend(p);
                     if (*p == '#') {
                         ++p;
+                        ref_value_ = 0;
                     } else {
                         const int s = name_start(p, stop);
                         if (s == 0) return suspend(p, true);
@@ -1143,17 +1144,23 @@ private:
                     }
                     const bool hex = amp[2] == 'x';
                     const char* digits = amp + (hex ? 3 : 2);
-                    while (p != stop && static_cast<std::size_t>(p - amp) < max_len &&
-                           ((*p >= '0' && *p <= '9') ||
-                            (hex && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f'))))
-                        ++p;
-                    if (static_cast<std::size_t>(p - amp) >= max_len)
-                        return error_here(amp, errc::xml_invalid_char_ref);
+                    // Any number of digits (XML 1.0 [66]: leading zeros too); the value so far
+                    // is kept, so the digits are read once whatever the chunking, and the
+                    // reference fails as soon as it passes U+10FFFF.
+                    for (; p != stop; ++p) {
+                        const char c = *p;
+                        std::uint32_t d = 0;
+                        if (c >= '0' && c <= '9')
+                            d = static_cast<std::uint32_t>(c - '0');
+                        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+                            d = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+                        else
+                            break;
+                        ref_value_ = ref_value_ * (hex ? 16u : 10u) + d;
+                        if (ref_value_ > 0x10FFFF) return error_here(amp, errc::xml_invalid_char_ref);
+                    }
                     if (p == stop) return suspend(p);
-                    if (*p != ';' || p == digits ||
-                        detail::parse_char_ref(
-                            std::string_view(amp + 1, static_cast<std::size_t>(p - amp - 1))) ==
-                            detail::bad_char_ref)
+                    if (*p != ';' || p == digits || !detail::is_xml_char(ref_value_))
                         return error_here(amp, errc::xml_invalid_char_ref);
                 } else {
                     bool cut = false;
@@ -1162,8 +1169,10 @@ private:
                     p = scan_name(p, end, cut, err, true);
                     if (err != errc::ok) return error_here(p, err);
                     if (p != end && *p == ':') return error_here(amp, errc::xml_invalid_name);
+                    // A name longer than the limit: the first byte beyond it.
                     if (p == end && end != stop)
-                        return error_here(amp, errc::xml_limit_name_length);
+                        return error_here(amp + 1 + limits_.max_name_length,
+                                          errc::xml_limit_name_length);
                     if (p == stop || cut) return suspend(p, cut);
                     if (*p != ';') return error_here(amp, errc::xml_malformed);
                     const std::string_view name(amp + 1, static_cast<std::size_t>(p - amp - 1));
@@ -1877,6 +1886,7 @@ private:
     std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
     std::uint8_t flags_ = 0;
     char quote_ = 0;
+    std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
     bool had_space_ = false;  // whitespace since the last attribute (required before the next)
     bool decl_ = false;       // the attribute being read is a namespace declaration
     bool cut_ = false;        // input ended inside a multi-byte character

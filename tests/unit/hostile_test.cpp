@@ -240,10 +240,9 @@ TEST_CASE("hostile: 2 MiB names stop at the first byte beyond the name limit",
 }
 
 TEST_CASE("hostile: a 2 MiB entity name stops at the first byte beyond the name limit",
-          "[hostile][xml][limits][!shouldfail]") {
+          "[hostile][xml][limits]") {
     // xml_limits: "bytes in one qualified name or entity name", "a limit is hit at the first
-    // byte beyond it". The '&' is at head + 3, the name starts at head + 4. The tokenizer
-    // reports the right errc but at the '&' (see the report of issue 8's hostile suite).
+    // byte beyond it". The '&' is at head + 3, the name starts at head + 4.
     const outcome o = feed_in_chunks(head + "<m>&" + std::string(2 * mib, 'a'), kib);
     check_rejected(o, errc::xml_limit_name_length, head.size() + 4 + 256,
                    stream_condition::policy_violation, 2 * kib);
@@ -259,15 +258,23 @@ TEST_CASE("hostile: an entity name of exactly the limit is not a limit error",
 }
 
 TEST_CASE("hostile: a character reference with 300 leading zeros is well-formed XML",
-          "[hostile][xml][!shouldfail]") {
+          "[hostile][xml]") {
     // XML 1.0 [66]: CharRef ::= '&#' [0-9]+ ';' — leading zeros are allowed (expat accepts
-    // this input). Rejecting it is allowed only as a documented limit (policy-violation);
-    // the tokenizer calls it xml_invalid_char_ref (not-well-formed) instead.
+    // this input). Rejecting it would be allowed only as a documented limit
+    // (policy-violation), never as not-well-formed.
     const outcome o = feed_in_chunks(head + "<m>&#" + std::string(300, '0') + "65;</m>", kib);
     INFO(xmppcore::to_string(o.ec) << " at " << o.offset << ", the '&' at " << head.size() + 3);
-    const bool accepted = o.ec == errc::ok && o.h.stanzas == 1;
-    const bool limited = o.condition == stream_condition::policy_violation;
-    CHECK((accepted || limited));
+    CHECK(o.ec == errc::ok);
+    CHECK(o.h.stanzas == 1);
+    // The zeros are not digits of the value: U+10FFFF (hex) is the last character XML allows,
+    // 1114112 (0x110000, decimal) is past it and refused at the reference's '&'.
+    const outcome last =
+        feed_in_chunks(head + "<m>&#x" + std::string(300, '0') + "10FFFF;</m>", 7);
+    CHECK(last.ec == errc::ok);
+    const outcome past =
+        feed_in_chunks(head + "<m>&#" + std::string(300, '0') + "1114112;</m>", 7);
+    check_rejected(past, errc::xml_invalid_char_ref, head.size() + 3,
+                   stream_condition::not_well_formed, 1024);
 }
 
 TEST_CASE("hostile: 2 MiB of text in a stanza, and endless text, stop at the stanza limit",

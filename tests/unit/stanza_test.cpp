@@ -1434,3 +1434,23 @@ TEST_CASE("reading stanzas never allocates", "[stanza][noheap]") {
     CHECK(h.jids > 50);
     CHECK(h.text_bytes > 1000);
 }
+
+TEST_CASE("RFC 6120 8.3.3.12's request is not well-formed XML and is refused", "[stanza][rfc]") {
+    // The client's message in RFC 6120 section 8.3.3.12, as printed: `&@` cannot start a
+    // reference (XML 1.0 section 4.1, EntityRef ::= '&' Name ';'), so the stream fails at the
+    // reference, with the stream error not-well-formed (RFC 6120 section 4.9.3.13), before any
+    // stanza is delivered.
+    const std::string body = "<message from='romeo@example.net/foo'\n"
+                             "         to='bill@im.example.com'\n"
+                             "         id='vq71f4nb'>\n"
+                             "  <body>%#&@^!!!</body>\n"
+                             "</message>";
+    const std::string input = std::string(xmppcore_test::stanza_stream_header) + body;
+    quiet_handler h;
+    xml_tokenizer<quiet_handler> tok(h);
+    const feed_result r = tok.feed(input);
+    CHECK(r.ec != errc::ok);
+    CHECK(tok.error_condition() == stream_condition::not_well_formed);
+    CHECK(tok.error_offset() == input.find("&@"));
+    CHECK(h.stanzas == 0);
+}
