@@ -16,6 +16,7 @@
 /// errc::jid_non_ascii_unsupported.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/stringprep.hpp>
 
@@ -479,14 +480,14 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     std::string_view rest = in;
     if (slash != std::string_view::npos) {
         p.has_resource = true;
-        p.resource = in.substr(slash + 1);
+        p.resource = detail::substr(in, slash + 1);
         p.resource_at = slash + 1;
-        rest = in.substr(0, slash);
+        rest = detail::substr(in, 0, slash);
     }
     if (at != std::string_view::npos) {
         p.has_local = true;
-        p.local = rest.substr(0, at);
-        p.domain = rest.substr(at + 1);
+        p.local = detail::substr(rest, 0, at);
+        p.domain = detail::substr(rest, at + 1);
         p.domain_at = at + 1;
     } else {
         p.domain = rest;

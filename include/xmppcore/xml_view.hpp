@@ -16,6 +16,7 @@
 /// bytes every scan still stays in bounds, but the results are unspecified).
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/xml_tokenizer.hpp>
 #include <xmppcore/detail/xml_walker.hpp>
@@ -107,7 +108,7 @@ public:
         if (!needs_) return raw_ == s;
         std::size_t at = 0;
         const bool same = for_each_piece([&](std::string_view p) {
-            if (s.size() - at < p.size() || s.substr(at, p.size()) != p) return false;
+            if (s.size() - at < p.size() || detail::substr(s, at, p.size()) != p) return false;
             at += p.size();
             return true;
         });
@@ -120,7 +121,7 @@ public:
         while (b < e && detail::xw_space(raw_[b])) ++b;
         while (e > b && detail::xw_space(raw_[e - 1])) --e;
         xml_value v = *this;
-        v.raw_ = raw_.substr(b, e - b);
+        v.raw_ = detail::substr(raw_, b, e - b);
         v.needs_ = needs_ && detail::xw_needs_decoding(v.raw_, kind_);
         return v;
     }
@@ -221,8 +222,8 @@ public:
             }
             const std::size_t p = detail::xw_prefix_length(a.qname);
             cur_.qname = a.qname;
-            cur_.prefix = a.qname.substr(0, p);
-            cur_.local = p ? a.qname.substr(p + 1) : a.qname;
+            cur_.prefix = detail::substr(a.qname, 0, p);
+            cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
             cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
         }
@@ -270,16 +271,18 @@ public:
 
     /// The whole element, start tag to end tag, exactly as received: pass it through
     /// untouched. Namespace declarations it inherits from its ancestors are not in it.
-    std::string_view bytes() const noexcept { return root_.substr(begin_, end_ - begin_); }
+    std::string_view bytes() const noexcept { return detail::substr(root_, begin_, end_ - begin_); }
     /// The start tag, `<` to `>`.
-    std::string_view start_tag() const noexcept { return root_.substr(begin_, tag_end_ - begin_); }
+    std::string_view start_tag() const noexcept {
+        return detail::substr(root_, begin_, tag_end_ - begin_);
+    }
     /// What is between the start and end tags (empty for `<x/>`).
     std::string_view inner() const noexcept {
         if (empty_ || !valid_) return {};
         const std::size_t close = root_.rfind('<', end_ - 1);
         return close == std::string_view::npos || close < tag_end_
                    ? std::string_view()
-                   : root_.substr(tag_end_, close - tag_end_);
+                   : detail::substr(root_, tag_end_, close - tag_end_);
     }
     /// Offset of the element's `<` from the first byte of the top-level element.
     std::size_t offset() const noexcept { return begin_; }
@@ -288,11 +291,11 @@ public:
 
     /// The name as written (`stream:error`), its prefix (empty when unprefixed) and local part.
     std::string_view qname() const noexcept {
-        return valid_ ? root_.substr(begin_ + 1, name_len_) : std::string_view();
+        return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
     }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
@@ -317,13 +320,13 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::size_t p = detail::xw_prefix_length(a.qname);
-            const std::string_view local = p ? a.qname.substr(p + 1) : a.qname;
+            const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
                 if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
                 continue;
             }
-            const std::string_view pre = a.qname.substr(0, p);
+            const std::string_view pre = detail::substr(a.qname, 0, p);
             if (pre == "xmlns" || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
@@ -406,7 +409,7 @@ private:
             if (a.qname.size() < 5) continue;
             if (a.qname == "xmlns") {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && a.qname.substr(0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
                 declares_prefix_ = true;
             } else if (a.qname == "xml:lang") {
                 lang_ = xml_value::attribute(a.value);
@@ -420,8 +423,9 @@ private:
         std::size_t pos = 1 + detail::xw_name_length(tag, 1);
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
-            if (a.qname.size() == prefix_name.size() + 6 && a.qname.substr(0, 6) == "xmlns:" &&
-                a.qname.substr(6) == prefix_name)
+            if (a.qname.size() == prefix_name.size() + 6 &&
+                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
         return {};
@@ -443,7 +447,7 @@ private:
             while (pos != begin_) {
                 bool empty = false;
                 const std::size_t te = detail::xw_tag_end(root_, pos, &empty);
-                const xml_value v = declared_in(root_.substr(pos, te - pos), prefix_name);
+                const xml_value v = declared_in(detail::substr(root_, pos, te - pos), prefix_name);
                 if (v) found = v;
                 if (empty) break;
                 std::size_t p = te;
@@ -559,9 +563,9 @@ public:
                 if (t.kind != detail::xw_kind::start) break;
                 if (s_.locals != 0) {
                     const std::string_view q =
-                        s.substr(t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                        detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
                     const std::size_t pl = detail::xw_prefix_length(q);
-                    const std::string_view l = pl ? q.substr(pl + 1) : q;
+                    const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
                     bool match = false;
                     for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
                     if (!match) {
@@ -610,7 +614,7 @@ private:
         if (!parent.valid_ || parent.empty_) return;
         // Cut at the parent's end: its content, then its end tag, where the scan stops. The
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
-        s_.root = parent.root_.substr(0, parent.end_);
+        s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
         s_.in = parent.for_children();
         s_.ns = ns;
@@ -657,7 +661,7 @@ namespace detail {
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
-           xw_iequal(prefix, tag.substr(0, prefix.size()));
+           xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
     if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
@@ -687,9 +691,9 @@ inline element_view best_language(const element_range& candidates,
                 if (detail::lang_is(c.lang(), w)) return c;
             const std::size_t dash = w.rfind('-');
             if (dash == std::string_view::npos) break;
-            w = w.substr(0, dash);
+            w = detail::substr(w, 0, dash);
             // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = w.substr(0, w.size() - 2);
+            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
         }
     }
     element_view first, extends, own_language;

@@ -598,6 +598,44 @@ XMPPCORE_END_NAMESPACE
 /// character references, line-end normalization (XML 1.0 section 2.11) and, for attribute
 /// values, whitespace normalization (section 3.3.3). Never allocates, never throws.
 
+// ---- begin xmppcore/detail/substr.hpp ----
+#ifndef XMPPCORE_DETAIL_SUBSTR_HPP
+#define XMPPCORE_DETAIL_SUBSTR_HPP
+
+/// \file
+/// `std::string_view::substr` without its bounds check: the standard one calls
+/// `std::__throw_out_of_range_fmt` on a bad position, which drags libstdc++'s exception and
+/// abort() paths into bare-metal images (issue 8). Callers here always know the position is in
+/// range; a debug build asserts it and a release build clamps it, so nothing throws or reads out
+/// of bounds either way.
+
+
+#include <string_view>
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+
+/// `s.substr(pos)` for `pos <= s.size()`. Never throws.
+constexpr std::string_view substr(std::string_view s, std::size_t pos) noexcept {
+    XMPPCORE_ASSERT(pos <= s.size());
+    if (pos > s.size()) pos = s.size();
+    return {s.data() + pos, s.size() - pos};
+}
+
+/// `s.substr(pos, n)` for `pos <= s.size()` (n is clipped to the rest, as substr does).
+/// Never throws.
+constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size_t n) noexcept {
+    XMPPCORE_ASSERT(pos <= s.size());
+    if (pos > s.size()) pos = s.size();
+    const std::size_t rest = s.size() - pos;
+    return {s.data() + pos, n < rest ? n : rest};
+}
+
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_DETAIL_SUBSTR_HPP
+// ---- end xmppcore/detail/substr.hpp ----
 // ---- begin xmppcore/detail/utf8.hpp ----
 #ifndef XMPPCORE_DETAIL_UTF8_HPP
 #define XMPPCORE_DETAIL_UTF8_HPP
@@ -607,7 +645,6 @@ XMPPCORE_END_NAMESPACE
 /// U+10FFFF. Shared by the XML tokenizer, JID preparation and SASLprep.
 
 
-#include <string_view>
 
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
@@ -892,7 +929,7 @@ inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind,
         }
         const std::size_t semi = raw.find(';', i + 1);
         if (semi == std::string_view::npos) return errc::xml_malformed;
-        const std::string_view ref = raw.substr(i + 1, semi - i - 1);
+        const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
         char buf[4];
         std::size_t len = 1;
         if (ref == "lt")
@@ -3142,10 +3179,10 @@ private:
             default: break;
             }
             if (rep == nullptr) continue;
-            if (!put(s.substr(run, i - run)) || !put(rep)) return false;
+            if (!put(detail::substr(s, run, i - run)) || !put(rep)) return false;
             run = i + 1;
         }
-        return put(s.substr(run));
+        return put(detail::substr(s, run));
     }
 
     char* buf_;
@@ -6548,7 +6585,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
         while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(s.substr(start))) return false;
+            if (!is_ipv4_address(detail::substr(s, start))) return false;
             pieces += 2;
             break;
         }
@@ -6574,7 +6611,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
 /// not part of it.
 constexpr bool is_ip_literal(std::string_view s) noexcept {
     if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
-    const std::string_view in = s.substr(1, s.size() - 2);
+    const std::string_view in = detail::substr(s, 1, s.size() - 2);
     if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
     // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
@@ -6920,7 +6957,7 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
             const auto b = static_cast<unsigned char>(d[i]);
             if ((b == '.' || b == 0xE3 || b == 0xEF) && (sep = separator_at(d, i)) != 0) break;
         }
-        const std::string_view label = d.substr(pos, i - pos);
+        const std::string_view label = detail::substr(d, pos, i - pos);
         const unsigned acc = classify(label.data(), label.size());
         if (!(acc & c_non_ascii)) {
             if (!ascii_label(out, label, at + pos, acc, f)) return false;
@@ -6945,7 +6982,7 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
         std::uint16_t pieces[8] = {};
-        if (parse_ipv6(d.substr(1, d.size() - 2), pieces)) {
+        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
@@ -7430,14 +7467,14 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     std::string_view rest = in;
     if (slash != std::string_view::npos) {
         p.has_resource = true;
-        p.resource = in.substr(slash + 1);
+        p.resource = detail::substr(in, slash + 1);
         p.resource_at = slash + 1;
-        rest = in.substr(0, slash);
+        rest = detail::substr(in, 0, slash);
     }
     if (at != std::string_view::npos) {
         p.has_local = true;
-        p.local = rest.substr(0, at);
-        p.domain = rest.substr(at + 1);
+        p.local = detail::substr(rest, 0, at);
+        p.domain = detail::substr(rest, at + 1);
         p.domain_at = at + 1;
     } else {
         p.domain = rest;
@@ -8211,7 +8248,7 @@ public:
         if (!needs_) return raw_ == s;
         std::size_t at = 0;
         const bool same = for_each_piece([&](std::string_view p) {
-            if (s.size() - at < p.size() || s.substr(at, p.size()) != p) return false;
+            if (s.size() - at < p.size() || detail::substr(s, at, p.size()) != p) return false;
             at += p.size();
             return true;
         });
@@ -8224,7 +8261,7 @@ public:
         while (b < e && detail::xw_space(raw_[b])) ++b;
         while (e > b && detail::xw_space(raw_[e - 1])) --e;
         xml_value v = *this;
-        v.raw_ = raw_.substr(b, e - b);
+        v.raw_ = detail::substr(raw_, b, e - b);
         v.needs_ = needs_ && detail::xw_needs_decoding(v.raw_, kind_);
         return v;
     }
@@ -8325,8 +8362,8 @@ public:
             }
             const std::size_t p = detail::xw_prefix_length(a.qname);
             cur_.qname = a.qname;
-            cur_.prefix = a.qname.substr(0, p);
-            cur_.local = p ? a.qname.substr(p + 1) : a.qname;
+            cur_.prefix = detail::substr(a.qname, 0, p);
+            cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
             cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
         }
@@ -8374,16 +8411,18 @@ public:
 
     /// The whole element, start tag to end tag, exactly as received: pass it through
     /// untouched. Namespace declarations it inherits from its ancestors are not in it.
-    std::string_view bytes() const noexcept { return root_.substr(begin_, end_ - begin_); }
+    std::string_view bytes() const noexcept { return detail::substr(root_, begin_, end_ - begin_); }
     /// The start tag, `<` to `>`.
-    std::string_view start_tag() const noexcept { return root_.substr(begin_, tag_end_ - begin_); }
+    std::string_view start_tag() const noexcept {
+        return detail::substr(root_, begin_, tag_end_ - begin_);
+    }
     /// What is between the start and end tags (empty for `<x/>`).
     std::string_view inner() const noexcept {
         if (empty_ || !valid_) return {};
         const std::size_t close = root_.rfind('<', end_ - 1);
         return close == std::string_view::npos || close < tag_end_
                    ? std::string_view()
-                   : root_.substr(tag_end_, close - tag_end_);
+                   : detail::substr(root_, tag_end_, close - tag_end_);
     }
     /// Offset of the element's `<` from the first byte of the top-level element.
     std::size_t offset() const noexcept { return begin_; }
@@ -8392,11 +8431,11 @@ public:
 
     /// The name as written (`stream:error`), its prefix (empty when unprefixed) and local part.
     std::string_view qname() const noexcept {
-        return valid_ ? root_.substr(begin_ + 1, name_len_) : std::string_view();
+        return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
     }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
@@ -8421,13 +8460,13 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::size_t p = detail::xw_prefix_length(a.qname);
-            const std::string_view local = p ? a.qname.substr(p + 1) : a.qname;
+            const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
                 if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
                 continue;
             }
-            const std::string_view pre = a.qname.substr(0, p);
+            const std::string_view pre = detail::substr(a.qname, 0, p);
             if (pre == "xmlns" || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
@@ -8510,7 +8549,7 @@ private:
             if (a.qname.size() < 5) continue;
             if (a.qname == "xmlns") {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && a.qname.substr(0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
                 declares_prefix_ = true;
             } else if (a.qname == "xml:lang") {
                 lang_ = xml_value::attribute(a.value);
@@ -8524,8 +8563,9 @@ private:
         std::size_t pos = 1 + detail::xw_name_length(tag, 1);
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
-            if (a.qname.size() == prefix_name.size() + 6 && a.qname.substr(0, 6) == "xmlns:" &&
-                a.qname.substr(6) == prefix_name)
+            if (a.qname.size() == prefix_name.size() + 6 &&
+                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
         return {};
@@ -8547,7 +8587,7 @@ private:
             while (pos != begin_) {
                 bool empty = false;
                 const std::size_t te = detail::xw_tag_end(root_, pos, &empty);
-                const xml_value v = declared_in(root_.substr(pos, te - pos), prefix_name);
+                const xml_value v = declared_in(detail::substr(root_, pos, te - pos), prefix_name);
                 if (v) found = v;
                 if (empty) break;
                 std::size_t p = te;
@@ -8663,9 +8703,9 @@ public:
                 if (t.kind != detail::xw_kind::start) break;
                 if (s_.locals != 0) {
                     const std::string_view q =
-                        s.substr(t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                        detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
                     const std::size_t pl = detail::xw_prefix_length(q);
-                    const std::string_view l = pl ? q.substr(pl + 1) : q;
+                    const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
                     bool match = false;
                     for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
                     if (!match) {
@@ -8714,7 +8754,7 @@ private:
         if (!parent.valid_ || parent.empty_) return;
         // Cut at the parent's end: its content, then its end tag, where the scan stops. The
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
-        s_.root = parent.root_.substr(0, parent.end_);
+        s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
         s_.in = parent.for_children();
         s_.ns = ns;
@@ -8761,7 +8801,7 @@ namespace detail {
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
-           xw_iequal(prefix, tag.substr(0, prefix.size()));
+           xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
     if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
@@ -8791,9 +8831,9 @@ inline element_view best_language(const element_range& candidates,
                 if (detail::lang_is(c.lang(), w)) return c;
             const std::size_t dash = w.rfind('-');
             if (dash == std::string_view::npos) break;
-            w = w.substr(0, dash);
+            w = detail::substr(w, 0, dash);
             // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = w.substr(0, w.size() - 2);
+            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
         }
     }
     element_view first, extends, own_language;
@@ -9948,7 +9988,7 @@ public:
         auto consider = [&](std::string_view qname, std::size_t at) {
             const std::size_t pl = detail::xw_prefix_length(qname);
             if (pl == 0) return;
-            const std::string_view pre = qname.substr(0, pl);
+            const std::string_view pre = detail::substr(qname, 0, pl);
             if (pre == "xml" || pre == "xmlns") return;
             for (std::size_t i = 0; i < n_seen; ++i)
                 if (seen[i] == pre) return;
@@ -9968,9 +10008,9 @@ public:
             const detail::xw_token t = detail::xw_next(content, p);
             if (t.kind == detail::xw_kind::eof) break;
             if (t.kind == detail::xw_kind::start) {
-                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(content, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                consider(tag.substr(1, nl), t.begin);
+                consider(detail::substr(tag, 1, nl), t.begin);
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
@@ -10091,9 +10131,9 @@ public:
             const detail::xw_token t = detail::xw_next(s, p);
             switch (t.kind) {
             case detail::xw_kind::start: {
-                const std::string_view tag = s.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(s, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                if (step(w_.start_element(tag.substr(1, nl))) != errc::ok) break;
+                if (step(w_.start_element(detail::substr(tag, 1, nl))) != errc::ok) break;
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
@@ -10104,9 +10144,9 @@ public:
             case detail::xw_kind::text:
             case detail::xw_kind::cdata: {
                 const bool cdata = t.kind == detail::xw_kind::cdata;
-                const std::string_view raw_text = cdata
-                                                      ? s.substr(t.begin + 9, t.end - t.begin - 12)
-                                                      : s.substr(t.begin, t.end - t.begin);
+                const std::string_view raw_text =
+                    cdata ? detail::substr(s, t.begin + 9, t.end - t.begin - 12)
+                          : detail::substr(s, t.begin, t.end - t.begin);
                 detail::xw_decode_each(
                     raw_text, cdata ? detail::xw_value_kind::cdata : detail::xw_value_kind::text,
                     [&](std::string_view piece) { return step(w_.text(piece)) == errc::ok; });
@@ -10234,16 +10274,16 @@ private:
                                    std::size_t at) noexcept {
         auto uses = [&](std::string_view qname) {
             const std::size_t pl = detail::xw_prefix_length(qname);
-            return pl != 0 && qname.substr(0, pl) == pre;
+            return pl != 0 && detail::substr(qname, 0, pl) == pre;
         };
         std::size_t p = 0;
         while (p < at) {
             const detail::xw_token t = detail::xw_next(content, p);
             if (t.kind == detail::xw_kind::eof) break;
             if (t.kind == detail::xw_kind::start) {
-                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(content, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                if (uses(tag.substr(1, nl))) return true;
+                if (uses(detail::substr(tag, 1, nl))) return true;
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (detail::xw_next_attr(tag, pos, a))
@@ -12359,7 +12399,7 @@ constexpr bool scram_attribute(std::string_view msg, std::size_t& pos, char& nam
     std::size_t end = pos + 2;
     while (end < msg.size() && msg[end] != ',') ++end;
     name = c;
-    value = msg.substr(pos + 2, end - pos - 2);
+    value = detail::substr(msg, pos + 2, end - pos - 2);
     pos = end;
     if (pos < msg.size()) {
         ++pos; // the ','
@@ -12400,7 +12440,7 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
             continue;
         }
         if (i + 2 >= s.size()) return false;
-        const std::string_view e = s.substr(i + 1, 2);
+        const std::string_view e = detail::substr(s, i + 1, 2);
         if (e == "2C")
             out[n++] = ',';
         else if (e == "3D")
@@ -12669,7 +12709,6 @@ private:
     }
     void wipe_keys() noexcept {
         secure_wipe(&keys_, sizeof keys_);
-        secure_wipe(&cached_, sizeof cached_);
         secure_wipe(server_signature_, sizeof server_signature_);
     }
 
@@ -12721,7 +12760,8 @@ private:
         // Credentials: a password, cached keys for this hash, or both.
         const bool cached =
             o.cached_keys != nullptr && o.cached_keys->valid() && o.cached_keys->hash == hash_;
-        if (cached) cached_ = *o.cached_keys;
+        // Held in keys_ until the server-first message says whether they match.
+        if (cached) keys_ = *o.cached_keys;
         std::string_view user;
         errc e = detail::prep_to_back(buf_, o.username, user);
         if (e != errc::ok) return e;
@@ -12812,7 +12852,7 @@ private:
         }
         if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
         const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
-        if (value.size() <= cnonce.size() || value.substr(0, cnonce.size()) != cnonce)
+        if (value.size() <= cnonce.size() || detail::substr(value, 0, cnonce.size()) != cnonce)
             return errc::scram_nonce_mismatch;
         const std::string_view nonce = value;
         if (!detail::scram_attribute(msg, pos, name, value) || name != 's' || value.empty())
@@ -12831,16 +12871,18 @@ private:
         if (e != errc::ok) return e;
 
         // Keys: the cache when it matches, else PBKDF2 from the password.
+        // keys_ holds the cached keys (start_scram), if any, until here.
         const std::size_t hl = digest_size(hash_);
-        keys_.hash = hash_;
-        keys_.iterations = iterations;
-        keys_.salt_size = salt_size;
-        std::memcpy(keys_.salt, salt, salt_size);
-        if (cached_.valid() && cached_.iterations == iterations && cached_.salt_size == salt_size &&
-            std::memcmp(cached_.salt, salt, salt_size) == 0) {
-            std::memcpy(keys_.client_key, cached_.client_key, hl);
-            std::memcpy(keys_.server_key, cached_.server_key, hl);
-        } else if (!password_.empty()) {
+        const bool cache_matches = keys_.valid() && keys_.hash == hash_ &&
+                                   keys_.iterations == iterations && keys_.salt_size == salt_size &&
+                                   std::memcmp(keys_.salt, salt, salt_size) == 0;
+        if (!cache_matches && password_.empty()) return errc::scram_cached_keys_mismatch;
+        if (!cache_matches) {
+            secure_wipe(&keys_, sizeof keys_);
+            keys_.hash = hash_;
+            keys_.iterations = iterations;
+            keys_.salt_size = salt_size;
+            std::memcpy(keys_.salt, salt, salt_size);
             std::uint8_t salted[max_digest_size];
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
@@ -12848,11 +12890,8 @@ private:
             Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
             Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
-        } else {
-            return errc::scram_cached_keys_mismatch;
         }
         have_keys_ = true;
-        secure_wipe(&cached_, sizeof cached_);
         wipe_password();
 
         // client-final-message-without-proof: c= base64(gs2-header [cb-data]), r= nonce.
@@ -12920,8 +12959,7 @@ private:
     }
 
     detail::sasl_buffer<Capacity> buf_;
-    scram_client_keys keys_;
-    scram_client_keys cached_;
+    scram_client_keys keys_; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[max_digest_size] = {};
     std::string_view output_;
     std::string_view server_error_;
@@ -13269,10 +13307,10 @@ private:
         const std::size_t b = msg.find('\0', a + 1);
         if (b == std::string_view::npos || msg.find('\0', b + 1) != std::string_view::npos)
             return errc::sasl_malformed_message;
-        const std::string_view authzid = msg.substr(0, a);
+        const std::string_view authzid = detail::substr(msg, 0, a);
         if (!detail::utf8_without_nul(authzid)) return errc::sasl_malformed_message;
-        e = detail::prep_to_back(buf_, msg.substr(a + 1, b - a - 1), username_);
-        if (e == errc::ok) e = detail::prep_to_back(buf_, msg.substr(b + 1), password_);
+        e = detail::prep_to_back(buf_, detail::substr(msg, a + 1, b - a - 1), username_);
+        if (e == errc::ok) e = detail::prep_to_back(buf_, detail::substr(msg, b + 1), password_);
         // The raw password stays in the message copy: wipe it now.
         secure_wipe(const_cast<char*>(msg.data() + b + 1), msg.size() - b - 1);
         if (e != errc::ok) return e;
@@ -13295,7 +13333,7 @@ private:
             const std::size_t comma = msg.find(',');
             if (comma == std::string_view::npos) return errc::sasl_malformed_message;
             if (!is_plus(mech_)) return errc::scram_channel_binding_unsupported;
-            cb_type_ = channel_binding_from_name(msg.substr(2, comma - 2));
+            cb_type_ = channel_binding_from_name(detail::substr(msg, 2, comma - 2));
             if (cb_type_ == channel_binding_type::none ||
                 bindings_[static_cast<std::size_t>(cb_type_) - 1].empty())
                 return errc::scram_channel_binding_unsupported;
@@ -13374,7 +13412,8 @@ private:
         if (!detail::scram_attribute(msg, pos, name, value) || name != 'r')
             return errc::sasl_malformed_message;
         if (value.size() != cnonce_.size() + snonce_.size() ||
-            value.substr(0, cnonce_.size()) != cnonce_ || value.substr(cnonce_.size()) != snonce_)
+            detail::substr(value, 0, cnonce_.size()) != cnonce_ ||
+            detail::substr(value, cnonce_.size()) != snonce_)
             return errc::scram_nonce_mismatch;
         if (!cb_ok) return errc::scram_channel_binding_mismatch;
         // Extensions, then p= (always last).
@@ -13543,17 +13582,28 @@ struct client_config {
 };
 
 /// Capacities that size the session: bytes of received input it holds (the largest stanza it
-/// accepts is one byte less), bytes of queued output. The SASL exchange, JIDs and the copy of
-/// the last stream features have fixed sizes (see the members).
-template <std::size_t InputBytes = 65536, std::size_t OutputBytes = 16384>
+/// accepts is one byte less), bytes of queued output, bytes for each prepared JID (the
+/// account, the resource asked for, the bound JID; also the stack scratch of JID
+/// preparation), bytes for the copy of the last stream features (features_xml() is empty when
+/// they do not fit, always with 0; the features themselves are still read), bytes for one SASL
+/// exchange (the SCRAM AuthMessage, the copied credentials and binding data; the stack scratch for
+/// a decoded challenge is twice this), and the XML tokenizer's capacities (open elements,
+/// attributes, namespace declarations, stream-header store). The defaults suit any server; firmware
+/// that knows its account and server picks smaller ones (see examples/embedded/probe.cpp).
+template <std::size_t InputBytes = 65536, std::size_t OutputBytes = 16384,
+          std::size_t JidBytes = 1024, std::size_t FeaturesBytes = 2048,
+          std::size_t SaslBytes = 1024, class Xml = xml_capacity<>>
 struct session_capacity {
-    static constexpr std::size_t input_bytes = InputBytes;   ///< received bytes held
-    static constexpr std::size_t output_bytes = OutputBytes; ///< bytes queued for sending
-    static constexpr std::size_t jid_bytes = 1024;           ///< each prepared JID
-    static constexpr std::size_t features_bytes = 2048;      ///< copy of the last features
-    static constexpr std::size_t sasl_bytes = 1024;          ///< one SASL exchange
+    static constexpr std::size_t input_bytes = InputBytes;       ///< received bytes held
+    static constexpr std::size_t output_bytes = OutputBytes;     ///< bytes queued for sending
+    static constexpr std::size_t jid_bytes = JidBytes;           ///< each prepared JID
+    static constexpr std::size_t features_bytes = FeaturesBytes; ///< copy of the last features
+    static constexpr std::size_t sasl_bytes = SaslBytes;         ///< one SASL exchange
+    using xml = Xml; ///< capacities of the tokenizer (an xml_capacity)
     static_assert(InputBytes >= 1024, "the input buffer must hold negotiation elements");
     static_assert(OutputBytes >= 4096, "the output queue must hold negotiation elements");
+    static_assert(JidBytes >= 32, "a JID buffer must hold at least a short JID");
+    static_assert(SaslBytes >= 128, "a SASL exchange needs at least 128 bytes");
 };
 
 /// The states of a client session, one per point where it waits.
@@ -13932,7 +13982,10 @@ public:
     stanza_context context() const noexcept { return stanza_context(tok_.stream_header()); }
 
 private:
-    static constexpr std::size_t event_capacity = 4;
+    // Events queued at once: parsing stops while any is queued, and one element queues at
+    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
+    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
+    static constexpr std::size_t event_capacity = 2;
     static constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
     // Output kept back from the host so that a failure or close always fits.
     static constexpr std::size_t close_reserve = 512;
@@ -14305,15 +14358,20 @@ private:
         constexpr std::string_view open = "<stream:features xmlns='jabber:client' "
                                           "xmlns:stream='http://etherx.jabber.org/streams'>";
         constexpr std::string_view close_tag = "</stream:features>";
-        const std::string_view inner = f.self_closing() ? std::string_view() : f.inner();
-        if (open.size() + inner.size() + close_tag.size() > sizeof features_copy_) return 0;
-        std::size_t n = 0;
-        std::memcpy(features_copy_, open.data(), open.size());
-        n += open.size();
-        if (!inner.empty()) std::memcpy(features_copy_ + n, inner.data(), inner.size());
-        n += inner.size();
-        std::memcpy(features_copy_ + n, close_tag.data(), close_tag.size());
-        return n + close_tag.size();
+        if constexpr (Capacity::features_bytes < open.size() + close_tag.size()) {
+            static_cast<void>(f); // no copy ever fits (features_bytes 0: none wanted)
+            return 0;
+        } else {
+            const std::string_view inner = f.self_closing() ? std::string_view() : f.inner();
+            if (inner.size() > Capacity::features_bytes - open.size() - close_tag.size()) return 0;
+            std::size_t n = 0;
+            std::memcpy(features_copy_, open.data(), open.size());
+            n += open.size();
+            if (!inner.empty()) std::memcpy(features_copy_ + n, inner.data(), inner.size());
+            n += inner.size();
+            std::memcpy(features_copy_ + n, close_tag.data(), close_tag.size());
+            return n + close_tag.size();
+        }
     }
 
     // Whether the server binds with the host's channel-binding type (see start_sasl).
@@ -14545,7 +14603,7 @@ private:
 
     client_config cfg_;
     handler handler_;
-    xml_tokenizer<handler> tok_;
+    xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
     session_event events_[event_capacity];
     std::size_t ev_head_ = 0, ev_count_ = 0;
@@ -14573,7 +14631,7 @@ private:
     char account_buf_[Capacity::jid_bytes];
     char resource_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
-    char features_copy_[Capacity::features_bytes];
+    char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];
     char in_[Capacity::input_bytes];
     char out_[Capacity::output_bytes];
 };

@@ -11,6 +11,7 @@
 /// throws.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/unicode_tables.hpp>
@@ -590,7 +591,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
         while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(s.substr(start))) return false;
+            if (!is_ipv4_address(detail::substr(s, start))) return false;
             pieces += 2;
             break;
         }
@@ -616,7 +617,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
 /// not part of it.
 constexpr bool is_ip_literal(std::string_view s) noexcept {
     if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
-    const std::string_view in = s.substr(1, s.size() - 2);
+    const std::string_view in = detail::substr(s, 1, s.size() - 2);
     if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
     // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
@@ -962,7 +963,7 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
             const auto b = static_cast<unsigned char>(d[i]);
             if ((b == '.' || b == 0xE3 || b == 0xEF) && (sep = separator_at(d, i)) != 0) break;
         }
-        const std::string_view label = d.substr(pos, i - pos);
+        const std::string_view label = detail::substr(d, pos, i - pos);
         const unsigned acc = classify(label.data(), label.size());
         if (!(acc & c_non_ascii)) {
             if (!ascii_label(out, label, at + pos, acc, f)) return false;
@@ -987,7 +988,7 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
         std::uint16_t pieces[8] = {};
-        if (parse_ipv6(d.substr(1, d.size() - 2), pieces)) {
+        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
