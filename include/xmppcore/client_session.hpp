@@ -868,28 +868,37 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::bind && n == "bind") {
-                features_.bind = true;
             } else if (ns == session_ns::session && n == "session") {
                 features_.session = true;
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (ns == "urn:xmpp:sm:2" && n == "sm") {
-                features_.sm2 = true;
-            } else if (ns == "urn:xmpp:sm:3" && n == "sm") {
-                features_.sm3 = true;
-            } else if (ns == "urn:xmpp:csi:0" && n == "csi") {
-                features_.csi = true;
-            } else if (ns == "urn:xmpp:features:rosterver" && n == "ver") {
-                features_.roster_versioning = true;
-            } else if (ns == "urn:xmpp:features:pre-approval" && n == "sub") {
-                features_.pre_approval = true;
-            } else if (ns == "http://jabber.org/protocol/caps" && n == "c") {
-                features_.caps = true;
+            } else if (bool* flag = simple_feature(ns, n)) {
+                *flag = true;
             } else if (features_.unknown < 255) {
                 ++features_.unknown;
             }
         }
+    }
+
+    // The flag of a feature that is only present or absent, or null. A table rather than a
+    // chain of comparisons: each inlined string comparison costs flash on firmware.
+    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+        struct entry {
+            std::string_view ns, name;
+            bool stream_features::*flag;
+        };
+        static constexpr entry table[] = {
+            {session_ns::bind, "bind", &stream_features::bind},
+            {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
+            {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
+            {"urn:xmpp:csi:0", "csi", &stream_features::csi},
+            {"urn:xmpp:features:rosterver", "ver", &stream_features::roster_versioning},
+            {"urn:xmpp:features:pre-approval", "sub", &stream_features::pre_approval},
+            {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
+        };
+        for (const entry& e : table)
+            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+        return nullptr;
     }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.

@@ -191,8 +191,8 @@ inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexce
 }
 
 inline constexpr const char* rule_part_too_long =
-    "RFC 6122 2.1: each part is at most 1023 bytes after preparation";
-inline constexpr const char* rule_buffer = "the output buffer is too small";
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
+inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
 
 /// A JID split into its raw parts (offsets are in the caller's input, for errors).
 struct jid_parts {
@@ -214,7 +214,7 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
         const std::size_t n = out.size();
         if (n == 0)
             return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                            "RFC 6122 2.1: the localpart prepares to nothing");
+                            XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
         if (n > jid_part_max_size)
             return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
                             rule_part_too_long);
@@ -236,8 +236,9 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
             return jid_fail(err, f, jid_part::resourcepart);
         sizes[2] = out.size() - r0;
         if (sizes[2] == 0)
-            return jid_fail(err, errc::jid_empty_resourcepart, jid_part::resourcepart,
-                            p.resource_at, 0, "RFC 6122 2.1: the resourcepart prepares to nothing");
+            return jid_fail(
+                err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
+                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (sizes[2] > jid_part_max_size)
             return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
                             p.resource_at, 0, rule_part_too_long);
@@ -253,7 +254,8 @@ constexpr std::string_view strip_trailing_dot(std::string_view d) noexcept {
     return d;
 }
 
-inline constexpr const char* rule_empty_domain = "RFC 6122 2.1: the domainpart is empty";
+inline constexpr const char* rule_empty_domain =
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the domainpart is empty");
 
 /// Prepares one part alone (the prepare_*part functions).
 inline result<std::string_view> prepare_one(std::string_view in, char* buf, std::size_t cap,
@@ -267,7 +269,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     const errc too_long = part == jid_part::localpart    ? errc::jid_localpart_too_long
                           : part == jid_part::domainpart ? errc::jid_domainpart_too_long
                                                          : errc::jid_resourcepart_too_long;
-    if (in.empty()) return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: empty part");
+    if (in.empty())
+        return jid_fail(err, empty, part, 0, 0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: empty part"));
     prep::cow_output out(in, buf, cap);
     bool ok = false;
     switch (part) {
@@ -279,7 +282,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     }
     if (!ok) return jid_fail(err, f, part);
     if (out.size() == 0)
-        return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: the part prepares to nothing");
+        return jid_fail(err, empty, part, 0, 0,
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the part prepares to nothing"));
     if (out.size() > jid_part_max_size)
         return jid_fail(err, too_long, part, 0, 0, rule_part_too_long);
     if (out.overflow()) return jid_fail(err, errc::buffer_too_small, part, 0, 0, rule_buffer);
@@ -494,14 +498,14 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     }
     if (p.has_local && p.local.empty())
         return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                        "RFC 6122 2.1: '@' with an empty localpart");
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
     p.domain = strip_trailing_dot(p.domain);
     if (p.domain.empty())
         return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
                         rule_empty_domain);
     if (p.has_resource && p.resource.empty())
         return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
-                        0, "RFC 6122 2.1: '/' with an empty resourcepart");
+                        0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -533,7 +537,7 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
                                   jid_error* error = nullptr) noexcept {
     if (in.empty())
         return detail::jid_fail(error, errc::jid_empty, jid_part::none, 0, 0,
-                                "RFC 6122 2.1: the JID is empty");
+                                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the JID is empty"));
     const std::size_t slash = in.find('/');
     // A loop, not substr().find(): g++ 12 -O3 sees a SIZE_MAX memchr bound in the latter
     // (-Wstringop-overread, a false positive), and JIDs are short.

@@ -342,9 +342,12 @@ public:
                 const std::string_view raw_text =
                     cdata ? detail::substr(s, t.begin + 9, t.end - t.begin - 12)
                           : detail::substr(s, t.begin, t.end - t.begin);
+                auto copy = [&](std::string_view piece) {
+                    return step(w_.text(piece)) == errc::ok;
+                };
                 detail::xw_decode_each(
                     raw_text, cdata ? detail::xw_value_kind::cdata : detail::xw_value_kind::text,
-                    [&](std::string_view piece) { return step(w_.text(piece)) == errc::ok; });
+                    detail::xw_sink::of(copy).lvalue());
                 break;
             }
             case detail::xw_kind::end: step(w_.end_element()); break;

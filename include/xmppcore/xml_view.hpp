@@ -28,6 +28,25 @@
 
 XMPPCORE_BEGIN_NAMESPACE
 
+namespace detail {
+/// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
+/// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
+/// it instead of one per lambda (flash on firmware, issue 8).
+struct xw_sink {
+    bool (*call)(void*, std::string_view) noexcept;
+    void* self;
+    bool operator()(std::string_view p) const noexcept { return call(self, p); }
+    /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
+    /// single instantiation (xw_decode_each<xw_sink&>).
+    xw_sink& lvalue() && noexcept { return *this; }
+    /// A sink that calls f (which must outlive it).
+    template <class F>
+    static xw_sink of(F& f) noexcept {
+        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+    }
+};
+} // namespace detail
+
 /// An attribute value or the character data of an element, as written in the stanza bytes,
 /// decoded on demand: references resolved, line ends and (for attributes) whitespace
 /// normalized as XML 1.0 prescribes, CDATA sections unwrapped, child elements skipped. A
@@ -73,10 +92,11 @@ public:
     std::size_t size() const noexcept {
         if (!needs_) return raw_.size();
         std::size_t n = 0;
-        for_each_piece([&](std::string_view p) {
+        auto count = [&](std::string_view p) {
             n += p.size();
             return true;
-        });
+        };
+        detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(count).lvalue());
         return n;
     }
     /// True when the decoded value is empty (an absent value is empty too).
@@ -88,12 +108,13 @@ public:
     result<std::string_view> decode(char* out, std::size_t cap) const noexcept {
         if (!needs_) return raw_;
         std::size_t n = 0;
-        const bool fits = for_each_piece([&](std::string_view p) {
+        auto copy = [&](std::string_view p) {
             if (cap - n < p.size()) return false;
             for (const char c : p) out[n++] = c;
             return true;
-        });
-        if (!fits) return errc::buffer_too_small;
+        };
+        if (!detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(copy).lvalue()))
+            return errc::buffer_too_small;
         return std::string_view(out, n);
     }
     /// decode() into an array.
@@ -107,12 +128,13 @@ public:
         if (!present_) return false;
         if (!needs_) return raw_ == s;
         std::size_t at = 0;
-        const bool same = for_each_piece([&](std::string_view p) {
+        auto compare = [&](std::string_view p) {
             if (s.size() - at < p.size() || detail::substr(s, at, p.size()) != p) return false;
             at += p.size();
             return true;
-        });
-        return same && at == s.size();
+        };
+        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(compare).lvalue()) &&
+               at == s.size();
     }
 
     /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.

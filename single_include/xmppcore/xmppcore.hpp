@@ -82,6 +82,25 @@
 #define XMPPCORE_ASCII_ONLY 0
 #endif
 
+/// Define XMPPCORE_UNICODE_COMPACT to 1 to trade JID/SASLprep speed on non-ASCII text for
+/// ~11 KB of flash: the Unicode lookups then use only the binary-search tables, without the
+/// two-stage Basic Multilingual Plane table and the page indexes (same results). Every
+/// translation unit of a program must agree on it, as on XMPPCORE_ASCII_ONLY.
+/// Define XMPPCORE_NO_ERROR_TEXT to 1 to drop the library's explanatory texts from firmware
+/// images (error codes stay): to_string(errc) returns "" and jid_error::rule is "".
+#ifndef XMPPCORE_NO_ERROR_TEXT
+#define XMPPCORE_NO_ERROR_TEXT 0
+#endif
+#if XMPPCORE_NO_ERROR_TEXT
+#define XMPPCORE_ERROR_TEXT(text) ""
+#else
+#define XMPPCORE_ERROR_TEXT(text) text
+#endif
+
+#ifndef XMPPCORE_UNICODE_COMPACT
+#define XMPPCORE_UNICODE_COMPACT 0
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP
 // ---- end xmppcore/config.hpp ----
 // ---- begin xmppcore/version.hpp ----
@@ -351,8 +370,13 @@ constexpr errc_component component_of(errc e) noexcept {
 }
 
 /// The enumerator's name (`"xml_invalid_utf8"`), or `"unknown"` for a value that is not an
-/// enumerator. Static storage; never allocates.
+/// enumerator ("" for every value with XMPPCORE_NO_ERROR_TEXT). Static storage; never
+/// allocates.
 constexpr const char* to_string(errc e) noexcept {
+#if XMPPCORE_NO_ERROR_TEXT
+    static_cast<void>(e);
+    return "";
+#else
     switch (e) {
     case errc::ok: return "ok";
     case errc::buffer_too_small: return "buffer_too_small";
@@ -462,6 +486,7 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::session_closed_by_peer: return "session_closed_by_peer";
     }
     return "unknown";
+#endif
 }
 
 /// The stream error condition to send when this error ends a stream, or
@@ -5682,7 +5707,9 @@ XMPPCORE_END_NAMESPACE
 /// time from the generated tables (257 entries of 2 bytes per table), so a lookup searches a
 /// handful of entries instead of the whole table. Same results as the lookups of
 /// unicode_tables.hpp (a test compares them at every code point); outside the BMP those are
-/// used as they are. Never allocates, never throws.
+/// used as they are. With XMPPCORE_UNICODE_COMPACT the fast:: functions are those lookups
+/// (info_by_search() for info()), and the two-stage table and the indexes are not linked.
+/// Never allocates, never throws.
 
 
 
@@ -5691,7 +5718,60 @@ XMPPCORE_END_NAMESPACE
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
 namespace unicode {
+/// properties(cp) | combining_class(cp) << 16 | the info_* flags of bmp_info(), for any cp,
+/// from the binary-search tables alone (fast::info() with XMPPCORE_UNICODE_COMPACT).
+constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
+    const std::uint32_t cc = combining_class(cp);
+    std::uint32_t v = properties(cp) | (cc << 16);
+    if (!b2_mapping(cp).empty()) v |= info_b2;
+    const bool decomposes = !decomposition(cp).empty();
+    if (decomposes) v |= info_decomposes;
+    // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
+    bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
+                  (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count);
+    if (!second && cp >= first_composable_second && cp <= 0xFFFF) {
+        const std::uint16_t* const seconds = tables::composition_seconds;
+        std::size_t lo = 0, hi = sizeof tables::composition_seconds / sizeof seconds[0];
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (seconds[mid] < cp)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        second = lo < sizeof tables::composition_seconds / sizeof seconds[0] && seconds[lo] == cp;
+    }
+    if (second) v |= info_second;
+    if (!decomposes && !second && cc == 0) v |= info_inert;
+    return v;
+}
+
 namespace fast {
+
+#if XMPPCORE_UNICODE_COMPACT
+
+/// Same as info_by_search().
+constexpr std::uint32_t info(char32_t cp) noexcept {
+    return info_by_search(cp);
+}
+/// Same as unicode::properties().
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    return unicode::properties(cp);
+}
+/// Same as unicode::combining_class().
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    return unicode::combining_class(cp);
+}
+/// Same as unicode::decomposition().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    return unicode::decomposition(cp);
+}
+/// Same as unicode::b2_mapping().
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    return unicode::b2_mapping(cp);
+}
+
+#else
 
 /// For page p (code points p * 256 ..), first[p] is the index of the last entry whose start
 /// is <= p * 256, and first[p + 1] bounds the entries that start inside the page.
@@ -5796,6 +5876,8 @@ constexpr code_point_view b2_mapping(char32_t cp) noexcept {
     if (cp >= 0x10000) return unicode::b2_mapping(cp);
     return find_run(tables::b2_runs, tables::b2_pool, b2_pages, cp);
 }
+
+#endif // XMPPCORE_UNICODE_COMPACT
 
 } // namespace fast
 } // namespace unicode
@@ -6168,9 +6250,10 @@ struct failure {
 
 /// The rule text for a prohibited ASCII character.
 constexpr const char* ascii_rule(char32_t c) noexcept {
-    if (c == 0x20) return "RFC 3454 C.1.1: ASCII space";
-    if (c < 0x20 || c == 0x7F) return "RFC 3454 C.2.1: ASCII control character";
-    return "RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @";
+    if (c == 0x20) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.1: ASCII space");
+    if (c < 0x20 || c == 0x7F)
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.1: ASCII control character");
+    return XMPPCORE_ERROR_TEXT("RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @");
 }
 
 #if !XMPPCORE_ASCII_ONLY
@@ -6178,25 +6261,29 @@ constexpr const char* ascii_rule(char32_t c) noexcept {
 constexpr const char* table_rule(std::uint16_t bits) noexcept {
     using unicode::table;
     const auto has = [bits](table t) { return (bits & static_cast<std::uint16_t>(t)) != 0; };
-    if (has(table::c11)) return "RFC 3454 C.1.1: ASCII space";
-    if (has(table::c12)) return "RFC 3454 C.1.2: non-ASCII space";
-    if (has(table::c21)) return "RFC 3454 C.2.1: ASCII control character";
-    if (has(table::c22)) return "RFC 3454 C.2.2: non-ASCII control character";
-    if (has(table::c3)) return "RFC 3454 C.3: private use";
-    if (has(table::c4)) return "RFC 3454 C.4: non-character code point";
-    if (has(table::c5)) return "RFC 3454 C.5: surrogate code";
-    if (has(table::c6)) return "RFC 3454 C.6: inappropriate for plain text";
-    if (has(table::c7)) return "RFC 3454 C.7: inappropriate for canonical representation";
-    if (has(table::c8)) return "RFC 3454 C.8: changes display properties or is deprecated";
-    if (has(table::c9)) return "RFC 3454 C.9: tagging character";
-    return "prohibited";
+    if (has(table::c11)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.1: ASCII space");
+    if (has(table::c12)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.2: non-ASCII space");
+    if (has(table::c21)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.1: ASCII control character");
+    if (has(table::c22)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.2: non-ASCII control character");
+    if (has(table::c3)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.3: private use");
+    if (has(table::c4)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.4: non-character code point");
+    if (has(table::c5)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.5: surrogate code");
+    if (has(table::c6)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.6: inappropriate for plain text");
+    if (has(table::c7))
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.7: inappropriate for canonical representation");
+    if (has(table::c8))
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.8: changes display properties or is deprecated");
+    if (has(table::c9)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.9: tagging character");
+    return XMPPCORE_ERROR_TEXT("prohibited");
 }
 #endif
 
-inline constexpr const char* rule_nul = "U+0000 is not allowed in a JID";
-inline constexpr const char* rule_utf8 = "not well-formed UTF-8 (RFC 3629)";
-inline constexpr const char* rule_too_long = "longer than 1023 bytes after preparation";
-inline constexpr const char* rule_ascii_only = "built with XMPPCORE_ASCII_ONLY: only ASCII";
+inline constexpr const char* rule_nul = XMPPCORE_ERROR_TEXT("U+0000 is not allowed in a JID");
+inline constexpr const char* rule_utf8 = XMPPCORE_ERROR_TEXT("not well-formed UTF-8 (RFC 3629)");
+inline constexpr const char* rule_too_long =
+    XMPPCORE_ERROR_TEXT("longer than 1023 bytes after preparation");
+inline constexpr const char* rule_ascii_only =
+    XMPPCORE_ERROR_TEXT("built with XMPPCORE_ASCII_ONLY: only ASCII");
 
 // --- output ------------------------------------------------------------------------------
 
@@ -6465,18 +6552,20 @@ inline bool check_prepared(const char32_t* cps, std::size_t n, std::size_t at, c
     if (randal) {
         if (lcat) {
             f = {errc::jid_bidi_violation, at, first_l,
-                 "RFC 3454 6.2: RandALCat and LCat characters in one string"};
+                 XMPPCORE_ERROR_TEXT("RFC 3454 6.2: RandALCat and LCat characters in one string")};
             return false;
         }
         if (!unicode::in_d1(cps[0]) || !unicode::in_d1(cps[n - 1])) {
             f = {errc::jid_bidi_violation, at, unicode::in_d1(cps[0]) ? cps[n - 1] : cps[0],
-                 "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat"};
+                 XMPPCORE_ERROR_TEXT(
+                     "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat")};
             return false;
         }
     }
     if (mode == prep_mode::stored && has_unassigned) {
         f = {errc::jid_unassigned_code_point, at, unassigned,
-             "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string"};
+             XMPPCORE_ERROR_TEXT(
+                 "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string")};
         return false;
     }
     return true;
@@ -6765,18 +6854,18 @@ constexpr std::size_t punycode_length(const char32_t* cps, std::size_t n,
     return out;
 }
 
-inline constexpr const char* rule_empty_label =
-    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)";
+inline constexpr const char* rule_empty_label = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)");
 inline constexpr const char* rule_long_label =
-    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets";
-inline constexpr const char* rule_non_ldh =
-    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'";
-inline constexpr const char* rule_hyphen =
-    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'";
-inline constexpr const char* rule_ace_prefix =
-    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"";
+    XMPPCORE_ERROR_TEXT("RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets");
+inline constexpr const char* rule_non_ldh = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'");
+inline constexpr const char* rule_hyphen = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'");
+inline constexpr const char* rule_ace_prefix = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"");
 inline constexpr const char* rule_ip_literal =
-    "RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])";
+    XMPPCORE_ERROR_TEXT("RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])");
 
 /// One all-ASCII label (its class bits in acc): STD3 rules and length; appended lowercased.
 inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at, unsigned acc,
@@ -6887,7 +6976,8 @@ XMPPCORE_NOINLINE inline bool unicode_label(cow_output& out, std::string_view la
     if (!check_prepared(cps, n, at, nameprep, mode, f)) return false;
     if (n == 0) {
         if (whole_domain)
-            f = {errc::jid_empty_domainpart, at, 0, "the domainpart prepares to nothing"};
+            f = {errc::jid_empty_domainpart, at, 0,
+                 XMPPCORE_ERROR_TEXT("the domainpart prepares to nothing")};
         else
             f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
         return false;
@@ -7178,8 +7268,8 @@ inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexce
 }
 
 inline constexpr const char* rule_part_too_long =
-    "RFC 6122 2.1: each part is at most 1023 bytes after preparation";
-inline constexpr const char* rule_buffer = "the output buffer is too small";
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
+inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
 
 /// A JID split into its raw parts (offsets are in the caller's input, for errors).
 struct jid_parts {
@@ -7201,7 +7291,7 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
         const std::size_t n = out.size();
         if (n == 0)
             return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                            "RFC 6122 2.1: the localpart prepares to nothing");
+                            XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
         if (n > jid_part_max_size)
             return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
                             rule_part_too_long);
@@ -7223,8 +7313,9 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
             return jid_fail(err, f, jid_part::resourcepart);
         sizes[2] = out.size() - r0;
         if (sizes[2] == 0)
-            return jid_fail(err, errc::jid_empty_resourcepart, jid_part::resourcepart,
-                            p.resource_at, 0, "RFC 6122 2.1: the resourcepart prepares to nothing");
+            return jid_fail(
+                err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
+                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (sizes[2] > jid_part_max_size)
             return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
                             p.resource_at, 0, rule_part_too_long);
@@ -7240,7 +7331,8 @@ constexpr std::string_view strip_trailing_dot(std::string_view d) noexcept {
     return d;
 }
 
-inline constexpr const char* rule_empty_domain = "RFC 6122 2.1: the domainpart is empty";
+inline constexpr const char* rule_empty_domain =
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the domainpart is empty");
 
 /// Prepares one part alone (the prepare_*part functions).
 inline result<std::string_view> prepare_one(std::string_view in, char* buf, std::size_t cap,
@@ -7254,7 +7346,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     const errc too_long = part == jid_part::localpart    ? errc::jid_localpart_too_long
                           : part == jid_part::domainpart ? errc::jid_domainpart_too_long
                                                          : errc::jid_resourcepart_too_long;
-    if (in.empty()) return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: empty part");
+    if (in.empty())
+        return jid_fail(err, empty, part, 0, 0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: empty part"));
     prep::cow_output out(in, buf, cap);
     bool ok = false;
     switch (part) {
@@ -7266,7 +7359,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     }
     if (!ok) return jid_fail(err, f, part);
     if (out.size() == 0)
-        return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: the part prepares to nothing");
+        return jid_fail(err, empty, part, 0, 0,
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the part prepares to nothing"));
     if (out.size() > jid_part_max_size)
         return jid_fail(err, too_long, part, 0, 0, rule_part_too_long);
     if (out.overflow()) return jid_fail(err, errc::buffer_too_small, part, 0, 0, rule_buffer);
@@ -7481,14 +7575,14 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     }
     if (p.has_local && p.local.empty())
         return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                        "RFC 6122 2.1: '@' with an empty localpart");
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
     p.domain = strip_trailing_dot(p.domain);
     if (p.domain.empty())
         return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
                         rule_empty_domain);
     if (p.has_resource && p.resource.empty())
         return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
-                        0, "RFC 6122 2.1: '/' with an empty resourcepart");
+                        0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -7520,7 +7614,7 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
                                   jid_error* error = nullptr) noexcept {
     if (in.empty())
         return detail::jid_fail(error, errc::jid_empty, jid_part::none, 0, 0,
-                                "RFC 6122 2.1: the JID is empty");
+                                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the JID is empty"));
     const std::size_t slash = in.find('/');
     // A loop, not substr().find(): g++ 12 -O3 sees a SIZE_MAX memchr bound in the latter
     // (-Wstringop-overread, a false positive), and JIDs are short.
@@ -8168,6 +8262,25 @@ XMPPCORE_END_NAMESPACE
 
 XMPPCORE_BEGIN_NAMESPACE
 
+namespace detail {
+/// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
+/// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
+/// it instead of one per lambda (flash on firmware, issue 8).
+struct xw_sink {
+    bool (*call)(void*, std::string_view) noexcept;
+    void* self;
+    bool operator()(std::string_view p) const noexcept { return call(self, p); }
+    /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
+    /// single instantiation (xw_decode_each<xw_sink&>).
+    xw_sink& lvalue() && noexcept { return *this; }
+    /// A sink that calls f (which must outlive it).
+    template <class F>
+    static xw_sink of(F& f) noexcept {
+        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+    }
+};
+} // namespace detail
+
 /// An attribute value or the character data of an element, as written in the stanza bytes,
 /// decoded on demand: references resolved, line ends and (for attributes) whitespace
 /// normalized as XML 1.0 prescribes, CDATA sections unwrapped, child elements skipped. A
@@ -8213,10 +8326,11 @@ public:
     std::size_t size() const noexcept {
         if (!needs_) return raw_.size();
         std::size_t n = 0;
-        for_each_piece([&](std::string_view p) {
+        auto count = [&](std::string_view p) {
             n += p.size();
             return true;
-        });
+        };
+        detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(count).lvalue());
         return n;
     }
     /// True when the decoded value is empty (an absent value is empty too).
@@ -8228,12 +8342,13 @@ public:
     result<std::string_view> decode(char* out, std::size_t cap) const noexcept {
         if (!needs_) return raw_;
         std::size_t n = 0;
-        const bool fits = for_each_piece([&](std::string_view p) {
+        auto copy = [&](std::string_view p) {
             if (cap - n < p.size()) return false;
             for (const char c : p) out[n++] = c;
             return true;
-        });
-        if (!fits) return errc::buffer_too_small;
+        };
+        if (!detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(copy).lvalue()))
+            return errc::buffer_too_small;
         return std::string_view(out, n);
     }
     /// decode() into an array.
@@ -8247,12 +8362,13 @@ public:
         if (!present_) return false;
         if (!needs_) return raw_ == s;
         std::size_t at = 0;
-        const bool same = for_each_piece([&](std::string_view p) {
+        auto compare = [&](std::string_view p) {
             if (s.size() - at < p.size() || detail::substr(s, at, p.size()) != p) return false;
             at += p.size();
             return true;
-        });
-        return same && at == s.size();
+        };
+        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(compare).lvalue()) &&
+               at == s.size();
     }
 
     /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.
@@ -10147,9 +10263,12 @@ public:
                 const std::string_view raw_text =
                     cdata ? detail::substr(s, t.begin + 9, t.end - t.begin - 12)
                           : detail::substr(s, t.begin, t.end - t.begin);
+                auto copy = [&](std::string_view piece) {
+                    return step(w_.text(piece)) == errc::ok;
+                };
                 detail::xw_decode_each(
                     raw_text, cdata ? detail::xw_value_kind::cdata : detail::xw_value_kind::text,
-                    [&](std::string_view piece) { return step(w_.text(piece)) == errc::ok; });
+                    detail::xw_sink::of(copy).lvalue());
                 break;
             }
             case detail::xw_kind::end: step(w_.end_element()); break;
@@ -14329,28 +14448,37 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::bind && n == "bind") {
-                features_.bind = true;
             } else if (ns == session_ns::session && n == "session") {
                 features_.session = true;
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (ns == "urn:xmpp:sm:2" && n == "sm") {
-                features_.sm2 = true;
-            } else if (ns == "urn:xmpp:sm:3" && n == "sm") {
-                features_.sm3 = true;
-            } else if (ns == "urn:xmpp:csi:0" && n == "csi") {
-                features_.csi = true;
-            } else if (ns == "urn:xmpp:features:rosterver" && n == "ver") {
-                features_.roster_versioning = true;
-            } else if (ns == "urn:xmpp:features:pre-approval" && n == "sub") {
-                features_.pre_approval = true;
-            } else if (ns == "http://jabber.org/protocol/caps" && n == "c") {
-                features_.caps = true;
+            } else if (bool* flag = simple_feature(ns, n)) {
+                *flag = true;
             } else if (features_.unknown < 255) {
                 ++features_.unknown;
             }
         }
+    }
+
+    // The flag of a feature that is only present or absent, or null. A table rather than a
+    // chain of comparisons: each inlined string comparison costs flash on firmware.
+    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+        struct entry {
+            std::string_view ns, name;
+            bool stream_features::*flag;
+        };
+        static constexpr entry table[] = {
+            {session_ns::bind, "bind", &stream_features::bind},
+            {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
+            {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
+            {"urn:xmpp:csi:0", "csi", &stream_features::csi},
+            {"urn:xmpp:features:rosterver", "ver", &stream_features::roster_versioning},
+            {"urn:xmpp:features:pre-approval", "sub", &stream_features::pre_approval},
+            {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
+        };
+        for (const entry& e : table)
+            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+        return nullptr;
     }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.
