@@ -9,7 +9,8 @@
 #
 #   tools/size_probe.sh            bare-metal builds, table, checks
 #   tools/size_probe.sh --host     build probe.cpp with the host compiler ($CXX, else g++) and
-#                                  run it (full and ASCII-only); exit 0 when both log in
+#                                  run it (full, ASCII-only, firmware options); exit 0
+#                                  when all three log in
 #
 # Environment: ARM_CXX (arm-none-eabi-g++), SIZE_PROBE_DIR (build directory; a temporary one
 # otherwise), PROBE_EXTRA_FLAGS (added to every probe build, e.g. -DPROBE_NO_THROW_HOOK=1).
@@ -35,8 +36,10 @@ if [ "${1:-}" = "--host" ]; then
   "$cxx" "${flags[@]}" "$probe" -o "$dir/probe_host" &
   "$cxx" "${flags[@]}" -DXMPPCORE_ASCII_ONLY=1 "$probe" -o "$dir/probe_host_ascii" &
   wait %1 && wait %2
+  "$cxx" "${flags[@]}" -DXMPPCORE_UNICODE_COMPACT=1 -DXMPPCORE_NO_ERROR_TEXT=1 "$probe" \
+    -o "$dir/probe_host_compact"
   status=0
-  for p in probe_host probe_host_ascii; do
+  for p in probe_host probe_host_ascii probe_host_compact; do
     if "$dir/$p"; then
       echo "size_probe: host $p: login, bind, message in and out: ok"
     else
@@ -58,16 +61,22 @@ declare -A core_flags=(
   [m0plus]="-mcpu=cortex-m0plus -mthumb"
   [m4]="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft"
 )
-# variant -> extra flags. ascii: no Unicode tables; full: full stringprep; full_allhash:
-# full stringprep and default_crypto (SHA-1, SHA-256, SHA-512 compiled in; M4 only).
+# variant -> extra flags. The firmware options: XMPPCORE_NO_ERROR_TEXT (error codes, no
+# explanatory texts) and, with the Unicode tables, XMPPCORE_UNICODE_COMPACT (binary searches
+# only, no BMP table or page indexes; same results). ascii: no Unicode tables; full: full
+# stringprep; full_default: full stringprep with the library's defaults (fast Unicode
+# lookups, texts; M4 only); full_allhash: full and default_crypto (SHA-1, SHA-256, SHA-512
+# compiled in; M4 only).
 declare -A variant_flags=(
-  [ascii]="-DXMPPCORE_ASCII_ONLY=1"
-  [full]=""
-  [full_allhash]="-DPROBE_ALL_HASHES=1"
+  [ascii]="-DXMPPCORE_ASCII_ONLY=1 -DXMPPCORE_NO_ERROR_TEXT=1"
+  [full]="-DXMPPCORE_UNICODE_COMPACT=1 -DXMPPCORE_NO_ERROR_TEXT=1"
+  [full_default]=""
+  [full_allhash]="-DPROBE_ALL_HASHES=1 -DXMPPCORE_UNICODE_COMPACT=1 -DXMPPCORE_NO_ERROR_TEXT=1"
 )
 # The I/O buffers of the probe's session_capacity<2048, 4096>, not counted as "other RAM".
 io_buffers=$((2048 + 4096))
-builds=(m0plus.empty m4.empty m0plus.ascii m0plus.full m4.ascii m4.full m4.full_allhash)
+builds=(m0plus.empty m4.empty m0plus.ascii m0plus.full m4.ascii m4.full m4.full_default
+        m4.full_allhash)
 
 build() { # core.variant
   local core="${1%%.*}" variant="${1#*.}" src="$probe" extra=()

@@ -6,8 +6,13 @@
 // answers it with the stanza builder. Built bare-metal by tools/size_probe.sh (the sizes it
 // reports are this program minus empty.cpp) and run on the host, where it must exit 0.
 //
-// Buffers: session_capacity<2048, 4096> (2 KiB of input, so stanzas up to 2047 bytes; 4 KiB
-// of output, the smallest the session accepts).
+// Buffers: session_capacity<2048, 4096, 64, 0, 384, xml_capacity<8, 8, 8, 256>>: 2 KiB of
+// input (stanzas up to 2047 bytes) and 4 KiB of output (the smallest the session accepts);
+// JIDs up to 64 bytes (the account, the resource, the bound JID); no copy of the stream
+// features (features_xml() stays empty: this firmware reads only the known features); 384 B
+// for the SCRAM exchange (the AuthMessage here is about 230 B); a tokenizer for 8 open
+// elements, 8 attributes and 8 namespace declarations per element, 256 B for the attributes
+// of the server's stream header. The defaults (session_capacity<>) suit any server.
 //
 // Crypto: a firmware that only speaks SCRAM-SHA-256 compiles only SHA-256
 // (builtin_crypto<hash_bit(sha256)>); -DPROBE_ALL_HASHES=1 uses default_crypto (SHA-1,
@@ -54,7 +59,9 @@ using probe_crypto = xmppcore::default_crypto;
 #else
 using probe_crypto = xmppcore::builtin_crypto<xmppcore::hash_bit(xmppcore::hash_algorithm::sha256)>;
 #endif
-using session = xmppcore::client_session<probe_crypto, xmppcore::session_capacity<2048, 4096>>;
+using probe_capacity =
+    xmppcore::session_capacity<2048, 4096, 64, 0, 384, xmppcore::xml_capacity<8, 8, 8, 256>>;
+using session = xmppcore::client_session<probe_crypto, probe_capacity>;
 
 #define PROBE_STREAM_HEADER                                                                        \
     "<?xml version='1.0'?><stream:stream from='example.com' version='1.0' xml:lang='en' "          \

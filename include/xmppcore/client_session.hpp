@@ -121,17 +121,28 @@ struct client_config {
 };
 
 /// Capacities that size the session: bytes of received input it holds (the largest stanza it
-/// accepts is one byte less), bytes of queued output. The SASL exchange, JIDs and the copy of
-/// the last stream features have fixed sizes (see the members).
-template <std::size_t InputBytes = 65536, std::size_t OutputBytes = 16384>
+/// accepts is one byte less), bytes of queued output, bytes for each prepared JID (the
+/// account, the resource asked for, the bound JID; also the stack scratch of JID
+/// preparation), bytes for the copy of the last stream features (features_xml() is empty when
+/// they do not fit, always with 0; the features themselves are still read), bytes for one SASL
+/// exchange (the SCRAM AuthMessage, the copied credentials and binding data; the stack scratch for
+/// a decoded challenge is twice this), and the XML tokenizer's capacities (open elements,
+/// attributes, namespace declarations, stream-header store). The defaults suit any server; firmware
+/// that knows its account and server picks smaller ones (see examples/embedded/probe.cpp).
+template <std::size_t InputBytes = 65536, std::size_t OutputBytes = 16384,
+          std::size_t JidBytes = 1024, std::size_t FeaturesBytes = 2048,
+          std::size_t SaslBytes = 1024, class Xml = xml_capacity<>>
 struct session_capacity {
-    static constexpr std::size_t input_bytes = InputBytes;   ///< received bytes held
-    static constexpr std::size_t output_bytes = OutputBytes; ///< bytes queued for sending
-    static constexpr std::size_t jid_bytes = 1024;           ///< each prepared JID
-    static constexpr std::size_t features_bytes = 2048;      ///< copy of the last features
-    static constexpr std::size_t sasl_bytes = 1024;          ///< one SASL exchange
+    static constexpr std::size_t input_bytes = InputBytes;       ///< received bytes held
+    static constexpr std::size_t output_bytes = OutputBytes;     ///< bytes queued for sending
+    static constexpr std::size_t jid_bytes = JidBytes;           ///< each prepared JID
+    static constexpr std::size_t features_bytes = FeaturesBytes; ///< copy of the last features
+    static constexpr std::size_t sasl_bytes = SaslBytes;         ///< one SASL exchange
+    using xml = Xml; ///< capacities of the tokenizer (an xml_capacity)
     static_assert(InputBytes >= 1024, "the input buffer must hold negotiation elements");
     static_assert(OutputBytes >= 4096, "the output queue must hold negotiation elements");
+    static_assert(JidBytes >= 32, "a JID buffer must hold at least a short JID");
+    static_assert(SaslBytes >= 128, "a SASL exchange needs at least 128 bytes");
 };
 
 /// The states of a client session, one per point where it waits.
@@ -510,7 +521,10 @@ public:
     stanza_context context() const noexcept { return stanza_context(tok_.stream_header()); }
 
 private:
-    static constexpr std::size_t event_capacity = 4;
+    // Events queued at once: parsing stops while any is queued, and one element queues at
+    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
+    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
+    static constexpr std::size_t event_capacity = 2;
     static constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
     // Output kept back from the host so that a failure or close always fits.
     static constexpr std::size_t close_reserve = 512;
@@ -854,28 +868,37 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::bind && n == "bind") {
-                features_.bind = true;
             } else if (ns == session_ns::session && n == "session") {
                 features_.session = true;
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (ns == "urn:xmpp:sm:2" && n == "sm") {
-                features_.sm2 = true;
-            } else if (ns == "urn:xmpp:sm:3" && n == "sm") {
-                features_.sm3 = true;
-            } else if (ns == "urn:xmpp:csi:0" && n == "csi") {
-                features_.csi = true;
-            } else if (ns == "urn:xmpp:features:rosterver" && n == "ver") {
-                features_.roster_versioning = true;
-            } else if (ns == "urn:xmpp:features:pre-approval" && n == "sub") {
-                features_.pre_approval = true;
-            } else if (ns == "http://jabber.org/protocol/caps" && n == "c") {
-                features_.caps = true;
+            } else if (bool* flag = simple_feature(ns, n)) {
+                *flag = true;
             } else if (features_.unknown < 255) {
                 ++features_.unknown;
             }
         }
+    }
+
+    // The flag of a feature that is only present or absent, or null. A table rather than a
+    // chain of comparisons: each inlined string comparison costs flash on firmware.
+    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+        struct entry {
+            std::string_view ns, name;
+            bool stream_features::*flag;
+        };
+        static constexpr entry table[] = {
+            {session_ns::bind, "bind", &stream_features::bind},
+            {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
+            {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
+            {"urn:xmpp:csi:0", "csi", &stream_features::csi},
+            {"urn:xmpp:features:rosterver", "ver", &stream_features::roster_versioning},
+            {"urn:xmpp:features:pre-approval", "sub", &stream_features::pre_approval},
+            {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
+        };
+        for (const entry& e : table)
+            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+        return nullptr;
     }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.
@@ -883,15 +906,20 @@ private:
         constexpr std::string_view open = "<stream:features xmlns='jabber:client' "
                                           "xmlns:stream='http://etherx.jabber.org/streams'>";
         constexpr std::string_view close_tag = "</stream:features>";
-        const std::string_view inner = f.self_closing() ? std::string_view() : f.inner();
-        if (open.size() + inner.size() + close_tag.size() > sizeof features_copy_) return 0;
-        std::size_t n = 0;
-        std::memcpy(features_copy_, open.data(), open.size());
-        n += open.size();
-        if (!inner.empty()) std::memcpy(features_copy_ + n, inner.data(), inner.size());
-        n += inner.size();
-        std::memcpy(features_copy_ + n, close_tag.data(), close_tag.size());
-        return n + close_tag.size();
+        if constexpr (Capacity::features_bytes < open.size() + close_tag.size()) {
+            static_cast<void>(f); // no copy ever fits (features_bytes 0: none wanted)
+            return 0;
+        } else {
+            const std::string_view inner = f.self_closing() ? std::string_view() : f.inner();
+            if (inner.size() > Capacity::features_bytes - open.size() - close_tag.size()) return 0;
+            std::size_t n = 0;
+            std::memcpy(features_copy_, open.data(), open.size());
+            n += open.size();
+            if (!inner.empty()) std::memcpy(features_copy_ + n, inner.data(), inner.size());
+            n += inner.size();
+            std::memcpy(features_copy_ + n, close_tag.data(), close_tag.size());
+            return n + close_tag.size();
+        }
     }
 
     // Whether the server binds with the host's channel-binding type (see start_sasl).
@@ -1123,7 +1151,7 @@ private:
 
     client_config cfg_;
     handler handler_;
-    xml_tokenizer<handler> tok_;
+    xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
     session_event events_[event_capacity];
     std::size_t ev_head_ = 0, ev_count_ = 0;
@@ -1151,7 +1179,7 @@ private:
     char account_buf_[Capacity::jid_bytes];
     char resource_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
-    char features_copy_[Capacity::features_bytes];
+    char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];
     char in_[Capacity::input_bytes];
     char out_[Capacity::output_bytes];
 };

@@ -71,4 +71,23 @@
 #define XMPPCORE_ASCII_ONLY 0
 #endif
 
+/// Define XMPPCORE_UNICODE_COMPACT to 1 to trade JID/SASLprep speed on non-ASCII text for
+/// ~11 KB of flash: the Unicode lookups then use only the binary-search tables, without the
+/// two-stage Basic Multilingual Plane table and the page indexes (same results). Every
+/// translation unit of a program must agree on it, as on XMPPCORE_ASCII_ONLY.
+/// Define XMPPCORE_NO_ERROR_TEXT to 1 to drop the library's explanatory texts from firmware
+/// images (error codes stay): to_string(errc) returns "" and jid_error::rule is "".
+#ifndef XMPPCORE_NO_ERROR_TEXT
+#define XMPPCORE_NO_ERROR_TEXT 0
+#endif
+#if XMPPCORE_NO_ERROR_TEXT
+#define XMPPCORE_ERROR_TEXT(text) ""
+#else
+#define XMPPCORE_ERROR_TEXT(text) text
+#endif
+
+#ifndef XMPPCORE_UNICODE_COMPACT
+#define XMPPCORE_UNICODE_COMPACT 0
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP

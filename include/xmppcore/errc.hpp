@@ -229,8 +229,13 @@ constexpr errc_component component_of(errc e) noexcept {
 }
 
 /// The enumerator's name (`"xml_invalid_utf8"`), or `"unknown"` for a value that is not an
-/// enumerator. Static storage; never allocates.
+/// enumerator ("" for every value with XMPPCORE_NO_ERROR_TEXT). Static storage; never
+/// allocates.
 constexpr const char* to_string(errc e) noexcept {
+#if XMPPCORE_NO_ERROR_TEXT
+    static_cast<void>(e);
+    return "";
+#else
     switch (e) {
     case errc::ok: return "ok";
     case errc::buffer_too_small: return "buffer_too_small";
@@ -340,6 +345,7 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::session_closed_by_peer: return "session_closed_by_peer";
     }
     return "unknown";
+#endif
 }
 
 /// The stream error condition to send when this error ends a stream, or

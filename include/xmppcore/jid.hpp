@@ -16,6 +16,7 @@
 /// errc::jid_non_ascii_unsupported.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/stringprep.hpp>
 
@@ -190,8 +191,8 @@ inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexce
 }
 
 inline constexpr const char* rule_part_too_long =
-    "RFC 6122 2.1: each part is at most 1023 bytes after preparation";
-inline constexpr const char* rule_buffer = "the output buffer is too small";
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
+inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
 
 /// A JID split into its raw parts (offsets are in the caller's input, for errors).
 struct jid_parts {
@@ -213,7 +214,7 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
         const std::size_t n = out.size();
         if (n == 0)
             return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                            "RFC 6122 2.1: the localpart prepares to nothing");
+                            XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
         if (n > jid_part_max_size)
             return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
                             rule_part_too_long);
@@ -235,8 +236,9 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
             return jid_fail(err, f, jid_part::resourcepart);
         sizes[2] = out.size() - r0;
         if (sizes[2] == 0)
-            return jid_fail(err, errc::jid_empty_resourcepart, jid_part::resourcepart,
-                            p.resource_at, 0, "RFC 6122 2.1: the resourcepart prepares to nothing");
+            return jid_fail(
+                err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
+                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (sizes[2] > jid_part_max_size)
             return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
                             p.resource_at, 0, rule_part_too_long);
@@ -252,7 +254,8 @@ constexpr std::string_view strip_trailing_dot(std::string_view d) noexcept {
     return d;
 }
 
-inline constexpr const char* rule_empty_domain = "RFC 6122 2.1: the domainpart is empty";
+inline constexpr const char* rule_empty_domain =
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the domainpart is empty");
 
 /// Prepares one part alone (the prepare_*part functions).
 inline result<std::string_view> prepare_one(std::string_view in, char* buf, std::size_t cap,
@@ -266,7 +269,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     const errc too_long = part == jid_part::localpart    ? errc::jid_localpart_too_long
                           : part == jid_part::domainpart ? errc::jid_domainpart_too_long
                                                          : errc::jid_resourcepart_too_long;
-    if (in.empty()) return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: empty part");
+    if (in.empty())
+        return jid_fail(err, empty, part, 0, 0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: empty part"));
     prep::cow_output out(in, buf, cap);
     bool ok = false;
     switch (part) {
@@ -278,7 +282,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     }
     if (!ok) return jid_fail(err, f, part);
     if (out.size() == 0)
-        return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: the part prepares to nothing");
+        return jid_fail(err, empty, part, 0, 0,
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the part prepares to nothing"));
     if (out.size() > jid_part_max_size)
         return jid_fail(err, too_long, part, 0, 0, rule_part_too_long);
     if (out.overflow()) return jid_fail(err, errc::buffer_too_small, part, 0, 0, rule_buffer);
@@ -479,28 +484,28 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     std::string_view rest = in;
     if (slash != std::string_view::npos) {
         p.has_resource = true;
-        p.resource = in.substr(slash + 1);
+        p.resource = detail::substr(in, slash + 1);
         p.resource_at = slash + 1;
-        rest = in.substr(0, slash);
+        rest = detail::substr(in, 0, slash);
     }
     if (at != std::string_view::npos) {
         p.has_local = true;
-        p.local = rest.substr(0, at);
-        p.domain = rest.substr(at + 1);
+        p.local = detail::substr(rest, 0, at);
+        p.domain = detail::substr(rest, at + 1);
         p.domain_at = at + 1;
     } else {
         p.domain = rest;
     }
     if (p.has_local && p.local.empty())
         return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                        "RFC 6122 2.1: '@' with an empty localpart");
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
     p.domain = strip_trailing_dot(p.domain);
     if (p.domain.empty())
         return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
                         rule_empty_domain);
     if (p.has_resource && p.resource.empty())
         return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
-                        0, "RFC 6122 2.1: '/' with an empty resourcepart");
+                        0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -532,7 +537,7 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
                                   jid_error* error = nullptr) noexcept {
     if (in.empty())
         return detail::jid_fail(error, errc::jid_empty, jid_part::none, 0, 0,
-                                "RFC 6122 2.1: the JID is empty");
+                                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the JID is empty"));
     const std::size_t slash = in.find('/');
     // A loop, not substr().find(): g++ 12 -O3 sees a SIZE_MAX memchr bound in the latter
     // (-Wstringop-overread, a false positive), and JIDs are short.

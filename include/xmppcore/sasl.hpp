@@ -16,6 +16,7 @@
 /// (see crypto.hpp). Nothing here reads a clock or a random device, allocates or throws.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/crypto.hpp>
 #include <xmppcore/base64.hpp>
@@ -573,7 +574,7 @@ constexpr bool scram_attribute(std::string_view msg, std::size_t& pos, char& nam
     std::size_t end = pos + 2;
     while (end < msg.size() && msg[end] != ',') ++end;
     name = c;
-    value = msg.substr(pos + 2, end - pos - 2);
+    value = detail::substr(msg, pos + 2, end - pos - 2);
     pos = end;
     if (pos < msg.size()) {
         ++pos; // the ','
@@ -614,7 +615,7 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
             continue;
         }
         if (i + 2 >= s.size()) return false;
-        const std::string_view e = s.substr(i + 1, 2);
+        const std::string_view e = detail::substr(s, i + 1, 2);
         if (e == "2C")
             out[n++] = ',';
         else if (e == "3D")
@@ -883,7 +884,6 @@ private:
     }
     void wipe_keys() noexcept {
         secure_wipe(&keys_, sizeof keys_);
-        secure_wipe(&cached_, sizeof cached_);
         secure_wipe(server_signature_, sizeof server_signature_);
     }
 
@@ -935,7 +935,8 @@ private:
         // Credentials: a password, cached keys for this hash, or both.
         const bool cached =
             o.cached_keys != nullptr && o.cached_keys->valid() && o.cached_keys->hash == hash_;
-        if (cached) cached_ = *o.cached_keys;
+        // Held in keys_ until the server-first message says whether they match.
+        if (cached) keys_ = *o.cached_keys;
         std::string_view user;
         errc e = detail::prep_to_back(buf_, o.username, user);
         if (e != errc::ok) return e;
@@ -1026,7 +1027,7 @@ private:
         }
         if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
         const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
-        if (value.size() <= cnonce.size() || value.substr(0, cnonce.size()) != cnonce)
+        if (value.size() <= cnonce.size() || detail::substr(value, 0, cnonce.size()) != cnonce)
             return errc::scram_nonce_mismatch;
         const std::string_view nonce = value;
         if (!detail::scram_attribute(msg, pos, name, value) || name != 's' || value.empty())
@@ -1045,16 +1046,18 @@ private:
         if (e != errc::ok) return e;
 
         // Keys: the cache when it matches, else PBKDF2 from the password.
+        // keys_ holds the cached keys (start_scram), if any, until here.
         const std::size_t hl = digest_size(hash_);
-        keys_.hash = hash_;
-        keys_.iterations = iterations;
-        keys_.salt_size = salt_size;
-        std::memcpy(keys_.salt, salt, salt_size);
-        if (cached_.valid() && cached_.iterations == iterations && cached_.salt_size == salt_size &&
-            std::memcmp(cached_.salt, salt, salt_size) == 0) {
-            std::memcpy(keys_.client_key, cached_.client_key, hl);
-            std::memcpy(keys_.server_key, cached_.server_key, hl);
-        } else if (!password_.empty()) {
+        const bool cache_matches = keys_.valid() && keys_.hash == hash_ &&
+                                   keys_.iterations == iterations && keys_.salt_size == salt_size &&
+                                   std::memcmp(keys_.salt, salt, salt_size) == 0;
+        if (!cache_matches && password_.empty()) return errc::scram_cached_keys_mismatch;
+        if (!cache_matches) {
+            secure_wipe(&keys_, sizeof keys_);
+            keys_.hash = hash_;
+            keys_.iterations = iterations;
+            keys_.salt_size = salt_size;
+            std::memcpy(keys_.salt, salt, salt_size);
             std::uint8_t salted[max_digest_size];
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
@@ -1062,11 +1065,8 @@ private:
             Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
             Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
-        } else {
-            return errc::scram_cached_keys_mismatch;
         }
         have_keys_ = true;
-        secure_wipe(&cached_, sizeof cached_);
         wipe_password();
 
         // client-final-message-without-proof: c= base64(gs2-header [cb-data]), r= nonce.
@@ -1134,8 +1134,7 @@ private:
     }
 
     detail::sasl_buffer<Capacity> buf_;
-    scram_client_keys keys_;
-    scram_client_keys cached_;
+    scram_client_keys keys_; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[max_digest_size] = {};
     std::string_view output_;
     std::string_view server_error_;
@@ -1483,10 +1482,10 @@ private:
         const std::size_t b = msg.find('\0', a + 1);
         if (b == std::string_view::npos || msg.find('\0', b + 1) != std::string_view::npos)
             return errc::sasl_malformed_message;
-        const std::string_view authzid = msg.substr(0, a);
+        const std::string_view authzid = detail::substr(msg, 0, a);
         if (!detail::utf8_without_nul(authzid)) return errc::sasl_malformed_message;
-        e = detail::prep_to_back(buf_, msg.substr(a + 1, b - a - 1), username_);
-        if (e == errc::ok) e = detail::prep_to_back(buf_, msg.substr(b + 1), password_);
+        e = detail::prep_to_back(buf_, detail::substr(msg, a + 1, b - a - 1), username_);
+        if (e == errc::ok) e = detail::prep_to_back(buf_, detail::substr(msg, b + 1), password_);
         // The raw password stays in the message copy: wipe it now.
         secure_wipe(const_cast<char*>(msg.data() + b + 1), msg.size() - b - 1);
         if (e != errc::ok) return e;
@@ -1509,7 +1508,7 @@ private:
             const std::size_t comma = msg.find(',');
             if (comma == std::string_view::npos) return errc::sasl_malformed_message;
             if (!is_plus(mech_)) return errc::scram_channel_binding_unsupported;
-            cb_type_ = channel_binding_from_name(msg.substr(2, comma - 2));
+            cb_type_ = channel_binding_from_name(detail::substr(msg, 2, comma - 2));
             if (cb_type_ == channel_binding_type::none ||
                 bindings_[static_cast<std::size_t>(cb_type_) - 1].empty())
                 return errc::scram_channel_binding_unsupported;
@@ -1588,7 +1587,8 @@ private:
         if (!detail::scram_attribute(msg, pos, name, value) || name != 'r')
             return errc::sasl_malformed_message;
         if (value.size() != cnonce_.size() + snonce_.size() ||
-            value.substr(0, cnonce_.size()) != cnonce_ || value.substr(cnonce_.size()) != snonce_)
+            detail::substr(value, 0, cnonce_.size()) != cnonce_ ||
+            detail::substr(value, cnonce_.size()) != snonce_)
             return errc::scram_nonce_mismatch;
         if (!cb_ok) return errc::scram_channel_binding_mismatch;
         // Extensions, then p= (always last).

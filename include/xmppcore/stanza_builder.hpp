@@ -13,6 +13,7 @@
 /// error, and `close()` drops it, so output is never truncated. Never allocates or throws.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/stanza.hpp>
 #include <xmppcore/stanza_error.hpp>
@@ -182,7 +183,7 @@ public:
         auto consider = [&](std::string_view qname, std::size_t at) {
             const std::size_t pl = detail::xw_prefix_length(qname);
             if (pl == 0) return;
-            const std::string_view pre = qname.substr(0, pl);
+            const std::string_view pre = detail::substr(qname, 0, pl);
             if (pre == "xml" || pre == "xmlns") return;
             for (std::size_t i = 0; i < n_seen; ++i)
                 if (seen[i] == pre) return;
@@ -202,9 +203,9 @@ public:
             const detail::xw_token t = detail::xw_next(content, p);
             if (t.kind == detail::xw_kind::eof) break;
             if (t.kind == detail::xw_kind::start) {
-                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(content, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                consider(tag.substr(1, nl), t.begin);
+                consider(detail::substr(tag, 1, nl), t.begin);
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
@@ -325,9 +326,9 @@ public:
             const detail::xw_token t = detail::xw_next(s, p);
             switch (t.kind) {
             case detail::xw_kind::start: {
-                const std::string_view tag = s.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(s, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                if (step(w_.start_element(tag.substr(1, nl))) != errc::ok) break;
+                if (step(w_.start_element(detail::substr(tag, 1, nl))) != errc::ok) break;
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
@@ -338,12 +339,15 @@ public:
             case detail::xw_kind::text:
             case detail::xw_kind::cdata: {
                 const bool cdata = t.kind == detail::xw_kind::cdata;
-                const std::string_view raw_text = cdata
-                                                      ? s.substr(t.begin + 9, t.end - t.begin - 12)
-                                                      : s.substr(t.begin, t.end - t.begin);
+                const std::string_view raw_text =
+                    cdata ? detail::substr(s, t.begin + 9, t.end - t.begin - 12)
+                          : detail::substr(s, t.begin, t.end - t.begin);
+                auto copy = [&](std::string_view piece) {
+                    return step(w_.text(piece)) == errc::ok;
+                };
                 detail::xw_decode_each(
                     raw_text, cdata ? detail::xw_value_kind::cdata : detail::xw_value_kind::text,
-                    [&](std::string_view piece) { return step(w_.text(piece)) == errc::ok; });
+                    detail::xw_sink::of(copy).lvalue());
                 break;
             }
             case detail::xw_kind::end: step(w_.end_element()); break;
@@ -468,16 +472,16 @@ private:
                                    std::size_t at) noexcept {
         auto uses = [&](std::string_view qname) {
             const std::size_t pl = detail::xw_prefix_length(qname);
-            return pl != 0 && qname.substr(0, pl) == pre;
+            return pl != 0 && detail::substr(qname, 0, pl) == pre;
         };
         std::size_t p = 0;
         while (p < at) {
             const detail::xw_token t = detail::xw_next(content, p);
             if (t.kind == detail::xw_kind::eof) break;
             if (t.kind == detail::xw_kind::start) {
-                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(content, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                if (uses(tag.substr(1, nl))) return true;
+                if (uses(detail::substr(tag, 1, nl))) return true;
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (detail::xw_next_attr(tag, pos, a))

@@ -8,6 +8,7 @@
 /// values, whitespace normalization (section 3.3.3). Never allocates, never throws.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/xml_chars.hpp>
@@ -89,7 +90,7 @@ inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind,
         }
         const std::size_t semi = raw.find(';', i + 1);
         if (semi == std::string_view::npos) return errc::xml_malformed;
-        const std::string_view ref = raw.substr(i + 1, semi - i - 1);
+        const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
         char buf[4];
         std::size_t len = 1;
         if (ref == "lt")

@@ -16,6 +16,7 @@
 /// bytes every scan still stays in bounds, but the results are unspecified).
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/xml_tokenizer.hpp>
 #include <xmppcore/detail/xml_walker.hpp>
@@ -26,6 +27,25 @@
 #include <string_view>
 
 XMPPCORE_BEGIN_NAMESPACE
+
+namespace detail {
+/// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
+/// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
+/// it instead of one per lambda (flash on firmware, issue 8).
+struct xw_sink {
+    bool (*call)(void*, std::string_view) noexcept;
+    void* self;
+    bool operator()(std::string_view p) const noexcept { return call(self, p); }
+    /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
+    /// single instantiation (xw_decode_each<xw_sink&>).
+    xw_sink& lvalue() && noexcept { return *this; }
+    /// A sink that calls f (which must outlive it).
+    template <class F>
+    static xw_sink of(F& f) noexcept {
+        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+    }
+};
+} // namespace detail
 
 /// An attribute value or the character data of an element, as written in the stanza bytes,
 /// decoded on demand: references resolved, line ends and (for attributes) whitespace
@@ -72,10 +92,11 @@ public:
     std::size_t size() const noexcept {
         if (!needs_) return raw_.size();
         std::size_t n = 0;
-        for_each_piece([&](std::string_view p) {
+        auto count = [&](std::string_view p) {
             n += p.size();
             return true;
-        });
+        };
+        detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(count).lvalue());
         return n;
     }
     /// True when the decoded value is empty (an absent value is empty too).
@@ -87,12 +108,13 @@ public:
     result<std::string_view> decode(char* out, std::size_t cap) const noexcept {
         if (!needs_) return raw_;
         std::size_t n = 0;
-        const bool fits = for_each_piece([&](std::string_view p) {
+        auto copy = [&](std::string_view p) {
             if (cap - n < p.size()) return false;
             for (const char c : p) out[n++] = c;
             return true;
-        });
-        if (!fits) return errc::buffer_too_small;
+        };
+        if (!detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(copy).lvalue()))
+            return errc::buffer_too_small;
         return std::string_view(out, n);
     }
     /// decode() into an array.
@@ -106,12 +128,13 @@ public:
         if (!present_) return false;
         if (!needs_) return raw_ == s;
         std::size_t at = 0;
-        const bool same = for_each_piece([&](std::string_view p) {
-            if (s.size() - at < p.size() || s.substr(at, p.size()) != p) return false;
+        auto compare = [&](std::string_view p) {
+            if (s.size() - at < p.size() || detail::substr(s, at, p.size()) != p) return false;
             at += p.size();
             return true;
-        });
-        return same && at == s.size();
+        };
+        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(compare).lvalue()) &&
+               at == s.size();
     }
 
     /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.
@@ -120,7 +143,7 @@ public:
         while (b < e && detail::xw_space(raw_[b])) ++b;
         while (e > b && detail::xw_space(raw_[e - 1])) --e;
         xml_value v = *this;
-        v.raw_ = raw_.substr(b, e - b);
+        v.raw_ = detail::substr(raw_, b, e - b);
         v.needs_ = needs_ && detail::xw_needs_decoding(v.raw_, kind_);
         return v;
     }
@@ -221,8 +244,8 @@ public:
             }
             const std::size_t p = detail::xw_prefix_length(a.qname);
             cur_.qname = a.qname;
-            cur_.prefix = a.qname.substr(0, p);
-            cur_.local = p ? a.qname.substr(p + 1) : a.qname;
+            cur_.prefix = detail::substr(a.qname, 0, p);
+            cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
             cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
         }
@@ -270,16 +293,18 @@ public:
 
     /// The whole element, start tag to end tag, exactly as received: pass it through
     /// untouched. Namespace declarations it inherits from its ancestors are not in it.
-    std::string_view bytes() const noexcept { return root_.substr(begin_, end_ - begin_); }
+    std::string_view bytes() const noexcept { return detail::substr(root_, begin_, end_ - begin_); }
     /// The start tag, `<` to `>`.
-    std::string_view start_tag() const noexcept { return root_.substr(begin_, tag_end_ - begin_); }
+    std::string_view start_tag() const noexcept {
+        return detail::substr(root_, begin_, tag_end_ - begin_);
+    }
     /// What is between the start and end tags (empty for `<x/>`).
     std::string_view inner() const noexcept {
         if (empty_ || !valid_) return {};
         const std::size_t close = root_.rfind('<', end_ - 1);
         return close == std::string_view::npos || close < tag_end_
                    ? std::string_view()
-                   : root_.substr(tag_end_, close - tag_end_);
+                   : detail::substr(root_, tag_end_, close - tag_end_);
     }
     /// Offset of the element's `<` from the first byte of the top-level element.
     std::size_t offset() const noexcept { return begin_; }
@@ -288,11 +313,11 @@ public:
 
     /// The name as written (`stream:error`), its prefix (empty when unprefixed) and local part.
     std::string_view qname() const noexcept {
-        return valid_ ? root_.substr(begin_ + 1, name_len_) : std::string_view();
+        return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
     }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
@@ -317,13 +342,13 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::size_t p = detail::xw_prefix_length(a.qname);
-            const std::string_view local = p ? a.qname.substr(p + 1) : a.qname;
+            const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
                 if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
                 continue;
             }
-            const std::string_view pre = a.qname.substr(0, p);
+            const std::string_view pre = detail::substr(a.qname, 0, p);
             if (pre == "xmlns" || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
@@ -406,7 +431,7 @@ private:
             if (a.qname.size() < 5) continue;
             if (a.qname == "xmlns") {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && a.qname.substr(0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
                 declares_prefix_ = true;
             } else if (a.qname == "xml:lang") {
                 lang_ = xml_value::attribute(a.value);
@@ -420,8 +445,9 @@ private:
         std::size_t pos = 1 + detail::xw_name_length(tag, 1);
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
-            if (a.qname.size() == prefix_name.size() + 6 && a.qname.substr(0, 6) == "xmlns:" &&
-                a.qname.substr(6) == prefix_name)
+            if (a.qname.size() == prefix_name.size() + 6 &&
+                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
         return {};
@@ -443,7 +469,7 @@ private:
             while (pos != begin_) {
                 bool empty = false;
                 const std::size_t te = detail::xw_tag_end(root_, pos, &empty);
-                const xml_value v = declared_in(root_.substr(pos, te - pos), prefix_name);
+                const xml_value v = declared_in(detail::substr(root_, pos, te - pos), prefix_name);
                 if (v) found = v;
                 if (empty) break;
                 std::size_t p = te;
@@ -559,9 +585,9 @@ public:
                 if (t.kind != detail::xw_kind::start) break;
                 if (s_.locals != 0) {
                     const std::string_view q =
-                        s.substr(t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                        detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
                     const std::size_t pl = detail::xw_prefix_length(q);
-                    const std::string_view l = pl ? q.substr(pl + 1) : q;
+                    const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
                     bool match = false;
                     for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
                     if (!match) {
@@ -610,7 +636,7 @@ private:
         if (!parent.valid_ || parent.empty_) return;
         // Cut at the parent's end: its content, then its end tag, where the scan stops. The
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
-        s_.root = parent.root_.substr(0, parent.end_);
+        s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
         s_.in = parent.for_children();
         s_.ns = ns;
@@ -657,7 +683,7 @@ namespace detail {
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
-           xw_iequal(prefix, tag.substr(0, prefix.size()));
+           xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
     if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
@@ -687,9 +713,9 @@ inline element_view best_language(const element_range& candidates,
                 if (detail::lang_is(c.lang(), w)) return c;
             const std::size_t dash = w.rfind('-');
             if (dash == std::string_view::npos) break;
-            w = w.substr(0, dash);
+            w = detail::substr(w, 0, dash);
             // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = w.substr(0, w.size() - 2);
+            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
         }
     }
     element_view first, extends, own_language;

@@ -10,6 +10,7 @@
 /// truncated element). Never allocates, never throws.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/xml_chars.hpp>
@@ -253,10 +254,10 @@ private:
             default: break;
             }
             if (rep == nullptr) continue;
-            if (!put(s.substr(run, i - run)) || !put(rep)) return false;
+            if (!put(detail::substr(s, run, i - run)) || !put(rep)) return false;
             run = i + 1;
         }
-        return put(s.substr(run));
+        return put(detail::substr(s, run));
     }
 
     char* buf_;

@@ -23,6 +23,7 @@
 #include <xmppcore/client_session.hpp>
 
 // Internals shared by several components (UTF-8, XML character classes).
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/xml_chars.hpp>
 // The trusted walker behind the stanza readers.

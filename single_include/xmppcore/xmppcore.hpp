@@ -82,6 +82,25 @@
 #define XMPPCORE_ASCII_ONLY 0
 #endif
 
+/// Define XMPPCORE_UNICODE_COMPACT to 1 to trade JID/SASLprep speed on non-ASCII text for
+/// ~11 KB of flash: the Unicode lookups then use only the binary-search tables, without the
+/// two-stage Basic Multilingual Plane table and the page indexes (same results). Every
+/// translation unit of a program must agree on it, as on XMPPCORE_ASCII_ONLY.
+/// Define XMPPCORE_NO_ERROR_TEXT to 1 to drop the library's explanatory texts from firmware
+/// images (error codes stay): to_string(errc) returns "" and jid_error::rule is "".
+#ifndef XMPPCORE_NO_ERROR_TEXT
+#define XMPPCORE_NO_ERROR_TEXT 0
+#endif
+#if XMPPCORE_NO_ERROR_TEXT
+#define XMPPCORE_ERROR_TEXT(text) ""
+#else
+#define XMPPCORE_ERROR_TEXT(text) text
+#endif
+
+#ifndef XMPPCORE_UNICODE_COMPACT
+#define XMPPCORE_UNICODE_COMPACT 0
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP
 // ---- end xmppcore/config.hpp ----
 // ---- begin xmppcore/version.hpp ----
@@ -351,8 +370,13 @@ constexpr errc_component component_of(errc e) noexcept {
 }
 
 /// The enumerator's name (`"xml_invalid_utf8"`), or `"unknown"` for a value that is not an
-/// enumerator. Static storage; never allocates.
+/// enumerator ("" for every value with XMPPCORE_NO_ERROR_TEXT). Static storage; never
+/// allocates.
 constexpr const char* to_string(errc e) noexcept {
+#if XMPPCORE_NO_ERROR_TEXT
+    static_cast<void>(e);
+    return "";
+#else
     switch (e) {
     case errc::ok: return "ok";
     case errc::buffer_too_small: return "buffer_too_small";
@@ -462,6 +486,7 @@ constexpr const char* to_string(errc e) noexcept {
     case errc::session_closed_by_peer: return "session_closed_by_peer";
     }
     return "unknown";
+#endif
 }
 
 /// The stream error condition to send when this error ends a stream, or
@@ -598,6 +623,44 @@ XMPPCORE_END_NAMESPACE
 /// character references, line-end normalization (XML 1.0 section 2.11) and, for attribute
 /// values, whitespace normalization (section 3.3.3). Never allocates, never throws.
 
+// ---- begin xmppcore/detail/substr.hpp ----
+#ifndef XMPPCORE_DETAIL_SUBSTR_HPP
+#define XMPPCORE_DETAIL_SUBSTR_HPP
+
+/// \file
+/// `std::string_view::substr` without its bounds check: the standard one calls
+/// `std::__throw_out_of_range_fmt` on a bad position, which drags libstdc++'s exception and
+/// abort() paths into bare-metal images (issue 8). Callers here always know the position is in
+/// range; a debug build asserts it and a release build clamps it, so nothing throws or reads out
+/// of bounds either way.
+
+
+#include <string_view>
+
+XMPPCORE_BEGIN_NAMESPACE
+namespace detail {
+
+/// `s.substr(pos)` for `pos <= s.size()`. Never throws.
+constexpr std::string_view substr(std::string_view s, std::size_t pos) noexcept {
+    XMPPCORE_ASSERT(pos <= s.size());
+    if (pos > s.size()) pos = s.size();
+    return {s.data() + pos, s.size() - pos};
+}
+
+/// `s.substr(pos, n)` for `pos <= s.size()` (n is clipped to the rest, as substr does).
+/// Never throws.
+constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size_t n) noexcept {
+    XMPPCORE_ASSERT(pos <= s.size());
+    if (pos > s.size()) pos = s.size();
+    const std::size_t rest = s.size() - pos;
+    return {s.data() + pos, n < rest ? n : rest};
+}
+
+} // namespace detail
+XMPPCORE_END_NAMESPACE
+
+#endif // XMPPCORE_DETAIL_SUBSTR_HPP
+// ---- end xmppcore/detail/substr.hpp ----
 // ---- begin xmppcore/detail/utf8.hpp ----
 #ifndef XMPPCORE_DETAIL_UTF8_HPP
 #define XMPPCORE_DETAIL_UTF8_HPP
@@ -607,7 +670,6 @@ XMPPCORE_END_NAMESPACE
 /// U+10FFFF. Shared by the XML tokenizer, JID preparation and SASLprep.
 
 
-#include <string_view>
 
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
@@ -892,7 +954,7 @@ inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind,
         }
         const std::size_t semi = raw.find(';', i + 1);
         if (semi == std::string_view::npos) return errc::xml_malformed;
-        const std::string_view ref = raw.substr(i + 1, semi - i - 1);
+        const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
         char buf[4];
         std::size_t len = 1;
         if (ref == "lt")
@@ -3142,10 +3204,10 @@ private:
             default: break;
             }
             if (rep == nullptr) continue;
-            if (!put(s.substr(run, i - run)) || !put(rep)) return false;
+            if (!put(detail::substr(s, run, i - run)) || !put(rep)) return false;
             run = i + 1;
         }
-        return put(s.substr(run));
+        return put(detail::substr(s, run));
     }
 
     char* buf_;
@@ -5645,7 +5707,9 @@ XMPPCORE_END_NAMESPACE
 /// time from the generated tables (257 entries of 2 bytes per table), so a lookup searches a
 /// handful of entries instead of the whole table. Same results as the lookups of
 /// unicode_tables.hpp (a test compares them at every code point); outside the BMP those are
-/// used as they are. Never allocates, never throws.
+/// used as they are. With XMPPCORE_UNICODE_COMPACT the fast:: functions are those lookups
+/// (info_by_search() for info()), and the two-stage table and the indexes are not linked.
+/// Never allocates, never throws.
 
 
 
@@ -5654,7 +5718,60 @@ XMPPCORE_END_NAMESPACE
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
 namespace unicode {
+/// properties(cp) | combining_class(cp) << 16 | the info_* flags of bmp_info(), for any cp,
+/// from the binary-search tables alone (fast::info() with XMPPCORE_UNICODE_COMPACT).
+constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
+    const std::uint32_t cc = combining_class(cp);
+    std::uint32_t v = properties(cp) | (cc << 16);
+    if (!b2_mapping(cp).empty()) v |= info_b2;
+    const bool decomposes = !decomposition(cp).empty();
+    if (decomposes) v |= info_decomposes;
+    // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
+    bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
+                  (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count);
+    if (!second && cp >= first_composable_second && cp <= 0xFFFF) {
+        const std::uint16_t* const seconds = tables::composition_seconds;
+        std::size_t lo = 0, hi = sizeof tables::composition_seconds / sizeof seconds[0];
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (seconds[mid] < cp)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        second = lo < sizeof tables::composition_seconds / sizeof seconds[0] && seconds[lo] == cp;
+    }
+    if (second) v |= info_second;
+    if (!decomposes && !second && cc == 0) v |= info_inert;
+    return v;
+}
+
 namespace fast {
+
+#if XMPPCORE_UNICODE_COMPACT
+
+/// Same as info_by_search().
+constexpr std::uint32_t info(char32_t cp) noexcept {
+    return info_by_search(cp);
+}
+/// Same as unicode::properties().
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    return unicode::properties(cp);
+}
+/// Same as unicode::combining_class().
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    return unicode::combining_class(cp);
+}
+/// Same as unicode::decomposition().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    return unicode::decomposition(cp);
+}
+/// Same as unicode::b2_mapping().
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    return unicode::b2_mapping(cp);
+}
+
+#else
 
 /// For page p (code points p * 256 ..), first[p] is the index of the last entry whose start
 /// is <= p * 256, and first[p + 1] bounds the entries that start inside the page.
@@ -5759,6 +5876,8 @@ constexpr code_point_view b2_mapping(char32_t cp) noexcept {
     if (cp >= 0x10000) return unicode::b2_mapping(cp);
     return find_run(tables::b2_runs, tables::b2_pool, b2_pages, cp);
 }
+
+#endif // XMPPCORE_UNICODE_COMPACT
 
 } // namespace fast
 } // namespace unicode
@@ -6131,9 +6250,10 @@ struct failure {
 
 /// The rule text for a prohibited ASCII character.
 constexpr const char* ascii_rule(char32_t c) noexcept {
-    if (c == 0x20) return "RFC 3454 C.1.1: ASCII space";
-    if (c < 0x20 || c == 0x7F) return "RFC 3454 C.2.1: ASCII control character";
-    return "RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @";
+    if (c == 0x20) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.1: ASCII space");
+    if (c < 0x20 || c == 0x7F)
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.1: ASCII control character");
+    return XMPPCORE_ERROR_TEXT("RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @");
 }
 
 #if !XMPPCORE_ASCII_ONLY
@@ -6141,25 +6261,29 @@ constexpr const char* ascii_rule(char32_t c) noexcept {
 constexpr const char* table_rule(std::uint16_t bits) noexcept {
     using unicode::table;
     const auto has = [bits](table t) { return (bits & static_cast<std::uint16_t>(t)) != 0; };
-    if (has(table::c11)) return "RFC 3454 C.1.1: ASCII space";
-    if (has(table::c12)) return "RFC 3454 C.1.2: non-ASCII space";
-    if (has(table::c21)) return "RFC 3454 C.2.1: ASCII control character";
-    if (has(table::c22)) return "RFC 3454 C.2.2: non-ASCII control character";
-    if (has(table::c3)) return "RFC 3454 C.3: private use";
-    if (has(table::c4)) return "RFC 3454 C.4: non-character code point";
-    if (has(table::c5)) return "RFC 3454 C.5: surrogate code";
-    if (has(table::c6)) return "RFC 3454 C.6: inappropriate for plain text";
-    if (has(table::c7)) return "RFC 3454 C.7: inappropriate for canonical representation";
-    if (has(table::c8)) return "RFC 3454 C.8: changes display properties or is deprecated";
-    if (has(table::c9)) return "RFC 3454 C.9: tagging character";
-    return "prohibited";
+    if (has(table::c11)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.1: ASCII space");
+    if (has(table::c12)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.2: non-ASCII space");
+    if (has(table::c21)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.1: ASCII control character");
+    if (has(table::c22)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.2: non-ASCII control character");
+    if (has(table::c3)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.3: private use");
+    if (has(table::c4)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.4: non-character code point");
+    if (has(table::c5)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.5: surrogate code");
+    if (has(table::c6)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.6: inappropriate for plain text");
+    if (has(table::c7))
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.7: inappropriate for canonical representation");
+    if (has(table::c8))
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.8: changes display properties or is deprecated");
+    if (has(table::c9)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.9: tagging character");
+    return XMPPCORE_ERROR_TEXT("prohibited");
 }
 #endif
 
-inline constexpr const char* rule_nul = "U+0000 is not allowed in a JID";
-inline constexpr const char* rule_utf8 = "not well-formed UTF-8 (RFC 3629)";
-inline constexpr const char* rule_too_long = "longer than 1023 bytes after preparation";
-inline constexpr const char* rule_ascii_only = "built with XMPPCORE_ASCII_ONLY: only ASCII";
+inline constexpr const char* rule_nul = XMPPCORE_ERROR_TEXT("U+0000 is not allowed in a JID");
+inline constexpr const char* rule_utf8 = XMPPCORE_ERROR_TEXT("not well-formed UTF-8 (RFC 3629)");
+inline constexpr const char* rule_too_long =
+    XMPPCORE_ERROR_TEXT("longer than 1023 bytes after preparation");
+inline constexpr const char* rule_ascii_only =
+    XMPPCORE_ERROR_TEXT("built with XMPPCORE_ASCII_ONLY: only ASCII");
 
 // --- output ------------------------------------------------------------------------------
 
@@ -6428,18 +6552,20 @@ inline bool check_prepared(const char32_t* cps, std::size_t n, std::size_t at, c
     if (randal) {
         if (lcat) {
             f = {errc::jid_bidi_violation, at, first_l,
-                 "RFC 3454 6.2: RandALCat and LCat characters in one string"};
+                 XMPPCORE_ERROR_TEXT("RFC 3454 6.2: RandALCat and LCat characters in one string")};
             return false;
         }
         if (!unicode::in_d1(cps[0]) || !unicode::in_d1(cps[n - 1])) {
             f = {errc::jid_bidi_violation, at, unicode::in_d1(cps[0]) ? cps[n - 1] : cps[0],
-                 "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat"};
+                 XMPPCORE_ERROR_TEXT(
+                     "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat")};
             return false;
         }
     }
     if (mode == prep_mode::stored && has_unassigned) {
         f = {errc::jid_unassigned_code_point, at, unassigned,
-             "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string"};
+             XMPPCORE_ERROR_TEXT(
+                 "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string")};
         return false;
     }
     return true;
@@ -6548,7 +6674,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
         while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(s.substr(start))) return false;
+            if (!is_ipv4_address(detail::substr(s, start))) return false;
             pieces += 2;
             break;
         }
@@ -6574,7 +6700,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
 /// not part of it.
 constexpr bool is_ip_literal(std::string_view s) noexcept {
     if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
-    const std::string_view in = s.substr(1, s.size() - 2);
+    const std::string_view in = detail::substr(s, 1, s.size() - 2);
     if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
     // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
@@ -6728,18 +6854,18 @@ constexpr std::size_t punycode_length(const char32_t* cps, std::size_t n,
     return out;
 }
 
-inline constexpr const char* rule_empty_label =
-    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)";
+inline constexpr const char* rule_empty_label = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)");
 inline constexpr const char* rule_long_label =
-    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets";
-inline constexpr const char* rule_non_ldh =
-    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'";
-inline constexpr const char* rule_hyphen =
-    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'";
-inline constexpr const char* rule_ace_prefix =
-    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"";
+    XMPPCORE_ERROR_TEXT("RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets");
+inline constexpr const char* rule_non_ldh = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'");
+inline constexpr const char* rule_hyphen = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'");
+inline constexpr const char* rule_ace_prefix = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"");
 inline constexpr const char* rule_ip_literal =
-    "RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])";
+    XMPPCORE_ERROR_TEXT("RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])");
 
 /// One all-ASCII label (its class bits in acc): STD3 rules and length; appended lowercased.
 inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at, unsigned acc,
@@ -6850,7 +6976,8 @@ XMPPCORE_NOINLINE inline bool unicode_label(cow_output& out, std::string_view la
     if (!check_prepared(cps, n, at, nameprep, mode, f)) return false;
     if (n == 0) {
         if (whole_domain)
-            f = {errc::jid_empty_domainpart, at, 0, "the domainpart prepares to nothing"};
+            f = {errc::jid_empty_domainpart, at, 0,
+                 XMPPCORE_ERROR_TEXT("the domainpart prepares to nothing")};
         else
             f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
         return false;
@@ -6920,7 +7047,7 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
             const auto b = static_cast<unsigned char>(d[i]);
             if ((b == '.' || b == 0xE3 || b == 0xEF) && (sep = separator_at(d, i)) != 0) break;
         }
-        const std::string_view label = d.substr(pos, i - pos);
+        const std::string_view label = detail::substr(d, pos, i - pos);
         const unsigned acc = classify(label.data(), label.size());
         if (!(acc & c_non_ascii)) {
             if (!ascii_label(out, label, at + pos, acc, f)) return false;
@@ -6945,7 +7072,7 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
         std::uint16_t pieces[8] = {};
-        if (parse_ipv6(d.substr(1, d.size() - 2), pieces)) {
+        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
@@ -7141,8 +7268,8 @@ inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexce
 }
 
 inline constexpr const char* rule_part_too_long =
-    "RFC 6122 2.1: each part is at most 1023 bytes after preparation";
-inline constexpr const char* rule_buffer = "the output buffer is too small";
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
+inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
 
 /// A JID split into its raw parts (offsets are in the caller's input, for errors).
 struct jid_parts {
@@ -7164,7 +7291,7 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
         const std::size_t n = out.size();
         if (n == 0)
             return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                            "RFC 6122 2.1: the localpart prepares to nothing");
+                            XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
         if (n > jid_part_max_size)
             return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
                             rule_part_too_long);
@@ -7186,8 +7313,9 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
             return jid_fail(err, f, jid_part::resourcepart);
         sizes[2] = out.size() - r0;
         if (sizes[2] == 0)
-            return jid_fail(err, errc::jid_empty_resourcepart, jid_part::resourcepart,
-                            p.resource_at, 0, "RFC 6122 2.1: the resourcepart prepares to nothing");
+            return jid_fail(
+                err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
+                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (sizes[2] > jid_part_max_size)
             return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
                             p.resource_at, 0, rule_part_too_long);
@@ -7203,7 +7331,8 @@ constexpr std::string_view strip_trailing_dot(std::string_view d) noexcept {
     return d;
 }
 
-inline constexpr const char* rule_empty_domain = "RFC 6122 2.1: the domainpart is empty";
+inline constexpr const char* rule_empty_domain =
+    XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the domainpart is empty");
 
 /// Prepares one part alone (the prepare_*part functions).
 inline result<std::string_view> prepare_one(std::string_view in, char* buf, std::size_t cap,
@@ -7217,7 +7346,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     const errc too_long = part == jid_part::localpart    ? errc::jid_localpart_too_long
                           : part == jid_part::domainpart ? errc::jid_domainpart_too_long
                                                          : errc::jid_resourcepart_too_long;
-    if (in.empty()) return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: empty part");
+    if (in.empty())
+        return jid_fail(err, empty, part, 0, 0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: empty part"));
     prep::cow_output out(in, buf, cap);
     bool ok = false;
     switch (part) {
@@ -7229,7 +7359,8 @@ inline result<std::string_view> prepare_one(std::string_view in, char* buf, std:
     }
     if (!ok) return jid_fail(err, f, part);
     if (out.size() == 0)
-        return jid_fail(err, empty, part, 0, 0, "RFC 6122 2.1: the part prepares to nothing");
+        return jid_fail(err, empty, part, 0, 0,
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the part prepares to nothing"));
     if (out.size() > jid_part_max_size)
         return jid_fail(err, too_long, part, 0, 0, rule_part_too_long);
     if (out.overflow()) return jid_fail(err, errc::buffer_too_small, part, 0, 0, rule_buffer);
@@ -7430,28 +7561,28 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     std::string_view rest = in;
     if (slash != std::string_view::npos) {
         p.has_resource = true;
-        p.resource = in.substr(slash + 1);
+        p.resource = detail::substr(in, slash + 1);
         p.resource_at = slash + 1;
-        rest = in.substr(0, slash);
+        rest = detail::substr(in, 0, slash);
     }
     if (at != std::string_view::npos) {
         p.has_local = true;
-        p.local = rest.substr(0, at);
-        p.domain = rest.substr(at + 1);
+        p.local = detail::substr(rest, 0, at);
+        p.domain = detail::substr(rest, at + 1);
         p.domain_at = at + 1;
     } else {
         p.domain = rest;
     }
     if (p.has_local && p.local.empty())
         return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                        "RFC 6122 2.1: '@' with an empty localpart");
+                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
     p.domain = strip_trailing_dot(p.domain);
     if (p.domain.empty())
         return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
                         rule_empty_domain);
     if (p.has_resource && p.resource.empty())
         return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
-                        0, "RFC 6122 2.1: '/' with an empty resourcepart");
+                        0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -7483,7 +7614,7 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
                                   jid_error* error = nullptr) noexcept {
     if (in.empty())
         return detail::jid_fail(error, errc::jid_empty, jid_part::none, 0, 0,
-                                "RFC 6122 2.1: the JID is empty");
+                                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the JID is empty"));
     const std::size_t slash = in.find('/');
     // A loop, not substr().find(): g++ 12 -O3 sees a SIZE_MAX memchr bound in the latter
     // (-Wstringop-overread, a false positive), and JIDs are short.
@@ -8131,6 +8262,25 @@ XMPPCORE_END_NAMESPACE
 
 XMPPCORE_BEGIN_NAMESPACE
 
+namespace detail {
+/// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
+/// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
+/// it instead of one per lambda (flash on firmware, issue 8).
+struct xw_sink {
+    bool (*call)(void*, std::string_view) noexcept;
+    void* self;
+    bool operator()(std::string_view p) const noexcept { return call(self, p); }
+    /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
+    /// single instantiation (xw_decode_each<xw_sink&>).
+    xw_sink& lvalue() && noexcept { return *this; }
+    /// A sink that calls f (which must outlive it).
+    template <class F>
+    static xw_sink of(F& f) noexcept {
+        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+    }
+};
+} // namespace detail
+
 /// An attribute value or the character data of an element, as written in the stanza bytes,
 /// decoded on demand: references resolved, line ends and (for attributes) whitespace
 /// normalized as XML 1.0 prescribes, CDATA sections unwrapped, child elements skipped. A
@@ -8176,10 +8326,11 @@ public:
     std::size_t size() const noexcept {
         if (!needs_) return raw_.size();
         std::size_t n = 0;
-        for_each_piece([&](std::string_view p) {
+        auto count = [&](std::string_view p) {
             n += p.size();
             return true;
-        });
+        };
+        detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(count).lvalue());
         return n;
     }
     /// True when the decoded value is empty (an absent value is empty too).
@@ -8191,12 +8342,13 @@ public:
     result<std::string_view> decode(char* out, std::size_t cap) const noexcept {
         if (!needs_) return raw_;
         std::size_t n = 0;
-        const bool fits = for_each_piece([&](std::string_view p) {
+        auto copy = [&](std::string_view p) {
             if (cap - n < p.size()) return false;
             for (const char c : p) out[n++] = c;
             return true;
-        });
-        if (!fits) return errc::buffer_too_small;
+        };
+        if (!detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(copy).lvalue()))
+            return errc::buffer_too_small;
         return std::string_view(out, n);
     }
     /// decode() into an array.
@@ -8210,12 +8362,13 @@ public:
         if (!present_) return false;
         if (!needs_) return raw_ == s;
         std::size_t at = 0;
-        const bool same = for_each_piece([&](std::string_view p) {
-            if (s.size() - at < p.size() || s.substr(at, p.size()) != p) return false;
+        auto compare = [&](std::string_view p) {
+            if (s.size() - at < p.size() || detail::substr(s, at, p.size()) != p) return false;
             at += p.size();
             return true;
-        });
-        return same && at == s.size();
+        };
+        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(compare).lvalue()) &&
+               at == s.size();
     }
 
     /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.
@@ -8224,7 +8377,7 @@ public:
         while (b < e && detail::xw_space(raw_[b])) ++b;
         while (e > b && detail::xw_space(raw_[e - 1])) --e;
         xml_value v = *this;
-        v.raw_ = raw_.substr(b, e - b);
+        v.raw_ = detail::substr(raw_, b, e - b);
         v.needs_ = needs_ && detail::xw_needs_decoding(v.raw_, kind_);
         return v;
     }
@@ -8325,8 +8478,8 @@ public:
             }
             const std::size_t p = detail::xw_prefix_length(a.qname);
             cur_.qname = a.qname;
-            cur_.prefix = a.qname.substr(0, p);
-            cur_.local = p ? a.qname.substr(p + 1) : a.qname;
+            cur_.prefix = detail::substr(a.qname, 0, p);
+            cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
             cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
         }
@@ -8374,16 +8527,18 @@ public:
 
     /// The whole element, start tag to end tag, exactly as received: pass it through
     /// untouched. Namespace declarations it inherits from its ancestors are not in it.
-    std::string_view bytes() const noexcept { return root_.substr(begin_, end_ - begin_); }
+    std::string_view bytes() const noexcept { return detail::substr(root_, begin_, end_ - begin_); }
     /// The start tag, `<` to `>`.
-    std::string_view start_tag() const noexcept { return root_.substr(begin_, tag_end_ - begin_); }
+    std::string_view start_tag() const noexcept {
+        return detail::substr(root_, begin_, tag_end_ - begin_);
+    }
     /// What is between the start and end tags (empty for `<x/>`).
     std::string_view inner() const noexcept {
         if (empty_ || !valid_) return {};
         const std::size_t close = root_.rfind('<', end_ - 1);
         return close == std::string_view::npos || close < tag_end_
                    ? std::string_view()
-                   : root_.substr(tag_end_, close - tag_end_);
+                   : detail::substr(root_, tag_end_, close - tag_end_);
     }
     /// Offset of the element's `<` from the first byte of the top-level element.
     std::size_t offset() const noexcept { return begin_; }
@@ -8392,11 +8547,11 @@ public:
 
     /// The name as written (`stream:error`), its prefix (empty when unprefixed) and local part.
     std::string_view qname() const noexcept {
-        return valid_ ? root_.substr(begin_ + 1, name_len_) : std::string_view();
+        return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
     }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
@@ -8421,13 +8576,13 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::size_t p = detail::xw_prefix_length(a.qname);
-            const std::string_view local = p ? a.qname.substr(p + 1) : a.qname;
+            const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
                 if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
                 continue;
             }
-            const std::string_view pre = a.qname.substr(0, p);
+            const std::string_view pre = detail::substr(a.qname, 0, p);
             if (pre == "xmlns" || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
@@ -8510,7 +8665,7 @@ private:
             if (a.qname.size() < 5) continue;
             if (a.qname == "xmlns") {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && a.qname.substr(0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
                 declares_prefix_ = true;
             } else if (a.qname == "xml:lang") {
                 lang_ = xml_value::attribute(a.value);
@@ -8524,8 +8679,9 @@ private:
         std::size_t pos = 1 + detail::xw_name_length(tag, 1);
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
-            if (a.qname.size() == prefix_name.size() + 6 && a.qname.substr(0, 6) == "xmlns:" &&
-                a.qname.substr(6) == prefix_name)
+            if (a.qname.size() == prefix_name.size() + 6 &&
+                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
         return {};
@@ -8547,7 +8703,7 @@ private:
             while (pos != begin_) {
                 bool empty = false;
                 const std::size_t te = detail::xw_tag_end(root_, pos, &empty);
-                const xml_value v = declared_in(root_.substr(pos, te - pos), prefix_name);
+                const xml_value v = declared_in(detail::substr(root_, pos, te - pos), prefix_name);
                 if (v) found = v;
                 if (empty) break;
                 std::size_t p = te;
@@ -8663,9 +8819,9 @@ public:
                 if (t.kind != detail::xw_kind::start) break;
                 if (s_.locals != 0) {
                     const std::string_view q =
-                        s.substr(t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                        detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
                     const std::size_t pl = detail::xw_prefix_length(q);
-                    const std::string_view l = pl ? q.substr(pl + 1) : q;
+                    const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
                     bool match = false;
                     for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
                     if (!match) {
@@ -8714,7 +8870,7 @@ private:
         if (!parent.valid_ || parent.empty_) return;
         // Cut at the parent's end: its content, then its end tag, where the scan stops. The
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
-        s_.root = parent.root_.substr(0, parent.end_);
+        s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
         s_.in = parent.for_children();
         s_.ns = ns;
@@ -8761,7 +8917,7 @@ namespace detail {
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
-           xw_iequal(prefix, tag.substr(0, prefix.size()));
+           xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
     if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
@@ -8791,9 +8947,9 @@ inline element_view best_language(const element_range& candidates,
                 if (detail::lang_is(c.lang(), w)) return c;
             const std::size_t dash = w.rfind('-');
             if (dash == std::string_view::npos) break;
-            w = w.substr(0, dash);
+            w = detail::substr(w, 0, dash);
             // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = w.substr(0, w.size() - 2);
+            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
         }
     }
     element_view first, extends, own_language;
@@ -9948,7 +10104,7 @@ public:
         auto consider = [&](std::string_view qname, std::size_t at) {
             const std::size_t pl = detail::xw_prefix_length(qname);
             if (pl == 0) return;
-            const std::string_view pre = qname.substr(0, pl);
+            const std::string_view pre = detail::substr(qname, 0, pl);
             if (pre == "xml" || pre == "xmlns") return;
             for (std::size_t i = 0; i < n_seen; ++i)
                 if (seen[i] == pre) return;
@@ -9968,9 +10124,9 @@ public:
             const detail::xw_token t = detail::xw_next(content, p);
             if (t.kind == detail::xw_kind::eof) break;
             if (t.kind == detail::xw_kind::start) {
-                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(content, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                consider(tag.substr(1, nl), t.begin);
+                consider(detail::substr(tag, 1, nl), t.begin);
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
@@ -10091,9 +10247,9 @@ public:
             const detail::xw_token t = detail::xw_next(s, p);
             switch (t.kind) {
             case detail::xw_kind::start: {
-                const std::string_view tag = s.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(s, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                if (step(w_.start_element(tag.substr(1, nl))) != errc::ok) break;
+                if (step(w_.start_element(detail::substr(tag, 1, nl))) != errc::ok) break;
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (err_ == errc::ok && detail::xw_next_attr(tag, pos, a))
@@ -10104,12 +10260,15 @@ public:
             case detail::xw_kind::text:
             case detail::xw_kind::cdata: {
                 const bool cdata = t.kind == detail::xw_kind::cdata;
-                const std::string_view raw_text = cdata
-                                                      ? s.substr(t.begin + 9, t.end - t.begin - 12)
-                                                      : s.substr(t.begin, t.end - t.begin);
+                const std::string_view raw_text =
+                    cdata ? detail::substr(s, t.begin + 9, t.end - t.begin - 12)
+                          : detail::substr(s, t.begin, t.end - t.begin);
+                auto copy = [&](std::string_view piece) {
+                    return step(w_.text(piece)) == errc::ok;
+                };
                 detail::xw_decode_each(
                     raw_text, cdata ? detail::xw_value_kind::cdata : detail::xw_value_kind::text,
-                    [&](std::string_view piece) { return step(w_.text(piece)) == errc::ok; });
+                    detail::xw_sink::of(copy).lvalue());
                 break;
             }
             case detail::xw_kind::end: step(w_.end_element()); break;
@@ -10234,16 +10393,16 @@ private:
                                    std::size_t at) noexcept {
         auto uses = [&](std::string_view qname) {
             const std::size_t pl = detail::xw_prefix_length(qname);
-            return pl != 0 && qname.substr(0, pl) == pre;
+            return pl != 0 && detail::substr(qname, 0, pl) == pre;
         };
         std::size_t p = 0;
         while (p < at) {
             const detail::xw_token t = detail::xw_next(content, p);
             if (t.kind == detail::xw_kind::eof) break;
             if (t.kind == detail::xw_kind::start) {
-                const std::string_view tag = content.substr(t.begin, t.end - t.begin);
+                const std::string_view tag = detail::substr(content, t.begin, t.end - t.begin);
                 const std::size_t nl = detail::xw_name_length(tag, 1);
-                if (uses(tag.substr(1, nl))) return true;
+                if (uses(detail::substr(tag, 1, nl))) return true;
                 std::size_t pos = 1 + nl;
                 detail::xw_attr a;
                 while (detail::xw_next_attr(tag, pos, a))
@@ -12359,7 +12518,7 @@ constexpr bool scram_attribute(std::string_view msg, std::size_t& pos, char& nam
     std::size_t end = pos + 2;
     while (end < msg.size() && msg[end] != ',') ++end;
     name = c;
-    value = msg.substr(pos + 2, end - pos - 2);
+    value = detail::substr(msg, pos + 2, end - pos - 2);
     pos = end;
     if (pos < msg.size()) {
         ++pos; // the ','
@@ -12400,7 +12559,7 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
             continue;
         }
         if (i + 2 >= s.size()) return false;
-        const std::string_view e = s.substr(i + 1, 2);
+        const std::string_view e = detail::substr(s, i + 1, 2);
         if (e == "2C")
             out[n++] = ',';
         else if (e == "3D")
@@ -12669,7 +12828,6 @@ private:
     }
     void wipe_keys() noexcept {
         secure_wipe(&keys_, sizeof keys_);
-        secure_wipe(&cached_, sizeof cached_);
         secure_wipe(server_signature_, sizeof server_signature_);
     }
 
@@ -12721,7 +12879,8 @@ private:
         // Credentials: a password, cached keys for this hash, or both.
         const bool cached =
             o.cached_keys != nullptr && o.cached_keys->valid() && o.cached_keys->hash == hash_;
-        if (cached) cached_ = *o.cached_keys;
+        // Held in keys_ until the server-first message says whether they match.
+        if (cached) keys_ = *o.cached_keys;
         std::string_view user;
         errc e = detail::prep_to_back(buf_, o.username, user);
         if (e != errc::ok) return e;
@@ -12812,7 +12971,7 @@ private:
         }
         if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
         const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
-        if (value.size() <= cnonce.size() || value.substr(0, cnonce.size()) != cnonce)
+        if (value.size() <= cnonce.size() || detail::substr(value, 0, cnonce.size()) != cnonce)
             return errc::scram_nonce_mismatch;
         const std::string_view nonce = value;
         if (!detail::scram_attribute(msg, pos, name, value) || name != 's' || value.empty())
@@ -12831,16 +12990,18 @@ private:
         if (e != errc::ok) return e;
 
         // Keys: the cache when it matches, else PBKDF2 from the password.
+        // keys_ holds the cached keys (start_scram), if any, until here.
         const std::size_t hl = digest_size(hash_);
-        keys_.hash = hash_;
-        keys_.iterations = iterations;
-        keys_.salt_size = salt_size;
-        std::memcpy(keys_.salt, salt, salt_size);
-        if (cached_.valid() && cached_.iterations == iterations && cached_.salt_size == salt_size &&
-            std::memcmp(cached_.salt, salt, salt_size) == 0) {
-            std::memcpy(keys_.client_key, cached_.client_key, hl);
-            std::memcpy(keys_.server_key, cached_.server_key, hl);
-        } else if (!password_.empty()) {
+        const bool cache_matches = keys_.valid() && keys_.hash == hash_ &&
+                                   keys_.iterations == iterations && keys_.salt_size == salt_size &&
+                                   std::memcmp(keys_.salt, salt, salt_size) == 0;
+        if (!cache_matches && password_.empty()) return errc::scram_cached_keys_mismatch;
+        if (!cache_matches) {
+            secure_wipe(&keys_, sizeof keys_);
+            keys_.hash = hash_;
+            keys_.iterations = iterations;
+            keys_.salt_size = salt_size;
+            std::memcpy(keys_.salt, salt, salt_size);
             std::uint8_t salted[max_digest_size];
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
@@ -12848,11 +13009,8 @@ private:
             Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
             Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
-        } else {
-            return errc::scram_cached_keys_mismatch;
         }
         have_keys_ = true;
-        secure_wipe(&cached_, sizeof cached_);
         wipe_password();
 
         // client-final-message-without-proof: c= base64(gs2-header [cb-data]), r= nonce.
@@ -12920,8 +13078,7 @@ private:
     }
 
     detail::sasl_buffer<Capacity> buf_;
-    scram_client_keys keys_;
-    scram_client_keys cached_;
+    scram_client_keys keys_; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[max_digest_size] = {};
     std::string_view output_;
     std::string_view server_error_;
@@ -13269,10 +13426,10 @@ private:
         const std::size_t b = msg.find('\0', a + 1);
         if (b == std::string_view::npos || msg.find('\0', b + 1) != std::string_view::npos)
             return errc::sasl_malformed_message;
-        const std::string_view authzid = msg.substr(0, a);
+        const std::string_view authzid = detail::substr(msg, 0, a);
         if (!detail::utf8_without_nul(authzid)) return errc::sasl_malformed_message;
-        e = detail::prep_to_back(buf_, msg.substr(a + 1, b - a - 1), username_);
-        if (e == errc::ok) e = detail::prep_to_back(buf_, msg.substr(b + 1), password_);
+        e = detail::prep_to_back(buf_, detail::substr(msg, a + 1, b - a - 1), username_);
+        if (e == errc::ok) e = detail::prep_to_back(buf_, detail::substr(msg, b + 1), password_);
         // The raw password stays in the message copy: wipe it now.
         secure_wipe(const_cast<char*>(msg.data() + b + 1), msg.size() - b - 1);
         if (e != errc::ok) return e;
@@ -13295,7 +13452,7 @@ private:
             const std::size_t comma = msg.find(',');
             if (comma == std::string_view::npos) return errc::sasl_malformed_message;
             if (!is_plus(mech_)) return errc::scram_channel_binding_unsupported;
-            cb_type_ = channel_binding_from_name(msg.substr(2, comma - 2));
+            cb_type_ = channel_binding_from_name(detail::substr(msg, 2, comma - 2));
             if (cb_type_ == channel_binding_type::none ||
                 bindings_[static_cast<std::size_t>(cb_type_) - 1].empty())
                 return errc::scram_channel_binding_unsupported;
@@ -13374,7 +13531,8 @@ private:
         if (!detail::scram_attribute(msg, pos, name, value) || name != 'r')
             return errc::sasl_malformed_message;
         if (value.size() != cnonce_.size() + snonce_.size() ||
-            value.substr(0, cnonce_.size()) != cnonce_ || value.substr(cnonce_.size()) != snonce_)
+            detail::substr(value, 0, cnonce_.size()) != cnonce_ ||
+            detail::substr(value, cnonce_.size()) != snonce_)
             return errc::scram_nonce_mismatch;
         if (!cb_ok) return errc::scram_channel_binding_mismatch;
         // Extensions, then p= (always last).
@@ -13543,17 +13701,28 @@ struct client_config {
 };
 
 /// Capacities that size the session: bytes of received input it holds (the largest stanza it
-/// accepts is one byte less), bytes of queued output. The SASL exchange, JIDs and the copy of
-/// the last stream features have fixed sizes (see the members).
-template <std::size_t InputBytes = 65536, std::size_t OutputBytes = 16384>
+/// accepts is one byte less), bytes of queued output, bytes for each prepared JID (the
+/// account, the resource asked for, the bound JID; also the stack scratch of JID
+/// preparation), bytes for the copy of the last stream features (features_xml() is empty when
+/// they do not fit, always with 0; the features themselves are still read), bytes for one SASL
+/// exchange (the SCRAM AuthMessage, the copied credentials and binding data; the stack scratch for
+/// a decoded challenge is twice this), and the XML tokenizer's capacities (open elements,
+/// attributes, namespace declarations, stream-header store). The defaults suit any server; firmware
+/// that knows its account and server picks smaller ones (see examples/embedded/probe.cpp).
+template <std::size_t InputBytes = 65536, std::size_t OutputBytes = 16384,
+          std::size_t JidBytes = 1024, std::size_t FeaturesBytes = 2048,
+          std::size_t SaslBytes = 1024, class Xml = xml_capacity<>>
 struct session_capacity {
-    static constexpr std::size_t input_bytes = InputBytes;   ///< received bytes held
-    static constexpr std::size_t output_bytes = OutputBytes; ///< bytes queued for sending
-    static constexpr std::size_t jid_bytes = 1024;           ///< each prepared JID
-    static constexpr std::size_t features_bytes = 2048;      ///< copy of the last features
-    static constexpr std::size_t sasl_bytes = 1024;          ///< one SASL exchange
+    static constexpr std::size_t input_bytes = InputBytes;       ///< received bytes held
+    static constexpr std::size_t output_bytes = OutputBytes;     ///< bytes queued for sending
+    static constexpr std::size_t jid_bytes = JidBytes;           ///< each prepared JID
+    static constexpr std::size_t features_bytes = FeaturesBytes; ///< copy of the last features
+    static constexpr std::size_t sasl_bytes = SaslBytes;         ///< one SASL exchange
+    using xml = Xml; ///< capacities of the tokenizer (an xml_capacity)
     static_assert(InputBytes >= 1024, "the input buffer must hold negotiation elements");
     static_assert(OutputBytes >= 4096, "the output queue must hold negotiation elements");
+    static_assert(JidBytes >= 32, "a JID buffer must hold at least a short JID");
+    static_assert(SaslBytes >= 128, "a SASL exchange needs at least 128 bytes");
 };
 
 /// The states of a client session, one per point where it waits.
@@ -13932,7 +14101,10 @@ public:
     stanza_context context() const noexcept { return stanza_context(tok_.stream_header()); }
 
 private:
-    static constexpr std::size_t event_capacity = 4;
+    // Events queued at once: parsing stops while any is queued, and one element queues at
+    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
+    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
+    static constexpr std::size_t event_capacity = 2;
     static constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
     // Output kept back from the host so that a failure or close always fits.
     static constexpr std::size_t close_reserve = 512;
@@ -14276,28 +14448,37 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::bind && n == "bind") {
-                features_.bind = true;
             } else if (ns == session_ns::session && n == "session") {
                 features_.session = true;
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (ns == "urn:xmpp:sm:2" && n == "sm") {
-                features_.sm2 = true;
-            } else if (ns == "urn:xmpp:sm:3" && n == "sm") {
-                features_.sm3 = true;
-            } else if (ns == "urn:xmpp:csi:0" && n == "csi") {
-                features_.csi = true;
-            } else if (ns == "urn:xmpp:features:rosterver" && n == "ver") {
-                features_.roster_versioning = true;
-            } else if (ns == "urn:xmpp:features:pre-approval" && n == "sub") {
-                features_.pre_approval = true;
-            } else if (ns == "http://jabber.org/protocol/caps" && n == "c") {
-                features_.caps = true;
+            } else if (bool* flag = simple_feature(ns, n)) {
+                *flag = true;
             } else if (features_.unknown < 255) {
                 ++features_.unknown;
             }
         }
+    }
+
+    // The flag of a feature that is only present or absent, or null. A table rather than a
+    // chain of comparisons: each inlined string comparison costs flash on firmware.
+    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+        struct entry {
+            std::string_view ns, name;
+            bool stream_features::*flag;
+        };
+        static constexpr entry table[] = {
+            {session_ns::bind, "bind", &stream_features::bind},
+            {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
+            {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
+            {"urn:xmpp:csi:0", "csi", &stream_features::csi},
+            {"urn:xmpp:features:rosterver", "ver", &stream_features::roster_versioning},
+            {"urn:xmpp:features:pre-approval", "sub", &stream_features::pre_approval},
+            {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
+        };
+        for (const entry& e : table)
+            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+        return nullptr;
     }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.
@@ -14305,15 +14486,20 @@ private:
         constexpr std::string_view open = "<stream:features xmlns='jabber:client' "
                                           "xmlns:stream='http://etherx.jabber.org/streams'>";
         constexpr std::string_view close_tag = "</stream:features>";
-        const std::string_view inner = f.self_closing() ? std::string_view() : f.inner();
-        if (open.size() + inner.size() + close_tag.size() > sizeof features_copy_) return 0;
-        std::size_t n = 0;
-        std::memcpy(features_copy_, open.data(), open.size());
-        n += open.size();
-        if (!inner.empty()) std::memcpy(features_copy_ + n, inner.data(), inner.size());
-        n += inner.size();
-        std::memcpy(features_copy_ + n, close_tag.data(), close_tag.size());
-        return n + close_tag.size();
+        if constexpr (Capacity::features_bytes < open.size() + close_tag.size()) {
+            static_cast<void>(f); // no copy ever fits (features_bytes 0: none wanted)
+            return 0;
+        } else {
+            const std::string_view inner = f.self_closing() ? std::string_view() : f.inner();
+            if (inner.size() > Capacity::features_bytes - open.size() - close_tag.size()) return 0;
+            std::size_t n = 0;
+            std::memcpy(features_copy_, open.data(), open.size());
+            n += open.size();
+            if (!inner.empty()) std::memcpy(features_copy_ + n, inner.data(), inner.size());
+            n += inner.size();
+            std::memcpy(features_copy_ + n, close_tag.data(), close_tag.size());
+            return n + close_tag.size();
+        }
     }
 
     // Whether the server binds with the host's channel-binding type (see start_sasl).
@@ -14545,7 +14731,7 @@ private:
 
     client_config cfg_;
     handler handler_;
-    xml_tokenizer<handler> tok_;
+    xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
     session_event events_[event_capacity];
     std::size_t ev_head_ = 0, ev_count_ = 0;
@@ -14573,7 +14759,7 @@ private:
     char account_buf_[Capacity::jid_bytes];
     char resource_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
-    char features_copy_[Capacity::features_bytes];
+    char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];
     char in_[Capacity::input_bytes];
     char out_[Capacity::output_bytes];
 };

@@ -922,6 +922,48 @@ TEST_CASE("a stanza larger than the input capacity fails with policy-violation",
     STATIC_REQUIRE(sizeof(small) < sizeof(session));
 }
 
+TEST_CASE("firmware capacities: small JID, SASL and tokenizer buffers still log in",
+          "[session][limits]") {
+    // Sizes a firmware would pick for a known account (session_capacity's parameters beyond
+    // the I/O buffers): 32-byte JIDs, 128 B of SASL, a tokenizer for 8 levels/attributes/
+    // namespaces with a 256-byte header store; features copy 0 (none) or 256 bytes.
+    using none = xmppcore::client_session<
+        xmppcore::default_crypto,
+        xmppcore::session_capacity<1024, 4096, 32, 0, 128, xmppcore::xml_capacity<8, 8, 8, 256>>>;
+    using some = xmppcore::client_session<
+        xmppcore::default_crypto,
+        xmppcore::session_capacity<1024, 4096, 32, 256, 128, xmppcore::xml_capacity<8, 8, 8, 256>>>;
+    using small =
+        xmppcore::client_session<xmppcore::default_crypto, xmppcore::session_capacity<1024, 4096>>;
+    STATIC_REQUIRE(sizeof(some) < sizeof(small));
+    STATIC_REQUIRE(sizeof(none) < sizeof(some));
+    const std::string all = prefixes().back().bytes;
+
+    auto a = std::make_unique<none>(plain_config());
+    const fed fa = feed(*a, all);
+    CHECK(fa.last.ok());
+    CHECK(a->state() == session_state::ready);
+    CHECK(a->jid().full() == "alice@localhost/r");
+    CHECK(a->features_xml().empty()); // no copy kept, the features were still read
+    CHECK(a->features().bind);
+    CHECK(a->features().session);
+
+    // The copy is the last <stream:features/> as a standalone element (see features_xml()):
+    // its children as received, inside a start tag that declares the stream's namespaces.
+    auto b = std::make_unique<some>(plain_config());
+    feed(*b, all);
+    REQUIRE(b->state() == session_state::ready);
+    const std::string inner = f_bind.substr(17, f_bind.size() - 17 - 18);
+    CHECK(std::string(b->features_xml()) == "<stream:features xmlns='jabber:client' "
+                                            "xmlns:stream='http://etherx.jabber.org/streams'>" +
+                                                inner + "</stream:features>");
+
+    // A JID beyond the capacity is refused by start(), not cut.
+    const std::string long_jid = "alice@localhost/" + std::string(20, 'r'); // 36 bytes
+    auto c = std::make_unique<none>(config(long_jid));
+    CHECK(c->start() == errc::buffer_too_small);
+}
+
 TEST_CASE("no heap: a whole login, stanzas and close never call operator new",
           "[session][noheap]") {
     // Record a Prosody-like exchange first (the scripted server allocates; the client must not).

@@ -11,6 +11,7 @@
 /// throws.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/unicode_tables.hpp>
@@ -173,9 +174,10 @@ struct failure {
 
 /// The rule text for a prohibited ASCII character.
 constexpr const char* ascii_rule(char32_t c) noexcept {
-    if (c == 0x20) return "RFC 3454 C.1.1: ASCII space";
-    if (c < 0x20 || c == 0x7F) return "RFC 3454 C.2.1: ASCII control character";
-    return "RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @";
+    if (c == 0x20) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.1: ASCII space");
+    if (c < 0x20 || c == 0x7F)
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.1: ASCII control character");
+    return XMPPCORE_ERROR_TEXT("RFC 6122 A.5: nodeprep prohibits \" & ' / : < > @");
 }
 
 #if !XMPPCORE_ASCII_ONLY
@@ -183,25 +185,29 @@ constexpr const char* ascii_rule(char32_t c) noexcept {
 constexpr const char* table_rule(std::uint16_t bits) noexcept {
     using unicode::table;
     const auto has = [bits](table t) { return (bits & static_cast<std::uint16_t>(t)) != 0; };
-    if (has(table::c11)) return "RFC 3454 C.1.1: ASCII space";
-    if (has(table::c12)) return "RFC 3454 C.1.2: non-ASCII space";
-    if (has(table::c21)) return "RFC 3454 C.2.1: ASCII control character";
-    if (has(table::c22)) return "RFC 3454 C.2.2: non-ASCII control character";
-    if (has(table::c3)) return "RFC 3454 C.3: private use";
-    if (has(table::c4)) return "RFC 3454 C.4: non-character code point";
-    if (has(table::c5)) return "RFC 3454 C.5: surrogate code";
-    if (has(table::c6)) return "RFC 3454 C.6: inappropriate for plain text";
-    if (has(table::c7)) return "RFC 3454 C.7: inappropriate for canonical representation";
-    if (has(table::c8)) return "RFC 3454 C.8: changes display properties or is deprecated";
-    if (has(table::c9)) return "RFC 3454 C.9: tagging character";
-    return "prohibited";
+    if (has(table::c11)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.1: ASCII space");
+    if (has(table::c12)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.1.2: non-ASCII space");
+    if (has(table::c21)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.1: ASCII control character");
+    if (has(table::c22)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.2.2: non-ASCII control character");
+    if (has(table::c3)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.3: private use");
+    if (has(table::c4)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.4: non-character code point");
+    if (has(table::c5)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.5: surrogate code");
+    if (has(table::c6)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.6: inappropriate for plain text");
+    if (has(table::c7))
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.7: inappropriate for canonical representation");
+    if (has(table::c8))
+        return XMPPCORE_ERROR_TEXT("RFC 3454 C.8: changes display properties or is deprecated");
+    if (has(table::c9)) return XMPPCORE_ERROR_TEXT("RFC 3454 C.9: tagging character");
+    return XMPPCORE_ERROR_TEXT("prohibited");
 }
 #endif
 
-inline constexpr const char* rule_nul = "U+0000 is not allowed in a JID";
-inline constexpr const char* rule_utf8 = "not well-formed UTF-8 (RFC 3629)";
-inline constexpr const char* rule_too_long = "longer than 1023 bytes after preparation";
-inline constexpr const char* rule_ascii_only = "built with XMPPCORE_ASCII_ONLY: only ASCII";
+inline constexpr const char* rule_nul = XMPPCORE_ERROR_TEXT("U+0000 is not allowed in a JID");
+inline constexpr const char* rule_utf8 = XMPPCORE_ERROR_TEXT("not well-formed UTF-8 (RFC 3629)");
+inline constexpr const char* rule_too_long =
+    XMPPCORE_ERROR_TEXT("longer than 1023 bytes after preparation");
+inline constexpr const char* rule_ascii_only =
+    XMPPCORE_ERROR_TEXT("built with XMPPCORE_ASCII_ONLY: only ASCII");
 
 // --- output ------------------------------------------------------------------------------
 
@@ -470,18 +476,20 @@ inline bool check_prepared(const char32_t* cps, std::size_t n, std::size_t at, c
     if (randal) {
         if (lcat) {
             f = {errc::jid_bidi_violation, at, first_l,
-                 "RFC 3454 6.2: RandALCat and LCat characters in one string"};
+                 XMPPCORE_ERROR_TEXT("RFC 3454 6.2: RandALCat and LCat characters in one string")};
             return false;
         }
         if (!unicode::in_d1(cps[0]) || !unicode::in_d1(cps[n - 1])) {
             f = {errc::jid_bidi_violation, at, unicode::in_d1(cps[0]) ? cps[n - 1] : cps[0],
-                 "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat"};
+                 XMPPCORE_ERROR_TEXT(
+                     "RFC 3454 6.3: a string with RandALCat must start and end with RandALCat")};
             return false;
         }
     }
     if (mode == prep_mode::stored && has_unassigned) {
         f = {errc::jid_unassigned_code_point, at, unassigned,
-             "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string"};
+             XMPPCORE_ERROR_TEXT(
+                 "RFC 3454 7: unassigned in Unicode 3.2 (A.1), not allowed in a stored string")};
         return false;
     }
     return true;
@@ -590,7 +598,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
         while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(s.substr(start))) return false;
+            if (!is_ipv4_address(detail::substr(s, start))) return false;
             pieces += 2;
             break;
         }
@@ -616,7 +624,7 @@ constexpr bool is_ipv6_address(std::string_view s) noexcept {
 /// not part of it.
 constexpr bool is_ip_literal(std::string_view s) noexcept {
     if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
-    const std::string_view in = s.substr(1, s.size() - 2);
+    const std::string_view in = detail::substr(s, 1, s.size() - 2);
     if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
     // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
@@ -770,18 +778,18 @@ constexpr std::size_t punycode_length(const char32_t* cps, std::size_t n,
     return out;
 }
 
-inline constexpr const char* rule_empty_label =
-    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)";
+inline constexpr const char* rule_empty_label = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets (empty label)");
 inline constexpr const char* rule_long_label =
-    "RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets";
-inline constexpr const char* rule_non_ldh =
-    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'";
-inline constexpr const char* rule_hyphen =
-    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'";
-inline constexpr const char* rule_ace_prefix =
-    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"";
+    XMPPCORE_ERROR_TEXT("RFC 3490 4.1 step 8 (ToASCII): a label must be 1 to 63 octets");
+inline constexpr const char* rule_non_ldh = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): only letters, digits and '-'");
+inline constexpr const char* rule_hyphen = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 3 (ToASCII, UseSTD3ASCIIRules): no leading or trailing '-'");
+inline constexpr const char* rule_ace_prefix = XMPPCORE_ERROR_TEXT(
+    "RFC 3490 4.1 step 5 (ToASCII): a non-ASCII label must not begin with \"xn--\"");
 inline constexpr const char* rule_ip_literal =
-    "RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])";
+    XMPPCORE_ERROR_TEXT("RFC 3986 3.2.2: malformed IP-literal ([IPv6address] or [vX.IPvFuture])");
 
 /// One all-ASCII label (its class bits in acc): STD3 rules and length; appended lowercased.
 inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at, unsigned acc,
@@ -892,7 +900,8 @@ XMPPCORE_NOINLINE inline bool unicode_label(cow_output& out, std::string_view la
     if (!check_prepared(cps, n, at, nameprep, mode, f)) return false;
     if (n == 0) {
         if (whole_domain)
-            f = {errc::jid_empty_domainpart, at, 0, "the domainpart prepares to nothing"};
+            f = {errc::jid_empty_domainpart, at, 0,
+                 XMPPCORE_ERROR_TEXT("the domainpart prepares to nothing")};
         else
             f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
         return false;
@@ -962,7 +971,7 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
             const auto b = static_cast<unsigned char>(d[i]);
             if ((b == '.' || b == 0xE3 || b == 0xEF) && (sep = separator_at(d, i)) != 0) break;
         }
-        const std::string_view label = d.substr(pos, i - pos);
+        const std::string_view label = detail::substr(d, pos, i - pos);
         const unsigned acc = classify(label.data(), label.size());
         if (!(acc & c_non_ascii)) {
             if (!ascii_label(out, label, at + pos, acc, f)) return false;
@@ -987,7 +996,7 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
         std::uint16_t pieces[8] = {};
-        if (parse_ipv6(d.substr(1, d.size() - 2), pieces)) {
+        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';

@@ -10,7 +10,9 @@
 /// time from the generated tables (257 entries of 2 bytes per table), so a lookup searches a
 /// handful of entries instead of the whole table. Same results as the lookups of
 /// unicode_tables.hpp (a test compares them at every code point); outside the BMP those are
-/// used as they are. Never allocates, never throws.
+/// used as they are. With XMPPCORE_UNICODE_COMPACT the fast:: functions are those lookups
+/// (info_by_search() for info()), and the two-stage table and the indexes are not linked.
+/// Never allocates, never throws.
 
 #include <xmppcore/config.hpp>
 #include <xmppcore/detail/unicode_tables.hpp>
@@ -23,7 +25,60 @@
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
 namespace unicode {
+/// properties(cp) | combining_class(cp) << 16 | the info_* flags of bmp_info(), for any cp,
+/// from the binary-search tables alone (fast::info() with XMPPCORE_UNICODE_COMPACT).
+constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
+    const std::uint32_t cc = combining_class(cp);
+    std::uint32_t v = properties(cp) | (cc << 16);
+    if (!b2_mapping(cp).empty()) v |= info_b2;
+    const bool decomposes = !decomposition(cp).empty();
+    if (decomposes) v |= info_decomposes;
+    // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
+    bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
+                  (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count);
+    if (!second && cp >= first_composable_second && cp <= 0xFFFF) {
+        const std::uint16_t* const seconds = tables::composition_seconds;
+        std::size_t lo = 0, hi = sizeof tables::composition_seconds / sizeof seconds[0];
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (seconds[mid] < cp)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        second = lo < sizeof tables::composition_seconds / sizeof seconds[0] && seconds[lo] == cp;
+    }
+    if (second) v |= info_second;
+    if (!decomposes && !second && cc == 0) v |= info_inert;
+    return v;
+}
+
 namespace fast {
+
+#if XMPPCORE_UNICODE_COMPACT
+
+/// Same as info_by_search().
+constexpr std::uint32_t info(char32_t cp) noexcept {
+    return info_by_search(cp);
+}
+/// Same as unicode::properties().
+constexpr std::uint16_t properties(char32_t cp) noexcept {
+    return unicode::properties(cp);
+}
+/// Same as unicode::combining_class().
+constexpr std::uint8_t combining_class(char32_t cp) noexcept {
+    return unicode::combining_class(cp);
+}
+/// Same as unicode::decomposition().
+constexpr code_point_view decomposition(char32_t cp) noexcept {
+    return unicode::decomposition(cp);
+}
+/// Same as unicode::b2_mapping().
+constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+    return unicode::b2_mapping(cp);
+}
+
+#else
 
 /// For page p (code points p * 256 ..), first[p] is the index of the last entry whose start
 /// is <= p * 256, and first[p + 1] bounds the entries that start inside the page.
@@ -128,6 +183,8 @@ constexpr code_point_view b2_mapping(char32_t cp) noexcept {
     if (cp >= 0x10000) return unicode::b2_mapping(cp);
     return find_run(tables::b2_runs, tables::b2_pool, b2_pages, cp);
 }
+
+#endif // XMPPCORE_UNICODE_COMPACT
 
 } // namespace fast
 } // namespace unicode
