@@ -13,7 +13,7 @@
 #                                  when all three log in
 #
 # Environment: ARM_CXX (arm-none-eabi-g++), SIZE_PROBE_DIR (build directory; a temporary one
-# otherwise), PROBE_EXTRA_FLAGS (added to every probe build, e.g. -DPROBE_NO_THROW_HOOK=1).
+# otherwise), PROBE_EXTRA_FLAGS (added to every probe build, e.g. -DPROBE_ALL_HASHES=1).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -18,10 +18,9 @@
 // (builtin_crypto<hash_bit(sha256)>); -DPROBE_ALL_HASHES=1 uses default_crypto (SHA-1,
 // SHA-256 and SHA-512, all three compiled in: the SHA-512 code alone is ~60 KB on Cortex-M).
 //
-// Bare metal: the library's std::string_view::substr calls keep libstdc++'s bounds check,
-// whose std::__throw_out_of_range_fmt (functexcept.o) calls abort(), and newlib's abort ->
-// raise -> signal pulls in _malloc_r. Firmware defines the one throw hook it needs as a trap,
-// as below; -DPROBE_NO_THROW_HOOK=1 leaves it out (tools/size_probe.sh then fails on malloc).
+// Bare metal: the library calls nothing that throws (no std::string_view::substr, whose
+// bounds check would pull in std::__throw_out_of_range_fmt -> abort -> raise -> _malloc_r on
+// newlib), so the firmware needs no throw hooks; tools/size_probe.sh fails if one is linked.
 //
 // The SCRAM values (RFC 5802/7677) come from Python's hashlib/hmac, not from this library:
 //   salted = pbkdf2_hmac('sha256', b'pencil-7', b'embedded-salt-16', 4096)
@@ -38,18 +37,6 @@
 
 #ifndef PROBE_ALL_HASHES
 #define PROBE_ALL_HASHES 0
-#endif
-#ifndef PROBE_NO_THROW_HOOK
-#define PROBE_NO_THROW_HOOK 0
-#endif
-
-#if defined(__arm__) && !defined(__linux__) && !PROBE_NO_THROW_HOOK
-namespace std {
-// Called by string_view::substr on an out-of-range position (never with valid input): trap.
-[[noreturn]] void __throw_out_of_range_fmt(const char*, ...) {
-    __builtin_trap();
-}
-} // namespace std
 #endif
 
 namespace {

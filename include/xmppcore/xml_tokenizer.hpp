@@ -17,6 +17,7 @@
 /// the chunking: a token split across feeds resumes where scanning stopped.
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/errc.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/detail/xml_chars.hpp>
@@ -152,9 +153,9 @@ struct xml_attribute {
 class xml_element {
 public:
     std::string_view qname() const noexcept { return qname_; }
-    std::string_view prefix() const noexcept { return qname_.substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname_, 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname_.substr(prefix_len_ + 1u) : qname_;
+        return prefix_len_ ? detail::substr(qname_, prefix_len_ + 1u) : qname_;
     }
     /// Namespace name, empty when the element is in no namespace.
     std::string_view uri() const noexcept { return uri_; }
@@ -171,8 +172,8 @@ public:
         const detail::xml_attr_rec& r = ctx_->attrs[i];
         xml_attribute a;
         a.qname = ctx_->at(r.name, r.name_len);
-        a.prefix = a.qname.substr(0, r.prefix_len);
-        a.local = r.prefix_len ? a.qname.substr(r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
+        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
         a.uri = ctx_->uri(r.ns);
         a.value = ctx_->at(r.value, r.value_len);
         a.needs_decoding = r.needs_decoding != 0;
@@ -239,9 +240,9 @@ struct xml_stanza {
 class xml_stream_header {
 public:
     std::string_view qname() const noexcept { return str(root_, root_len_); }
-    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
     }
     std::string_view uri() const noexcept { return xml_ns::streams; }
     /// Attributes other than namespace declarations, values decoded, in document order.
@@ -252,8 +253,8 @@ public:
         std::memcpy(&r, store_ + recs_ + i * sizeof r, sizeof r);
         xml_attribute a;
         a.qname = str(r.name, r.name_len);
-        a.prefix = a.qname.substr(0, r.prefix_len);
-        a.local = r.prefix_len ? a.qname.substr(r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
+        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
         a.uri = r.uri == 0xFFFF ? xml_ns::xml : str(r.uri, r.uri_len);
         a.value = str(r.value, r.value_len);
         a.found = true;
@@ -1157,7 +1158,8 @@ private:
                         else
                             break;
                         ref_value_ = ref_value_ * (hex ? 16u : 10u) + d;
-                        if (ref_value_ > 0x10FFFF) return error_here(amp, errc::xml_invalid_char_ref);
+                        if (ref_value_ > 0x10FFFF)
+                            return error_here(amp, errc::xml_invalid_char_ref);
                     }
                     if (p == stop) return suspend(p);
                     if (*p != ';' || p == digits || !detail::is_xml_char(ref_value_))
@@ -1537,7 +1539,7 @@ private:
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
         const auto off = static_cast<std::uint32_t>(name_ - anchor_);
-        const bool xmlns_prefix = pl == 5 && q.substr(0, 5) == "xmlns";
+        const bool xmlns_prefix = pl == 5 && detail::substr(q, 0, 5) == "xmlns";
         decl_ = q == "xmlns" || xmlns_prefix;
         if (decl_) {
             if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
@@ -1548,7 +1550,7 @@ private:
             r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
             r.uri = r.uri_len = 0;
             // Namespaces in XML, 3: the prefix xmlns must not be declared.
-            if (xmlns_prefix && q.substr(6) == "xmlns") return errc::xml_reserved_prefix;
+            if (xmlns_prefix && detail::substr(q, 6) == "xmlns") return errc::xml_reserved_prefix;
             return errc::ok;
         }
         detail::xml_attr_rec& a = attrs_[attr_count_];
@@ -1616,7 +1618,7 @@ private:
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         if (e.prefix_len) {
-            const std::string_view prefix = q.substr(0, e.prefix_len);
+            const std::string_view prefix = detail::substr(q, 0, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
@@ -1680,7 +1682,7 @@ private:
     feed_result open_stream(const char* p, const char* wbegin, std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
-        const std::string_view local = e.prefix_len ? q.substr(e.prefix_len + 1u) : q;
+        const std::string_view local = e.prefix_len ? detail::substr(q, e.prefix_len + 1u) : q;
         if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
@@ -1780,8 +1782,8 @@ private:
         }
         xml_element_end ev;
         ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = ev.qname.substr(0, e.prefix_len);
-        ev.local = e.prefix_len ? ev.qname.substr(e.prefix_len + 1u) : ev.qname;
+        ev.prefix = detail::substr(ev.qname, 0, e.prefix_len);
+        ev.local = e.prefix_len ? detail::substr(ev.qname, e.prefix_len + 1u) : ev.qname;
         ev.uri = ctx_.uri(e.ns);
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
@@ -1819,7 +1821,7 @@ private:
             return i > b;
         };
         auto attr = [&](std::string_view name, std::string_view& value) -> bool {
-            if (s.substr(i, name.size()) != name) return false;
+            if (detail::substr(s, i, name.size()) != name) return false;
             std::size_t j = i + name.size();
             while (j < s.size() && is_space(s[j])) ++j;
             if (j >= s.size() || s[j] != '=') return false;
@@ -1829,7 +1831,7 @@ private:
             const char qc = s[j++];
             const std::size_t e = s.find(qc, j);
             if (e == std::string_view::npos) return false;
-            value = s.substr(j, e - j);
+            value = detail::substr(s, j, e - j);
             i = e + 1;
             return true;
         };
@@ -1887,10 +1889,10 @@ private:
     std::uint8_t flags_ = 0;
     char quote_ = 0;
     std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
-    bool had_space_ = false;  // whitespace since the last attribute (required before the next)
-    bool decl_ = false;       // the attribute being read is a namespace declaration
-    bool cut_ = false;        // input ended inside a multi-byte character
-    std::uint64_t colon_ = 0; // offset of the colon in the name being scanned, 0 if none
+    bool had_space_ = false;      // whitespace since the last attribute (required before the next)
+    bool decl_ = false;           // the attribute being read is a namespace declaration
+    bool cut_ = false;            // input ended inside a multi-byte character
+    std::uint64_t colon_ = 0;     // offset of the colon in the name being scanned, 0 if none
     detail::xml_elem_rec elems_[Capacity::depth + 1];
     detail::xml_attr_rec attrs_[Capacity::attributes];
     detail::xml_ns_rec ns_[Capacity::namespaces];

@@ -1252,9 +1252,9 @@ struct xml_attribute {
 class xml_element {
 public:
     std::string_view qname() const noexcept { return qname_; }
-    std::string_view prefix() const noexcept { return qname_.substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname_, 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname_.substr(prefix_len_ + 1u) : qname_;
+        return prefix_len_ ? detail::substr(qname_, prefix_len_ + 1u) : qname_;
     }
     /// Namespace name, empty when the element is in no namespace.
     std::string_view uri() const noexcept { return uri_; }
@@ -1271,8 +1271,8 @@ public:
         const detail::xml_attr_rec& r = ctx_->attrs[i];
         xml_attribute a;
         a.qname = ctx_->at(r.name, r.name_len);
-        a.prefix = a.qname.substr(0, r.prefix_len);
-        a.local = r.prefix_len ? a.qname.substr(r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
+        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
         a.uri = ctx_->uri(r.ns);
         a.value = ctx_->at(r.value, r.value_len);
         a.needs_decoding = r.needs_decoding != 0;
@@ -1339,9 +1339,9 @@ struct xml_stanza {
 class xml_stream_header {
 public:
     std::string_view qname() const noexcept { return str(root_, root_len_); }
-    std::string_view prefix() const noexcept { return qname().substr(0, prefix_len_); }
+    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
     std::string_view local() const noexcept {
-        return prefix_len_ ? qname().substr(prefix_len_ + 1u) : qname();
+        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
     }
     std::string_view uri() const noexcept { return xml_ns::streams; }
     /// Attributes other than namespace declarations, values decoded, in document order.
@@ -1352,8 +1352,8 @@ public:
         std::memcpy(&r, store_ + recs_ + i * sizeof r, sizeof r);
         xml_attribute a;
         a.qname = str(r.name, r.name_len);
-        a.prefix = a.qname.substr(0, r.prefix_len);
-        a.local = r.prefix_len ? a.qname.substr(r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
+        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
         a.uri = r.uri == 0xFFFF ? xml_ns::xml : str(r.uri, r.uri_len);
         a.value = str(r.value, r.value_len);
         a.found = true;
@@ -2226,6 +2226,7 @@ private:
                     if (p == stop) return suspend(p);
                     if (*p == '#') {
                         ++p;
+                        ref_value_ = 0;
                     } else {
                         const int s = name_start(p, stop);
                         if (s == 0) return suspend(p, true);
@@ -2243,17 +2244,24 @@ private:
                     }
                     const bool hex = amp[2] == 'x';
                     const char* digits = amp + (hex ? 3 : 2);
-                    while (p != stop && static_cast<std::size_t>(p - amp) < max_len &&
-                           ((*p >= '0' && *p <= '9') ||
-                            (hex && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f'))))
-                        ++p;
-                    if (static_cast<std::size_t>(p - amp) >= max_len)
-                        return error_here(amp, errc::xml_invalid_char_ref);
+                    // Any number of digits (XML 1.0 [66]: leading zeros too); the value so far
+                    // is kept, so the digits are read once whatever the chunking, and the
+                    // reference fails as soon as it passes U+10FFFF.
+                    for (; p != stop; ++p) {
+                        const char c = *p;
+                        std::uint32_t d = 0;
+                        if (c >= '0' && c <= '9')
+                            d = static_cast<std::uint32_t>(c - '0');
+                        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+                            d = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+                        else
+                            break;
+                        ref_value_ = ref_value_ * (hex ? 16u : 10u) + d;
+                        if (ref_value_ > 0x10FFFF)
+                            return error_here(amp, errc::xml_invalid_char_ref);
+                    }
                     if (p == stop) return suspend(p);
-                    if (*p != ';' || p == digits ||
-                        detail::parse_char_ref(
-                            std::string_view(amp + 1, static_cast<std::size_t>(p - amp - 1))) ==
-                            detail::bad_char_ref)
+                    if (*p != ';' || p == digits || !detail::is_xml_char(ref_value_))
                         return error_here(amp, errc::xml_invalid_char_ref);
                 } else {
                     bool cut = false;
@@ -2262,8 +2270,10 @@ private:
                     p = scan_name(p, end, cut, err, true);
                     if (err != errc::ok) return error_here(p, err);
                     if (p != end && *p == ':') return error_here(amp, errc::xml_invalid_name);
+                    // A name longer than the limit: the first byte beyond it.
                     if (p == end && end != stop)
-                        return error_here(amp, errc::xml_limit_name_length);
+                        return error_here(amp + 1 + limits_.max_name_length,
+                                          errc::xml_limit_name_length);
                     if (p == stop || cut) return suspend(p, cut);
                     if (*p != ';') return error_here(amp, errc::xml_malformed);
                     const std::string_view name(amp + 1, static_cast<std::size_t>(p - amp - 1));
@@ -2425,6 +2435,40 @@ private:
         return q;
     }
 
+    // fast_qname for the usual short name without a colon: a byte loop (cheaper than a vector
+    // scan for a few bytes); anything else goes to fast_qname.
+    XMPPCORE_FORCE_INLINE const char* fast_short_qname(const char* n, const char* stop,
+                                                       const char*& colon) const noexcept {
+        const char* q = n + 1;
+        const char* lim = stop - q > 32 ? q + 32 : stop;
+        auto name = [](char c) { return (cls(c) & detail::xc_name) != 0; };
+        // Four bytes a step while four are left before lim, then one at a time.
+        for (;;) {
+            if (lim - q < 4) {
+                while (q != lim && name(*q)) ++q;
+                break;
+            }
+            if (!name(q[0])) break;
+            if (!name(q[1])) {
+                q += 1;
+                break;
+            }
+            if (!name(q[2])) {
+                q += 2;
+                break;
+            }
+            if (!name(q[3])) {
+                q += 3;
+                break;
+            }
+            q += 4;
+        }
+        if (q == lim || *q == ':' || static_cast<std::size_t>(q - n) > limits_.max_name_length)
+            return fast_qname(n, stop, colon);
+        colon = nullptr;
+        return q;
+    }
+
     // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
     // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
     // '=', predefined entity references): records it as the states would and returns the byte
@@ -2444,7 +2488,7 @@ private:
 
     const char* fast_start_tag_body(const char* p, const char* stop, bool& self_closing) noexcept {
         const char* colon = nullptr;
-        const char* q = fast_qname(p, stop, colon);
+        const char* q = fast_short_qname(p, stop, colon);
         if (q == nullptr || depth_ >= limits_.max_depth + top()) return nullptr;
         const char* const base = ctx_.anchor;
         detail::xml_elem_rec& e = elems_[depth_];
@@ -2478,7 +2522,7 @@ private:
                 used++ >= limits_.max_attributes)
                 return nullptr;
             const char* n = q;
-            q = fast_qname(n, stop, colon);
+            q = fast_short_qname(n, stop, colon);
             if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
                 return nullptr;
             const auto nlen = static_cast<std::size_t>(q - n);
@@ -2594,7 +2638,7 @@ private:
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
         const auto off = static_cast<std::uint32_t>(name_ - anchor_);
-        const bool xmlns_prefix = pl == 5 && q.substr(0, 5) == "xmlns";
+        const bool xmlns_prefix = pl == 5 && detail::substr(q, 0, 5) == "xmlns";
         decl_ = q == "xmlns" || xmlns_prefix;
         if (decl_) {
             if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
@@ -2605,7 +2649,7 @@ private:
             r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
             r.uri = r.uri_len = 0;
             // Namespaces in XML, 3: the prefix xmlns must not be declared.
-            if (xmlns_prefix && q.substr(6) == "xmlns") return errc::xml_reserved_prefix;
+            if (xmlns_prefix && detail::substr(q, 6) == "xmlns") return errc::xml_reserved_prefix;
             return errc::ok;
         }
         detail::xml_attr_rec& a = attrs_[attr_count_];
@@ -2673,7 +2717,7 @@ private:
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         if (e.prefix_len) {
-            const std::string_view prefix = q.substr(0, e.prefix_len);
+            const std::string_view prefix = detail::substr(q, 0, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
@@ -2737,7 +2781,7 @@ private:
     feed_result open_stream(const char* p, const char* wbegin, std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
-        const std::string_view local = e.prefix_len ? q.substr(e.prefix_len + 1u) : q;
+        const std::string_view local = e.prefix_len ? detail::substr(q, e.prefix_len + 1u) : q;
         if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
@@ -2837,8 +2881,8 @@ private:
         }
         xml_element_end ev;
         ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = ev.qname.substr(0, e.prefix_len);
-        ev.local = e.prefix_len ? ev.qname.substr(e.prefix_len + 1u) : ev.qname;
+        ev.prefix = detail::substr(ev.qname, 0, e.prefix_len);
+        ev.local = e.prefix_len ? detail::substr(ev.qname, e.prefix_len + 1u) : ev.qname;
         ev.uri = ctx_.uri(e.ns);
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
@@ -2876,7 +2920,7 @@ private:
             return i > b;
         };
         auto attr = [&](std::string_view name, std::string_view& value) -> bool {
-            if (s.substr(i, name.size()) != name) return false;
+            if (detail::substr(s, i, name.size()) != name) return false;
             std::size_t j = i + name.size();
             while (j < s.size() && is_space(s[j])) ++j;
             if (j >= s.size() || s[j] != '=') return false;
@@ -2886,7 +2930,7 @@ private:
             const char qc = s[j++];
             const std::size_t e = s.find(qc, j);
             if (e == std::string_view::npos) return false;
-            value = s.substr(j, e - j);
+            value = detail::substr(s, j, e - j);
             i = e + 1;
             return true;
         };
@@ -2943,10 +2987,11 @@ private:
     std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
     std::uint8_t flags_ = 0;
     char quote_ = 0;
-    bool had_space_ = false;  // whitespace since the last attribute (required before the next)
-    bool decl_ = false;       // the attribute being read is a namespace declaration
-    bool cut_ = false;        // input ended inside a multi-byte character
-    std::uint64_t colon_ = 0; // offset of the colon in the name being scanned, 0 if none
+    std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
+    bool had_space_ = false;      // whitespace since the last attribute (required before the next)
+    bool decl_ = false;           // the attribute being read is a namespace declaration
+    bool cut_ = false;            // input ended inside a multi-byte character
+    std::uint64_t colon_ = 0;     // offset of the colon in the name being scanned, 0 if none
     detail::xml_elem_rec elems_[Capacity::depth + 1];
     detail::xml_attr_rec attrs_[Capacity::attributes];
     detail::xml_ns_rec ns_[Capacity::namespaces];
@@ -8094,7 +8139,7 @@ inline bool xw_next_attr(std::string_view tag, std::size_t& pos, xw_attr& out) n
     }
     const std::size_t name = i;
     while (i < n && !xw_name_stop(tag[i])) ++i;
-    out.qname = tag.substr(name, i - name);
+    out.qname = detail::substr(tag, name, i - name);
     while (i < n && xw_space(tag[i])) ++i;
     if (i >= n || tag[i] != '=') {
         pos = n;
@@ -8110,7 +8155,7 @@ inline bool xw_next_attr(std::string_view tag, std::size_t& pos, xw_attr& out) n
     const std::size_t value = i;
     const void* q = std::memchr(tag.data() + i, quote, n - i);
     i = q == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(q) - tag.data());
-    out.value = tag.substr(value, i - value);
+    out.value = detail::substr(tag, value, i - value);
     pos = i < n ? i + 1 : n;
     return true;
 }
@@ -8150,13 +8195,15 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
         while (p < raw.size()) {
             const xw_token t = xw_next(raw, p);
             if (t.kind == xw_kind::text) {
-                if (!xw_decode_each(raw.substr(t.begin, t.end - t.begin), xw_value_kind::text, f))
+                if (!xw_decode_each(detail::substr(raw, t.begin, t.end - t.begin),
+                                    xw_value_kind::text, f))
                     return false;
                 p = t.end;
             } else if (t.kind == xw_kind::cdata) {
                 const std::size_t inner = t.begin + 9;
                 const std::size_t stop = t.end >= inner + 3 ? t.end - 3 : inner;
-                if (!xw_decode_each(raw.substr(inner, stop - inner), xw_value_kind::cdata, f))
+                if (!xw_decode_each(detail::substr(raw, inner, stop - inner), xw_value_kind::cdata,
+                                    f))
                     return false;
                 p = t.end;
             } else if (t.kind == xw_kind::start) {
@@ -8196,7 +8243,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
             ++i;
             continue;
         }
-        if (i > run && !f(raw.substr(run, i - run))) return false;
+        if (i > run && !f(detail::substr(raw, run, i - run))) return false;
         char buf[4];
         std::size_t len = 1;
         std::size_t next = i + 1;
@@ -8209,7 +8256,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
             const std::size_t semi = raw.find(';', i + 1);
             const std::string_view ref = semi == std::string_view::npos
                                              ? std::string_view()
-                                             : raw.substr(i + 1, semi - i - 1);
+                                             : detail::substr(raw, i + 1, semi - i - 1);
             if (ref == "lt") {
                 buf[0] = '<';
             } else if (ref == "gt") {
@@ -8236,7 +8283,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
         if (!f(std::string_view(buf, len))) return false;
         run = i = next;
     }
-    if (run < n && !f(raw.substr(run))) return false;
+    if (run < n && !f(detail::substr(raw, run))) return false;
     return true;
 }
 

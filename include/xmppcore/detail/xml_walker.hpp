@@ -10,6 +10,7 @@
 /// never make it read out of bounds (the results are then unspecified, never unsafe).
 
 #include <xmppcore/config.hpp>
+#include <xmppcore/detail/substr.hpp>
 #include <xmppcore/detail/utf8.hpp>
 #include <xmppcore/xml_decode.hpp>
 
@@ -166,7 +167,7 @@ inline bool xw_next_attr(std::string_view tag, std::size_t& pos, xw_attr& out) n
     }
     const std::size_t name = i;
     while (i < n && !xw_name_stop(tag[i])) ++i;
-    out.qname = tag.substr(name, i - name);
+    out.qname = detail::substr(tag, name, i - name);
     while (i < n && xw_space(tag[i])) ++i;
     if (i >= n || tag[i] != '=') {
         pos = n;
@@ -182,7 +183,7 @@ inline bool xw_next_attr(std::string_view tag, std::size_t& pos, xw_attr& out) n
     const std::size_t value = i;
     const void* q = std::memchr(tag.data() + i, quote, n - i);
     i = q == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(q) - tag.data());
-    out.value = tag.substr(value, i - value);
+    out.value = detail::substr(tag, value, i - value);
     pos = i < n ? i + 1 : n;
     return true;
 }
@@ -222,13 +223,15 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
         while (p < raw.size()) {
             const xw_token t = xw_next(raw, p);
             if (t.kind == xw_kind::text) {
-                if (!xw_decode_each(raw.substr(t.begin, t.end - t.begin), xw_value_kind::text, f))
+                if (!xw_decode_each(detail::substr(raw, t.begin, t.end - t.begin),
+                                    xw_value_kind::text, f))
                     return false;
                 p = t.end;
             } else if (t.kind == xw_kind::cdata) {
                 const std::size_t inner = t.begin + 9;
                 const std::size_t stop = t.end >= inner + 3 ? t.end - 3 : inner;
-                if (!xw_decode_each(raw.substr(inner, stop - inner), xw_value_kind::cdata, f))
+                if (!xw_decode_each(detail::substr(raw, inner, stop - inner), xw_value_kind::cdata,
+                                    f))
                     return false;
                 p = t.end;
             } else if (t.kind == xw_kind::start) {
@@ -268,7 +271,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
             ++i;
             continue;
         }
-        if (i > run && !f(raw.substr(run, i - run))) return false;
+        if (i > run && !f(detail::substr(raw, run, i - run))) return false;
         char buf[4];
         std::size_t len = 1;
         std::size_t next = i + 1;
@@ -281,7 +284,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
             const std::size_t semi = raw.find(';', i + 1);
             const std::string_view ref = semi == std::string_view::npos
                                              ? std::string_view()
-                                             : raw.substr(i + 1, semi - i - 1);
+                                             : detail::substr(raw, i + 1, semi - i - 1);
             if (ref == "lt") {
                 buf[0] = '<';
             } else if (ref == "gt") {
@@ -308,7 +311,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
         if (!f(std::string_view(buf, len))) return false;
         run = i = next;
     }
-    if (run < n && !f(raw.substr(run))) return false;
+    if (run < n && !f(detail::substr(raw, run))) return false;
     return true;
 }
 
