@@ -540,15 +540,25 @@ struct sha256_x86 {
         abef = _mm_sha256rnds2_epu32(abef, cdgh, x);
     }
 
-    // The 64 rounds of one block: state packed as (ABEF, CDGH), message as four word vectors.
-    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
-    block(__m128i& st0, __m128i& st1, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
-        const __m128i abef_save = st0, cdgh_save = st1;
+    // The 64 rounds of one block without the final addition: state packed as (ABEF, CDGH),
+    // message as four word vectors. first holds W0 + K0 and W1 + K1 in its two low lanes: PBKDF2
+    // computes them straight from the previous compression's state, two operations earlier than
+    // m0 + K0 (the sha256rnds2 chain is what bounds this code).
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void rounds(__m128i& st0, __m128i& st1,
+                                                                     __m128i first, __m128i m0,
+                                                                     __m128i m1, __m128i m2,
+                                                                     __m128i m3) noexcept {
         __m128i m[4] = {m0, m1, m2, m3};
+        st1 = _mm_sha256rnds2_epu32(st1, st0, first);
+        st0 = _mm_sha256rnds2_epu32(
+            st0, st1,
+            _mm_shuffle_epi32(
+                _mm_add_epi32(m0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(sha256_k))),
+                0x0E));
         // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..12), the add
         // and msg2 finish m[q+1] (q in 3..14).
 #define XMPPCORE_SHA256_QUAD(q)                                                                    \
-    rounds4(st0, st1, m[(q) % 4], (q));                                                            \
+    if ((q) != 0) rounds4(st0, st1, m[(q) % 4], (q));                                              \
     if ((q) >= 3 && (q) <= 14)                                                                     \
         m[((q) + 1) % 4] = _mm_sha256msg2_epu32(                                                   \
             _mm_add_epi32(m[((q) + 1) % 4], _mm_alignr_epi8(m[(q) % 4], m[((q) + 3) % 4], 4)),     \
@@ -572,6 +582,15 @@ struct sha256_x86 {
         XMPPCORE_SHA256_QUAD(14)
         XMPPCORE_SHA256_QUAD(15)
 #undef XMPPCORE_SHA256_QUAD
+    }
+
+    // One block: the 64 rounds and the final addition.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    block(__m128i& st0, __m128i& st1, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
+        const __m128i abef_save = st0, cdgh_save = st1;
+        rounds(st0, st1,
+               _mm_add_epi32(m0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(sha256_k))), m0,
+               m1, m2, m3);
         st0 = _mm_add_epi32(st0, abef_save);
         st1 = _mm_add_epi32(st1, cdgh_save);
     }
@@ -618,7 +637,10 @@ struct sha256_x86 {
 
     // PBKDF2 iterations in registers: the keyed states stay packed, each digest goes straight
     // from one compression's output to the next one's message, and the padding words are
-    // constants.
+    // constants. The final additions of a compression are split off the critical path: the
+    // digest's words are unpack(raw state) + the keyed state's words (unpack is a permutation),
+    // and the next compression's first rounds need only A + K0 and B + K1 of that, one shuffle
+    // and one addition of a loop constant away from the raw state.
     XMPPCORE_X86_SHA_TARGET static void pbkdf2_iterate(const std::uint32_t* inner,
                                                        const std::uint32_t* outer, std::uint32_t* u,
                                                        std::uint32_t* t,
@@ -626,20 +648,31 @@ struct sha256_x86 {
         const auto load = [](const std::uint32_t* q) {
             return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
         };
+        const __m128i k0 = load(sha256_k);
+        const __m128i iw0 = load(inner), iw1 = load(inner + 4);
+        const __m128i ow0 = load(outer), ow1 = load(outer + 4);
+        const __m128i ik = _mm_add_epi32(iw0, k0), ok = _mm_add_epi32(ow0, k0);
         __m128i i0, i1, o0, o1;
-        pack(load(inner), load(inner + 4), i0, i1);
-        pack(load(outer), load(outer + 4), o0, o1);
+        pack(iw0, iw1, i0, i1);
+        pack(ow0, ow1, o0, o1);
         __m128i u0 = load(u), u1 = load(u + 4), t0 = load(t), t1 = load(t + 4);
+        __m128i first = _mm_add_epi32(u0, k0);
         const __m128i pad0 = _mm_set_epi32(0, 0, 0, static_cast<int>(0x80000000u));
         const __m128i pad1 = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
         for (std::uint32_t c = 1; c < iterations; ++c) {
             __m128i a = i0, b = i1, x0, x1;
-            block(a, b, u0, u1, pad0, pad1);
+            rounds(a, b, first, u0, u1, pad0, pad1);
+            first = _mm_add_epi32(_mm_shuffle_epi32(a, 0x1B), ik);
             unpack(a, b, x0, x1);
+            x0 = _mm_add_epi32(x0, iw0);
+            x1 = _mm_add_epi32(x1, iw1);
             a = o0;
             b = o1;
-            block(a, b, x0, x1, pad0, pad1);
+            rounds(a, b, first, x0, x1, pad0, pad1);
+            first = _mm_add_epi32(_mm_shuffle_epi32(a, 0x1B), ok);
             unpack(a, b, u0, u1);
+            u0 = _mm_add_epi32(u0, ow0);
+            u1 = _mm_add_epi32(u1, ow1);
             t0 = _mm_xor_si128(t0, u0);
             t1 = _mm_xor_si128(t1, u1);
         }
@@ -659,21 +692,15 @@ struct sha1_x86 {
         return Words ? _mm_shuffle_epi32(v, 0x1B) : _mm_shuffle_epi8(v, mask);
     }
 
-    template <bool Words>
-    XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
-                                            std::size_t blocks) noexcept {
-        const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
-        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
-        abcd = _mm_shuffle_epi32(abcd, 0x1B);
-        const unsigned char* p = static_cast<const unsigned char*>(data);
-        for (; blocks != 0; --blocks, p += 64) {
-            const __m128i abcd_save = abcd, e0_save = e0;
-            __m128i m[4] = {load<Words>(p, mask), load<Words>(p + 16, mask),
-                            load<Words>(p + 32, mask), load<Words>(p + 48, mask)};
-            __m128i e1;
-            // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..16), the
-            // xor feeds m[q-2] (q in 2..17), msg2 finishes m[q+1] (q in 3..18).
+    // One block: state as ABCD (A in the top lane) and E (top lane, the other lanes zero),
+    // message as four vectors of words (word 0 in the top lane).
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    block(__m128i& abcd, __m128i& e0, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
+        const __m128i abcd_save = abcd, e0_save = e0;
+        __m128i m[4] = {m0, m1, m2, m3};
+        __m128i e1;
+        // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..16), the
+        // xor feeds m[q-2] (q in 2..17), msg2 finishes m[q+1] (q in 3..18).
 #define XMPPCORE_SHA1_QUAD(q, E_NEXT, E_OTHER, F)                                                  \
     if ((q) == 0)                                                                                  \
         E_NEXT = _mm_add_epi32(E_NEXT, m[0]);                                                      \
@@ -686,49 +713,86 @@ struct sha1_x86 {
     if ((q) >= 1 && (q) <= 16)                                                                     \
         m[((q) + 3) % 4] = _mm_sha1msg1_epu32(m[((q) + 3) % 4], m[(q) % 4]);                       \
     if ((q) >= 2 && (q) <= 17) m[((q) + 2) % 4] = _mm_xor_si128(m[((q) + 2) % 4], m[(q) % 4]);
-            XMPPCORE_SHA1_QUAD(0, e0, e1, 0)
-            XMPPCORE_SHA1_QUAD(1, e1, e0, 0)
-            XMPPCORE_SHA1_QUAD(2, e0, e1, 0)
-            XMPPCORE_SHA1_QUAD(3, e1, e0, 0)
-            XMPPCORE_SHA1_QUAD(4, e0, e1, 0)
-            XMPPCORE_SHA1_QUAD(5, e1, e0, 1)
-            XMPPCORE_SHA1_QUAD(6, e0, e1, 1)
-            XMPPCORE_SHA1_QUAD(7, e1, e0, 1)
-            XMPPCORE_SHA1_QUAD(8, e0, e1, 1)
-            XMPPCORE_SHA1_QUAD(9, e1, e0, 1)
-            XMPPCORE_SHA1_QUAD(10, e0, e1, 2)
-            XMPPCORE_SHA1_QUAD(11, e1, e0, 2)
-            XMPPCORE_SHA1_QUAD(12, e0, e1, 2)
-            XMPPCORE_SHA1_QUAD(13, e1, e0, 2)
-            XMPPCORE_SHA1_QUAD(14, e0, e1, 2)
-            XMPPCORE_SHA1_QUAD(15, e1, e0, 3)
-            XMPPCORE_SHA1_QUAD(16, e0, e1, 3)
-            XMPPCORE_SHA1_QUAD(17, e1, e0, 3)
-            XMPPCORE_SHA1_QUAD(18, e0, e1, 3)
-            XMPPCORE_SHA1_QUAD(19, e1, e0, 3)
+        XMPPCORE_SHA1_QUAD(0, e0, e1, 0)
+        XMPPCORE_SHA1_QUAD(1, e1, e0, 0)
+        XMPPCORE_SHA1_QUAD(2, e0, e1, 0)
+        XMPPCORE_SHA1_QUAD(3, e1, e0, 0)
+        XMPPCORE_SHA1_QUAD(4, e0, e1, 0)
+        XMPPCORE_SHA1_QUAD(5, e1, e0, 1)
+        XMPPCORE_SHA1_QUAD(6, e0, e1, 1)
+        XMPPCORE_SHA1_QUAD(7, e1, e0, 1)
+        XMPPCORE_SHA1_QUAD(8, e0, e1, 1)
+        XMPPCORE_SHA1_QUAD(9, e1, e0, 1)
+        XMPPCORE_SHA1_QUAD(10, e0, e1, 2)
+        XMPPCORE_SHA1_QUAD(11, e1, e0, 2)
+        XMPPCORE_SHA1_QUAD(12, e0, e1, 2)
+        XMPPCORE_SHA1_QUAD(13, e1, e0, 2)
+        XMPPCORE_SHA1_QUAD(14, e0, e1, 2)
+        XMPPCORE_SHA1_QUAD(15, e1, e0, 3)
+        XMPPCORE_SHA1_QUAD(16, e0, e1, 3)
+        XMPPCORE_SHA1_QUAD(17, e1, e0, 3)
+        XMPPCORE_SHA1_QUAD(18, e0, e1, 3)
+        XMPPCORE_SHA1_QUAD(19, e1, e0, 3)
 #undef XMPPCORE_SHA1_QUAD
-            e0 = _mm_sha1nexte_epu32(e0, e0_save);
-            abcd = _mm_add_epi32(abcd, abcd_save);
-        }
+        e0 = _mm_sha1nexte_epu32(e0, e0_save);
+        abcd = _mm_add_epi32(abcd, abcd_save);
+    }
+
+    template <bool Words>
+    XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
+                                            std::size_t blocks) noexcept {
+        const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
+        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
+        abcd = _mm_shuffle_epi32(abcd, 0x1B);
+        const unsigned char* p = static_cast<const unsigned char*>(data);
+        for (; blocks != 0; --blocks, p += 64)
+            block(abcd, e0, load<Words>(p, mask), load<Words>(p + 16, mask),
+                  load<Words>(p + 32, mask), load<Words>(p + 48, mask));
         abcd = _mm_shuffle_epi32(abcd, 0x1B);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(s), abcd);
         s[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e0, 3));
     }
 
-    static void compress_words(std::uint32_t* s, const std::uint32_t* block) noexcept {
-        run<true>(s, block, 1);
+    static void compress_words(std::uint32_t* s, const std::uint32_t* block_words) noexcept {
+        run<true>(s, block_words, 1);
     }
     static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
         run<false>(s, p, blocks);
     }
-    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
-        const std::uint32_t block[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u,  0, 0, 0, 0,
-                                         0,    0,    0,    0,    0,    (64 + 20) * 8};
-        run<true>(s, block, 1);
-    }
-    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
-                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
-        pbkdf2_iterate_words<sha1_x86, std::uint32_t, 5>(inner, outer, u, t, c);
+
+    // PBKDF2 iterations in registers. The state's form is the message's form: a digest's
+    // words A..D are the ABCD register, E is the E register (top lane) with the padding word
+    // 0x80000000 or-ed into the lane below; the other two message vectors are constants.
+    XMPPCORE_X86_SHA_TARGET static void pbkdf2_iterate(const std::uint32_t* inner,
+                                                       const std::uint32_t* outer, std::uint32_t* u,
+                                                       std::uint32_t* t,
+                                                       std::uint32_t iterations) noexcept {
+        const auto abcd_of = [](const std::uint32_t* q) {
+            return _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), 0x1B);
+        };
+        const auto e_of = [](const std::uint32_t* q) {
+            return _mm_set_epi32(static_cast<int>(q[4]), 0, 0, 0);
+        };
+        const __m128i i_abcd = abcd_of(inner), i_e = e_of(inner);
+        const __m128i o_abcd = abcd_of(outer), o_e = e_of(outer);
+        const __m128i pad1 = _mm_set_epi32(0, static_cast<int>(0x80000000u), 0, 0);
+        const __m128i pad3 = _mm_set_epi32(0, 0, 0, (64 + 20) * 8);
+        const __m128i zero = _mm_setzero_si128();
+        __m128i u_abcd = abcd_of(u), u_e = e_of(u), t_abcd = abcd_of(t), t_e = e_of(t);
+        for (std::uint32_t c = 1; c < iterations; ++c) {
+            __m128i a = i_abcd, e = i_e;
+            block(a, e, u_abcd, _mm_or_si128(u_e, pad1), zero, pad3);
+            u_abcd = o_abcd;
+            u_e = o_e;
+            block(u_abcd, u_e, a, _mm_or_si128(e, pad1), zero, pad3);
+            t_abcd = _mm_xor_si128(t_abcd, u_abcd);
+            t_e = _mm_xor_si128(t_e, u_e);
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u), _mm_shuffle_epi32(u_abcd, 0x1B));
+        u[4] = static_cast<std::uint32_t>(_mm_extract_epi32(u_e, 3));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(t), _mm_shuffle_epi32(t_abcd, 0x1B));
+        t[4] = static_cast<std::uint32_t>(_mm_extract_epi32(t_e, 3));
     }
 };
 
