@@ -12,7 +12,9 @@
 /// the answer is kept in a constant-initialized variable. On ARMv8 built for a target with the
 /// crypto extensions (__ARM_FEATURE_SHA2), SHA-256 uses them. XMPPCORE_NO_HW_SHA=1 (implied by
 /// XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always compiled
-/// and tested, whatever the CPU.
+/// and tested, whatever the CPU. Under -Os (or with XMPPCORE_SMALL_SHA=1) the portable
+/// compressions are loops instead of unrolled code: a fraction of the flash, about half the
+/// speed.
 ///
 /// A host with its own primitives (a hardware engine, OpenSSL) plugs them in through a crypto
 /// provider, the `Crypto` template parameter of the SASL mechanisms: any type with the four
@@ -60,6 +62,18 @@
 #include <arm_neon.h> // ARMv8 crypto extensions (only on this path)
 #else
 #define XMPPCORE_HW_SHA_ARM 0
+#endif
+
+#ifndef XMPPCORE_SMALL_SHA
+#if defined(__OPTIMIZE_SIZE__)
+/// 1 to compute the hashes with rolled loops (one compression function of ~1 KB instead of
+/// unrolled ones of several KB each, about half the speed): the default under -Os, for
+/// firmware. The hardware paths are unaffected. Every translation unit of a program should see
+/// the same value (both give the same results).
+#define XMPPCORE_SMALL_SHA 1
+#else
+#define XMPPCORE_SMALL_SHA 0
+#endif
 #endif
 
 XMPPCORE_BEGIN_NAMESPACE
@@ -352,6 +366,54 @@ struct sha1_portable {
     }
 };
 
+// SHA-1 as a loop, for size (XMPPCORE_SMALL_SHA).
+struct sha1_rolled {
+    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
+        std::uint32_t w[16];
+        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+        std::uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4];
+        for (std::size_t i = 0; i < 80; ++i) {
+            std::uint32_t& wi = w[i % 16];
+            if (i >= 16) wi = rotl32(w[(i + 13) % 16] ^ w[(i + 8) % 16] ^ w[(i + 2) % 16] ^ wi, 1);
+            std::uint32_t f = b ^ c ^ d, k = i < 40 ? 0x6ED9EBA1u : 0xCA62C1D6u;
+            if (i < 20) {
+                f = d ^ (b & (c ^ d));
+                k = 0x5A827999u;
+            } else if (i >= 40 && i < 60) {
+                f = (b & c) | (d & (b | c));
+                k = 0x8F1BBCDCu;
+            }
+            const std::uint32_t t = rotl32(a, 5) + f + e + k + wi;
+            e = d;
+            d = c;
+            c = rotl32(b, 30);
+            b = a;
+            a = t;
+        }
+        s[0] += a;
+        s[1] += b;
+        s[2] += c;
+        s[3] += d;
+        s[4] += e;
+    }
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        const std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
+                                     0,    0,    0,    0,    0,    0,           0, 672};
+        compress_words(s, w);
+    }
+    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        std::uint32_t w[16];
+        for (; blocks != 0; --blocks, p += 64) {
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
+            compress_words(s, w);
+        }
+    }
+    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
+                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<sha1_rolled, std::uint32_t, 5>(inner, outer, u, t, c);
+    }
+};
+
 inline constexpr std::uint32_t sha256_k[64] = {
     0x428A2F98u, 0x71374491u, 0xB5C0FBCFu, 0xE9B5DBA5u, 0x3956C25Bu, 0x59F111F1u, 0x923F82A4u,
     0xAB1C5ED5u, 0xD807AA98u, 0x12835B01u, 0x243185BEu, 0x550C7DC3u, 0x72BE5D74u, 0x80DEB1FEu,
@@ -413,7 +475,7 @@ struct sha512_params {
     static constexpr unsigned small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
 };
 
-template <class P>
+template <class P, bool Rolled = false>
 struct sha2_portable {
     using word = typename P::word;
 
@@ -450,10 +512,29 @@ struct sha2_portable {
         (round<I>(v, w, bc), ...);
     }
 
+    // The rounds as a loop, for size (XMPPCORE_SMALL_SHA): the roles move through the array.
+    static void rolled_rounds(word* v, word* w) noexcept {
+        for (std::size_t i = 0; i < P::rounds; ++i) {
+            word& wi = w[i % 16];
+            if (i >= 16)
+                wi += small_sigma(w[(i + 14) % 16], P::small1) + w[(i + 9) % 16] +
+                      small_sigma(w[(i + 1) % 16], P::small0);
+            const word t1 =
+                v[7] + big_sigma(v[4], P::big1) + (v[6] ^ (v[4] & (v[5] ^ v[6]))) + P::k[i] + wi;
+            const word t2 = big_sigma(v[0], P::big0) + ((v[0] & v[1]) | (v[2] & (v[0] | v[1])));
+            for (std::size_t j = 7; j != 0; --j) v[j] = v[j - 1];
+            v[4] += t1;
+            v[0] = t1 + t2;
+        }
+    }
+
     // One block, given as its 16 words in w (overwritten by the schedule).
     XMPPCORE_FORCE_INLINE static void block(word* s, word* w) noexcept {
         word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
-        all_rounds(v, w, std::make_index_sequence<P::rounds>{});
+        if constexpr (Rolled)
+            rolled_rounds(v, w);
+        else
+            all_rounds(v, w, std::make_index_sequence<P::rounds>{});
         s[0] += v[0];
         s[1] += v[1];
         s[2] += v[2];
@@ -494,6 +575,10 @@ struct sha2_portable {
 struct sha256_portable : sha2_portable<sha256_params> {};
 /// Portable SHA-512 compression.
 struct sha512_portable : sha2_portable<sha512_params> {};
+/// Portable SHA-256 compression, rolled (XMPPCORE_SMALL_SHA).
+struct sha256_rolled : sha2_portable<sha256_params, true> {};
+/// Portable SHA-512 compression, rolled (XMPPCORE_SMALL_SHA).
+struct sha512_rolled : sha2_portable<sha512_params, true> {};
 
 // ---- x86 SHA extensions ------------------------------------------------------------------
 
@@ -898,7 +983,11 @@ struct sha1_traits {
 #if XMPPCORE_HW_SHA_X86
         if (x86_has_sha()) return f(sha1_x86{});
 #endif
+#if XMPPCORE_SMALL_SHA
+        f(sha1_rolled{});
+#else
         f(sha1_portable{});
+#endif
     }
 };
 
@@ -916,7 +1005,11 @@ struct sha256_traits {
 #if XMPPCORE_HW_SHA_ARM
         return f(sha256_arm{});
 #else
+#if XMPPCORE_SMALL_SHA
+        f(sha256_rolled{});
+#else
         f(sha256_portable{});
+#endif
 #endif
     }
 };
@@ -930,7 +1023,11 @@ struct sha512_traits {
         0x510E527FADE682D1ull, 0x9B05688C2B3E6C1Full, 0x1F83D9ABFB41BD6Bull, 0x5BE0CD19137E2179ull};
     template <class F>
     static void with_engine(F&& f) noexcept {
+#if XMPPCORE_SMALL_SHA
+        f(sha512_rolled{});
+#else
         f(sha512_portable{});
+#endif
     }
 };
 
