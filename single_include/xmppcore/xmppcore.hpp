@@ -10553,6 +10553,7 @@ void pbkdf2_iterate_words(const Word* inner, const Word* outer, Word* u, Word* t
 // same from a template below.
 
 struct sha1_portable {
+    static constexpr bool rolled = false;
     XMPPCORE_FORCE_INLINE static void ch_round(std::uint32_t a, std::uint32_t& b, std::uint32_t c,
                                                std::uint32_t d, std::uint32_t& e,
                                                std::uint32_t kw) noexcept {
@@ -10688,6 +10689,7 @@ struct sha1_portable {
 
 // SHA-1 as a loop, for size (XMPPCORE_SMALL_SHA).
 struct sha1_rolled {
+    static constexpr bool rolled = true;
     static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
         std::uint32_t w[16];
         for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
@@ -10798,6 +10800,8 @@ struct sha512_params {
 template <class P, bool Rolled = false>
 struct sha2_portable {
     using word = typename P::word;
+    /// True for the rolled (XMPPCORE_SMALL_SHA) variant.
+    static constexpr bool rolled = Rolled;
 
     XMPPCORE_FORCE_INLINE static word big_sigma(word x, const unsigned (&r)[3]) noexcept {
         return rotr<word>(x ^ rotr<word>(x ^ rotr<word>(x, r[2] - r[1]), r[1] - r[0]), r[0]);
@@ -10945,6 +10949,13 @@ struct sha256_x86 {
         abef = _mm_sha256rnds2_epu32(abef, cdgh, x);
     }
 
+    // Four rounds from x = message + constants.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    rounds2x2(__m128i& abef, __m128i& cdgh, __m128i x) noexcept {
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, x);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(x, 0x0E));
+    }
+
     // The 64 rounds of one block without the final addition: state packed as (ABEF, CDGH),
     // message as four word vectors. first holds W0 + K0 and W1 + K1 in its two low lanes: PBKDF2
     // computes them straight from the previous compression's state, two operations earlier than
@@ -10960,14 +10971,25 @@ struct sha256_x86 {
             _mm_shuffle_epi32(
                 _mm_add_epi32(m0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(sha256_k))),
                 0x0E));
-        // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..12), the add
-        // and msg2 finish m[q+1] (q in 3..14).
+        // Quad q (rounds 4q..4q+3) uses m[q % 4] (q < 4) or xk = m[q % 4] + K (q >= 4); msg1
+        // prepares m[q-1] (q in 1..12), msg2 finishes m[q+1] (q in 3..14). When the message
+        // comes from the previous compression (PBKDF2), the schedule's msg2 chain is as long as
+        // the rounds' chain, so it is kept short: W[4q], the one word of m[q] that enters
+        // m[q+1] through W[t-7], only lands in the top lane, where it feeds nothing else inside
+        // msg2, so it is added after msg2 (one addition in the chain instead of alignr + add),
+        // and K is added to it on the side.
+        __m128i xk = m0;
 #define XMPPCORE_SHA256_QUAD(q)                                                                    \
-    if ((q) != 0) rounds4(st0, st1, m[(q) % 4], (q));                                              \
-    if ((q) >= 3 && (q) <= 14)                                                                     \
-        m[((q) + 1) % 4] = _mm_sha256msg2_epu32(                                                   \
-            _mm_add_epi32(m[((q) + 1) % 4], _mm_alignr_epi8(m[(q) % 4], m[((q) + 3) % 4], 4)),     \
-            m[(q) % 4]);                                                                           \
+    if ((q) != 0 && (q) < 4) rounds4(st0, st1, m[(q) % 4], (q));                                   \
+    if ((q) >= 4) rounds2x2(st0, st1, xk);                                                         \
+    if ((q) >= 3 && (q) <= 14) {                                                                   \
+        const __m128i hi = _mm_slli_si128(m[(q) % 4], 12);                                         \
+        const __m128i s2 = _mm_sha256msg2_epu32(                                                   \
+            _mm_add_epi32(m[((q) + 1) % 4], _mm_srli_si128(m[((q) + 3) % 4], 4)), m[(q) % 4]);     \
+        m[((q) + 1) % 4] = _mm_add_epi32(s2, hi);                                                  \
+        xk = _mm_add_epi32(s2, _mm_add_epi32(hi, _mm_loadu_si128(reinterpret_cast<const __m128i*>( \
+                                                     sha256_k + 4 * ((q) + 1)))));                 \
+    }                                                                                              \
     if ((q) >= 1 && (q) <= 12)                                                                     \
         m[((q) + 3) % 4] = _mm_sha256msg1_epu32(m[((q) + 3) % 4], m[(q) % 4]);
         XMPPCORE_SHA256_QUAD(0)
