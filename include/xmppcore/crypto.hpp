@@ -367,36 +367,45 @@ struct sha1_portable {
     }
 };
 
-// SHA-1 as a loop, for size (XMPPCORE_SMALL_SHA).
+// SHA-1 as loops, for size (XMPPCORE_SMALL_SHA): one loop per 20-round phase, so no round
+// chooses its function at run time.
 struct sha1_rolled {
     static constexpr bool rolled = true;
-    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
-        std::uint32_t w[16];
-        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
-        std::uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4];
-        for (std::size_t i = 0; i < 80; ++i) {
+    template <int Phase>
+    static void phase(std::uint32_t* v, std::uint32_t* w, std::size_t from) noexcept {
+        constexpr std::uint32_t k[4] = {0x5A827999u, 0x6ED9EBA1u, 0x8F1BBCDCu, 0xCA62C1D6u};
+        std::uint32_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4];
+        for (std::size_t i = from; i < from + 20; ++i) {
             std::uint32_t& wi = w[i % 16];
             if (i >= 16) wi = rotl32(w[(i + 13) % 16] ^ w[(i + 8) % 16] ^ w[(i + 2) % 16] ^ wi, 1);
-            std::uint32_t f = b ^ c ^ d, k = i < 40 ? 0x6ED9EBA1u : 0xCA62C1D6u;
-            if (i < 20) {
+            std::uint32_t f;
+            if constexpr (Phase == 0)
                 f = d ^ (b & (c ^ d));
-                k = 0x5A827999u;
-            } else if (i >= 40 && i < 60) {
+            else if constexpr (Phase == 2)
                 f = (b & c) | (d & (b | c));
-                k = 0x8F1BBCDCu;
-            }
-            const std::uint32_t t = rotl32(a, 5) + f + e + k + wi;
+            else
+                f = b ^ c ^ d;
+            const std::uint32_t t = rotl32(a, 5) + f + e + k[Phase] + wi;
             e = d;
             d = c;
             c = rotl32(b, 30);
             b = a;
             a = t;
         }
-        s[0] += a;
-        s[1] += b;
-        s[2] += c;
-        s[3] += d;
-        s[4] += e;
+        v[0] = a;
+        v[1] = b;
+        v[2] = c;
+        v[3] = d;
+        v[4] = e;
+    }
+    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
+        std::uint32_t w[16], v[5] = {s[0], s[1], s[2], s[3], s[4]};
+        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+        phase<0>(v, w, 0);
+        phase<1>(v, w, 20);
+        phase<2>(v, w, 40);
+        phase<3>(v, w, 60);
+        for (std::size_t i = 0; i < 5; ++i) s[i] += v[i];
     }
     static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
         const std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
