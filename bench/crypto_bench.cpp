@@ -82,7 +82,7 @@ void bm_pbkdf2_portable(benchmark::State& state) {
             "pencil", "QSXCR+Q6sek8bf92", 4096, out, H::digest_size));
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    label(state, "xmppcore portable");
+    label(state, Engine::rolled ? "xmppcore portable, rolled (-Os default)" : "xmppcore portable");
 }
 
 #ifdef XMPPCORE_BENCH_HAVE_OPENSSL
@@ -124,8 +124,11 @@ void bm_openssl_pbkdf2(benchmark::State& state) {
 } // namespace
 
 using xmppcore::detail::sha1_portable;
+using xmppcore::detail::sha1_rolled;
 using xmppcore::detail::sha256_portable;
+using xmppcore::detail::sha256_rolled;
 using xmppcore::detail::sha512_portable;
+using xmppcore::detail::sha512_rolled;
 
 BENCHMARK_TEMPLATE(bm_hash, xmppcore::sha256)->Arg(64)->Arg(1024)->Arg(16384);
 BENCHMARK_TEMPLATE(bm_portable, sha256_portable, 8, std::uint32_t, 64)->Arg(16384);
@@ -151,6 +154,11 @@ BENCHMARK_TEMPLATE(bm_pbkdf2, xmppcore::sha1)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha1, sha1_portable)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_pbkdf2, xmppcore::sha512)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha256, sha256_rolled)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha1, sha1_rolled)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha512, sha512_rolled)
+    ->Unit(benchmark::kMillisecond);
 #ifdef XMPPCORE_BENCH_HAVE_OPENSSL
 BENCHMARK_TEMPLATE(bm_openssl_pbkdf2, hash_algorithm::sha1)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_openssl_pbkdf2, hash_algorithm::sha512)->Unit(benchmark::kMillisecond);

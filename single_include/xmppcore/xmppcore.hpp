@@ -10546,7 +10546,9 @@ XMPPCORE_END_NAMESPACE
 /// the answer is kept in a constant-initialized variable. On ARMv8 built for a target with the
 /// crypto extensions (__ARM_FEATURE_SHA2), SHA-256 uses them. XMPPCORE_NO_HW_SHA=1 (implied by
 /// XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always compiled
-/// and tested, whatever the CPU.
+/// and tested, whatever the CPU. Under -Os (or with XMPPCORE_SMALL_SHA=1) the portable
+/// compressions are loops instead of unrolled code: a fraction of the flash, about half the
+/// speed.
 ///
 /// A host with its own primitives (a hardware engine, OpenSSL) plugs them in through a crypto
 /// provider, the `Crypto` template parameter of the SASL mechanisms: any type with the four
@@ -10586,6 +10588,18 @@ XMPPCORE_END_NAMESPACE
 #include <arm_neon.h> // ARMv8 crypto extensions (only on this path)
 #else
 #define XMPPCORE_HW_SHA_ARM 0
+#endif
+
+#ifndef XMPPCORE_SMALL_SHA
+#if defined(__OPTIMIZE_SIZE__)
+/// 1 to compute the hashes with rolled loops (one compression function of ~1 KB instead of
+/// unrolled ones of several KB each, about half the speed): the default under -Os, for
+/// firmware. The hardware paths are unaffected. Every translation unit of a program should see
+/// the same value (both give the same results).
+#define XMPPCORE_SMALL_SHA 1
+#else
+#define XMPPCORE_SMALL_SHA 0
+#endif
 #endif
 
 XMPPCORE_BEGIN_NAMESPACE
@@ -10745,6 +10759,7 @@ void pbkdf2_iterate_words(const Word* inner, const Word* outer, Word* u, Word* t
 // same from a template below.
 
 struct sha1_portable {
+    static constexpr bool rolled = false;
     XMPPCORE_FORCE_INLINE static void ch_round(std::uint32_t a, std::uint32_t& b, std::uint32_t c,
                                                std::uint32_t d, std::uint32_t& e,
                                                std::uint32_t kw) noexcept {
@@ -10878,6 +10893,64 @@ struct sha1_portable {
     }
 };
 
+// SHA-1 as loops, for size (XMPPCORE_SMALL_SHA): one loop per 20-round phase, so no round
+// chooses its function at run time.
+struct sha1_rolled {
+    static constexpr bool rolled = true;
+    template <int Phase>
+    static void phase(std::uint32_t* v, std::uint32_t* w, std::size_t from) noexcept {
+        constexpr std::uint32_t k[4] = {0x5A827999u, 0x6ED9EBA1u, 0x8F1BBCDCu, 0xCA62C1D6u};
+        std::uint32_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4];
+        for (std::size_t i = from; i < from + 20; ++i) {
+            std::uint32_t& wi = w[i % 16];
+            if (i >= 16) wi = rotl32(w[(i + 13) % 16] ^ w[(i + 8) % 16] ^ w[(i + 2) % 16] ^ wi, 1);
+            std::uint32_t f;
+            if constexpr (Phase == 0)
+                f = d ^ (b & (c ^ d));
+            else if constexpr (Phase == 2)
+                f = (b & c) | (d & (b | c));
+            else
+                f = b ^ c ^ d;
+            const std::uint32_t t = rotl32(a, 5) + f + e + k[Phase] + wi;
+            e = d;
+            d = c;
+            c = rotl32(b, 30);
+            b = a;
+            a = t;
+        }
+        v[0] = a;
+        v[1] = b;
+        v[2] = c;
+        v[3] = d;
+        v[4] = e;
+    }
+    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
+        std::uint32_t w[16], v[5] = {s[0], s[1], s[2], s[3], s[4]};
+        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+        phase<0>(v, w, 0);
+        phase<1>(v, w, 20);
+        phase<2>(v, w, 40);
+        phase<3>(v, w, 60);
+        for (std::size_t i = 0; i < 5; ++i) s[i] += v[i];
+    }
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        const std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
+                                     0,    0,    0,    0,    0,    0,           0, 672};
+        compress_words(s, w);
+    }
+    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        std::uint32_t w[16];
+        for (; blocks != 0; --blocks, p += 64) {
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
+            compress_words(s, w);
+        }
+    }
+    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
+                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<sha1_rolled, std::uint32_t, 5>(inner, outer, u, t, c);
+    }
+};
+
 inline constexpr std::uint32_t sha256_k[64] = {
     0x428A2F98u, 0x71374491u, 0xB5C0FBCFu, 0xE9B5DBA5u, 0x3956C25Bu, 0x59F111F1u, 0x923F82A4u,
     0xAB1C5ED5u, 0xD807AA98u, 0x12835B01u, 0x243185BEu, 0x550C7DC3u, 0x72BE5D74u, 0x80DEB1FEu,
@@ -10939,9 +11012,11 @@ struct sha512_params {
     static constexpr unsigned small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
 };
 
-template <class P>
+template <class P, bool Rolled = false>
 struct sha2_portable {
     using word = typename P::word;
+    /// True for the rolled (XMPPCORE_SMALL_SHA) variant.
+    static constexpr bool rolled = Rolled;
 
     XMPPCORE_FORCE_INLINE static word big_sigma(word x, const unsigned (&r)[3]) noexcept {
         return rotr<word>(x ^ rotr<word>(x ^ rotr<word>(x, r[2] - r[1]), r[1] - r[0]), r[0]);
@@ -10976,10 +11051,29 @@ struct sha2_portable {
         (round<I>(v, w, bc), ...);
     }
 
+    // The rounds as a loop, for size (XMPPCORE_SMALL_SHA): the roles move through the array.
+    static void rolled_rounds(word* v, word* w) noexcept {
+        for (std::size_t i = 0; i < P::rounds; ++i) {
+            word& wi = w[i % 16];
+            if (i >= 16)
+                wi += small_sigma(w[(i + 14) % 16], P::small1) + w[(i + 9) % 16] +
+                      small_sigma(w[(i + 1) % 16], P::small0);
+            const word t1 =
+                v[7] + big_sigma(v[4], P::big1) + (v[6] ^ (v[4] & (v[5] ^ v[6]))) + P::k[i] + wi;
+            const word t2 = big_sigma(v[0], P::big0) + ((v[0] & v[1]) | (v[2] & (v[0] | v[1])));
+            for (std::size_t j = 7; j != 0; --j) v[j] = v[j - 1];
+            v[4] += t1;
+            v[0] = t1 + t2;
+        }
+    }
+
     // One block, given as its 16 words in w (overwritten by the schedule).
     XMPPCORE_FORCE_INLINE static void block(word* s, word* w) noexcept {
         word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
-        all_rounds(v, w, std::make_index_sequence<P::rounds>{});
+        if constexpr (Rolled)
+            rolled_rounds(v, w);
+        else
+            all_rounds(v, w, std::make_index_sequence<P::rounds>{});
         s[0] += v[0];
         s[1] += v[1];
         s[2] += v[2];
@@ -11020,6 +11114,10 @@ struct sha2_portable {
 struct sha256_portable : sha2_portable<sha256_params> {};
 /// Portable SHA-512 compression.
 struct sha512_portable : sha2_portable<sha512_params> {};
+/// Portable SHA-256 compression, rolled (XMPPCORE_SMALL_SHA).
+struct sha256_rolled : sha2_portable<sha256_params, true> {};
+/// Portable SHA-512 compression, rolled (XMPPCORE_SMALL_SHA).
+struct sha512_rolled : sha2_portable<sha512_params, true> {};
 
 // ---- x86 SHA extensions ------------------------------------------------------------------
 
@@ -11066,19 +11164,47 @@ struct sha256_x86 {
         abef = _mm_sha256rnds2_epu32(abef, cdgh, x);
     }
 
-    // The 64 rounds of one block: state packed as (ABEF, CDGH), message as four word vectors.
+    // Four rounds from x = message + constants.
     XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
-    block(__m128i& st0, __m128i& st1, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
-        const __m128i abef_save = st0, cdgh_save = st1;
+    rounds2x2(__m128i& abef, __m128i& cdgh, __m128i x) noexcept {
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, x);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(x, 0x0E));
+    }
+
+    // The 64 rounds of one block without the final addition: state packed as (ABEF, CDGH),
+    // message as four word vectors. first holds W0 + K0 and W1 + K1 in its two low lanes: PBKDF2
+    // computes them straight from the previous compression's state, two operations earlier than
+    // m0 + K0 (the sha256rnds2 chain is what bounds this code).
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void rounds(__m128i& st0, __m128i& st1,
+                                                                     __m128i first, __m128i m0,
+                                                                     __m128i m1, __m128i m2,
+                                                                     __m128i m3) noexcept {
         __m128i m[4] = {m0, m1, m2, m3};
-        // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..12), the add
-        // and msg2 finish m[q+1] (q in 3..14).
+        st1 = _mm_sha256rnds2_epu32(st1, st0, first);
+        st0 = _mm_sha256rnds2_epu32(
+            st0, st1,
+            _mm_shuffle_epi32(
+                _mm_add_epi32(m0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(sha256_k))),
+                0x0E));
+        // Quad q (rounds 4q..4q+3) uses m[q % 4] (q < 4) or xk = m[q % 4] + K (q >= 4); msg1
+        // prepares m[q-1] (q in 1..12), msg2 finishes m[q+1] (q in 3..14). When the message
+        // comes from the previous compression (PBKDF2), the schedule's msg2 chain is as long as
+        // the rounds' chain, so it is kept short: W[4q], the one word of m[q] that enters
+        // m[q+1] through W[t-7], only lands in the top lane, where it feeds nothing else inside
+        // msg2, so it is added after msg2 (one addition in the chain instead of alignr + add),
+        // and K is added to it on the side.
+        __m128i xk = m0;
 #define XMPPCORE_SHA256_QUAD(q)                                                                    \
-    rounds4(st0, st1, m[(q) % 4], (q));                                                            \
-    if ((q) >= 3 && (q) <= 14)                                                                     \
-        m[((q) + 1) % 4] = _mm_sha256msg2_epu32(                                                   \
-            _mm_add_epi32(m[((q) + 1) % 4], _mm_alignr_epi8(m[(q) % 4], m[((q) + 3) % 4], 4)),     \
-            m[(q) % 4]);                                                                           \
+    if ((q) != 0 && (q) < 4) rounds4(st0, st1, m[(q) % 4], (q));                                   \
+    if ((q) >= 4) rounds2x2(st0, st1, xk);                                                         \
+    if ((q) >= 3 && (q) <= 14) {                                                                   \
+        const __m128i hi = _mm_slli_si128(m[(q) % 4], 12);                                         \
+        const __m128i s2 = _mm_sha256msg2_epu32(                                                   \
+            _mm_add_epi32(m[((q) + 1) % 4], _mm_srli_si128(m[((q) + 3) % 4], 4)), m[(q) % 4]);     \
+        m[((q) + 1) % 4] = _mm_add_epi32(s2, hi);                                                  \
+        xk = _mm_add_epi32(s2, _mm_add_epi32(hi, _mm_loadu_si128(reinterpret_cast<const __m128i*>( \
+                                                     sha256_k + 4 * ((q) + 1)))));                 \
+    }                                                                                              \
     if ((q) >= 1 && (q) <= 12)                                                                     \
         m[((q) + 3) % 4] = _mm_sha256msg1_epu32(m[((q) + 3) % 4], m[(q) % 4]);
         XMPPCORE_SHA256_QUAD(0)
@@ -11098,6 +11224,15 @@ struct sha256_x86 {
         XMPPCORE_SHA256_QUAD(14)
         XMPPCORE_SHA256_QUAD(15)
 #undef XMPPCORE_SHA256_QUAD
+    }
+
+    // One block: the 64 rounds and the final addition.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    block(__m128i& st0, __m128i& st1, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
+        const __m128i abef_save = st0, cdgh_save = st1;
+        rounds(st0, st1,
+               _mm_add_epi32(m0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(sha256_k))), m0,
+               m1, m2, m3);
         st0 = _mm_add_epi32(st0, abef_save);
         st1 = _mm_add_epi32(st1, cdgh_save);
     }
@@ -11144,7 +11279,10 @@ struct sha256_x86 {
 
     // PBKDF2 iterations in registers: the keyed states stay packed, each digest goes straight
     // from one compression's output to the next one's message, and the padding words are
-    // constants.
+    // constants. The final additions of a compression are split off the critical path: the
+    // digest's words are unpack(raw state) + the keyed state's words (unpack is a permutation),
+    // and the next compression's first rounds need only A + K0 and B + K1 of that, one shuffle
+    // and one addition of a loop constant away from the raw state.
     XMPPCORE_X86_SHA_TARGET static void pbkdf2_iterate(const std::uint32_t* inner,
                                                        const std::uint32_t* outer, std::uint32_t* u,
                                                        std::uint32_t* t,
@@ -11152,20 +11290,31 @@ struct sha256_x86 {
         const auto load = [](const std::uint32_t* q) {
             return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
         };
+        const __m128i k0 = load(sha256_k);
+        const __m128i iw0 = load(inner), iw1 = load(inner + 4);
+        const __m128i ow0 = load(outer), ow1 = load(outer + 4);
+        const __m128i ik = _mm_add_epi32(iw0, k0), ok = _mm_add_epi32(ow0, k0);
         __m128i i0, i1, o0, o1;
-        pack(load(inner), load(inner + 4), i0, i1);
-        pack(load(outer), load(outer + 4), o0, o1);
+        pack(iw0, iw1, i0, i1);
+        pack(ow0, ow1, o0, o1);
         __m128i u0 = load(u), u1 = load(u + 4), t0 = load(t), t1 = load(t + 4);
+        __m128i first = _mm_add_epi32(u0, k0);
         const __m128i pad0 = _mm_set_epi32(0, 0, 0, static_cast<int>(0x80000000u));
         const __m128i pad1 = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
         for (std::uint32_t c = 1; c < iterations; ++c) {
             __m128i a = i0, b = i1, x0, x1;
-            block(a, b, u0, u1, pad0, pad1);
+            rounds(a, b, first, u0, u1, pad0, pad1);
+            first = _mm_add_epi32(_mm_shuffle_epi32(a, 0x1B), ik);
             unpack(a, b, x0, x1);
+            x0 = _mm_add_epi32(x0, iw0);
+            x1 = _mm_add_epi32(x1, iw1);
             a = o0;
             b = o1;
-            block(a, b, x0, x1, pad0, pad1);
+            rounds(a, b, first, x0, x1, pad0, pad1);
+            first = _mm_add_epi32(_mm_shuffle_epi32(a, 0x1B), ok);
             unpack(a, b, u0, u1);
+            u0 = _mm_add_epi32(u0, ow0);
+            u1 = _mm_add_epi32(u1, ow1);
             t0 = _mm_xor_si128(t0, u0);
             t1 = _mm_xor_si128(t1, u1);
         }
@@ -11185,21 +11334,15 @@ struct sha1_x86 {
         return Words ? _mm_shuffle_epi32(v, 0x1B) : _mm_shuffle_epi8(v, mask);
     }
 
-    template <bool Words>
-    XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
-                                            std::size_t blocks) noexcept {
-        const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
-        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
-        abcd = _mm_shuffle_epi32(abcd, 0x1B);
-        const unsigned char* p = static_cast<const unsigned char*>(data);
-        for (; blocks != 0; --blocks, p += 64) {
-            const __m128i abcd_save = abcd, e0_save = e0;
-            __m128i m[4] = {load<Words>(p, mask), load<Words>(p + 16, mask),
-                            load<Words>(p + 32, mask), load<Words>(p + 48, mask)};
-            __m128i e1;
-            // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..16), the
-            // xor feeds m[q-2] (q in 2..17), msg2 finishes m[q+1] (q in 3..18).
+    // One block: state as ABCD (A in the top lane) and E (top lane, the other lanes zero),
+    // message as four vectors of words (word 0 in the top lane).
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void
+    block(__m128i& abcd, __m128i& e0, __m128i m0, __m128i m1, __m128i m2, __m128i m3) noexcept {
+        const __m128i abcd_save = abcd, e0_save = e0;
+        __m128i m[4] = {m0, m1, m2, m3};
+        __m128i e1;
+        // Quad q (rounds 4q..4q+3) uses m[q % 4]; msg1 prepares m[q-1] (q in 1..16), the
+        // xor feeds m[q-2] (q in 2..17), msg2 finishes m[q+1] (q in 3..18).
 #define XMPPCORE_SHA1_QUAD(q, E_NEXT, E_OTHER, F)                                                  \
     if ((q) == 0)                                                                                  \
         E_NEXT = _mm_add_epi32(E_NEXT, m[0]);                                                      \
@@ -11212,49 +11355,86 @@ struct sha1_x86 {
     if ((q) >= 1 && (q) <= 16)                                                                     \
         m[((q) + 3) % 4] = _mm_sha1msg1_epu32(m[((q) + 3) % 4], m[(q) % 4]);                       \
     if ((q) >= 2 && (q) <= 17) m[((q) + 2) % 4] = _mm_xor_si128(m[((q) + 2) % 4], m[(q) % 4]);
-            XMPPCORE_SHA1_QUAD(0, e0, e1, 0)
-            XMPPCORE_SHA1_QUAD(1, e1, e0, 0)
-            XMPPCORE_SHA1_QUAD(2, e0, e1, 0)
-            XMPPCORE_SHA1_QUAD(3, e1, e0, 0)
-            XMPPCORE_SHA1_QUAD(4, e0, e1, 0)
-            XMPPCORE_SHA1_QUAD(5, e1, e0, 1)
-            XMPPCORE_SHA1_QUAD(6, e0, e1, 1)
-            XMPPCORE_SHA1_QUAD(7, e1, e0, 1)
-            XMPPCORE_SHA1_QUAD(8, e0, e1, 1)
-            XMPPCORE_SHA1_QUAD(9, e1, e0, 1)
-            XMPPCORE_SHA1_QUAD(10, e0, e1, 2)
-            XMPPCORE_SHA1_QUAD(11, e1, e0, 2)
-            XMPPCORE_SHA1_QUAD(12, e0, e1, 2)
-            XMPPCORE_SHA1_QUAD(13, e1, e0, 2)
-            XMPPCORE_SHA1_QUAD(14, e0, e1, 2)
-            XMPPCORE_SHA1_QUAD(15, e1, e0, 3)
-            XMPPCORE_SHA1_QUAD(16, e0, e1, 3)
-            XMPPCORE_SHA1_QUAD(17, e1, e0, 3)
-            XMPPCORE_SHA1_QUAD(18, e0, e1, 3)
-            XMPPCORE_SHA1_QUAD(19, e1, e0, 3)
+        XMPPCORE_SHA1_QUAD(0, e0, e1, 0)
+        XMPPCORE_SHA1_QUAD(1, e1, e0, 0)
+        XMPPCORE_SHA1_QUAD(2, e0, e1, 0)
+        XMPPCORE_SHA1_QUAD(3, e1, e0, 0)
+        XMPPCORE_SHA1_QUAD(4, e0, e1, 0)
+        XMPPCORE_SHA1_QUAD(5, e1, e0, 1)
+        XMPPCORE_SHA1_QUAD(6, e0, e1, 1)
+        XMPPCORE_SHA1_QUAD(7, e1, e0, 1)
+        XMPPCORE_SHA1_QUAD(8, e0, e1, 1)
+        XMPPCORE_SHA1_QUAD(9, e1, e0, 1)
+        XMPPCORE_SHA1_QUAD(10, e0, e1, 2)
+        XMPPCORE_SHA1_QUAD(11, e1, e0, 2)
+        XMPPCORE_SHA1_QUAD(12, e0, e1, 2)
+        XMPPCORE_SHA1_QUAD(13, e1, e0, 2)
+        XMPPCORE_SHA1_QUAD(14, e0, e1, 2)
+        XMPPCORE_SHA1_QUAD(15, e1, e0, 3)
+        XMPPCORE_SHA1_QUAD(16, e0, e1, 3)
+        XMPPCORE_SHA1_QUAD(17, e1, e0, 3)
+        XMPPCORE_SHA1_QUAD(18, e0, e1, 3)
+        XMPPCORE_SHA1_QUAD(19, e1, e0, 3)
 #undef XMPPCORE_SHA1_QUAD
-            e0 = _mm_sha1nexte_epu32(e0, e0_save);
-            abcd = _mm_add_epi32(abcd, abcd_save);
-        }
+        e0 = _mm_sha1nexte_epu32(e0, e0_save);
+        abcd = _mm_add_epi32(abcd, abcd_save);
+    }
+
+    template <bool Words>
+    XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
+                                            std::size_t blocks) noexcept {
+        const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
+        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
+        abcd = _mm_shuffle_epi32(abcd, 0x1B);
+        const unsigned char* p = static_cast<const unsigned char*>(data);
+        for (; blocks != 0; --blocks, p += 64)
+            block(abcd, e0, load<Words>(p, mask), load<Words>(p + 16, mask),
+                  load<Words>(p + 32, mask), load<Words>(p + 48, mask));
         abcd = _mm_shuffle_epi32(abcd, 0x1B);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(s), abcd);
         s[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e0, 3));
     }
 
-    static void compress_words(std::uint32_t* s, const std::uint32_t* block) noexcept {
-        run<true>(s, block, 1);
+    static void compress_words(std::uint32_t* s, const std::uint32_t* block_words) noexcept {
+        run<true>(s, block_words, 1);
     }
     static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
         run<false>(s, p, blocks);
     }
-    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
-        const std::uint32_t block[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u,  0, 0, 0, 0,
-                                         0,    0,    0,    0,    0,    (64 + 20) * 8};
-        run<true>(s, block, 1);
-    }
-    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
-                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
-        pbkdf2_iterate_words<sha1_x86, std::uint32_t, 5>(inner, outer, u, t, c);
+
+    // PBKDF2 iterations in registers. The state's form is the message's form: a digest's
+    // words A..D are the ABCD register, E is the E register (top lane) with the padding word
+    // 0x80000000 or-ed into the lane below; the other two message vectors are constants.
+    XMPPCORE_X86_SHA_TARGET static void pbkdf2_iterate(const std::uint32_t* inner,
+                                                       const std::uint32_t* outer, std::uint32_t* u,
+                                                       std::uint32_t* t,
+                                                       std::uint32_t iterations) noexcept {
+        const auto abcd_of = [](const std::uint32_t* q) {
+            return _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), 0x1B);
+        };
+        const auto e_of = [](const std::uint32_t* q) {
+            return _mm_set_epi32(static_cast<int>(q[4]), 0, 0, 0);
+        };
+        const __m128i i_abcd = abcd_of(inner), i_e = e_of(inner);
+        const __m128i o_abcd = abcd_of(outer), o_e = e_of(outer);
+        const __m128i pad1 = _mm_set_epi32(0, static_cast<int>(0x80000000u), 0, 0);
+        const __m128i pad3 = _mm_set_epi32(0, 0, 0, (64 + 20) * 8);
+        const __m128i zero = _mm_setzero_si128();
+        __m128i u_abcd = abcd_of(u), u_e = e_of(u), t_abcd = abcd_of(t), t_e = e_of(t);
+        for (std::uint32_t c = 1; c < iterations; ++c) {
+            __m128i a = i_abcd, e = i_e;
+            block(a, e, u_abcd, _mm_or_si128(u_e, pad1), zero, pad3);
+            u_abcd = o_abcd;
+            u_e = o_e;
+            block(u_abcd, u_e, a, _mm_or_si128(e, pad1), zero, pad3);
+            t_abcd = _mm_xor_si128(t_abcd, u_abcd);
+            t_e = _mm_xor_si128(t_e, u_e);
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u), _mm_shuffle_epi32(u_abcd, 0x1B));
+        u[4] = static_cast<std::uint32_t>(_mm_extract_epi32(u_e, 3));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(t), _mm_shuffle_epi32(t_abcd, 0x1B));
+        t[4] = static_cast<std::uint32_t>(_mm_extract_epi32(t_e, 3));
     }
 };
 
@@ -11360,7 +11540,11 @@ struct sha1_traits {
 #if XMPPCORE_HW_SHA_X86
         if (x86_has_sha()) return f(sha1_x86{});
 #endif
+#if XMPPCORE_SMALL_SHA
+        f(sha1_rolled{});
+#else
         f(sha1_portable{});
+#endif
     }
 };
 
@@ -11378,7 +11562,11 @@ struct sha256_traits {
 #if XMPPCORE_HW_SHA_ARM
         return f(sha256_arm{});
 #else
+#if XMPPCORE_SMALL_SHA
+        f(sha256_rolled{});
+#else
         f(sha256_portable{});
+#endif
 #endif
     }
 };
@@ -11392,7 +11580,11 @@ struct sha512_traits {
         0x510E527FADE682D1ull, 0x9B05688C2B3E6C1Full, 0x1F83D9ABFB41BD6Bull, 0x5BE0CD19137E2179ull};
     template <class F>
     static void with_engine(F&& f) noexcept {
+#if XMPPCORE_SMALL_SHA
+        f(sha512_rolled{});
+#else
         f(sha512_portable{});
+#endif
     }
 };
 
