@@ -32,38 +32,11 @@ else
 fi
 tolerance=${HOSTILE_IR_TOLERANCE:-0.10}
 
-command -v valgrind >/dev/null 2>&1 || { echo "valgrind not found" >&2; exit 1; }
-
-if [ -n "${HOSTILE_IR_DRIVER:-}" ]; then
-    driver=$HOSTILE_IR_DRIVER
-else
-    if [ ! -f "$build/CMakeCache.txt" ]; then
-        cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-            -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_BUILD_TESTS=OFF \
-            -DXMPPCORE_BUILD_EXAMPLES=OFF >/dev/null
-    fi
-    cmake --build "$build" --target hostile_ir_driver >/dev/null
-    driver=$build/bench/hostile_ir_driver
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$root/tools/ir_common.sh"
+driver=${HOSTILE_IR_DRIVER:-$(ir_program "$build" hostile_ir_driver)}
 
 # Total instructions of one run and the input's length: "ir bytes".
-measure() {
-    out=$tmp/callgrind.out
-    if ! valgrind --tool=callgrind --callgrind-out-file="$out" --dump-instr=no \
-        "$driver" "$@" >"$tmp/stdout" 2>"$tmp/stderr"; then
-        echo "hostile_ir_driver $* failed:" >&2
-        grep -v '^==' "$tmp/stderr" >&2 || true
-        return 1
-    fi
-    ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$out")
-    len=$(awk '{ for (i = 1; i < NF; ++i) if ($(i + 1) == "bytes" || $(i + 1) == "bytes,") {
-        print $i; exit } }' "$tmp/stdout")
-    rm -f "$out"
-    echo "$ir $len"
-}
+measure() { ir_measure "$driver" "$@"; }
 
 # Instructions per byte of CASE at SIZE, the input-building run subtracted.
 per_byte() {

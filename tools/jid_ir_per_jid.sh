@@ -27,27 +27,10 @@ else
     engines="xmppcore xmppcore/ascii xmppcore/non-ascii split-lowercase"
 fi
 
-command -v valgrind >/dev/null 2>&1 || { echo "valgrind not found" >&2; exit 1; }
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_BUILD_TESTS=OFF \
-        -DXMPPCORE_BUILD_EXAMPLES=OFF >/dev/null
-fi
-cmake --build "$build" --target jid_bench >/dev/null
-bench=$build/bench/jid_bench
+. "$root/tools/ir_common.sh"
+bench=$(ir_program "$build" jid_bench)
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-ir() {
-    valgrind --tool=callgrind --callgrind-out-file="$tmp/out" --dump-instr=no \
-        "$bench" --ir "$1" "$2" >/dev/null 2>"$tmp/stderr" || {
-        echo "jid_bench --ir $1 $2 failed:" >&2
-        grep -v '^==' "$tmp/stderr" >&2 || true
-        exit 1
-    }
-    awk '/^(summary|totals):/ { print $2; exit }' "$tmp/out"
-}
+ir() { ir_run "$bench" --ir "$1" "$2" || exit 1; }
 
 echo "valgrind --tool=callgrind, $n JIDs, $bench"
 printf '%-22s %14s\n' engine "Ir per JID"

@@ -26,38 +26,11 @@ else
     chunks=4096
 fi
 
-command -v valgrind >/dev/null 2>&1 || { echo "valgrind not found" >&2; exit 1; }
-
-if [ -n "${XML_IR_DRIVER:-}" ]; then
-    driver=$XML_IR_DRIVER
-else
-    if [ ! -f "$build/CMakeCache.txt" ]; then
-        cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-            -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_BUILD_TESTS=OFF \
-            -DXMPPCORE_BUILD_EXAMPLES=OFF >/dev/null
-    fi
-    cmake --build "$build" --target xml_ir_driver >/dev/null
-    driver=$build/bench/xml_ir_driver
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$root/tools/ir_common.sh"
+driver=${XML_IR_DRIVER:-$(ir_program "$build" xml_ir_driver)}
 
 # Total instructions of one run: "ir stream_bytes".
-measure() {
-    out=$tmp/callgrind.out
-    if ! valgrind --tool=callgrind --callgrind-out-file="$out" --dump-instr=no \
-        "$driver" "$@" >"$tmp/stdout" 2>"$tmp/stderr"; then
-        echo "xml_ir_driver $* failed:" >&2
-        grep -v '^==' "$tmp/stderr" >&2 || true
-        exit 1
-    fi
-    ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$out")
-    len=$(awk '{ for (i = 1; i < NF; ++i) if ($(i + 1) == "bytes,") { print $i; exit } }' \
-        "$tmp/stdout")
-    rm -f "$out"
-    echo "$ir $len"
-}
+measure() { ir_measure "$driver" "$@" || exit 1; }
 
 parsers="xmppcore"
 for p in expat libxml2; do
