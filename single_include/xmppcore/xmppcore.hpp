@@ -10752,13 +10752,30 @@ void pbkdf2_iterate_words(const Word* inner, const Word* outer, Word* u, Word* t
     secure_wipe(x, sizeof x);
 }
 
+// What each word-at-a-time engine derives from its compress_block(state, w) (one block of 16
+// words, which it may overwrite): hashing whole blocks of bytes, and the PBKDF2 inner loop.
+template <class Engine, class Word, std::size_t DigestWords>
+struct word_engine {
+    static void compress(Word* s, const std::uint8_t* p, std::size_t blocks) noexcept {
+        for (; blocks != 0; --blocks, p += 16 * sizeof(Word)) {
+            Word w[16];
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<Word>(p + sizeof(Word) * i);
+            Engine::compress_block(s, w);
+        }
+    }
+    static void pbkdf2_iterate(const Word* inner, const Word* outer, Word* u, Word* t,
+                               std::uint32_t c) noexcept {
+        pbkdf2_iterate_words<Engine, Word, DigestWords>(inner, outer, u, t, c);
+    }
+};
+
 // ---- portable compression functions ------------------------------------------------------
 // Each takes the chaining state and one block as 16 big-endian-decoded words (the form PBKDF2
 // keeps its blocks in). SHA-1's rounds are written out: with the schedule in sixteen named
 // variables, compilers keep everything in registers, ~15% faster than loops; SHA-2 gets the
 // same from a template below.
 
-struct sha1_portable {
+struct sha1_portable : word_engine<sha1_portable, std::uint32_t, 5> {
     static constexpr bool rolled = false;
     XMPPCORE_FORCE_INLINE static void ch_round(std::uint32_t a, std::uint32_t& b, std::uint32_t c,
                                                std::uint32_t d, std::uint32_t& e,
@@ -10880,22 +10897,14 @@ struct sha1_portable {
     static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
         rounds(s, d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0, 0, 0, 0, 0, 0, 0, 0, 672);
     }
-    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
-        std::uint32_t w[16];
-        for (; blocks != 0; --blocks, p += 64) {
-            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
-            compress_words(s, w);
-        }
-    }
-    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
-                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
-        pbkdf2_iterate_words<sha1_portable, std::uint32_t, 5>(inner, outer, u, t, c);
+    static void compress_block(std::uint32_t* s, std::uint32_t* w) noexcept {
+        compress_words(s, w);
     }
 };
 
 // SHA-1 as loops, for size (XMPPCORE_SMALL_SHA): one loop per 20-round phase, so no round
 // chooses its function at run time.
-struct sha1_rolled {
+struct sha1_rolled : word_engine<sha1_rolled, std::uint32_t, 5> {
     static constexpr bool rolled = true;
     template <int Phase>
     static void phase(std::uint32_t* v, std::uint32_t* w, std::size_t from) noexcept {
@@ -10938,16 +10947,8 @@ struct sha1_rolled {
                                      0,    0,    0,    0,    0,    0,           0, 672};
         compress_words(s, w);
     }
-    static void compress(std::uint32_t* s, const std::uint8_t* p, std::size_t blocks) noexcept {
-        std::uint32_t w[16];
-        for (; blocks != 0; --blocks, p += 64) {
-            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
-            compress_words(s, w);
-        }
-    }
-    static void pbkdf2_iterate(const std::uint32_t* inner, const std::uint32_t* outer,
-                               std::uint32_t* u, std::uint32_t* t, std::uint32_t c) noexcept {
-        pbkdf2_iterate_words<sha1_rolled, std::uint32_t, 5>(inner, outer, u, t, c);
+    static void compress_block(std::uint32_t* s, std::uint32_t* w) noexcept {
+        compress_words(s, w);
     }
 };
 
@@ -11013,7 +11014,7 @@ struct sha512_params {
 };
 
 template <class P, bool Rolled = false>
-struct sha2_portable {
+struct sha2_portable : word_engine<sha2_portable<P, Rolled>, typename P::word, 8> {
     using word = typename P::word;
     /// True for the rolled (XMPPCORE_SMALL_SHA) variant.
     static constexpr bool rolled = Rolled;
@@ -11097,17 +11098,7 @@ struct sha2_portable {
         word w[16] = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], top, 0, 0, 0, 0, 0, 0, bits};
         block(s, w);
     }
-    static void compress(word* s, const std::uint8_t* p, std::size_t blocks) noexcept {
-        for (; blocks != 0; --blocks, p += 16 * sizeof(word)) {
-            word w[16];
-            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<word>(p + sizeof(word) * i);
-            block(s, w);
-        }
-    }
-    static void pbkdf2_iterate(const word* inner, const word* outer, word* u, word* t,
-                               std::uint32_t c) noexcept {
-        pbkdf2_iterate_words<sha2_portable, word, 8>(inner, outer, u, t, c);
-    }
+    static void compress_block(word* s, word* w) noexcept { block(s, w); }
 };
 
 /// Portable SHA-256 compression.
