@@ -584,6 +584,11 @@ struct sha256_rolled : sha2_portable<sha256_params, true> {};
 /// Portable SHA-512 compression, rolled (XMPPCORE_SMALL_SHA).
 struct sha512_rolled : sha2_portable<sha512_params, true> {};
 
+// The software engines in use: loops under XMPPCORE_SMALL_SHA, unrolled otherwise.
+using sha1_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha1_rolled, sha1_portable>;
+using sha256_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha256_rolled, sha256_portable>;
+using sha512_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha512_rolled, sha512_portable>;
+
 // ---- x86 SHA extensions ------------------------------------------------------------------
 
 #if XMPPCORE_HW_SHA_X86
@@ -845,20 +850,32 @@ struct sha1_x86 {
         abcd = _mm_add_epi32(abcd, abcd_save);
     }
 
+    // Five state words as the block's registers: ABCD (A in the top lane), and E in the top
+    // lane of a vector whose other lanes are zero; store() writes them back.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static __m128i
+    abcd_of(const std::uint32_t* q) noexcept {
+        return _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), 0x1B);
+    }
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static __m128i
+    e_of(const std::uint32_t* q) noexcept {
+        return _mm_set_epi32(static_cast<int>(q[4]), 0, 0, 0);
+    }
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void store(std::uint32_t* q, __m128i abcd,
+                                                                    __m128i e) noexcept {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q), _mm_shuffle_epi32(abcd, 0x1B));
+        q[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e, 3));
+    }
+
     template <bool Words>
     XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
                                             std::size_t blocks) noexcept {
         const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
-        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
-        abcd = _mm_shuffle_epi32(abcd, 0x1B);
+        __m128i abcd = abcd_of(s), e0 = e_of(s);
         const unsigned char* p = static_cast<const unsigned char*>(data);
         for (; blocks != 0; --blocks, p += 64)
             block(abcd, e0, load<Words>(p, mask), load<Words>(p + 16, mask),
                   load<Words>(p + 32, mask), load<Words>(p + 48, mask));
-        abcd = _mm_shuffle_epi32(abcd, 0x1B);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(s), abcd);
-        s[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e0, 3));
+        store(s, abcd, e0);
     }
 
     static void compress_words(std::uint32_t* s, const std::uint32_t* block_words) noexcept {
@@ -875,12 +892,6 @@ struct sha1_x86 {
                                                        const std::uint32_t* outer, std::uint32_t* u,
                                                        std::uint32_t* t,
                                                        std::uint32_t iterations) noexcept {
-        const auto abcd_of = [](const std::uint32_t* q) {
-            return _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), 0x1B);
-        };
-        const auto e_of = [](const std::uint32_t* q) {
-            return _mm_set_epi32(static_cast<int>(q[4]), 0, 0, 0);
-        };
         const __m128i i_abcd = abcd_of(inner), i_e = e_of(inner);
         const __m128i o_abcd = abcd_of(outer), o_e = e_of(outer);
         const __m128i pad1 = _mm_set_epi32(0, static_cast<int>(0x80000000u), 0, 0);
@@ -896,10 +907,8 @@ struct sha1_x86 {
             t_abcd = _mm_xor_si128(t_abcd, u_abcd);
             t_e = _mm_xor_si128(t_e, u_e);
         }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(u), _mm_shuffle_epi32(u_abcd, 0x1B));
-        u[4] = static_cast<std::uint32_t>(_mm_extract_epi32(u_e, 3));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(t), _mm_shuffle_epi32(t_abcd, 0x1B));
-        t[4] = static_cast<std::uint32_t>(_mm_extract_epi32(t_e, 3));
+        store(u, u_abcd, u_e);
+        store(t, t_abcd, t_e);
     }
 };
 
@@ -1005,11 +1014,7 @@ struct sha1_traits {
 #if XMPPCORE_HW_SHA_X86
         if (x86_has_sha()) return f(sha1_x86{});
 #endif
-#if XMPPCORE_SMALL_SHA
-        f(sha1_rolled{});
-#else
-        f(sha1_portable{});
-#endif
+        f(sha1_software{});
     }
 };
 
@@ -1027,11 +1032,7 @@ struct sha256_traits {
 #if XMPPCORE_HW_SHA_ARM
         return f(sha256_arm{});
 #else
-#if XMPPCORE_SMALL_SHA
-        f(sha256_rolled{});
-#else
-        f(sha256_portable{});
-#endif
+        f(sha256_software{});
 #endif
     }
 };
@@ -1045,11 +1046,7 @@ struct sha512_traits {
         0x510E527FADE682D1ull, 0x9B05688C2B3E6C1Full, 0x1F83D9ABFB41BD6Bull, 0x5BE0CD19137E2179ull};
     template <class F>
     static void with_engine(F&& f) noexcept {
-#if XMPPCORE_SMALL_SHA
-        f(sha512_rolled{});
-#else
-        f(sha512_portable{});
-#endif
+        f(sha512_software{});
     }
 };
 
