@@ -29,6 +29,14 @@ namespace detail {
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
 inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
 
+/// The value of c as a digit of a character reference (XML 1.0 [66]; hexadecimal when hex),
+/// or -1 when it is none.
+constexpr int char_ref_digit(char c, bool hex) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+    return -1;
+}
+
 /// The character of a character reference body (`#65`, `#x41`, without `&` and `;`), or
 /// bad_char_ref when it is malformed or names a character XML does not allow.
 constexpr char32_t parse_char_ref(std::string_view r) noexcept {
@@ -39,17 +47,9 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
     if (i == r.size()) return bad_char_ref;
     std::uint32_t v = 0;
     for (; i < r.size(); ++i) {
-        const char c = r[i];
-        std::uint32_t d = 0;
-        if (c >= '0' && c <= '9')
-            d = static_cast<std::uint32_t>(c - '0');
-        else if (hex && c >= 'a' && c <= 'f')
-            d = static_cast<std::uint32_t>(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F')
-            d = static_cast<std::uint32_t>(c - 'A' + 10);
-        else
-            return bad_char_ref;
-        v = v * (hex ? 16u : 10u) + d;
+        const int d = char_ref_digit(r[i], hex);
+        if (d < 0) return bad_char_ref;
+        v = v * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
         if (v > 0x10FFFF) return bad_char_ref; // also stops overflow
     }
     return is_xml_char(v) ? static_cast<char32_t>(v) : bad_char_ref;

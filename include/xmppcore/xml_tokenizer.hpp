@@ -1149,15 +1149,9 @@ private:
                     // is kept, so the digits are read once whatever the chunking, and the
                     // reference fails as soon as it passes U+10FFFF.
                     for (; p != stop; ++p) {
-                        const char c = *p;
-                        std::uint32_t d = 0;
-                        if (c >= '0' && c <= '9')
-                            d = static_cast<std::uint32_t>(c - '0');
-                        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-                            d = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
-                        else
-                            break;
-                        ref_value_ = ref_value_ * (hex ? 16u : 10u) + d;
+                        const int d = detail::char_ref_digit(*p, hex);
+                        if (d < 0) break;
+                        ref_value_ = ref_value_ * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
                         if (ref_value_ > 0x10FFFF)
                             return error_here(amp, errc::xml_invalid_char_ref);
                     }
