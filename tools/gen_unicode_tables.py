@@ -826,13 +826,15 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
     return tables::find_run(tables::decomposition_runs, tables::decomposition_pool, cp);
 }
 
-/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
-/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
-/// syllables are not tabled: see hangul_compose().
-constexpr char32_t compose(char32_t a, char32_t b) noexcept {
-    if (b < first_composable_second || b > 0xFFFF || a > 0xFFFF) return 0;
-    constexpr std::size_t nb = sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
-    std::size_t lo = 0, hi = nb;
+/// How many code points are the second of a canonical composition pair.
+inline constexpr std::size_t composition_second_count =
+    sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
+
+/// The index of b among the second code points of the canonical composition pairs
+/// (tables::composition_seconds), or composition_second_count when b is none of them.
+constexpr std::size_t composition_second_index(char32_t b) noexcept {
+    if (b < first_composable_second || b > 0xFFFF) return composition_second_count;
+    std::size_t lo = 0, hi = composition_second_count;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
         if (tables::composition_seconds[mid] < b)
@@ -840,9 +842,20 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
         else
             hi = mid;
     }
-    if (lo == nb || tables::composition_seconds[lo] != b) return 0;
-    std::size_t first = tables::composition_groups[lo];
-    std::size_t last = tables::composition_groups[lo + 1];
+    return lo < composition_second_count && tables::composition_seconds[lo] == b
+               ? lo
+               : composition_second_count;
+}
+
+/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
+/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
+/// syllables are not tabled: see hangul_compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    if (a > 0xFFFF) return 0;
+    const std::size_t i = composition_second_index(b);
+    if (i == composition_second_count) return 0;
+    std::size_t first = tables::composition_groups[i];
+    std::size_t last = tables::composition_groups[i + 1];
     while (first < last) {
         const std::size_t mid = first + (last - first) / 2;
         const std::uint32_t e = tables::composition_pairs[mid];

@@ -34,20 +34,9 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
     const bool decomposes = !decomposition(cp).empty();
     if (decomposes) v |= info_decomposes;
     // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
-    bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
-                  (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count);
-    if (!second && cp >= first_composable_second && cp <= 0xFFFF) {
-        const std::uint16_t* const seconds = tables::composition_seconds;
-        std::size_t lo = 0, hi = sizeof tables::composition_seconds / sizeof seconds[0];
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (seconds[mid] < cp)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        second = lo < sizeof tables::composition_seconds / sizeof seconds[0] && seconds[lo] == cp;
-    }
+    const bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
+                        (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count) ||
+                        composition_second_index(cp) != composition_second_count;
     if (second) v |= info_second;
     if (!decomposes && !second && cc == 0) v |= info_inert;
     return v;
