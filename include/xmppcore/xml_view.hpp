@@ -96,7 +96,7 @@ public:
             n += p.size();
             return true;
         };
-        detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(count).lvalue());
+        pieces(count);
         return n;
     }
     /// True when the decoded value is empty (an absent value is empty too).
@@ -113,8 +113,7 @@ public:
             for (const char c : p) out[n++] = c;
             return true;
         };
-        if (!detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(copy).lvalue()))
-            return errc::buffer_too_small;
+        if (!pieces(copy)) return errc::buffer_too_small;
         return std::string_view(out, n);
     }
     /// decode() into an array.
@@ -133,8 +132,7 @@ public:
             at += p.size();
             return true;
         };
-        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(compare).lvalue()) &&
-               at == s.size();
+        return pieces(compare) && at == s.size();
     }
 
     /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.
@@ -155,6 +153,12 @@ public:
     friend bool operator!=(std::string_view a, const xml_value& b) noexcept { return !b.equals(a); }
 
 private:
+    // The decoded pieces to f through the one shared xw_decode_each instantiation.
+    template <class F>
+    bool pieces(F& f) const noexcept {
+        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(f).lvalue());
+    }
+
     constexpr xml_value(std::string_view raw, detail::xw_value_kind kind, bool needs) noexcept
         : raw_(raw), kind_(kind), present_(true), needs_(needs) {}
 

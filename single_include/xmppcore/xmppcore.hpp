@@ -893,6 +893,14 @@ namespace detail {
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
 inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
 
+/// The value of c as a digit of a character reference (XML 1.0 [66]; hexadecimal when hex),
+/// or -1 when it is none.
+constexpr int char_ref_digit(char c, bool hex) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+    return -1;
+}
+
 /// The character of a character reference body (`#65`, `#x41`, without `&` and `;`), or
 /// bad_char_ref when it is malformed or names a character XML does not allow.
 constexpr char32_t parse_char_ref(std::string_view r) noexcept {
@@ -903,17 +911,9 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
     if (i == r.size()) return bad_char_ref;
     std::uint32_t v = 0;
     for (; i < r.size(); ++i) {
-        const char c = r[i];
-        std::uint32_t d = 0;
-        if (c >= '0' && c <= '9')
-            d = static_cast<std::uint32_t>(c - '0');
-        else if (hex && c >= 'a' && c <= 'f')
-            d = static_cast<std::uint32_t>(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F')
-            d = static_cast<std::uint32_t>(c - 'A' + 10);
-        else
-            return bad_char_ref;
-        v = v * (hex ? 16u : 10u) + d;
+        const int d = char_ref_digit(r[i], hex);
+        if (d < 0) return bad_char_ref;
+        v = v * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
         if (v > 0x10FFFF) return bad_char_ref; // also stops overflow
     }
     return is_xml_char(v) ? static_cast<char32_t>(v) : bad_char_ref;
@@ -2248,15 +2248,9 @@ private:
                     // is kept, so the digits are read once whatever the chunking, and the
                     // reference fails as soon as it passes U+10FFFF.
                     for (; p != stop; ++p) {
-                        const char c = *p;
-                        std::uint32_t d = 0;
-                        if (c >= '0' && c <= '9')
-                            d = static_cast<std::uint32_t>(c - '0');
-                        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-                            d = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
-                        else
-                            break;
-                        ref_value_ = ref_value_ * (hex ? 16u : 10u) + d;
+                        const int d = detail::char_ref_digit(*p, hex);
+                        if (d < 0) break;
+                        ref_value_ = ref_value_ * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
                         if (ref_value_ > 0x10FFFF)
                             return error_here(amp, errc::xml_invalid_char_ref);
                     }
@@ -5652,13 +5646,15 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
     return tables::find_run(tables::decomposition_runs, tables::decomposition_pool, cp);
 }
 
-/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
-/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
-/// syllables are not tabled: see hangul_compose().
-constexpr char32_t compose(char32_t a, char32_t b) noexcept {
-    if (b < first_composable_second || b > 0xFFFF || a > 0xFFFF) return 0;
-    constexpr std::size_t nb = sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
-    std::size_t lo = 0, hi = nb;
+/// How many code points are the second of a canonical composition pair.
+inline constexpr std::size_t composition_second_count =
+    sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
+
+/// The index of b among the second code points of the canonical composition pairs
+/// (tables::composition_seconds), or composition_second_count when b is none of them.
+constexpr std::size_t composition_second_index(char32_t b) noexcept {
+    if (b < first_composable_second || b > 0xFFFF) return composition_second_count;
+    std::size_t lo = 0, hi = composition_second_count;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
         if (tables::composition_seconds[mid] < b)
@@ -5666,9 +5662,20 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
         else
             hi = mid;
     }
-    if (lo == nb || tables::composition_seconds[lo] != b) return 0;
-    std::size_t first = tables::composition_groups[lo];
-    std::size_t last = tables::composition_groups[lo + 1];
+    return lo < composition_second_count && tables::composition_seconds[lo] == b
+               ? lo
+               : composition_second_count;
+}
+
+/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
+/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
+/// syllables are not tabled: see hangul_compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    if (a > 0xFFFF) return 0;
+    const std::size_t i = composition_second_index(b);
+    if (i == composition_second_count) return 0;
+    std::size_t first = tables::composition_groups[i];
+    std::size_t last = tables::composition_groups[i + 1];
     while (first < last) {
         const std::size_t mid = first + (last - first) / 2;
         const std::uint32_t e = tables::composition_pairs[mid];
@@ -5772,20 +5779,9 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
     const bool decomposes = !decomposition(cp).empty();
     if (decomposes) v |= info_decomposes;
     // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
-    bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
-                  (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count);
-    if (!second && cp >= first_composable_second && cp <= 0xFFFF) {
-        const std::uint16_t* const seconds = tables::composition_seconds;
-        std::size_t lo = 0, hi = sizeof tables::composition_seconds / sizeof seconds[0];
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (seconds[mid] < cp)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        second = lo < sizeof tables::composition_seconds / sizeof seconds[0] && seconds[lo] == cp;
-    }
+    const bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
+                        (cp > hangul_t_base && cp < hangul_t_base + hangul_t_count) ||
+                        composition_second_index(cp) != composition_second_count;
     if (second) v |= info_second;
     if (!decomposes && !second && cc == 0) v |= info_inert;
     return v;
@@ -8377,7 +8373,7 @@ public:
             n += p.size();
             return true;
         };
-        detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(count).lvalue());
+        pieces(count);
         return n;
     }
     /// True when the decoded value is empty (an absent value is empty too).
@@ -8394,8 +8390,7 @@ public:
             for (const char c : p) out[n++] = c;
             return true;
         };
-        if (!detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(copy).lvalue()))
-            return errc::buffer_too_small;
+        if (!pieces(copy)) return errc::buffer_too_small;
         return std::string_view(out, n);
     }
     /// decode() into an array.
@@ -8414,8 +8409,7 @@ public:
             at += p.size();
             return true;
         };
-        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(compare).lvalue()) &&
-               at == s.size();
+        return pieces(compare) && at == s.size();
     }
 
     /// The same value without the whitespace (SP, TAB, CR, LF) written at its two ends.
@@ -8436,6 +8430,12 @@ public:
     friend bool operator!=(std::string_view a, const xml_value& b) noexcept { return !b.equals(a); }
 
 private:
+    // The decoded pieces to f through the one shared xw_decode_each instantiation.
+    template <class F>
+    bool pieces(F& f) const noexcept {
+        return detail::xw_decode_each(raw_, kind_, detail::xw_sink::of(f).lvalue());
+    }
+
     constexpr xml_value(std::string_view raw, detail::xw_value_kind kind, bool needs) noexcept
         : raw_(raw), kind_(kind), present_(true), needs_(needs) {}
 
@@ -11110,6 +11110,11 @@ struct sha256_rolled : sha2_portable<sha256_params, true> {};
 /// Portable SHA-512 compression, rolled (XMPPCORE_SMALL_SHA).
 struct sha512_rolled : sha2_portable<sha512_params, true> {};
 
+// The software engines in use: loops under XMPPCORE_SMALL_SHA, unrolled otherwise.
+using sha1_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha1_rolled, sha1_portable>;
+using sha256_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha256_rolled, sha256_portable>;
+using sha512_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha512_rolled, sha512_portable>;
+
 // ---- x86 SHA extensions ------------------------------------------------------------------
 
 #if XMPPCORE_HW_SHA_X86
@@ -11371,20 +11376,32 @@ struct sha1_x86 {
         abcd = _mm_add_epi32(abcd, abcd_save);
     }
 
+    // Five state words as the block's registers: ABCD (A in the top lane), and E in the top
+    // lane of a vector whose other lanes are zero; store() writes them back.
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static __m128i
+    abcd_of(const std::uint32_t* q) noexcept {
+        return _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), 0x1B);
+    }
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static __m128i
+    e_of(const std::uint32_t* q) noexcept {
+        return _mm_set_epi32(static_cast<int>(q[4]), 0, 0, 0);
+    }
+    XMPPCORE_X86_SHA_TARGET XMPPCORE_FORCE_INLINE static void store(std::uint32_t* q, __m128i abcd,
+                                                                    __m128i e) noexcept {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q), _mm_shuffle_epi32(abcd, 0x1B));
+        q[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e, 3));
+    }
+
     template <bool Words>
     XMPPCORE_X86_SHA_TARGET static void run(std::uint32_t* s, const void* data,
                                             std::size_t blocks) noexcept {
         const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090A0B0C0D0E0FLL);
-        __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-        __m128i e0 = _mm_set_epi32(static_cast<int>(s[4]), 0, 0, 0);
-        abcd = _mm_shuffle_epi32(abcd, 0x1B);
+        __m128i abcd = abcd_of(s), e0 = e_of(s);
         const unsigned char* p = static_cast<const unsigned char*>(data);
         for (; blocks != 0; --blocks, p += 64)
             block(abcd, e0, load<Words>(p, mask), load<Words>(p + 16, mask),
                   load<Words>(p + 32, mask), load<Words>(p + 48, mask));
-        abcd = _mm_shuffle_epi32(abcd, 0x1B);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(s), abcd);
-        s[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e0, 3));
+        store(s, abcd, e0);
     }
 
     static void compress_words(std::uint32_t* s, const std::uint32_t* block_words) noexcept {
@@ -11401,12 +11418,6 @@ struct sha1_x86 {
                                                        const std::uint32_t* outer, std::uint32_t* u,
                                                        std::uint32_t* t,
                                                        std::uint32_t iterations) noexcept {
-        const auto abcd_of = [](const std::uint32_t* q) {
-            return _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), 0x1B);
-        };
-        const auto e_of = [](const std::uint32_t* q) {
-            return _mm_set_epi32(static_cast<int>(q[4]), 0, 0, 0);
-        };
         const __m128i i_abcd = abcd_of(inner), i_e = e_of(inner);
         const __m128i o_abcd = abcd_of(outer), o_e = e_of(outer);
         const __m128i pad1 = _mm_set_epi32(0, static_cast<int>(0x80000000u), 0, 0);
@@ -11422,10 +11433,8 @@ struct sha1_x86 {
             t_abcd = _mm_xor_si128(t_abcd, u_abcd);
             t_e = _mm_xor_si128(t_e, u_e);
         }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(u), _mm_shuffle_epi32(u_abcd, 0x1B));
-        u[4] = static_cast<std::uint32_t>(_mm_extract_epi32(u_e, 3));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(t), _mm_shuffle_epi32(t_abcd, 0x1B));
-        t[4] = static_cast<std::uint32_t>(_mm_extract_epi32(t_e, 3));
+        store(u, u_abcd, u_e);
+        store(t, t_abcd, t_e);
     }
 };
 
@@ -11531,11 +11540,7 @@ struct sha1_traits {
 #if XMPPCORE_HW_SHA_X86
         if (x86_has_sha()) return f(sha1_x86{});
 #endif
-#if XMPPCORE_SMALL_SHA
-        f(sha1_rolled{});
-#else
-        f(sha1_portable{});
-#endif
+        f(sha1_software{});
     }
 };
 
@@ -11553,11 +11558,7 @@ struct sha256_traits {
 #if XMPPCORE_HW_SHA_ARM
         return f(sha256_arm{});
 #else
-#if XMPPCORE_SMALL_SHA
-        f(sha256_rolled{});
-#else
-        f(sha256_portable{});
-#endif
+        f(sha256_software{});
 #endif
     }
 };
@@ -11571,11 +11572,7 @@ struct sha512_traits {
         0x510E527FADE682D1ull, 0x9B05688C2B3E6C1Full, 0x1F83D9ABFB41BD6Bull, 0x5BE0CD19137E2179ull};
     template <class F>
     static void with_engine(F&& f) noexcept {
-#if XMPPCORE_SMALL_SHA
-        f(sha512_rolled{});
-#else
-        f(sha512_portable{});
-#endif
+        f(sha512_software{});
     }
 };
 
