@@ -9,14 +9,19 @@ ir_tmp=$(mktemp -d)
 trap 'rm -rf "$ir_tmp"' EXIT INT TERM
 
 # ir_program BUILD_DIR TARGET: the path of bench/TARGET, after configuring BUILD_DIR (Release,
-# benchmarks on) if it has no CMakeCache.txt and (re)building TARGET there.
+# benchmarks on) if it has no CMakeCache.txt and (re)building TARGET there; on a build error,
+# the end of the build log and status 1.
 ir_program() {
     if [ ! -f "$1/CMakeCache.txt" ]; then
         cmake -S "$root" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release \
             -DXMPPCORE_BUILD_BENCH=ON -DXMPPCORE_BUILD_TESTS=OFF \
             -DXMPPCORE_BUILD_EXAMPLES=OFF >/dev/null
     fi
-    cmake --build "$1" --target "$2" >/dev/null
+    cmake --build "$1" --target "$2" >"$ir_tmp/build.log" 2>&1 || {
+        tail -n 30 "$ir_tmp/build.log" >&2
+        echo "building $2 in $1 failed" >&2
+        return 1
+    }
     echo "$1/bench/$2"
 }
 
