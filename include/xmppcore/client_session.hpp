@@ -314,8 +314,10 @@ public:
     /// are reported by start().
     explicit client_session(const client_config& config) noexcept
         : cfg_(config), tok_(handler_, xml_mode::stream, clamped(config.limits)) {
-        rand_size_ =
-            config.random.size() < session_random_max ? config.random.size() : session_random_max;
+        static_assert(session_random_max <= 255 && channel_binding_max_size <= 255,
+                      "rand_size_ and cb_size_ are bytes");
+        rand_size_ = static_cast<std::uint8_t>(
+            config.random.size() < session_random_max ? config.random.size() : session_random_max);
         if (rand_size_ != 0) std::memcpy(rand_, config.random.data(), rand_size_);
         if (config.tls == tls_policy::direct) tls_ = true;
     }
@@ -380,12 +382,38 @@ public:
     session_event next_event() noexcept {
         if (ev_count_ == 0) pump();
         if (ev_count_ == 0) return {};
-        session_event e = events_[ev_head_];
-        ev_head_ = (ev_head_ + 1) % event_capacity;
+        return pop_event();
+    }
+
+private:
+    // Out of line: its frame (an event, a stanza read) is not on the stack under pump().
+    XMPPCORE_NOINLINE session_event pop_event() noexcept {
+        const queued_event& q = events_[ev_head_];
+        session_event e;
+        e.kind = q.kind;
+        e.error = q.error;
+        e.offset = q.offset;
+        e.condition = q.condition;
+        e.sasl_mechanism = q.sasl_mechanism;
+        if (q.kind == session_event_kind::bound) e.jid = bound_;
+        if (carries_element(q.kind)) {
+            e.sasl_condition = payload_.sasl_condition;
+            e.stanza_condition = payload_.stanza_condition;
+            e.text = payload_.text;
+            e.host = payload_.host;
+            e.element = payload_.element;
+            if (q.kind == session_event_kind::stanza_received && q.error == errc::ok) {
+                // Read again from the element (accepted when queued, so this succeeds).
+                const auto s = stanza::from_element(payload_.element);
+                if (s) e.received = *s;
+            }
+        }
+        ev_head_ = static_cast<std::uint8_t>((ev_head_ + 1u) % event_capacity);
         --ev_count_;
         return e;
     }
 
+public:
     /// Bytes queued for the server (through TLS once it runs). A view into the session, valid
     /// until the next call that changes the queue.
     std::string_view pending_output() const noexcept {
@@ -407,7 +435,7 @@ public:
         if (state_ != session_state::tls_handshake && !direct_early) return errc::invalid_state;
         if (binding.data.size() > channel_binding_max_size) return errc::invalid_argument;
         cb_type_ = binding.data.empty() ? channel_binding_type::none : binding.type;
-        cb_size_ = binding.data.size();
+        cb_size_ = static_cast<std::uint8_t>(binding.data.size());
         if (cb_size_ != 0) std::memcpy(cb_, binding.data.data(), cb_size_);
         tls_ = true;
         if (direct_early) return errc::ok;
@@ -511,9 +539,10 @@ public:
     /// namespaces itself (empty when it did not fit in Capacity::features_bytes); read unknown
     /// features with element_view::parse(features_xml()). Valid until the next features.
     std::string_view features_xml() const noexcept { return {features_copy_, features_len_}; }
-    /// SCRAM keys to cache for the next login (after `authenticated` with SCRAM), or null.
-    const scram_client_keys* scram_keys() const noexcept {
-        return authenticated_ && sasl_.has_keys() ? &sasl_.keys() : nullptr;
+    /// SCRAM keys to cache for the next login (after `authenticated` with SCRAM), a copy;
+    /// empty (valid() false) otherwise.
+    scram_client_keys scram_keys() const noexcept {
+        return authenticated_ ? sasl_.keys() : scram_client_keys();
     }
     /// The server's stream id (valid from awaiting_features until the next restart).
     std::string_view stream_id() const noexcept { return tok_.stream_header().id(); }
@@ -567,10 +596,47 @@ private:
         state_ = to;
     }
 
-    session_event& push(session_event_kind k) noexcept {
+    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
+    // from payload_, and `received` by reading the element again (the stanza view repeats the
+    // element view): ~130 bytes for the queue instead of ~500.
+    struct queued_event {
+        std::uint64_t offset = 0;
+        session_event_kind kind = session_event_kind::none;
+        errc error = errc::ok;
+        stream_condition condition = stream_condition::none;
+        mechanism sasl_mechanism = mechanism::none;
+    };
+    // What an event about an element carries. Parsing stops while any event is queued, so the
+    // queue holds at most one such event (the first; what follows it carries no element).
+    struct event_payload {
+        element_view element;
+        xml_value text;
+        xml_value host;
+        sasl_failure sasl_condition = sasl_failure::none;
+        stanza_error_condition stanza_condition = stanza_error_condition::none;
+    };
+    static constexpr bool carries_element(session_event_kind k) noexcept {
+        using K = session_event_kind;
+        return k == K::stanza_received || k == K::nonza_received || k == K::sasl_failed ||
+               k == K::bind_failed || k == K::stream_error;
+    }
+
+    // Queues an event about the element e (the queue is empty: see event_payload).
+    event_payload& push_element(session_event_kind k, const element_view& e, errc error = errc::ok,
+                                stream_condition condition = stream_condition::none) noexcept {
+        XMPPCORE_ASSERT(ev_count_ == 0 && carries_element(k));
+        queued_event& q = push(k);
+        q.error = error;
+        q.condition = condition;
+        payload_ = event_payload{};
+        payload_.element = e;
+        return payload_;
+    }
+
+    queued_event& push(session_event_kind k) noexcept {
         XMPPCORE_ASSERT(ev_count_ < event_capacity);
-        session_event& e = events_[(ev_head_ + ev_count_) % event_capacity];
-        e = session_event{};
+        queued_event& e = events_[(ev_head_ + ev_count_) % event_capacity];
+        e = queued_event{};
         e.kind = k;
         ++ev_count_;
         return e;
@@ -630,10 +696,10 @@ private:
         set_state(session_state::failed);
         // A failure needs one slot; make one by dropping the oldest event if necessary.
         if (ev_count_ == event_capacity) {
-            ev_head_ = (ev_head_ + 1) % event_capacity;
+            ev_head_ = static_cast<std::uint8_t>((ev_head_ + 1u) % event_capacity);
             --ev_count_;
         }
-        session_event& ev = push(session_event_kind::failed);
+        queued_event& ev = push(session_event_kind::failed);
         ev.error = e;
         ev.offset = stream_offset;
         ev.condition = header_sent_ && !in_tls_switch ? sc : stream_condition::none;
@@ -738,7 +804,8 @@ private:
         std::string_view res = cfg_.resource;
         if (res.empty()) res = account_.resource();
         if (!res.empty()) {
-            const auto r = prepare_resourcepart(res, resource_buf_, sizeof resource_buf_);
+            // Kept in bound_buf_ until the bind result replaces it (only the request uses it).
+            const auto r = prepare_resourcepart(res, bound_buf_, sizeof bound_buf_);
             if (!r) return r.error();
             resource_ = *r;
         }
@@ -803,14 +870,12 @@ private:
 
     void on_stream_error(const element_view& e) noexcept {
         const auto se = stream_error::parse(e);
-        session_event& ev = push(session_event_kind::stream_error);
-        ev.element = e;
+        event_payload& ev =
+            push_element(session_event_kind::stream_error, e, errc::ok,
+                         se ? se->condition() : stream_condition::undefined_condition);
         if (se) {
-            ev.condition = se->condition();
             ev.text = se->text().text();
             ev.host = se->see_other_host();
-        } else {
-            ev.condition = stream_condition::undefined_condition;
         }
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
@@ -1004,7 +1069,7 @@ private:
             const errc r = payload(e, true);
             if (r != errc::ok) return fail(r, at);
             authenticated_ = true;
-            session_event& ev = push(session_event_kind::authenticated);
+            queued_event& ev = push(session_event_kind::authenticated);
             ev.sasl_mechanism = sasl_.current_mechanism();
             // RFC 6120 6.4.6: restart right after </success>; later bytes are the new stream.
             const std::size_t end = static_cast<std::size_t>(
@@ -1022,10 +1087,9 @@ private:
                     break;
                 }
             sasl_.failure(cond == sasl_failure::none ? sasl_failure::not_authorized : cond);
-            session_event& ev = push(session_event_kind::sasl_failed);
+            event_payload& ev = push_element(session_event_kind::sasl_failed, e);
             ev.sasl_condition = cond;
             ev.text = e.child(session_ns::sasl, "text").text();
-            ev.element = e;
             // RFC 6120 6.4.5: the server keeps the stream open; we end it (no silent retry).
             return fail(errc::sasl_not_authorized, at);
         }
@@ -1083,8 +1147,7 @@ private:
 
     void on_bind_result(const element_view& e, std::uint64_t at) noexcept {
         if (e.attribute("type").equals("error")) {
-            session_event& ev = push(session_event_kind::bind_failed);
-            ev.element = e;
+            event_payload& ev = push_element(session_event_kind::bind_failed, e);
             const auto err = stanza_error::parse(e.child(xmpp_ns::client, "error"));
             ev.stanza_condition = err ? err->condition() : stanza_error_condition::none;
             return fail(errc::session_bind_failed, at);
@@ -1098,8 +1161,7 @@ private:
             (cfg_.authzid.empty() && full.local() != account_.local()))
             return fail(errc::session_bad_bind_result, at);
         bound_ = full;
-        session_event& ev = push(session_event_kind::bound);
-        ev.jid = bound_;
+        push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
             stanza_builder<> b(out_ + out_len_, room());
             b.open_iq(iq_type::set, {{}, {}, session_id, {}});
@@ -1122,11 +1184,9 @@ private:
     void on_traffic(const element_view& e) noexcept {
         if (e.in_namespace(xmpp_ns::client) &&
             (e.local() == "message" || e.local() == "presence" || e.local() == "iq")) {
-            session_event& ev = push(session_event_kind::stanza_received);
-            ev.element = e;
             const auto s = stanza::from_element(e);
             if (!s) {
-                ev.error = s.error();
+                push_element(session_event_kind::stanza_received, e, s.error());
                 return;
             }
             // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
@@ -1137,33 +1197,51 @@ private:
             case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
             case stanza_kind::none: k = errc::stanza_unknown_element; break;
             }
-            if (k == errc::ok)
-                ev.received = *s;
-            else
-                ev.error = k;
+            push_element(session_event_kind::stanza_received, e, k);
             return;
         }
-        session_event& ev = push(session_event_kind::nonza_received);
-        ev.element = e;
+        push_element(session_event_kind::nonza_received, e);
     }
 
     // --- members ------------------------------------------------------------------------
 
-    client_config cfg_;
+    // What the session reads of its client_config after construction (not `limits`, which
+    // the tokenizer holds, nor `random`, copied into rand_).
+    struct kept_config {
+        std::string_view jid, password, authzid, resource, scram_nonce, lang;
+        const scram_client_keys* cached_keys;
+        std::uint32_t scram_min_iterations, scram_max_iterations;
+        mechanism_set mechanisms;
+        tls_policy tls;
+        bool allow_plain_without_tls, require_channel_binding;
+
+        explicit kept_config(const client_config& c) noexcept
+            : jid(c.jid), password(c.password), authzid(c.authzid), resource(c.resource),
+              scram_nonce(c.scram_nonce), lang(c.lang), cached_keys(c.cached_keys),
+              scram_min_iterations(c.scram_min_iterations),
+              scram_max_iterations(c.scram_max_iterations), mechanisms(c.mechanisms), tls(c.tls),
+              allow_plain_without_tls(c.allow_plain_without_tls),
+              require_channel_binding(c.require_channel_binding) {}
+    };
+
+    kept_config cfg_;
     handler handler_;
     xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
-    session_event events_[event_capacity];
-    std::size_t ev_head_ = 0, ev_count_ = 0;
+    queued_event events_[event_capacity];
+    event_payload payload_;
+    // The small members together (no padding between them on 32-bit targets).
+    std::uint8_t ev_head_ = 0, ev_count_ = 0; // at most event_capacity
     session_state state_ = session_state::idle;
+    bool tls_ = false;
     errc error_ = errc::ok;
-    std::uint64_t error_offset_ = 0;
-    bool tls_ = false, authenticated_ = false, header_sent_ = false;
+    bool authenticated_ = false, header_sent_ = false;
     channel_binding_type cb_type_ = channel_binding_type::none;
-    std::size_t cb_size_ = 0;
+    std::uint8_t cb_size_ = 0;   // at most channel_binding_max_size
+    std::uint8_t rand_size_ = 0; // at most session_random_max
+    std::uint64_t error_offset_ = 0;
     std::uint8_t cb_[channel_binding_max_size] = {};
     std::uint8_t rand_[session_random_max] = {};
-    std::size_t rand_size_ = 0;
     stream_features features_;
     jid_view account_, bound_;
     std::string_view resource_;
@@ -1177,7 +1255,6 @@ private:
     std::size_t out_head_ = 0, out_len_ = 0;
     std::size_t features_len_ = 0;
     char account_buf_[Capacity::jid_bytes];
-    char resource_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
     char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];
     char in_[Capacity::input_bytes];

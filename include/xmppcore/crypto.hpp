@@ -407,22 +407,24 @@ struct sha1_rolled : word_engine<sha1_rolled, std::uint32_t, 5> {
         v[3] = d;
         v[4] = e;
     }
-    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
-        std::uint32_t w[16], v[5] = {s[0], s[1], s[2], s[3], s[4]};
-        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+    // One block whose 16 words w the schedule overwrites (the callers' copies).
+    static void compress_block(std::uint32_t* s, std::uint32_t* w) noexcept {
+        std::uint32_t v[5] = {s[0], s[1], s[2], s[3], s[4]};
         phase<0>(v, w, 0);
         phase<1>(v, w, 20);
         phase<2>(v, w, 40);
         phase<3>(v, w, 60);
         for (std::size_t i = 0; i < 5; ++i) s[i] += v[i];
     }
-    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
-        const std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
-                                     0,    0,    0,    0,    0,    0,           0, 672};
-        compress_words(s, w);
+    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
+        std::uint32_t w[16];
+        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+        compress_block(s, w);
     }
-    static void compress_block(std::uint32_t* s, std::uint32_t* w) noexcept {
-        compress_words(s, w);
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
+                               0,    0,    0,    0,    0,    0,           0, 672};
+        compress_block(s, w);
     }
 };
 

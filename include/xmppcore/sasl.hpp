@@ -704,6 +704,58 @@ errc unescape_to_back(sasl_buffer<Capacity>& b, std::string_view in, bool utf8,
 
 // ---- client ------------------------------------------------------------------------------
 
+namespace detail {
+/// The longest digest among the hashes `Crypto` provides (a SHA-256-only firmware keeps
+/// 32-byte keys, not 64).
+template <class Crypto>
+constexpr std::size_t provided_digest_max() noexcept {
+    return Crypto::supports(hash_algorithm::sha512)   ? digest_size(hash_algorithm::sha512)
+           : Crypto::supports(hash_algorithm::sha256) ? digest_size(hash_algorithm::sha256)
+                                                      : digest_size(hash_algorithm::sha1);
+}
+
+/// Salt bytes a sasl_client of `Capacity` keeps for its key cache: scram_max_salt from a
+/// 1024-byte exchange up, 32 below it (servers use 12 to 32). A longer salt still logs in;
+/// only its keys are not offered for caching.
+constexpr std::size_t scram_cache_salt(std::size_t capacity) noexcept {
+    return capacity >= 1024 ? scram_max_salt : 32;
+}
+
+/// A sasl_client's SCRAM keys, sized for its provider and capacity (scram_client_keys is
+/// sized for any of them).
+template <std::size_t DigestBytes, std::size_t SaltBytes>
+struct scram_key_store {
+    hash_algorithm hash = hash_algorithm::sha256;
+    std::uint32_t iterations = 0;
+    std::size_t salt_size = 0;
+    std::uint8_t salt[SaltBytes] = {};
+    std::uint8_t client_key[DigestBytes] = {};
+    std::uint8_t server_key[DigestBytes] = {};
+
+    constexpr bool valid() const noexcept { return iterations != 0; }
+    // Whether k fits (its salt; its digests when DigestBytes covers its hash).
+    static constexpr bool fits(const scram_client_keys& k) noexcept {
+        return k.salt_size <= SaltBytes && digest_size(k.hash) <= DigestBytes;
+    }
+    void load(const scram_client_keys& k) noexcept {
+        hash = k.hash;
+        iterations = k.iterations;
+        salt_size = k.salt_size;
+        std::memcpy(salt, k.salt, k.salt_size);
+        std::memcpy(client_key, k.client_key, digest_size(k.hash));
+        std::memcpy(server_key, k.server_key, digest_size(k.hash));
+    }
+    void store(scram_client_keys& k) const noexcept {
+        k.hash = hash;
+        k.iterations = iterations;
+        k.salt_size = salt_size;
+        std::memcpy(k.salt, salt, salt_size);
+        std::memcpy(k.client_key, client_key, digest_size(hash));
+        std::memcpy(k.server_key, server_key, digest_size(hash));
+    }
+};
+} // namespace detail
+
 /// What the client authenticates with, and how. Every view is read during start() only: the
 /// client copies what it keeps.
 struct sasl_client_options {
@@ -861,9 +913,16 @@ public:
     /// client, valid until reset().
     std::string_view server_error() const noexcept { return server_error_; }
     /// SCRAM keys to cache for the next login, valid once the client has answered the
-    /// server-first message; store them only after succeeded (a failure wipes them).
-    const scram_client_keys& keys() const noexcept { return keys_; }
-    /// True when keys() holds keys (SCRAM, after the server-first message).
+    /// server-first message; store them only after succeeded (a failure wipes them). Empty
+    /// (valid() false) without has_keys(). A copy: the client keeps its keys sized for its
+    /// provider's longest digest.
+    scram_client_keys keys() const noexcept {
+        scram_client_keys k;
+        if (have_keys_) keys_.store(k);
+        return k;
+    }
+    /// True when keys() holds keys (SCRAM, after the server-first message, unless the salt
+    /// was longer than this client keeps: scram_max_salt, or 32 bytes when Capacity < 1024).
     bool has_keys() const noexcept { return have_keys_; }
 
 private:
@@ -933,10 +992,10 @@ private:
             cb_data_ = copy;
         }
         // Credentials: a password, cached keys for this hash, or both.
-        const bool cached =
-            o.cached_keys != nullptr && o.cached_keys->valid() && o.cached_keys->hash == hash_;
+        const bool cached = o.cached_keys != nullptr && o.cached_keys->valid() &&
+                            o.cached_keys->hash == hash_ && key_store::fits(*o.cached_keys);
         // Held in keys_ until the server-first message says whether they match.
-        if (cached) keys_ = *o.cached_keys;
+        if (cached) keys_.load(*o.cached_keys);
         std::string_view user;
         errc e = detail::prep_to_back(buf_, o.username, user);
         if (e != errc::ok) return e;
@@ -1056,8 +1115,9 @@ private:
             secure_wipe(&keys_, sizeof keys_);
             keys_.hash = hash_;
             keys_.iterations = iterations;
-            keys_.salt_size = salt_size;
-            std::memcpy(keys_.salt, salt, salt_size);
+            // A salt too long to keep: the keys serve this login only (not cached).
+            keys_.salt_size = salt_size <= sizeof keys_.salt ? salt_size : 0;
+            std::memcpy(keys_.salt, salt, keys_.salt_size);
             std::uint8_t salted[max_digest_size];
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
@@ -1066,7 +1126,7 @@ private:
             Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
         }
-        have_keys_ = true;
+        have_keys_ = keys_.salt_size == salt_size;
         wipe_password();
 
         // client-final-message-without-proof: c= base64(gs2-header [cb-data]), r= nonce.
@@ -1134,8 +1194,10 @@ private:
     }
 
     detail::sasl_buffer<Capacity> buf_;
-    scram_client_keys keys_; // the cached keys from start() until the server-first message
-    std::uint8_t server_signature_[max_digest_size] = {};
+    static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
+    using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
+    key_store keys_; // the cached keys from start() until the server-first message
+    std::uint8_t server_signature_[digest_max] = {};
     std::string_view output_;
     std::string_view server_error_;
     std::string_view password_;                       // at the back of buf_

@@ -10933,22 +10933,24 @@ struct sha1_rolled : word_engine<sha1_rolled, std::uint32_t, 5> {
         v[3] = d;
         v[4] = e;
     }
-    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
-        std::uint32_t w[16], v[5] = {s[0], s[1], s[2], s[3], s[4]};
-        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+    // One block whose 16 words w the schedule overwrites (the callers' copies).
+    static void compress_block(std::uint32_t* s, std::uint32_t* w) noexcept {
+        std::uint32_t v[5] = {s[0], s[1], s[2], s[3], s[4]};
         phase<0>(v, w, 0);
         phase<1>(v, w, 20);
         phase<2>(v, w, 40);
         phase<3>(v, w, 60);
         for (std::size_t i = 0; i < 5; ++i) s[i] += v[i];
     }
-    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
-        const std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
-                                     0,    0,    0,    0,    0,    0,           0, 672};
-        compress_words(s, w);
+    static void compress_words(std::uint32_t* s, const std::uint32_t* m) noexcept {
+        std::uint32_t w[16];
+        for (std::size_t i = 0; i < 16; ++i) w[i] = m[i];
+        compress_block(s, w);
     }
-    static void compress_block(std::uint32_t* s, std::uint32_t* w) noexcept {
-        compress_words(s, w);
+    static void compress_digest(std::uint32_t* s, const std::uint32_t* d) noexcept {
+        std::uint32_t w[16] = {d[0], d[1], d[2], d[3], d[4], 0x80000000u, 0, 0,
+                               0,    0,    0,    0,    0,    0,           0, 672};
+        compress_block(s, w);
     }
 };
 
@@ -12875,6 +12877,58 @@ errc unescape_to_back(sasl_buffer<Capacity>& b, std::string_view in, bool utf8,
 
 // ---- client ------------------------------------------------------------------------------
 
+namespace detail {
+/// The longest digest among the hashes `Crypto` provides (a SHA-256-only firmware keeps
+/// 32-byte keys, not 64).
+template <class Crypto>
+constexpr std::size_t provided_digest_max() noexcept {
+    return Crypto::supports(hash_algorithm::sha512)   ? digest_size(hash_algorithm::sha512)
+           : Crypto::supports(hash_algorithm::sha256) ? digest_size(hash_algorithm::sha256)
+                                                      : digest_size(hash_algorithm::sha1);
+}
+
+/// Salt bytes a sasl_client of `Capacity` keeps for its key cache: scram_max_salt from a
+/// 1024-byte exchange up, 32 below it (servers use 12 to 32). A longer salt still logs in;
+/// only its keys are not offered for caching.
+constexpr std::size_t scram_cache_salt(std::size_t capacity) noexcept {
+    return capacity >= 1024 ? scram_max_salt : 32;
+}
+
+/// A sasl_client's SCRAM keys, sized for its provider and capacity (scram_client_keys is
+/// sized for any of them).
+template <std::size_t DigestBytes, std::size_t SaltBytes>
+struct scram_key_store {
+    hash_algorithm hash = hash_algorithm::sha256;
+    std::uint32_t iterations = 0;
+    std::size_t salt_size = 0;
+    std::uint8_t salt[SaltBytes] = {};
+    std::uint8_t client_key[DigestBytes] = {};
+    std::uint8_t server_key[DigestBytes] = {};
+
+    constexpr bool valid() const noexcept { return iterations != 0; }
+    // Whether k fits (its salt; its digests when DigestBytes covers its hash).
+    static constexpr bool fits(const scram_client_keys& k) noexcept {
+        return k.salt_size <= SaltBytes && digest_size(k.hash) <= DigestBytes;
+    }
+    void load(const scram_client_keys& k) noexcept {
+        hash = k.hash;
+        iterations = k.iterations;
+        salt_size = k.salt_size;
+        std::memcpy(salt, k.salt, k.salt_size);
+        std::memcpy(client_key, k.client_key, digest_size(k.hash));
+        std::memcpy(server_key, k.server_key, digest_size(k.hash));
+    }
+    void store(scram_client_keys& k) const noexcept {
+        k.hash = hash;
+        k.iterations = iterations;
+        k.salt_size = salt_size;
+        std::memcpy(k.salt, salt, salt_size);
+        std::memcpy(k.client_key, client_key, digest_size(hash));
+        std::memcpy(k.server_key, server_key, digest_size(hash));
+    }
+};
+} // namespace detail
+
 /// What the client authenticates with, and how. Every view is read during start() only: the
 /// client copies what it keeps.
 struct sasl_client_options {
@@ -13032,9 +13086,16 @@ public:
     /// client, valid until reset().
     std::string_view server_error() const noexcept { return server_error_; }
     /// SCRAM keys to cache for the next login, valid once the client has answered the
-    /// server-first message; store them only after succeeded (a failure wipes them).
-    const scram_client_keys& keys() const noexcept { return keys_; }
-    /// True when keys() holds keys (SCRAM, after the server-first message).
+    /// server-first message; store them only after succeeded (a failure wipes them). Empty
+    /// (valid() false) without has_keys(). A copy: the client keeps its keys sized for its
+    /// provider's longest digest.
+    scram_client_keys keys() const noexcept {
+        scram_client_keys k;
+        if (have_keys_) keys_.store(k);
+        return k;
+    }
+    /// True when keys() holds keys (SCRAM, after the server-first message, unless the salt
+    /// was longer than this client keeps: scram_max_salt, or 32 bytes when Capacity < 1024).
     bool has_keys() const noexcept { return have_keys_; }
 
 private:
@@ -13104,10 +13165,10 @@ private:
             cb_data_ = copy;
         }
         // Credentials: a password, cached keys for this hash, or both.
-        const bool cached =
-            o.cached_keys != nullptr && o.cached_keys->valid() && o.cached_keys->hash == hash_;
+        const bool cached = o.cached_keys != nullptr && o.cached_keys->valid() &&
+                            o.cached_keys->hash == hash_ && key_store::fits(*o.cached_keys);
         // Held in keys_ until the server-first message says whether they match.
-        if (cached) keys_ = *o.cached_keys;
+        if (cached) keys_.load(*o.cached_keys);
         std::string_view user;
         errc e = detail::prep_to_back(buf_, o.username, user);
         if (e != errc::ok) return e;
@@ -13227,8 +13288,9 @@ private:
             secure_wipe(&keys_, sizeof keys_);
             keys_.hash = hash_;
             keys_.iterations = iterations;
-            keys_.salt_size = salt_size;
-            std::memcpy(keys_.salt, salt, salt_size);
+            // A salt too long to keep: the keys serve this login only (not cached).
+            keys_.salt_size = salt_size <= sizeof keys_.salt ? salt_size : 0;
+            std::memcpy(keys_.salt, salt, keys_.salt_size);
             std::uint8_t salted[max_digest_size];
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
@@ -13237,7 +13299,7 @@ private:
             Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
         }
-        have_keys_ = true;
+        have_keys_ = keys_.salt_size == salt_size;
         wipe_password();
 
         // client-final-message-without-proof: c= base64(gs2-header [cb-data]), r= nonce.
@@ -13305,8 +13367,10 @@ private:
     }
 
     detail::sasl_buffer<Capacity> buf_;
-    scram_client_keys keys_; // the cached keys from start() until the server-first message
-    std::uint8_t server_signature_[max_digest_size] = {};
+    static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
+    using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
+    key_store keys_; // the cached keys from start() until the server-first message
+    std::uint8_t server_signature_[digest_max] = {};
     std::string_view output_;
     std::string_view server_error_;
     std::string_view password_;                       // at the back of buf_
@@ -14121,8 +14185,10 @@ public:
     /// are reported by start().
     explicit client_session(const client_config& config) noexcept
         : cfg_(config), tok_(handler_, xml_mode::stream, clamped(config.limits)) {
-        rand_size_ =
-            config.random.size() < session_random_max ? config.random.size() : session_random_max;
+        static_assert(session_random_max <= 255 && channel_binding_max_size <= 255,
+                      "rand_size_ and cb_size_ are bytes");
+        rand_size_ = static_cast<std::uint8_t>(
+            config.random.size() < session_random_max ? config.random.size() : session_random_max);
         if (rand_size_ != 0) std::memcpy(rand_, config.random.data(), rand_size_);
         if (config.tls == tls_policy::direct) tls_ = true;
     }
@@ -14187,12 +14253,38 @@ public:
     session_event next_event() noexcept {
         if (ev_count_ == 0) pump();
         if (ev_count_ == 0) return {};
-        session_event e = events_[ev_head_];
-        ev_head_ = (ev_head_ + 1) % event_capacity;
+        return pop_event();
+    }
+
+private:
+    // Out of line: its frame (an event, a stanza read) is not on the stack under pump().
+    XMPPCORE_NOINLINE session_event pop_event() noexcept {
+        const queued_event& q = events_[ev_head_];
+        session_event e;
+        e.kind = q.kind;
+        e.error = q.error;
+        e.offset = q.offset;
+        e.condition = q.condition;
+        e.sasl_mechanism = q.sasl_mechanism;
+        if (q.kind == session_event_kind::bound) e.jid = bound_;
+        if (carries_element(q.kind)) {
+            e.sasl_condition = payload_.sasl_condition;
+            e.stanza_condition = payload_.stanza_condition;
+            e.text = payload_.text;
+            e.host = payload_.host;
+            e.element = payload_.element;
+            if (q.kind == session_event_kind::stanza_received && q.error == errc::ok) {
+                // Read again from the element (accepted when queued, so this succeeds).
+                const auto s = stanza::from_element(payload_.element);
+                if (s) e.received = *s;
+            }
+        }
+        ev_head_ = static_cast<std::uint8_t>((ev_head_ + 1u) % event_capacity);
         --ev_count_;
         return e;
     }
 
+public:
     /// Bytes queued for the server (through TLS once it runs). A view into the session, valid
     /// until the next call that changes the queue.
     std::string_view pending_output() const noexcept {
@@ -14214,7 +14306,7 @@ public:
         if (state_ != session_state::tls_handshake && !direct_early) return errc::invalid_state;
         if (binding.data.size() > channel_binding_max_size) return errc::invalid_argument;
         cb_type_ = binding.data.empty() ? channel_binding_type::none : binding.type;
-        cb_size_ = binding.data.size();
+        cb_size_ = static_cast<std::uint8_t>(binding.data.size());
         if (cb_size_ != 0) std::memcpy(cb_, binding.data.data(), cb_size_);
         tls_ = true;
         if (direct_early) return errc::ok;
@@ -14318,9 +14410,10 @@ public:
     /// namespaces itself (empty when it did not fit in Capacity::features_bytes); read unknown
     /// features with element_view::parse(features_xml()). Valid until the next features.
     std::string_view features_xml() const noexcept { return {features_copy_, features_len_}; }
-    /// SCRAM keys to cache for the next login (after `authenticated` with SCRAM), or null.
-    const scram_client_keys* scram_keys() const noexcept {
-        return authenticated_ && sasl_.has_keys() ? &sasl_.keys() : nullptr;
+    /// SCRAM keys to cache for the next login (after `authenticated` with SCRAM), a copy;
+    /// empty (valid() false) otherwise.
+    scram_client_keys scram_keys() const noexcept {
+        return authenticated_ ? sasl_.keys() : scram_client_keys();
     }
     /// The server's stream id (valid from awaiting_features until the next restart).
     std::string_view stream_id() const noexcept { return tok_.stream_header().id(); }
@@ -14374,10 +14467,47 @@ private:
         state_ = to;
     }
 
-    session_event& push(session_event_kind k) noexcept {
+    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
+    // from payload_, and `received` by reading the element again (the stanza view repeats the
+    // element view): ~130 bytes for the queue instead of ~500.
+    struct queued_event {
+        std::uint64_t offset = 0;
+        session_event_kind kind = session_event_kind::none;
+        errc error = errc::ok;
+        stream_condition condition = stream_condition::none;
+        mechanism sasl_mechanism = mechanism::none;
+    };
+    // What an event about an element carries. Parsing stops while any event is queued, so the
+    // queue holds at most one such event (the first; what follows it carries no element).
+    struct event_payload {
+        element_view element;
+        xml_value text;
+        xml_value host;
+        sasl_failure sasl_condition = sasl_failure::none;
+        stanza_error_condition stanza_condition = stanza_error_condition::none;
+    };
+    static constexpr bool carries_element(session_event_kind k) noexcept {
+        using K = session_event_kind;
+        return k == K::stanza_received || k == K::nonza_received || k == K::sasl_failed ||
+               k == K::bind_failed || k == K::stream_error;
+    }
+
+    // Queues an event about the element e (the queue is empty: see event_payload).
+    event_payload& push_element(session_event_kind k, const element_view& e, errc error = errc::ok,
+                                stream_condition condition = stream_condition::none) noexcept {
+        XMPPCORE_ASSERT(ev_count_ == 0 && carries_element(k));
+        queued_event& q = push(k);
+        q.error = error;
+        q.condition = condition;
+        payload_ = event_payload{};
+        payload_.element = e;
+        return payload_;
+    }
+
+    queued_event& push(session_event_kind k) noexcept {
         XMPPCORE_ASSERT(ev_count_ < event_capacity);
-        session_event& e = events_[(ev_head_ + ev_count_) % event_capacity];
-        e = session_event{};
+        queued_event& e = events_[(ev_head_ + ev_count_) % event_capacity];
+        e = queued_event{};
         e.kind = k;
         ++ev_count_;
         return e;
@@ -14437,10 +14567,10 @@ private:
         set_state(session_state::failed);
         // A failure needs one slot; make one by dropping the oldest event if necessary.
         if (ev_count_ == event_capacity) {
-            ev_head_ = (ev_head_ + 1) % event_capacity;
+            ev_head_ = static_cast<std::uint8_t>((ev_head_ + 1u) % event_capacity);
             --ev_count_;
         }
-        session_event& ev = push(session_event_kind::failed);
+        queued_event& ev = push(session_event_kind::failed);
         ev.error = e;
         ev.offset = stream_offset;
         ev.condition = header_sent_ && !in_tls_switch ? sc : stream_condition::none;
@@ -14545,7 +14675,8 @@ private:
         std::string_view res = cfg_.resource;
         if (res.empty()) res = account_.resource();
         if (!res.empty()) {
-            const auto r = prepare_resourcepart(res, resource_buf_, sizeof resource_buf_);
+            // Kept in bound_buf_ until the bind result replaces it (only the request uses it).
+            const auto r = prepare_resourcepart(res, bound_buf_, sizeof bound_buf_);
             if (!r) return r.error();
             resource_ = *r;
         }
@@ -14610,14 +14741,12 @@ private:
 
     void on_stream_error(const element_view& e) noexcept {
         const auto se = stream_error::parse(e);
-        session_event& ev = push(session_event_kind::stream_error);
-        ev.element = e;
+        event_payload& ev =
+            push_element(session_event_kind::stream_error, e, errc::ok,
+                         se ? se->condition() : stream_condition::undefined_condition);
         if (se) {
-            ev.condition = se->condition();
             ev.text = se->text().text();
             ev.host = se->see_other_host();
-        } else {
-            ev.condition = stream_condition::undefined_condition;
         }
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
@@ -14811,7 +14940,7 @@ private:
             const errc r = payload(e, true);
             if (r != errc::ok) return fail(r, at);
             authenticated_ = true;
-            session_event& ev = push(session_event_kind::authenticated);
+            queued_event& ev = push(session_event_kind::authenticated);
             ev.sasl_mechanism = sasl_.current_mechanism();
             // RFC 6120 6.4.6: restart right after </success>; later bytes are the new stream.
             const std::size_t end = static_cast<std::size_t>(
@@ -14829,10 +14958,9 @@ private:
                     break;
                 }
             sasl_.failure(cond == sasl_failure::none ? sasl_failure::not_authorized : cond);
-            session_event& ev = push(session_event_kind::sasl_failed);
+            event_payload& ev = push_element(session_event_kind::sasl_failed, e);
             ev.sasl_condition = cond;
             ev.text = e.child(session_ns::sasl, "text").text();
-            ev.element = e;
             // RFC 6120 6.4.5: the server keeps the stream open; we end it (no silent retry).
             return fail(errc::sasl_not_authorized, at);
         }
@@ -14890,8 +15018,7 @@ private:
 
     void on_bind_result(const element_view& e, std::uint64_t at) noexcept {
         if (e.attribute("type").equals("error")) {
-            session_event& ev = push(session_event_kind::bind_failed);
-            ev.element = e;
+            event_payload& ev = push_element(session_event_kind::bind_failed, e);
             const auto err = stanza_error::parse(e.child(xmpp_ns::client, "error"));
             ev.stanza_condition = err ? err->condition() : stanza_error_condition::none;
             return fail(errc::session_bind_failed, at);
@@ -14905,8 +15032,7 @@ private:
             (cfg_.authzid.empty() && full.local() != account_.local()))
             return fail(errc::session_bad_bind_result, at);
         bound_ = full;
-        session_event& ev = push(session_event_kind::bound);
-        ev.jid = bound_;
+        push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
             stanza_builder<> b(out_ + out_len_, room());
             b.open_iq(iq_type::set, {{}, {}, session_id, {}});
@@ -14929,11 +15055,9 @@ private:
     void on_traffic(const element_view& e) noexcept {
         if (e.in_namespace(xmpp_ns::client) &&
             (e.local() == "message" || e.local() == "presence" || e.local() == "iq")) {
-            session_event& ev = push(session_event_kind::stanza_received);
-            ev.element = e;
             const auto s = stanza::from_element(e);
             if (!s) {
-                ev.error = s.error();
+                push_element(session_event_kind::stanza_received, e, s.error());
                 return;
             }
             // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
@@ -14944,33 +15068,51 @@ private:
             case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
             case stanza_kind::none: k = errc::stanza_unknown_element; break;
             }
-            if (k == errc::ok)
-                ev.received = *s;
-            else
-                ev.error = k;
+            push_element(session_event_kind::stanza_received, e, k);
             return;
         }
-        session_event& ev = push(session_event_kind::nonza_received);
-        ev.element = e;
+        push_element(session_event_kind::nonza_received, e);
     }
 
     // --- members ------------------------------------------------------------------------
 
-    client_config cfg_;
+    // What the session reads of its client_config after construction (not `limits`, which
+    // the tokenizer holds, nor `random`, copied into rand_).
+    struct kept_config {
+        std::string_view jid, password, authzid, resource, scram_nonce, lang;
+        const scram_client_keys* cached_keys;
+        std::uint32_t scram_min_iterations, scram_max_iterations;
+        mechanism_set mechanisms;
+        tls_policy tls;
+        bool allow_plain_without_tls, require_channel_binding;
+
+        explicit kept_config(const client_config& c) noexcept
+            : jid(c.jid), password(c.password), authzid(c.authzid), resource(c.resource),
+              scram_nonce(c.scram_nonce), lang(c.lang), cached_keys(c.cached_keys),
+              scram_min_iterations(c.scram_min_iterations),
+              scram_max_iterations(c.scram_max_iterations), mechanisms(c.mechanisms), tls(c.tls),
+              allow_plain_without_tls(c.allow_plain_without_tls),
+              require_channel_binding(c.require_channel_binding) {}
+    };
+
+    kept_config cfg_;
     handler handler_;
     xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
-    session_event events_[event_capacity];
-    std::size_t ev_head_ = 0, ev_count_ = 0;
+    queued_event events_[event_capacity];
+    event_payload payload_;
+    // The small members together (no padding between them on 32-bit targets).
+    std::uint8_t ev_head_ = 0, ev_count_ = 0; // at most event_capacity
     session_state state_ = session_state::idle;
+    bool tls_ = false;
     errc error_ = errc::ok;
-    std::uint64_t error_offset_ = 0;
-    bool tls_ = false, authenticated_ = false, header_sent_ = false;
+    bool authenticated_ = false, header_sent_ = false;
     channel_binding_type cb_type_ = channel_binding_type::none;
-    std::size_t cb_size_ = 0;
+    std::uint8_t cb_size_ = 0;   // at most channel_binding_max_size
+    std::uint8_t rand_size_ = 0; // at most session_random_max
+    std::uint64_t error_offset_ = 0;
     std::uint8_t cb_[channel_binding_max_size] = {};
     std::uint8_t rand_[session_random_max] = {};
-    std::size_t rand_size_ = 0;
     stream_features features_;
     jid_view account_, bound_;
     std::string_view resource_;
@@ -14984,7 +15126,6 @@ private:
     std::size_t out_head_ = 0, out_len_ = 0;
     std::size_t features_len_ = 0;
     char account_buf_[Capacity::jid_bytes];
-    char resource_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
     char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];
     char in_[Capacity::input_bytes];

@@ -735,6 +735,46 @@ struct counting_crypto : xmppcore::default_crypto {
 
 } // namespace
 
+TEST_CASE("a small client keeps keys sized for its provider and capacity", "[sasl][scram]") {
+    // SHA-256 only, 512-byte exchange: keys of 32 bytes and a 32-byte salt (below 1024).
+    using only256 = xmppcore::builtin_crypto<xmppcore::hash_bit(hash_algorithm::sha256)>;
+    using small = xmppcore::sasl_client<only256, 512>;
+    // Both keys and the server signature shrink from 64 to 32 bytes without SHA-512.
+    STATIC_REQUIRE(sizeof(xmppcore::sasl_client<xmppcore::default_crypto, 512>) - sizeof(small) >=
+                   3 * 32);
+    xmppcore::sasl_server_options so;
+    so.random = byte_view(random16, 16);
+    xmppcore::sasl_client_options co = user_pencil("");
+    co.random = byte_view(random24, 24);
+    const std::uint8_t salt32[32] = {1, 2, 3};
+    const std::uint8_t salt33[33] = {1, 2, 3};
+    {
+        // A 32-byte salt fits: the keys are offered for caching and log in again.
+        const auto keys = keys_for(hash_algorithm::sha256, "pencil", byte_view(salt32, 32), 4096);
+        small c;
+        server sv;
+        REQUIRE(run(c, sv, mechanism::scram_sha_256, co, so, &keys) == errc::ok);
+        REQUIRE(c.has_keys());
+        const xmppcore::scram_client_keys cache = c.keys();
+        CHECK(cache.salt_size == 32);
+        xmppcore::sasl_client_options again = co;
+        again.password = "";
+        again.cached_keys = &cache;
+        small c2;
+        server sv2;
+        CHECK(run(c2, sv2, mechanism::scram_sha_256, again, so, &keys) == errc::ok);
+    }
+    {
+        // A 33-byte salt still logs in; the keys are not offered for caching.
+        const auto keys = keys_for(hash_algorithm::sha256, "pencil", byte_view(salt33, 33), 4096);
+        small c;
+        server sv;
+        REQUIRE(run(c, sv, mechanism::scram_sha_256, co, so, &keys) == errc::ok);
+        CHECK_FALSE(c.has_keys());
+        CHECK_FALSE(c.keys().valid());
+    }
+}
+
 TEST_CASE("a client caches its keys and skips PBKDF2 on the next login", "[sasl][scram]") {
     using cclient = xmppcore::sasl_client<counting_crypto>;
     counting_crypto::pbkdf2_runs = 0;
