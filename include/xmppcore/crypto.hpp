@@ -10,11 +10,11 @@
 ///
 /// On x86 with the SHA extensions, SHA-1 and SHA-256 use them. The CPU is asked once (CPUID) and
 /// the answer is kept in a constant-initialized variable. On ARMv8 built for a target with the
-/// crypto extensions (__ARM_FEATURE_SHA2), SHA-256 uses them. On x86-64 CPUs with BMI2 but
-/// without the SHA extensions, SHA-256 uses the portable code compiled for BMI2 (rorx), about a
-/// tenth faster (XMPPCORE_NO_X86_BMI2=1 leaves it out). XMPPCORE_NO_HW_SHA=1 (implied by
-/// XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always compiled
-/// and tested, whatever the CPU. Under -Os (or with XMPPCORE_SMALL_SHA=1) the portable
+/// crypto extensions (__ARM_FEATURE_SHA2), SHA-256 uses them. On x86-64 CPUs with BMI2,
+/// SHA-512, and SHA-256 without the SHA extensions, use the portable code compiled for BMI2
+/// (rorx), about a tenth faster (XMPPCORE_NO_X86_BMI2=1 leaves it out). XMPPCORE_NO_HW_SHA=1
+/// (implied by XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always
+/// compiled and tested, whatever the CPU. Under -Os (or with XMPPCORE_SMALL_SHA=1) the portable
 /// compressions are loops instead of unrolled code: a fraction of the flash, about half the
 /// speed.
 ///
@@ -79,13 +79,15 @@
 #endif
 
 #ifndef XMPPCORE_NO_X86_BMI2
-/// 1 to leave out the x86-64 BMI2 engine for SHA-256 (used on CPUs without the SHA extensions).
+/// 1 to leave out the x86-64 BMI2 engines for SHA-256 (used on CPUs without the SHA
+/// extensions) and SHA-512.
 #define XMPPCORE_NO_X86_BMI2 0
 #endif
 #if XMPPCORE_HW_SHA_X86 && !XMPPCORE_NO_X86_BMI2 && defined(__x86_64__) && !XMPPCORE_SMALL_SHA
-/// 1 when the x86-64 BMI2 SHA-256 engine is compiled: the portable code built for BMI2 (rorx),
-/// used when CPUID reports BMI2 but not the SHA extensions (Haswell to Cascade Lake). Plain
-/// C++ with a target attribute; nothing else in the program needs BMI2.
+/// 1 when the x86-64 BMI2 engines are compiled: the portable SHA-256 and SHA-512 code built for
+/// BMI2 (rorx), used when CPUID reports BMI2 (for SHA-256, only without the SHA extensions:
+/// Haswell to Cascade Lake). Plain C++ with a target attribute; nothing else in the program
+/// needs BMI2.
 #define XMPPCORE_X86_BMI2 1
 #else
 #define XMPPCORE_X86_BMI2 0
@@ -990,30 +992,37 @@ inline bool x86_has_bmi2() noexcept {
 
 #define XMPPCORE_X86_BMI2_TARGET __attribute__((target("bmi,bmi2")))
 
-// SHA-256 for x86-64 CPUs with BMI2 but without the SHA extensions: the portable rounds with
-// flat sigma functions, compiled for BMI2, whose rorx rotates without a copy (and andn, shrx
-// spare more copies); PBKDF2 with both compressions inlined in its loop. About a tenth faster
-// than the portable engine, which is the same C++ (tests/unit/crypto_engines_test.cpp checks it
-// on its own; bench/crypto_bench.cpp measures it).
-struct sha256_bmi2 {
-    using core = sha2_portable<sha256_params, false, true>;
+// SHA-256 and SHA-512 for x86-64 CPUs with BMI2 (SHA-256 only when the SHA extensions are
+// absent): the portable rounds with flat sigma functions, compiled for BMI2, whose rorx rotates
+// without a copy (andn and shrx spare more copies); PBKDF2 with both compressions inlined in
+// its loop. About a tenth faster than the portable engines, which are the same C++
+// (tests/unit/crypto_engines_test.cpp checks them on their own; bench/crypto_bench.cpp
+// measures them).
+template <class P>
+struct sha2_bmi2 {
+    using word = typename P::word;
+    using core = sha2_portable<P, false, true>;
     static constexpr bool rolled = false;
 
-    XMPPCORE_X86_BMI2_TARGET static void compress(std::uint32_t* s, const std::uint8_t* p,
+    XMPPCORE_X86_BMI2_TARGET static void compress(word* s, const std::uint8_t* p,
                                                   std::size_t blocks) noexcept {
-        for (; blocks != 0; --blocks, p += 64) {
-            std::uint32_t w[16];
-            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<std::uint32_t>(p + 4 * i);
+        for (; blocks != 0; --blocks, p += 16 * sizeof(word)) {
+            word w[16];
+            for (std::size_t i = 0; i < 16; ++i) w[i] = load_be<word>(p + sizeof(word) * i);
             core::block(s, w);
         }
     }
-    XMPPCORE_X86_BMI2_TARGET static void pbkdf2_iterate(const std::uint32_t* inner,
-                                                        const std::uint32_t* outer,
-                                                        std::uint32_t* u, std::uint32_t* t,
+    XMPPCORE_X86_BMI2_TARGET static void pbkdf2_iterate(const word* inner, const word* outer,
+                                                        word* u, word* t,
                                                         std::uint32_t iterations) noexcept {
         core::pbkdf2_inline(inner, outer, u, t, iterations);
     }
 };
+
+/// SHA-256 built for BMI2 (x86-64).
+struct sha256_bmi2 : sha2_bmi2<sha256_params> {};
+/// SHA-512 built for BMI2 (x86-64).
+struct sha512_bmi2 : sha2_bmi2<sha512_params> {};
 
 #undef XMPPCORE_X86_BMI2_TARGET
 
@@ -1154,6 +1163,9 @@ struct sha512_traits {
         0x510E527FADE682D1ull, 0x9B05688C2B3E6C1Full, 0x1F83D9ABFB41BD6Bull, 0x5BE0CD19137E2179ull};
     template <class F>
     static void with_engine(F&& f) noexcept {
+#if XMPPCORE_X86_BMI2
+        if (x86_has_bmi2()) return f(sha512_bmi2{});
+#endif
         f(sha512_software{});
     }
 };

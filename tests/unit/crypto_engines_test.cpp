@@ -225,7 +225,10 @@ TEST_CASE("every compression engine matches the FIPS 180 examples", "[crypto][sh
     }
 #endif
 #if XMPPCORE_X86_BMI2
-    if (xd::x86_has_bmi2()) check_sha256_engine<xd::sha256_bmi2>();
+    if (xd::x86_has_bmi2()) {
+        check_sha256_engine<xd::sha256_bmi2>();
+        check_sha512_engine<xd::sha512_bmi2>();
+    }
 #endif
 #if XMPPCORE_HW_SHA_ARM
     check_sha256_engine<xd::sha256_arm>();
@@ -264,9 +267,12 @@ TEST_CASE("every engine's PBKDF2 matches a plain RFC 8018 PBKDF2", "[crypto][pbk
 #endif
         check_pbkdf2_engines<xmppcore::sha1, xd::sha1_portable, xd::sha1_rolled>();
     }
-    SECTION("SHA-256 x86-64 BMI2") {
+    SECTION("x86-64 BMI2") {
 #if XMPPCORE_X86_BMI2
-        if (xd::x86_has_bmi2()) check_pbkdf2_engines<xmppcore::sha256, xd::sha256_bmi2>();
+        if (xd::x86_has_bmi2()) {
+            check_pbkdf2_engines<xmppcore::sha256, xd::sha256_bmi2>();
+            check_pbkdf2_engines<xmppcore::sha512, xd::sha512_bmi2>();
+        }
 #endif
     }
     SECTION("SHA-256") {
