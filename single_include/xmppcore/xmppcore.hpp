@@ -11127,9 +11127,9 @@ struct sha2_portable : word_engine<sha2_portable<P, Rolled, Flat>, typename P::w
     static void compress_block(word* s, word* w) noexcept { block(s, w); }
 
     // PBKDF2 iterations 2..c (see pbkdf2_iterate_words) with both compressions inlined in the
-    // loop: the digest goes from one compression to the next in registers, and what the
-    // keyed states alone determine (most of round 0) is hoisted out of the loop. For engines
-    // that can afford two unrolled copies (sha256_bmi2).
+    // loop: the digest goes from one compression to the next in registers, without the stores
+    // and reloads of a call, and the compiler may hoist what the keyed states alone determine.
+    // For engines that can afford two unrolled copies (the BMI2 ones).
     XMPPCORE_FORCE_INLINE static void pbkdf2_inline(const word* inner, const word* outer, word* u,
                                                     word* t, std::uint32_t iterations) noexcept {
         constexpr word top = static_cast<word>(word{1} << (8 * sizeof(word) - 1));
@@ -11520,8 +11520,8 @@ inline bool x86_has_bmi2() noexcept {
 
 // SHA-256 and SHA-512 for x86-64 CPUs with BMI2 (SHA-256 only when the SHA extensions are
 // absent): the portable rounds with flat sigma functions, compiled for BMI2, whose rorx rotates
-// without a copy (andn and shrx spare more copies); PBKDF2 with both compressions inlined in
-// its loop. About a tenth faster than the portable engines, which are the same C++
+// without a copy (and shrx shifts without one); PBKDF2 with both compressions inlined in its
+// loop. About a tenth faster than the portable engines, which are the same C++
 // (tests/unit/crypto_engines_test.cpp checks them on their own; bench/crypto_bench.cpp
 // measures them).
 template <class P>
