@@ -13,6 +13,7 @@
 #endif
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -32,6 +33,15 @@ void label(benchmark::State& state, const char* who) {
     state.SetLabel(who);
 }
 
+// Which engine the dispatching code picks for a on this CPU.
+const char* dispatch_label(hash_algorithm a) {
+    if (xmppcore::hardware_sha_active(a)) return "xmppcore (SHA extensions)";
+#if XMPPCORE_X86_BMI2
+    if (a != hash_algorithm::sha1 && xmppcore::detail::x86_has_bmi2()) return "xmppcore (BMI2)";
+#endif
+    return "xmppcore (portable)";
+}
+
 template <class H>
 void bm_hash(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
@@ -43,8 +53,7 @@ void bm_hash(benchmark::State& state) {
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(n));
-    label(state, xmppcore::hardware_sha_active(H::algorithm) ? "xmppcore (SHA extensions)"
-                                                             : "xmppcore (portable)");
+    label(state, dispatch_label(H::algorithm));
 }
 
 // Bulk compression of the portable code, whatever the CPU.
@@ -70,19 +79,36 @@ void bm_pbkdf2(benchmark::State& state) {
             xmppcore::pbkdf2<H>("pencil", "QSXCR+Q6sek8bf92", 4096, out, H::digest_size));
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    label(state, xmppcore::hardware_sha_active(H::algorithm) ? "xmppcore (SHA extensions)"
-                                                             : "xmppcore (portable)");
+    label(state, dispatch_label(H::algorithm));
+}
+
+template <class Engine>
+const char* engine_label() {
+#if XMPPCORE_X86_BMI2
+    if constexpr (std::is_same_v<Engine, xmppcore::detail::sha256_bmi2> ||
+                  std::is_same_v<Engine, xmppcore::detail::sha512_bmi2>)
+        return "xmppcore x86-64 BMI2 (portable C++ built for rorx, no SHA extensions)";
+#endif
+    return Engine::rolled ? "xmppcore portable, rolled (-Os default)" : "xmppcore portable";
 }
 
 template <class H, class Engine>
 void bm_pbkdf2_portable(benchmark::State& state) {
+#if XMPPCORE_X86_BMI2
+    if ((std::is_same_v<Engine, xmppcore::detail::sha256_bmi2> ||
+         std::is_same_v<Engine,
+                        xmppcore::detail::sha512_bmi2>)&&!xmppcore::detail::x86_has_bmi2()) {
+        state.SkipWithError("this CPU has no BMI2");
+        return;
+    }
+#endif
     std::uint8_t out[H::digest_size];
     for (auto _ : state) {
         benchmark::DoNotOptimize(xmppcore::detail::pbkdf2_with<H, Engine>(
             "pencil", "QSXCR+Q6sek8bf92", 4096, out, H::digest_size));
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    label(state, Engine::rolled ? "xmppcore portable, rolled (-Os default)" : "xmppcore portable");
+    label(state, engine_label<Engine>());
 }
 
 #ifdef XMPPCORE_BENCH_HAVE_OPENSSL
@@ -147,6 +173,10 @@ BENCHMARK_TEMPLATE(bm_openssl_hash, hash_algorithm::sha512)->Arg(16384);
 BENCHMARK_TEMPLATE(bm_pbkdf2, xmppcore::sha256)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha256, sha256_portable)
     ->Unit(benchmark::kMillisecond);
+#if XMPPCORE_X86_BMI2
+BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha256, xmppcore::detail::sha256_bmi2)
+    ->Unit(benchmark::kMillisecond);
+#endif
 #ifdef XMPPCORE_BENCH_HAVE_OPENSSL
 BENCHMARK_TEMPLATE(bm_openssl_pbkdf2, hash_algorithm::sha256)->Unit(benchmark::kMillisecond);
 #endif
@@ -154,6 +184,12 @@ BENCHMARK_TEMPLATE(bm_pbkdf2, xmppcore::sha1)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha1, sha1_portable)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_pbkdf2, xmppcore::sha512)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha512, sha512_portable)
+    ->Unit(benchmark::kMillisecond);
+#if XMPPCORE_X86_BMI2
+BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha512, xmppcore::detail::sha512_bmi2)
+    ->Unit(benchmark::kMillisecond);
+#endif
 BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha256, sha256_rolled)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(bm_pbkdf2_portable, xmppcore::sha1, sha1_rolled)->Unit(benchmark::kMillisecond);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Every compression engine on its own (portable unrolled, portable rolled as -Os builds use it,
-// x86 SHA extensions when the CPU has them), whatever the build selects: FIPS 180 examples
-// (NIST CSRC "examples with intermediate values", RFC 6234 section 8.5), RFC 6070 and RFC 7914
-// section 11, and the PBKDF2 loops (precomputed HMAC states, digest-only blocks, in-register
-// hardware loops) against a plain PBKDF2 written here from RFC 8018 section 5.2 and RFC 2104
-// on top of one-shot hashing of whole messages.
+// x86 SHA extensions and the x86-64 BMI2 build of the portable code when the CPU has them),
+// whatever the build selects: FIPS 180 examples (NIST CSRC "examples with intermediate values", RFC
+// 6234 section 8.5), RFC 6070 and RFC 7914 section 11, and the PBKDF2 loops (precomputed HMAC
+// states, digest-only blocks, in-register hardware loops) against a plain PBKDF2 written here from
+// RFC 8018 section 5.2 and RFC 2104 on top of one-shot hashing of whole messages.
 #include <xmppcore/xmppcore.hpp>
 
 #include <catch2/catch.hpp>
@@ -224,6 +224,12 @@ TEST_CASE("every compression engine matches the FIPS 180 examples", "[crypto][sh
         check_sha256_engine<xd::sha256_x86>();
     }
 #endif
+#if XMPPCORE_X86_BMI2
+    if (xd::x86_has_bmi2()) {
+        check_sha256_engine<xd::sha256_bmi2>();
+        check_sha512_engine<xd::sha512_bmi2>();
+    }
+#endif
 #if XMPPCORE_HW_SHA_ARM
     check_sha256_engine<xd::sha256_arm>();
 #endif
@@ -239,6 +245,9 @@ TEST_CASE("every engine's PBKDF2 matches RFC 6070 and RFC 7914", "[crypto][pbkdf
         check_rfc6070<xd::sha1_x86>("SHA-1 x86");
         check_rfc7914<xd::sha256_x86>("SHA-256 x86");
     }
+#endif
+#if XMPPCORE_X86_BMI2
+    if (xd::x86_has_bmi2()) check_rfc7914<xd::sha256_bmi2>("SHA-256 x86-64 BMI2");
 #endif
 #if XMPPCORE_HW_SHA_ARM
     check_rfc7914<xd::sha256_arm>("SHA-256 ARMv8");
@@ -257,6 +266,14 @@ TEST_CASE("every engine's PBKDF2 matches a plain RFC 8018 PBKDF2", "[crypto][pbk
         }
 #endif
         check_pbkdf2_engines<xmppcore::sha1, xd::sha1_portable, xd::sha1_rolled>();
+    }
+    SECTION("x86-64 BMI2") {
+#if XMPPCORE_X86_BMI2
+        if (xd::x86_has_bmi2()) {
+            check_pbkdf2_engines<xmppcore::sha256, xd::sha256_bmi2>();
+            check_pbkdf2_engines<xmppcore::sha512, xd::sha512_bmi2>();
+        }
+#endif
     }
     SECTION("SHA-256") {
 #if XMPPCORE_HW_SHA_X86
