@@ -82,22 +82,27 @@ void bm_pbkdf2(benchmark::State& state) {
     label(state, dispatch_label(H::algorithm));
 }
 
+// True for the engines built for BMI2 (they need a CPU that has it).
+template <class Engine>
+constexpr bool is_bmi2_engine =
+#if XMPPCORE_X86_BMI2
+    std::is_same_v<Engine, xmppcore::detail::sha256_bmi2> ||
+    std::is_same_v<Engine, xmppcore::detail::sha512_bmi2>;
+#else
+    false;
+#endif
+
 template <class Engine>
 const char* engine_label() {
-#if XMPPCORE_X86_BMI2
-    if constexpr (std::is_same_v<Engine, xmppcore::detail::sha256_bmi2> ||
-                  std::is_same_v<Engine, xmppcore::detail::sha512_bmi2>)
+    if constexpr (is_bmi2_engine<Engine>)
         return "xmppcore x86-64 BMI2 (portable C++ built for rorx, no SHA extensions)";
-#endif
     return Engine::rolled ? "xmppcore portable, rolled (-Os default)" : "xmppcore portable";
 }
 
 template <class H, class Engine>
 void bm_pbkdf2_portable(benchmark::State& state) {
 #if XMPPCORE_X86_BMI2
-    if ((std::is_same_v<Engine, xmppcore::detail::sha256_bmi2> ||
-         std::is_same_v<Engine,
-                        xmppcore::detail::sha512_bmi2>)&&!xmppcore::detail::x86_has_bmi2()) {
+    if (is_bmi2_engine<Engine> && !xmppcore::detail::x86_has_bmi2()) {
         state.SkipWithError("this CPU has no BMI2");
         return;
     }
