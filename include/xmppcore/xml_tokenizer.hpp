@@ -409,7 +409,8 @@ public:
         state_ = xml_state::start;
         err_ = errc::ok;
         err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
-        depth_ = attr_count_ = ns_count_ = header_ns_count_ = brackets_ = flags_ = 0;
+        depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
+            0;
         store_top_ = 0;
         quote_ = 0;
         had_space_ = decl_ = cut_ = false;
@@ -607,6 +608,24 @@ private:
     }
 
     // a == the first b.size() bytes at a; short names are compared inline.
+    // The first n bytes at a and b are equal. `wide`: n <= 8 and 8 bytes are readable at each,
+    // so one 8-byte compare does where the CPU allows it (elsewhere the code is as before).
+    XMPPCORE_FORCE_INLINE static bool same_at(const char* a, const char* b, std::size_t n,
+                                              bool wide) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
+    (defined(__x86_64__) || defined(__aarch64__))
+        if (wide) {
+            std::uint64_t x = 0, y = 0;
+            std::memcpy(&x, a, 8);
+            std::memcpy(&y, b, 8);
+            return ((x ^ y) << (64 - 8 * n)) == 0; // the first byte is the lowest
+        }
+#else
+        static_cast<void>(wide);
+#endif
+        return same(a, std::string_view(b, n));
+    }
+
     XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
         if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
@@ -852,6 +871,7 @@ private:
             }
             // ---------------------------------------------------------------- markup
             case xml_state::markup: {
+            at_markup:
                 if (p == stop) return suspend(p);
                 const char c = *p;
                 if (cls(c) & detail::xc_name_start) {
@@ -864,6 +884,8 @@ private:
                         const feed_result r = end_start_tag(q, self_closing, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
+                        // Straight on, without the trip through the switch.
+                        if (state_ == xml_state::content) goto at_content;
                         continue;
                     }
                 }
@@ -871,13 +893,16 @@ private:
                     if (depth_ == 0) return error_here(p, errc::xml_malformed);
                     // The common end tag: the open element's name and '>' at once.
                     const detail::xml_elem_rec& o = elems_[depth_ - 1];
+                    const bool root = depth_ == 1 && top();
+                    const char* open = (root ? store_ : ctx_.anchor) + o.name;
+                    // A stanza's names are in the window, before p: 8 bytes from each are there.
                     if (stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
-                        same(p + 1, std::string_view((depth_ == 1 && top() ? store_ : ctx_.anchor) +
-                                                         o.name,
-                                                     o.name_len))) {
+                        same_at(p + 1, open, o.name_len,
+                                !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
+                        if (state_ == xml_state::content) goto at_content;
                         continue;
                     }
                     ++p;
@@ -1005,7 +1030,7 @@ private:
                 e.ns_mark = ns_count_;
                 e.ns = detail::ns_none;
                 ++depth_;
-                attr_count_ = 0;
+                attr_count_ = attr_prefixed_ = 0;
                 had_space_ = false;
                 state_ = xml_state::in_tag;
                 continue;
@@ -1227,6 +1252,7 @@ private:
             }
             // ---------------------------------------------------------------- content
             case xml_state::content: {
+            at_content:
                 for (;;) {
                     const char* s = p;
                     if (p != stop && *p != '<') p = detail::scan_text(p, stop);
@@ -1282,7 +1308,7 @@ private:
                 }
                 ++p;
                 state_ = xml_state::markup;
-                continue;
+                goto at_markup;
             }
             case xml_state::failed: return {0, err_};
             }
@@ -1376,7 +1402,7 @@ private:
             depth_ = depth0;
             ns_count_ = ns0;
             store_top_ = store0;
-            attr_count_ = 0;
+            attr_count_ = attr_prefixed_ = 0;
         }
         return q;
     }
@@ -1393,9 +1419,10 @@ private:
         e.ns_mark = ns_count_;
         e.ns = detail::ns_none;
         ++depth_;
-        attr_count_ = 0;
+        attr_count_ = attr_prefixed_ = 0;
         std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = 0; // attributes and namespace declarations so far
+        bool prefixed = false;
         for (;;) {
             const char* ws = q;
             if (q != stop && *q == ' ') ++q;
@@ -1404,12 +1431,14 @@ private:
             const char c = *q;
             if (c == '>') {
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 self_closing = false;
                 return q + 1;
             }
             if (c == '/') {
                 if (q + 1 == stop || q[1] != '>') return nullptr;
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 self_closing = true;
                 return q + 2;
             }
@@ -1482,6 +1511,7 @@ private:
             } else if (decl) {
                 // A namespace declaration: the general bookkeeping.
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -1505,6 +1535,7 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
+                prefixed |= colon != nullptr;
             }
             ++q;
         }
@@ -1552,6 +1583,7 @@ private:
         a.name_len = static_cast<std::uint16_t>(q.size());
         a.prefix_len = static_cast<std::uint16_t>(pl);
         a.ns = detail::ns_none;
+        if (pl != 0) attr_prefixed_ = 1;
         return errc::ok;
     }
 
@@ -1620,7 +1652,8 @@ private:
         } else {
             e.ns = lookup({});
         }
-        for (std::size_t i = 0; i < attr_count_; ++i) {
+        // Unprefixed attributes are in no namespace: nothing to resolve.
+        for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
@@ -1877,6 +1910,7 @@ private:
     std::uint32_t store_top_ = 0;
     std::uint8_t depth_ = 0; // open elements, the stream root included
     std::uint8_t attr_count_ = 0;
+    std::uint8_t attr_prefixed_ = 0; // an attribute of the current start tag has a prefix
     std::uint8_t ns_count_ = 0;
     std::uint8_t header_ns_count_ = 0;
     std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
