@@ -1247,6 +1247,15 @@ enum class xml_mode : std::uint8_t { stream, document };
 enum class xml_action : std::uint8_t { proceed, pause };
 
 namespace detail {
+/// The prefix of a qualified name whose prefix is `prefix_len` bytes long (0: unprefixed).
+constexpr std::string_view qname_prefix(std::string_view qname, std::size_t prefix_len) noexcept {
+    return substr(qname, 0, prefix_len);
+}
+/// The local part of a qualified name whose prefix is `prefix_len` bytes long (0: unprefixed).
+constexpr std::string_view qname_local(std::string_view qname, std::size_t prefix_len) noexcept {
+    return prefix_len ? substr(qname, prefix_len + 1u) : qname;
+}
+
 /// Where a namespace name lives: in the caller's window, or in the tokenizer's own store.
 inline constexpr std::uint8_t ns_in_window = 0;
 inline constexpr std::uint8_t ns_in_store = 1;
@@ -1326,10 +1335,8 @@ struct xml_attribute {
 class xml_element {
 public:
     std::string_view qname() const noexcept { return qname_; }
-    std::string_view prefix() const noexcept { return detail::substr(qname_, 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname_, prefix_len_ + 1u) : qname_;
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname_, prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname_, prefix_len_); }
     /// Namespace name, empty when the element is in no namespace.
     std::string_view uri() const noexcept { return uri_; }
     /// Nesting depth: a stanza (or a document's root) is 1.
@@ -1345,8 +1352,8 @@ public:
         const detail::xml_attr_rec& r = ctx_->attrs[i];
         xml_attribute a;
         a.qname = ctx_->at(r.name, r.name_len);
-        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
-        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::qname_prefix(a.qname, r.prefix_len);
+        a.local = detail::qname_local(a.qname, r.prefix_len);
         a.uri = ctx_->uri(r.ns);
         a.value = ctx_->at(r.value, r.value_len);
         a.needs_decoding = r.needs_decoding != 0;
@@ -1413,10 +1420,8 @@ struct xml_stanza {
 class xml_stream_header {
 public:
     std::string_view qname() const noexcept { return str(root_, root_len_); }
-    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname(), prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname(), prefix_len_); }
     std::string_view uri() const noexcept { return xml_ns::streams; }
     /// Attributes other than namespace declarations, values decoded, in document order.
     std::size_t attribute_count() const noexcept { return count_; }
@@ -1426,8 +1431,8 @@ public:
         std::memcpy(&r, store_ + recs_ + i * sizeof r, sizeof r);
         xml_attribute a;
         a.qname = str(r.name, r.name_len);
-        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
-        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::qname_prefix(a.qname, r.prefix_len);
+        a.local = detail::qname_local(a.qname, r.prefix_len);
         a.uri = r.uri == 0xFFFF ? xml_ns::xml : str(r.uri, r.uri_len);
         a.value = str(r.value, r.value_len);
         a.found = true;
@@ -2817,7 +2822,7 @@ private:
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         if (e.prefix_len) {
-            const std::string_view prefix = detail::substr(q, 0, e.prefix_len);
+            const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
@@ -2882,7 +2887,7 @@ private:
     feed_result open_stream(const char* p, const char* wbegin, std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
-        const std::string_view local = e.prefix_len ? detail::substr(q, e.prefix_len + 1u) : q;
+        const std::string_view local = detail::qname_local(q, e.prefix_len);
         if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
@@ -2982,8 +2987,8 @@ private:
         }
         xml_element_end ev;
         ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = detail::substr(ev.qname, 0, e.prefix_len);
-        ev.local = e.prefix_len ? detail::substr(ev.qname, e.prefix_len + 1u) : ev.qname;
+        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
+        ev.local = detail::qname_local(ev.qname, e.prefix_len);
         ev.uri = ctx_.uri(e.ns);
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
@@ -8704,10 +8709,8 @@ public:
     std::string_view qname() const noexcept {
         return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname(), prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname(), prefix_len_); }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
     std::string_view uri() const noexcept { return uri_.raw(); }
