@@ -685,8 +685,11 @@ private:
         const char* p = wbegin + (pos_ - wabs);
         const char* stop = wend; // the current construct may not extend past stop
         errc err = errc::ok;
-        auto abs = [&](const char* q) { return wabs + static_cast<std::uint64_t>(q - wbegin); };
-        auto ptr = [&](std::uint64_t off) { return wbegin + (off - wabs); };
+        // By value: inlined uses read the copies, not wabs and wbegin through a pointer.
+        auto abs = [wabs, wbegin](const char* q) {
+            return wabs + static_cast<std::uint64_t>(q - wbegin);
+        };
+        auto ptr = [wabs, wbegin](std::uint64_t off) { return wbegin + (off - wabs); };
         auto set_stop = [&]() {
             const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
             stop = lim - wabs < wsize ? ptr(lim) : wend;
