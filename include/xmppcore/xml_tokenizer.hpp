@@ -74,6 +74,15 @@ enum class xml_mode : std::uint8_t { stream, document };
 enum class xml_action : std::uint8_t { proceed, pause };
 
 namespace detail {
+/// The prefix of a qualified name whose prefix is `prefix_len` bytes long (0: unprefixed).
+constexpr std::string_view qname_prefix(std::string_view qname, std::size_t prefix_len) noexcept {
+    return substr(qname, 0, prefix_len);
+}
+/// The local part of a qualified name whose prefix is `prefix_len` bytes long (0: unprefixed).
+constexpr std::string_view qname_local(std::string_view qname, std::size_t prefix_len) noexcept {
+    return prefix_len ? substr(qname, prefix_len + 1u) : qname;
+}
+
 /// Where a namespace name lives: in the caller's window, or in the tokenizer's own store.
 inline constexpr std::uint8_t ns_in_window = 0;
 inline constexpr std::uint8_t ns_in_store = 1;
@@ -153,10 +162,8 @@ struct xml_attribute {
 class xml_element {
 public:
     std::string_view qname() const noexcept { return qname_; }
-    std::string_view prefix() const noexcept { return detail::substr(qname_, 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname_, prefix_len_ + 1u) : qname_;
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname_, prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname_, prefix_len_); }
     /// Namespace name, empty when the element is in no namespace.
     std::string_view uri() const noexcept { return uri_; }
     /// Nesting depth: a stanza (or a document's root) is 1.
@@ -172,8 +179,8 @@ public:
         const detail::xml_attr_rec& r = ctx_->attrs[i];
         xml_attribute a;
         a.qname = ctx_->at(r.name, r.name_len);
-        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
-        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::qname_prefix(a.qname, r.prefix_len);
+        a.local = detail::qname_local(a.qname, r.prefix_len);
         a.uri = ctx_->uri(r.ns);
         a.value = ctx_->at(r.value, r.value_len);
         a.needs_decoding = r.needs_decoding != 0;
@@ -240,10 +247,8 @@ struct xml_stanza {
 class xml_stream_header {
 public:
     std::string_view qname() const noexcept { return str(root_, root_len_); }
-    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname(), prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname(), prefix_len_); }
     std::string_view uri() const noexcept { return xml_ns::streams; }
     /// Attributes other than namespace declarations, values decoded, in document order.
     std::size_t attribute_count() const noexcept { return count_; }
@@ -253,8 +258,8 @@ public:
         std::memcpy(&r, store_ + recs_ + i * sizeof r, sizeof r);
         xml_attribute a;
         a.qname = str(r.name, r.name_len);
-        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
-        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::qname_prefix(a.qname, r.prefix_len);
+        a.local = detail::qname_local(a.qname, r.prefix_len);
         a.uri = r.uri == 0xFFFF ? xml_ns::xml : str(r.uri, r.uri_len);
         a.value = str(r.value, r.value_len);
         a.found = true;
@@ -409,7 +414,8 @@ public:
         state_ = xml_state::start;
         err_ = errc::ok;
         err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
-        depth_ = attr_count_ = ns_count_ = header_ns_count_ = brackets_ = flags_ = 0;
+        depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
+            0;
         store_top_ = 0;
         quote_ = 0;
         had_space_ = decl_ = cut_ = false;
@@ -607,6 +613,24 @@ private:
     }
 
     // a == the first b.size() bytes at a; short names are compared inline.
+    // The first n bytes at a and b are equal. `wide`: n <= 8 and 8 bytes are readable at each,
+    // so one 8-byte compare does where the CPU allows it (elsewhere the code is as before).
+    XMPPCORE_FORCE_INLINE static bool same_at(const char* a, const char* b, std::size_t n,
+                                              bool wide) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
+    (defined(__x86_64__) || defined(__aarch64__))
+        if (wide) {
+            std::uint64_t x = 0, y = 0;
+            std::memcpy(&x, a, 8);
+            std::memcpy(&y, b, 8);
+            return ((x ^ y) << (64 - 8 * n)) == 0; // the first byte is the lowest
+        }
+#else
+        static_cast<void>(wide);
+#endif
+        return same(a, std::string_view(b, n));
+    }
+
     XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
         if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
@@ -661,8 +685,11 @@ private:
         const char* p = wbegin + (pos_ - wabs);
         const char* stop = wend; // the current construct may not extend past stop
         errc err = errc::ok;
-        auto abs = [&](const char* q) { return wabs + static_cast<std::uint64_t>(q - wbegin); };
-        auto ptr = [&](std::uint64_t off) { return wbegin + (off - wabs); };
+        // By value: inlined uses read the copies, not wabs and wbegin through a pointer.
+        auto abs = [wabs, wbegin](const char* q) {
+            return wabs + static_cast<std::uint64_t>(q - wbegin);
+        };
+        auto ptr = [wabs, wbegin](std::uint64_t off) { return wbegin + (off - wabs); };
         auto set_stop = [&]() {
             const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
             stop = lim - wabs < wsize ? ptr(lim) : wend;
@@ -852,6 +879,7 @@ private:
             }
             // ---------------------------------------------------------------- markup
             case xml_state::markup: {
+            at_markup:
                 if (p == stop) return suspend(p);
                 const char c = *p;
                 if (cls(c) & detail::xc_name_start) {
@@ -864,6 +892,8 @@ private:
                         const feed_result r = end_start_tag(q, self_closing, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
+                        // Straight on, without the trip through the switch.
+                        if (state_ == xml_state::content) goto at_content;
                         continue;
                     }
                 }
@@ -871,13 +901,16 @@ private:
                     if (depth_ == 0) return error_here(p, errc::xml_malformed);
                     // The common end tag: the open element's name and '>' at once.
                     const detail::xml_elem_rec& o = elems_[depth_ - 1];
+                    const bool root = depth_ == 1 && top();
+                    const char* open = (root ? store_ : ctx_.anchor) + o.name;
+                    // A stanza's names are in the window, before p: 8 bytes from each are there.
                     if (stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
-                        same(p + 1, std::string_view((depth_ == 1 && top() ? store_ : ctx_.anchor) +
-                                                         o.name,
-                                                     o.name_len))) {
+                        same_at(p + 1, open, o.name_len,
+                                !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
+                        if (state_ == xml_state::content) goto at_content;
                         continue;
                     }
                     ++p;
@@ -1005,7 +1038,7 @@ private:
                 e.ns_mark = ns_count_;
                 e.ns = detail::ns_none;
                 ++depth_;
-                attr_count_ = 0;
+                attr_count_ = attr_prefixed_ = 0;
                 had_space_ = false;
                 state_ = xml_state::in_tag;
                 continue;
@@ -1227,6 +1260,7 @@ private:
             }
             // ---------------------------------------------------------------- content
             case xml_state::content: {
+            at_content:
                 for (;;) {
                     const char* s = p;
                     if (p != stop && *p != '<') p = detail::scan_text(p, stop);
@@ -1282,7 +1316,7 @@ private:
                 }
                 ++p;
                 state_ = xml_state::markup;
-                continue;
+                goto at_markup;
             }
             case xml_state::failed: return {0, err_};
             }
@@ -1376,7 +1410,7 @@ private:
             depth_ = depth0;
             ns_count_ = ns0;
             store_top_ = store0;
-            attr_count_ = 0;
+            attr_count_ = attr_prefixed_ = 0;
         }
         return q;
     }
@@ -1393,9 +1427,10 @@ private:
         e.ns_mark = ns_count_;
         e.ns = detail::ns_none;
         ++depth_;
-        attr_count_ = 0;
+        attr_count_ = attr_prefixed_ = 0;
         std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = 0; // attributes and namespace declarations so far
+        bool prefixed = false;
         for (;;) {
             const char* ws = q;
             if (q != stop && *q == ' ') ++q;
@@ -1404,12 +1439,14 @@ private:
             const char c = *q;
             if (c == '>') {
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 self_closing = false;
                 return q + 1;
             }
             if (c == '/') {
                 if (q + 1 == stop || q[1] != '>') return nullptr;
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 self_closing = true;
                 return q + 2;
             }
@@ -1482,6 +1519,7 @@ private:
             } else if (decl) {
                 // A namespace declaration: the general bookkeeping.
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -1505,6 +1543,7 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
+                prefixed |= colon != nullptr;
             }
             ++q;
         }
@@ -1552,6 +1591,7 @@ private:
         a.name_len = static_cast<std::uint16_t>(q.size());
         a.prefix_len = static_cast<std::uint16_t>(pl);
         a.ns = detail::ns_none;
+        if (pl != 0) attr_prefixed_ = 1;
         return errc::ok;
     }
 
@@ -1612,7 +1652,7 @@ private:
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         if (e.prefix_len) {
-            const std::string_view prefix = detail::substr(q, 0, e.prefix_len);
+            const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
@@ -1620,7 +1660,8 @@ private:
         } else {
             e.ns = lookup({});
         }
-        for (std::size_t i = 0; i < attr_count_; ++i) {
+        // Unprefixed attributes are in no namespace: nothing to resolve.
+        for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
@@ -1676,7 +1717,7 @@ private:
     feed_result open_stream(const char* p, const char* wbegin, std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
-        const std::string_view local = e.prefix_len ? detail::substr(q, e.prefix_len + 1u) : q;
+        const std::string_view local = detail::qname_local(q, e.prefix_len);
         if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
@@ -1776,8 +1817,8 @@ private:
         }
         xml_element_end ev;
         ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = detail::substr(ev.qname, 0, e.prefix_len);
-        ev.local = e.prefix_len ? detail::substr(ev.qname, e.prefix_len + 1u) : ev.qname;
+        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
+        ev.local = detail::qname_local(ev.qname, e.prefix_len);
         ev.uri = ctx_.uri(e.ns);
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
@@ -1877,6 +1918,7 @@ private:
     std::uint32_t store_top_ = 0;
     std::uint8_t depth_ = 0; // open elements, the stream root included
     std::uint8_t attr_count_ = 0;
+    std::uint8_t attr_prefixed_ = 0; // an attribute of the current start tag has a prefix
     std::uint8_t ns_count_ = 0;
     std::uint8_t header_ns_count_ = 0;
     std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)

@@ -319,10 +319,8 @@ public:
     std::string_view qname() const noexcept {
         return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname(), prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname(), prefix_len_); }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
     std::string_view uri() const noexcept { return uri_.raw(); }

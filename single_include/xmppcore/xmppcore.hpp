@@ -1023,6 +1023,15 @@ XMPPCORE_END_NAMESPACE
 #else
 #define XMPPCORE_XML_SCAN_SSE2 0
 #endif
+// AVX2 (32 bytes a step) for long text runs: chosen at run time on x86 with GCC or clang, or
+// always when the build targets AVX2. XMPPCORE_NO_AVX2 keeps SSE2 alone.
+#if XMPPCORE_XML_SCAN_SSE2 && !defined(XMPPCORE_NO_AVX2) &&                                        \
+    (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#define XMPPCORE_XML_SCAN_AVX2 1
+#include <immintrin.h>
+#else
+#define XMPPCORE_XML_SCAN_AVX2 0
+#endif
 
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
@@ -1048,26 +1057,91 @@ inline unsigned scan_first_bit(unsigned m) noexcept {
 }
 #endif
 
+#if XMPPCORE_XML_SCAN_SSE2
+/// The first byte of the 16 at p that ends plain character data, or nullptr.
+XMPPCORE_FORCE_INLINE inline const char* scan_text_block(const char* p) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too, and CR.
+    // TAB and LF are caught as well and skipped here: rarer than the 16 bytes they save.
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')),
+                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    while (m != 0) {
+        const unsigned i = scan_first_bit(m);
+        if (p[i] != '\t' && p[i] != '\n') return p + i;
+        m &= m - 1;
+    }
+    return nullptr;
+}
+#endif
+
+#if XMPPCORE_XML_SCAN_AVX2
+/// True when the CPU runs AVX2 (always when the build targets it).
+inline bool scan_has_avx2() noexcept {
+#if defined(__AVX2__)
+    return true;
+#else
+    return __builtin_cpu_supports("avx2") != 0;
+#endif
+}
+
+/// The text scan's byte constants, 32 of each: '<', '&', ']', 0x20.
+alignas(32) inline constexpr char scan_text_consts[4][32] = {
+    {'<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<',
+     '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<', '<'},
+    {'&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&',
+     '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&', '&'},
+    {']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']',
+     ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']', ']'},
+    {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+     ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '}};
+
+/// scan_text for CPUs with AVX2, given at least 32 bytes: 32 bytes a step, the last block
+/// overlapping the one before (its bytes before p hold no stop but TAB or LF, which are
+/// skipped). Out of line, so the rest of the tokenizer stays built for the baseline CPU.
+__attribute__((target("avx2"))) XMPPCORE_NOINLINE inline const char*
+scan_text_avx2(const char* p, const char* end) noexcept {
+    // (No lambda here: it would not inherit the target attribute.)
+    const __m256i* const k = reinterpret_cast<const __m256i*>(scan_text_consts);
+    const __m256i lt = _mm256_load_si256(k), amp = _mm256_load_si256(k + 1);
+    const __m256i rb = _mm256_load_si256(k + 2), space = _mm256_load_si256(k + 3);
+    const char* const last = end - 32;
+    for (;;) {
+        if (p > last) p = last;
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        // As in scan_text: signed "< 0x20" catches bytes >= 0x80 and CR, and TAB and LF too.
+        const __m256i hit =
+            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, amp)),
+                            _mm256_or_si256(_mm256_cmpeq_epi8(v, rb), _mm256_cmpgt_epi8(space, v)));
+        unsigned m = static_cast<unsigned>(_mm256_movemask_epi8(hit));
+        while (m != 0) {
+            const unsigned i = static_cast<unsigned>(__builtin_ctz(m));
+            if (p[i] != '\t' && p[i] != '\n') return p + i;
+            m &= m - 1;
+        }
+        if (p == last) return end;
+        p += 32;
+    }
+}
+#endif
+
 /// First byte in [p, end) that ends plain character data (class bit xc_text_stop): `<`, `&`,
 /// `]`, CR, a C0 control other than TAB and LF, or a byte >= 0x80.
 inline const char* scan_text(const char* p, const char* end) noexcept {
 #if XMPPCORE_XML_SCAN_SSE2
-    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), rb = _mm_set1_epi8(']');
-    const __m128i space = _mm_set1_epi8(0x20);
-    while (end - p >= 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too, and CR.
-        // TAB and LF are caught as well and skipped here: rarer than the 16 bytes they save.
-        const __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
-                         _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmplt_epi8(v, space)));
-        unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
-        while (m != 0) {
-            const unsigned i = scan_first_bit(m);
-            if (p[i] != '\t' && p[i] != '\n') return p + i;
-            m &= m - 1;
-        }
+    if (end - p >= 16) {
+        if (const char* r = scan_text_block(p)) return r;
         p += 16;
+#if XMPPCORE_XML_SCAN_AVX2
+        // Most runs end in their first 16 bytes; a longer one goes on 32 bytes a step.
+        if (end - p >= 64 && scan_has_avx2()) return scan_text_avx2(p, end);
+#endif
+        while (end - p >= 16) {
+            if (const char* r = scan_text_block(p)) return r;
+            p += 16;
+        }
     }
 #endif
     return scan_until(p, end, xc_text_stop);
@@ -1173,6 +1247,15 @@ enum class xml_mode : std::uint8_t { stream, document };
 enum class xml_action : std::uint8_t { proceed, pause };
 
 namespace detail {
+/// The prefix of a qualified name whose prefix is `prefix_len` bytes long (0: unprefixed).
+constexpr std::string_view qname_prefix(std::string_view qname, std::size_t prefix_len) noexcept {
+    return substr(qname, 0, prefix_len);
+}
+/// The local part of a qualified name whose prefix is `prefix_len` bytes long (0: unprefixed).
+constexpr std::string_view qname_local(std::string_view qname, std::size_t prefix_len) noexcept {
+    return prefix_len ? substr(qname, prefix_len + 1u) : qname;
+}
+
 /// Where a namespace name lives: in the caller's window, or in the tokenizer's own store.
 inline constexpr std::uint8_t ns_in_window = 0;
 inline constexpr std::uint8_t ns_in_store = 1;
@@ -1252,10 +1335,8 @@ struct xml_attribute {
 class xml_element {
 public:
     std::string_view qname() const noexcept { return qname_; }
-    std::string_view prefix() const noexcept { return detail::substr(qname_, 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname_, prefix_len_ + 1u) : qname_;
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname_, prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname_, prefix_len_); }
     /// Namespace name, empty when the element is in no namespace.
     std::string_view uri() const noexcept { return uri_; }
     /// Nesting depth: a stanza (or a document's root) is 1.
@@ -1271,8 +1352,8 @@ public:
         const detail::xml_attr_rec& r = ctx_->attrs[i];
         xml_attribute a;
         a.qname = ctx_->at(r.name, r.name_len);
-        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
-        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::qname_prefix(a.qname, r.prefix_len);
+        a.local = detail::qname_local(a.qname, r.prefix_len);
         a.uri = ctx_->uri(r.ns);
         a.value = ctx_->at(r.value, r.value_len);
         a.needs_decoding = r.needs_decoding != 0;
@@ -1339,10 +1420,8 @@ struct xml_stanza {
 class xml_stream_header {
 public:
     std::string_view qname() const noexcept { return str(root_, root_len_); }
-    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname(), prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname(), prefix_len_); }
     std::string_view uri() const noexcept { return xml_ns::streams; }
     /// Attributes other than namespace declarations, values decoded, in document order.
     std::size_t attribute_count() const noexcept { return count_; }
@@ -1352,8 +1431,8 @@ public:
         std::memcpy(&r, store_ + recs_ + i * sizeof r, sizeof r);
         xml_attribute a;
         a.qname = str(r.name, r.name_len);
-        a.prefix = detail::substr(a.qname, 0, r.prefix_len);
-        a.local = r.prefix_len ? detail::substr(a.qname, r.prefix_len + 1u) : a.qname;
+        a.prefix = detail::qname_prefix(a.qname, r.prefix_len);
+        a.local = detail::qname_local(a.qname, r.prefix_len);
         a.uri = r.uri == 0xFFFF ? xml_ns::xml : str(r.uri, r.uri_len);
         a.value = str(r.value, r.value_len);
         a.found = true;
@@ -1508,7 +1587,8 @@ public:
         state_ = xml_state::start;
         err_ = errc::ok;
         err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
-        depth_ = attr_count_ = ns_count_ = header_ns_count_ = brackets_ = flags_ = 0;
+        depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
+            0;
         store_top_ = 0;
         quote_ = 0;
         had_space_ = decl_ = cut_ = false;
@@ -1706,6 +1786,24 @@ private:
     }
 
     // a == the first b.size() bytes at a; short names are compared inline.
+    // The first n bytes at a and b are equal. `wide`: n <= 8 and 8 bytes are readable at each,
+    // so one 8-byte compare does where the CPU allows it (elsewhere the code is as before).
+    XMPPCORE_FORCE_INLINE static bool same_at(const char* a, const char* b, std::size_t n,
+                                              bool wide) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
+    (defined(__x86_64__) || defined(__aarch64__))
+        if (wide) {
+            std::uint64_t x = 0, y = 0;
+            std::memcpy(&x, a, 8);
+            std::memcpy(&y, b, 8);
+            return ((x ^ y) << (64 - 8 * n)) == 0; // the first byte is the lowest
+        }
+#else
+        static_cast<void>(wide);
+#endif
+        return same(a, std::string_view(b, n));
+    }
+
     XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
         if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
@@ -1760,8 +1858,11 @@ private:
         const char* p = wbegin + (pos_ - wabs);
         const char* stop = wend; // the current construct may not extend past stop
         errc err = errc::ok;
-        auto abs = [&](const char* q) { return wabs + static_cast<std::uint64_t>(q - wbegin); };
-        auto ptr = [&](std::uint64_t off) { return wbegin + (off - wabs); };
+        // By value: inlined uses read the copies, not wabs and wbegin through a pointer.
+        auto abs = [wabs, wbegin](const char* q) {
+            return wabs + static_cast<std::uint64_t>(q - wbegin);
+        };
+        auto ptr = [wabs, wbegin](std::uint64_t off) { return wbegin + (off - wabs); };
         auto set_stop = [&]() {
             const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
             stop = lim - wabs < wsize ? ptr(lim) : wend;
@@ -1951,6 +2052,7 @@ private:
             }
             // ---------------------------------------------------------------- markup
             case xml_state::markup: {
+            at_markup:
                 if (p == stop) return suspend(p);
                 const char c = *p;
                 if (cls(c) & detail::xc_name_start) {
@@ -1963,6 +2065,8 @@ private:
                         const feed_result r = end_start_tag(q, self_closing, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
+                        // Straight on, without the trip through the switch.
+                        if (state_ == xml_state::content) goto at_content;
                         continue;
                     }
                 }
@@ -1970,13 +2074,16 @@ private:
                     if (depth_ == 0) return error_here(p, errc::xml_malformed);
                     // The common end tag: the open element's name and '>' at once.
                     const detail::xml_elem_rec& o = elems_[depth_ - 1];
+                    const bool root = depth_ == 1 && top();
+                    const char* open = (root ? store_ : ctx_.anchor) + o.name;
+                    // A stanza's names are in the window, before p: 8 bytes from each are there.
                     if (stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
-                        same(p + 1, std::string_view((depth_ == 1 && top() ? store_ : ctx_.anchor) +
-                                                         o.name,
-                                                     o.name_len))) {
+                        same_at(p + 1, open, o.name_len,
+                                !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
+                        if (state_ == xml_state::content) goto at_content;
                         continue;
                     }
                     ++p;
@@ -2104,7 +2211,7 @@ private:
                 e.ns_mark = ns_count_;
                 e.ns = detail::ns_none;
                 ++depth_;
-                attr_count_ = 0;
+                attr_count_ = attr_prefixed_ = 0;
                 had_space_ = false;
                 state_ = xml_state::in_tag;
                 continue;
@@ -2326,6 +2433,7 @@ private:
             }
             // ---------------------------------------------------------------- content
             case xml_state::content: {
+            at_content:
                 for (;;) {
                     const char* s = p;
                     if (p != stop && *p != '<') p = detail::scan_text(p, stop);
@@ -2381,7 +2489,7 @@ private:
                 }
                 ++p;
                 state_ = xml_state::markup;
-                continue;
+                goto at_markup;
             }
             case xml_state::failed: return {0, err_};
             }
@@ -2475,7 +2583,7 @@ private:
             depth_ = depth0;
             ns_count_ = ns0;
             store_top_ = store0;
-            attr_count_ = 0;
+            attr_count_ = attr_prefixed_ = 0;
         }
         return q;
     }
@@ -2492,9 +2600,10 @@ private:
         e.ns_mark = ns_count_;
         e.ns = detail::ns_none;
         ++depth_;
-        attr_count_ = 0;
+        attr_count_ = attr_prefixed_ = 0;
         std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = 0; // attributes and namespace declarations so far
+        bool prefixed = false;
         for (;;) {
             const char* ws = q;
             if (q != stop && *q == ' ') ++q;
@@ -2503,12 +2612,14 @@ private:
             const char c = *q;
             if (c == '>') {
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 self_closing = false;
                 return q + 1;
             }
             if (c == '/') {
                 if (q + 1 == stop || q[1] != '>') return nullptr;
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 self_closing = true;
                 return q + 2;
             }
@@ -2581,6 +2692,7 @@ private:
             } else if (decl) {
                 // A namespace declaration: the general bookkeeping.
                 attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = prefixed;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -2604,6 +2716,7 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
+                prefixed |= colon != nullptr;
             }
             ++q;
         }
@@ -2651,6 +2764,7 @@ private:
         a.name_len = static_cast<std::uint16_t>(q.size());
         a.prefix_len = static_cast<std::uint16_t>(pl);
         a.ns = detail::ns_none;
+        if (pl != 0) attr_prefixed_ = 1;
         return errc::ok;
     }
 
@@ -2711,7 +2825,7 @@ private:
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         if (e.prefix_len) {
-            const std::string_view prefix = detail::substr(q, 0, e.prefix_len);
+            const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
@@ -2719,7 +2833,8 @@ private:
         } else {
             e.ns = lookup({});
         }
-        for (std::size_t i = 0; i < attr_count_; ++i) {
+        // Unprefixed attributes are in no namespace: nothing to resolve.
+        for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
@@ -2775,7 +2890,7 @@ private:
     feed_result open_stream(const char* p, const char* wbegin, std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
-        const std::string_view local = e.prefix_len ? detail::substr(q, e.prefix_len + 1u) : q;
+        const std::string_view local = detail::qname_local(q, e.prefix_len);
         if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
@@ -2875,8 +2990,8 @@ private:
         }
         xml_element_end ev;
         ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = detail::substr(ev.qname, 0, e.prefix_len);
-        ev.local = e.prefix_len ? detail::substr(ev.qname, e.prefix_len + 1u) : ev.qname;
+        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
+        ev.local = detail::qname_local(ev.qname, e.prefix_len);
         ev.uri = ctx_.uri(e.ns);
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
@@ -2976,6 +3091,7 @@ private:
     std::uint32_t store_top_ = 0;
     std::uint8_t depth_ = 0; // open elements, the stream root included
     std::uint8_t attr_count_ = 0;
+    std::uint8_t attr_prefixed_ = 0; // an attribute of the current start tag has a prefix
     std::uint8_t ns_count_ = 0;
     std::uint8_t header_ns_count_ = 0;
     std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
@@ -8596,10 +8712,8 @@ public:
     std::string_view qname() const noexcept {
         return valid_ ? detail::substr(root_, begin_ + 1, name_len_) : std::string_view();
     }
-    std::string_view prefix() const noexcept { return detail::substr(qname(), 0, prefix_len_); }
-    std::string_view local() const noexcept {
-        return prefix_len_ ? detail::substr(qname(), prefix_len_ + 1u) : qname();
-    }
+    std::string_view prefix() const noexcept { return detail::qname_prefix(qname(), prefix_len_); }
+    std::string_view local() const noexcept { return detail::qname_local(qname(), prefix_len_); }
     /// The namespace name: empty for no namespace (or an unbound prefix, which the tokenizer
     /// never lets through). Raw when it was written with references (`is` decodes).
     std::string_view uri() const noexcept { return uri_.raw(); }

@@ -202,6 +202,39 @@ TEST_CASE("errors carry their position and stream condition", "[xml][tokenizer]"
     }
 }
 
+// XML 1.0 section 3, [GIEC]: the end tag's name matches the start tag's, byte for byte. Names of
+// 1 to 10 bytes, each changed at every position, made longer and made shorter; the error is at
+// the end tag's name, after "</".
+TEST_CASE("an end tag must repeat its start tag's name exactly", "[xml][tokenizer]") {
+    const std::string letters = "abcdefghij";
+    for (std::size_t len = 1; len <= letters.size(); ++len) {
+        const std::string name = letters.substr(0, len);
+        const std::string head = "<root><" + name + ">x</";
+        const std::uint64_t at = head.size(); // the end tag's name
+        std::vector<std::string> wrong;
+        for (std::size_t k = 0; k < len; ++k) {
+            std::string w = name;
+            w[k] = 'z';
+            wrong.push_back(w);
+        }
+        wrong.push_back(name + "k");
+        if (len > 1) wrong.push_back(name.substr(0, len - 1));
+        for (const std::string& w : wrong) {
+            const std::string doc = head + w + "></root>";
+            INFO(doc);
+            const xml_run r = run_whole(doc, xml_mode::document);
+            CHECK(xmppcore::to_string(r.ec) ==
+                  std::string(xmppcore::to_string(errc::xml_mismatched_end_tag)));
+            CHECK(r.error_offset == at);
+        }
+        const std::string good = head + name + "></root>";
+        INFO(good);
+        CHECK(run_whole(good, xml_mode::document).ec == errc::ok);
+        check_every_split(good, xml_mode::document, good);
+        check_every_split(head + wrong.front() + "></root>", xml_mode::document, "wrong");
+    }
+}
+
 TEST_CASE("element offsets point at the '<' even after references in attributes",
           "[xml][tokenizer]") {
     // Reported by the stanza work: the offset came from the last '&' of an attribute value.
