@@ -653,22 +653,29 @@ using sha512_software = std::conditional_t<XMPPCORE_SMALL_SHA != 0, sha512_rolle
 
 #if XMPPCORE_HW_SHA_X86
 
-// -1: not asked yet; 0: absent; 1: present. Constant-initialized (no dynamic initialization);
-// concurrent first calls both ask CPUID and store the same answer.
+// The answer of ask() (a CPUID check), asked once and kept in state: -1 not asked yet, 0 absent,
+// 1 present. The states are constant-initialized (no dynamic initialization); concurrent first
+// calls both ask CPUID and store the same answer.
+template <class Ask>
+inline bool cpu_feature_cached(int& state, Ask ask) noexcept {
+    int s = __atomic_load_n(&state, __ATOMIC_RELAXED);
+    if (s < 0) {
+        s = ask() ? 1 : 0;
+        __atomic_store_n(&state, s, __ATOMIC_RELAXED);
+    }
+    return s == 1;
+}
+
 inline int x86_sha_state = -1;
 
 /// True when the CPU has the SHA extensions and SSSE3 / SSE4.1 (every CPU with SHA has them).
 inline bool x86_has_sha() noexcept {
-    int s = __atomic_load_n(&x86_sha_state, __ATOMIC_RELAXED);
-    if (s < 0) {
+    return cpu_feature_cached(x86_sha_state, [] {
         unsigned a = 0, b = 0, c = 0, d = 0;
-        bool ok = __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & (1u << 9)) != 0 && // SSSE3
-                  (c & (1u << 19)) != 0;                                         // SSE4.1
-        ok = ok && __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & (1u << 29)) != 0;
-        s = ok ? 1 : 0;
-        __atomic_store_n(&x86_sha_state, s, __ATOMIC_RELAXED);
-    }
-    return s == 1;
+        return __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & (1u << 9)) != 0 && // SSSE3
+               (c & (1u << 19)) != 0 &&                                       // SSE4.1
+               __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & (1u << 29)) != 0;
+    });
 }
 
 #define XMPPCORE_X86_SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
@@ -976,20 +983,15 @@ struct sha1_x86 {
 
 #if XMPPCORE_X86_BMI2
 
-// Same constant-initialized caching as x86_sha_state.
 inline int x86_bmi2_state = -1;
 
 /// True when the CPU has BMI1 and BMI2 (CPUID leaf 7: EBX bits 3 and 8).
 inline bool x86_has_bmi2() noexcept {
-    int s = __atomic_load_n(&x86_bmi2_state, __ATOMIC_RELAXED);
-    if (s < 0) {
+    return cpu_feature_cached(x86_bmi2_state, [] {
         unsigned a = 0, b = 0, c = 0, d = 0;
-        const bool ok = __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & (1u << 3)) != 0 &&
-                        (b & (1u << 8)) != 0;
-        s = ok ? 1 : 0;
-        __atomic_store_n(&x86_bmi2_state, s, __ATOMIC_RELAXED);
-    }
-    return s == 1;
+        return __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & (1u << 3)) != 0 &&
+               (b & (1u << 8)) != 0;
+    });
 }
 
 #define XMPPCORE_X86_BMI2_TARGET __attribute__((target("bmi,bmi2")))
