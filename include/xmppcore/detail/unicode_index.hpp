@@ -89,18 +89,14 @@ constexpr page_index make_page_index(const T* e, std::size_t n, Key key) noexcep
 }
 
 constexpr std::uint32_t run_start(const tables::run& r) noexcept {
-    return r.head >> 11;
+    return r.start;
 }
 
-template <std::size_t N>
-constexpr std::size_t count_of(const tables::run (&)[N]) noexcept {
-    return N;
-}
-
+// Over the runs of the BMP only (the lookups below handle cp < U+10000).
 inline constexpr page_index decomposition_pages =
-    make_page_index(tables::decomposition_runs, count_of(tables::decomposition_runs), run_start);
+    make_page_index(tables::decomposition_runs, tables::decomposition_planes[1], run_start);
 inline constexpr page_index b2_pages =
-    make_page_index(tables::b2_runs, count_of(tables::b2_runs), run_start);
+    make_page_index(tables::b2_runs, tables::b2_planes[1], run_start);
 
 /// properties(cp) | combining_class(cp) << 16 | the info_* flags of bmp_info(), for any cp.
 constexpr std::uint32_t info(char32_t cp) noexcept {
@@ -133,30 +129,17 @@ constexpr std::uint8_t combining_class(char32_t cp) noexcept {
 template <std::size_t N>
 constexpr code_point_view find_run(const tables::run (&runs)[N], const char* pool,
                                    const page_index& pages, char32_t cp) noexcept {
-    if (cp < (runs[0].head >> 11)) return {};
+    if (cp < runs[0].start) return {};
     const std::size_t page = cp >> 8;
     std::size_t lo = pages.first[page], hi = pages.first[page + 1];
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo + 1) / 2;
-        if (runs[mid].head <= key)
+        if (runs[mid].start <= cp)
             lo = mid;
         else
             hi = mid - 1;
     }
-    const tables::run r = runs[lo];
-    const std::uint32_t start = r.head >> 11;
-    const std::uint32_t count = (r.head & 0x7FFu) + 1;
-    const std::uint32_t offset = r.body & 0xFFFFu;
-    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
-    const std::uint32_t stride = r.body >> 22;
-    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
-    if (stride == 0) {
-        if (d >= count) return {};
-        return code_point_view(pool + offset, width);
-    }
-    if (d % stride != 0 || d / stride >= count) return {};
-    return code_point_view(pool + offset + d / stride * width, width);
+    return tables::run_lookup(runs[lo], pool, static_cast<std::uint32_t>(cp));
 }
 
 /// Same as unicode::decomposition().
