@@ -448,7 +448,7 @@ def generate():
         "property_ranges": 3 * len(prop_parts) + 36,
         "property_sets": 2 * len(sets),
         "ccc_ranges": 3 * len(ccc_parts) + 36,
-        "b2_runs": 6 * len(b2_runs.runs),
+        "b2_runs": 6 * len(b2_runs.runs),  # starts and runs
         "b2_planes": 2 * len(b2_runs.planes),
         "b2_pool": len(b2_runs.pool) + 1,
         "decomposition_runs": 6 * len(dec_runs.runs),
@@ -557,23 +557,25 @@ def generate():
         w("// clang-format on")
         w("")
     w("// A mapping packed as runs, each inside one plane: runs planes[p] .. planes[p + 1] are")
-    w("// those of plane p (none beyond the last entry). start = the low 16 bits of the first")
-    w("// key; body = offset | stride << 14; shape = (count - 1) | width << 10. Run keys: start +")
-    w("// i * stride, i < count (stride 0: start + i, all mapped to the same bytes); key i maps")
-    w("// to `width` bytes of UTF-8 at pool[offset + i * width] (offset alone for stride 0). No")
-    w("// other key lies inside a run's span.")
+    w("// those of plane p (none beyond the last entry). starts[i] = the low 16 bits of run i's")
+    w("// first key; runs[i].body = offset | stride << 14, runs[i].shape = (count - 1) | width <<")
+    w("// 10. Run keys: start + i * stride, i < count (stride 0: start + i, all mapped to the same")
+    w("// bytes); key i maps to `width` bytes of UTF-8 at pool[offset + i * width] (offset alone")
+    w("// for stride 0). No other key lies inside a run's span.")
     w("struct run {")
-    w("    std::uint16_t start;")
     w("    std::uint16_t body;")
     w("    std::uint16_t shape;")
     w("};")
     w("")
     for name, runs in (("b2", b2_runs), ("decomposition", dec_runs)):
         w("// clang-format off")
+        w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
+        L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
+        w("};")
         w(f"inline constexpr run {name}_runs[] = {{")
-        items = [f"{{0x{k & 0xFFFF:04X}, 0x{off | (s << 14):04X}, 0x{(n - 1) | (wd << 10):04X}}}"
+        items = [f"{{0x{off | (s << 14):04X}, 0x{(n - 1) | (wd << 10):04X}}}"
                  for k, n, off, wd, s in runs.runs]
-        L.extend(hex_rows(items, 4))
+        L.extend(hex_rows(items, 6))
         w("};")
         w(f"inline constexpr std::uint16_t {name}_planes[] = {{")
         L.extend(hex_rows([f"{x}" for x in runs.planes], 12))
@@ -716,11 +718,12 @@ private:
 
 namespace tables {
 
-/// The bytes the key whose low 16 bits are lo16 (>= r.start, in r's plane) maps to in run r,
-/// or an empty view when it is no key of r.
-constexpr code_point_view run_lookup(const run& r, const char* pool, std::uint32_t lo16) noexcept {
+/// The bytes the key whose low 16 bits are lo16 (>= start, in the run's plane) maps to in run
+/// r starting at start, or an empty view when it is no key of r.
+constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const char* pool,
+                                     std::uint32_t lo16) noexcept {
     const std::uint32_t body = r.body, shape = r.shape;
-    const std::uint32_t d = lo16 - static_cast<std::uint32_t>(r.start);
+    const std::uint32_t d = lo16 - start;
     const std::uint32_t count = (shape & 0x3FFu) + 1;
     const std::uint32_t width = shape >> 10;
     const std::uint32_t offset = body & 0x3FFFu;
@@ -734,23 +737,24 @@ constexpr code_point_view run_lookup(const run& r, const char* pool, std::uint32
 }
 
 /// Looks cp up in a run table; empty view when cp is not a key.
-template <std::size_t N, std::size_t P>
-constexpr code_point_view find_run(const run (&runs)[N], const std::uint16_t (&planes)[P],
-                                   const char* pool, char32_t cp) noexcept {
+template <std::size_t P>
+constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
+                                   const std::uint16_t (&planes)[P], const char* pool,
+                                   char32_t cp) noexcept {
     const std::size_t plane = cp >> 16;
     if (plane + 1 >= P) return {};
     std::size_t lo = planes[plane], hi = planes[plane + 1];
     const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
-    if (lo == hi || runs[lo].start > key) return {};
+    if (lo == hi || starts[lo] > key) return {};
     // The last run of the plane starting at or before cp.
     while (hi - lo > 1) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (runs[mid].start <= key)
+        if (starts[mid] <= key)
             lo = mid;
         else
             hi = mid;
     }
-    return run_lookup(runs[lo], pool, key);
+    return run_lookup(starts[lo], runs[lo], pool, key);
 }
 
 } // namespace tables
@@ -848,7 +852,8 @@ constexpr bool in_d2(char32_t cp) noexcept {
 /// to, or an empty view when B.2 leaves cp unchanged. Unicode 3.2 only: U+1E9E (unassigned in
 /// 3.2) has no mapping.
 constexpr code_point_view b2_mapping(char32_t cp) noexcept {
-    return tables::find_run(tables::b2_runs, tables::b2_planes, tables::b2_pool, cp);
+    return tables::find_run(tables::b2_starts, tables::b2_runs, tables::b2_planes, tables::b2_pool,
+                            cp);
 }
 
 /// Canonical combining class of cp in Unicode 3.2 (0 for starters and unassigned code points).
@@ -863,8 +868,8 @@ constexpr std::uint8_t combining_class(char32_t cp) noexcept {
 /// hangul_decompose().
 constexpr code_point_view decomposition(char32_t cp) noexcept {
     if (cp < first_decomposable) return {};
-    return tables::find_run(tables::decomposition_runs, tables::decomposition_planes,
-                            tables::decomposition_pool, cp);
+    return tables::find_run(tables::decomposition_starts, tables::decomposition_runs,
+                            tables::decomposition_planes, tables::decomposition_pool, cp);
 }
 
 /// How many code points are the second of a canonical composition pair.
