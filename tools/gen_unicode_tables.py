@@ -261,17 +261,19 @@ def utf8(seq):
 
 class Runs:
     """A mapping packed as runs: run i covers keys start, start + stride, ... (count keys, no
-    other key inside its span); each key maps to `width` bytes of UTF-8 in the pool at
-    offset + index * width (stride 0 = every key maps to the same bytes)."""
+    other key inside its span, all in one plane); each key maps to `width` bytes of UTF-8 in
+    the pool at offset + index * width (stride 0 = every key maps to the same bytes). Stored
+    as three 16-bit words (start & 0xFFFF; offset | stride << 14; count - 1 | width << 10)
+    with planes[p] the first run of plane p."""
 
-    MAX_COUNT = 1 << 11
+    MAX_COUNT = 1 << 10
 
     def __init__(self, mapping):
         keys = sorted(mapping)
         keyset = set(keys)
         enc = {k: utf8(mapping[k]) for k in keys}
-        self.pool = bytearray()
         self.runs = []  # (start, count, offset, width, stride)
+        blobs = []
         i = 0
         while i < len(keys):
             k = keys[i]
@@ -288,29 +290,46 @@ class Runs:
                         ok = (nxt in keyset and len(enc[nxt]) == width and
                               all(k + n * stride - d not in keyset
                                   for d in range(1, stride)))
-                    if not ok:
+                    if not ok or nxt >> 16 != k >> 16:  # a run stays in its plane
                         break
                     n += 1
                 if n > best[0]:
                     best = (n, stride)
             n, stride = best
             if stride == 0:
-                blob = enc[k]
+                blobs.append(enc[k])
             else:
-                blob = b"".join(enc[k + j * stride] for j in range(n))
+                blobs.append(b"".join(enc[k + j * stride] for j in range(n)))
+            self.runs.append([k, n, 0, width, stride])
+            i += n
+        # The pool: longest blobs first, each stored once, found inside what is already
+        # there or overlapping its end.
+        self.pool = bytearray()
+        offsets = {}
+        for blob in sorted(set(blobs), key=lambda b: (-len(b), b)):
             off = self.pool.find(blob)
             if off < 0:
-                off = len(self.pool)
-                self.pool += blob
-            if off >= 1 << 16 or width >= 1 << 6:
+                k = min(len(blob) - 1, len(self.pool))
+                while k > 0 and not self.pool.endswith(blob[:k]):
+                    k -= 1
+                off = len(self.pool) - k
+                self.pool += blob[k:]
+            offsets[blob] = off
+        for r, blob in zip(self.runs, blobs):
+            r[2] = offsets[blob]
+            if r[2] >= 1 << 14 or r[3] >= 1 << 6 or r[4] >= 1 << 2:
                 sys.exit("gen_unicode_tables: run does not fit its packing")
-            self.runs.append((k, n, off, width, stride))
-            i += n
+        self.runs = [tuple(r) for r in self.runs]
         # Lookups find the last run starting at or before a code point; check they are sound.
         for (k, n, _, _, s), nxt in zip(self.runs, self.runs[1:] + [(MAX_CP + 1,)]):
             end = k + (n - 1) * (s if s else 1)
-            if end >= nxt[0]:
+            if end >= nxt[0] or end >> 16 != k >> 16:
                 sys.exit("gen_unicode_tables: overlapping runs")
+        last_plane = self.runs[-1][0] >> 16
+        self.planes = [sum(1 for r in self.runs if r[0] >> 16 < p)
+                       for p in range(last_plane + 2)]
+        if self.planes[1] == 0:
+            sys.exit("gen_unicode_tables: no run in the BMP")
 
 
 # ---- the BMP two-stage table ----------------------------------------------------------------
@@ -426,12 +445,14 @@ def generate():
     max_b2 = max(len(v) for v in b2.values())
 
     sizes = {
-        "property_ranges": 4 * len(prop_parts),
+        "property_ranges": 3 * len(prop_parts) + 36,
         "property_sets": 2 * len(sets),
-        "ccc_ranges": 4 * len(ccc_parts),
-        "b2_runs": 8 * len(b2_runs.runs),
+        "ccc_ranges": 3 * len(ccc_parts) + 36,
+        "b2_runs": 6 * len(b2_runs.runs),  # starts and runs
+        "b2_planes": 2 * len(b2_runs.planes),
         "b2_pool": len(b2_runs.pool) + 1,
-        "decomposition_runs": 8 * len(dec_runs.runs),
+        "decomposition_runs": 6 * len(dec_runs.runs),
+        "decomposition_planes": 2 * len(dec_runs.planes),
         "decomposition_pool": len(dec_runs.pool) + 1,
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
@@ -508,39 +529,56 @@ def generate():
     w("")
     w("namespace tables {")
     w("")
-    w("// Partition of U+0000..U+10FFFF into ranges of equal stringprep properties: entry =")
-    w("// start << 11 | index into property_sets (bits of `table`).")
-    w("// clang-format off")
-    w("inline constexpr std::uint32_t property_ranges[] = {")
-    L.extend(hex_rows([f"0x{(s << 11) | set_index[v]:08X}" for s, v in prop_parts], 8))
-    w("};")
-    w("inline constexpr std::uint16_t property_sets[] = {")
-    L.extend(hex_rows([f"0x{v:04X}" for v in sets], 10))
-    w("};")
-    w("// clang-format on")
-    w("")
-    w("// Partition into ranges of equal canonical combining class: entry = start << 8 | class.")
-    w("// clang-format off")
-    w("inline constexpr std::uint32_t ccc_ranges[] = {")
-    L.extend(hex_rows([f"0x{(s << 8) | v:08X}" for s, v in ccc_parts], 8))
-    w("};")
-    w("// clang-format on")
-    w("")
-    w("// A mapping packed as runs. head = start << 11 | (count - 1); body = offset | width << 16")
-    w("// | stride << 22. Run keys: start + i * stride, i < count (stride 0: start + i, all")
-    w("// mapped to the same bytes); key i maps to `width` bytes of UTF-8 at pool[offset + i *")
-    w("// width] (offset alone for stride 0). No other key lies inside a run's span.")
+    w("// Partitions of U+0000..U+10FFFF into ranges of equal values. Range i starts at")
+    w("// <name>_starts[i] in its plane and holds <name>_values[i]; <name>_planes[p] is the first")
+    w("// range starting in plane p (p = 0..17, the last one the count): a code point before it")
+    w("// is in the range before, which began in an earlier plane. property_values index")
+    w("// property_sets (bits of `table`); ccc_values are canonical combining classes.")
+    for name, parts, value in (("property", prop_parts, lambda v: set_index[v]),
+                               ("ccc", ccc_parts, lambda v: v)):
+        values = [value(v) for _, v in parts]
+        if max(values) >= 1 << 8:
+            sys.exit("gen_unicode_tables: a range value does not fit a byte")
+        planes = [sum(1 for s, _ in parts if s >> 16 < p) for p in range(18)]
+        w("// clang-format off")
+        w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
+        L.extend(hex_rows([f"0x{s & 0xFFFF:04X}" for s, _ in parts], 10))
+        w("};")
+        w(f"inline constexpr std::uint8_t {name}_values[] = {{")
+        L.extend(hex_rows([f"{v}" for v in values], 16))
+        w("};")
+        w(f"inline constexpr std::uint16_t {name}_planes[] = {{")
+        L.extend(hex_rows([f"{x}" for x in planes], 12))
+        w("};")
+        if name == "property":
+            w("inline constexpr std::uint16_t property_sets[] = {")
+            L.extend(hex_rows([f"0x{v:04X}" for v in sets], 10))
+            w("};")
+        w("// clang-format on")
+        w("")
+    w("// A mapping packed as runs, each inside one plane: runs planes[p] .. planes[p + 1] are")
+    w("// those of plane p (none beyond the last entry). starts[i] = the low 16 bits of run i's")
+    w("// first key; runs[i].body = offset | stride << 14, runs[i].shape = (count - 1) | width <<")
+    w("// 10. Run keys: start + i * stride, i < count (stride 0: start + i, all mapped to the same")
+    w("// bytes); key i maps to `width` bytes of UTF-8 at pool[offset + i * width] (offset alone")
+    w("// for stride 0). No other key lies inside a run's span.")
     w("struct run {")
-    w("    std::uint32_t head;")
-    w("    std::uint32_t body;")
+    w("    std::uint16_t body;")
+    w("    std::uint16_t shape;")
     w("};")
     w("")
     for name, runs in (("b2", b2_runs), ("decomposition", dec_runs)):
         w("// clang-format off")
+        w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
+        L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
+        w("};")
         w(f"inline constexpr run {name}_runs[] = {{")
-        items = [f"{{0x{(k << 11) | (n - 1):08X}, 0x{off | (wd << 16) | (s << 22):08X}}}"
+        items = [f"{{0x{off | (s << 14):04X}, 0x{(n - 1) | (wd << 10):04X}}}"
                  for k, n, off, wd, s in runs.runs]
-        L.extend(hex_rows(items, 3))
+        L.extend(hex_rows(items, 6))
+        w("};")
+        w(f"inline constexpr std::uint16_t {name}_planes[] = {{")
+        L.extend(hex_rows([f"{x}" for x in runs.planes], 12))
         w("};")
         w(f"inline constexpr char {name}_pool[] =")
         L.extend(string_literal_rows(runs.pool))
@@ -592,14 +630,17 @@ def generate():
 
 # The lookup functions, copied verbatim into the header after the tables.
 API = r"""
-/// Index of the last element of a[0, n) that is <= key; a[0] must be <= key.
-constexpr std::size_t last_not_above(const std::uint32_t* a, std::size_t n,
-                                     std::uint32_t key) noexcept {
-    std::size_t lo = 0; // a[lo] <= key
-    std::size_t hi = n; // a[hi] > key, or hi == n
+/// Index of the range of a partition (see above) that holds cp (<= U+10FFFF).
+constexpr std::size_t range_index(const std::uint16_t* starts, const std::uint16_t (&planes)[18],
+                                  char32_t cp) noexcept {
+    const std::size_t plane = cp >> 16;
+    std::size_t lo = planes[plane], hi = planes[plane + 1];
+    const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
+    // Range 0 starts at U+0000, so lo > 0 here when it is not plane 0's first range.
+    if (lo == hi || starts[lo] > key) return lo - 1;
     while (hi - lo > 1) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] <= key)
+        if (starts[mid] <= key)
             lo = mid;
         else
             hi = mid;
@@ -677,28 +718,16 @@ private:
 
 namespace tables {
 
-/// Looks cp up in a run table; empty view when cp is not a key.
-template <std::size_t N>
-constexpr code_point_view find_run(const run (&runs)[N], const char* pool, char32_t cp) noexcept {
-    if (cp > 0x10FFFF || cp < (runs[0].head >> 11)) return {};
-    // The heads are sorted by start; search on start << 11 | 0x7FF finds the last run
-    // starting at or before cp.
-    std::size_t lo = 0, hi = N;
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
-    while (hi - lo > 1) {
-        const std::size_t mid = lo + (hi - lo) / 2;
-        if (runs[mid].head <= key)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    const run r = runs[lo];
-    const std::uint32_t start = r.head >> 11;
-    const std::uint32_t count = (r.head & 0x7FFu) + 1;
-    const std::uint32_t offset = r.body & 0xFFFFu;
-    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
-    const std::uint32_t stride = r.body >> 22;
-    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
+/// The bytes the key whose low 16 bits are lo16 (>= start, in the run's plane) maps to in run
+/// r starting at start, or an empty view when it is no key of r.
+constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const char* pool,
+                                     std::uint32_t lo16) noexcept {
+    const std::uint32_t body = r.body, shape = r.shape;
+    const std::uint32_t d = lo16 - start;
+    const std::uint32_t count = (shape & 0x3FFu) + 1;
+    const std::uint32_t width = shape >> 10;
+    const std::uint32_t offset = body & 0x3FFFu;
+    const std::uint32_t stride = body >> 14;
     if (stride == 0) {
         if (d >= count) return {};
         return code_point_view(pool + offset, width);
@@ -707,16 +736,34 @@ constexpr code_point_view find_run(const run (&runs)[N], const char* pool, char3
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
+/// Looks cp up in a run table; empty view when cp is not a key.
+template <std::size_t P>
+constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
+                                   const std::uint16_t (&planes)[P], const char* pool,
+                                   char32_t cp) noexcept {
+    const std::size_t plane = cp >> 16;
+    if (plane + 1 >= P) return {};
+    std::size_t lo = planes[plane], hi = planes[plane + 1];
+    const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
+    if (lo == hi || starts[lo] > key) return {};
+    // The last run of the plane starting at or before cp.
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return run_lookup(starts[lo], runs[lo], pool, key);
+}
+
 } // namespace tables
 
 /// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
 constexpr std::uint16_t properties(char32_t cp) noexcept {
     if (cp > 0x10FFFF) return 0;
-    constexpr std::size_t n = sizeof(tables::property_ranges) / sizeof(tables::property_ranges[0]);
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
-    const std::uint32_t e =
-        tables::property_ranges[tables::last_not_above(tables::property_ranges, n, key)];
-    return tables::property_sets[e & 0x7FFu];
+    return tables::property_sets[tables::property_values[tables::range_index(
+        tables::property_starts, tables::property_planes, cp)]];
 }
 
 /// Flags of bmp_info() (bits 0-15 are the properties() bits, 16-23 the combining class).
@@ -805,16 +852,14 @@ constexpr bool in_d2(char32_t cp) noexcept {
 /// to, or an empty view when B.2 leaves cp unchanged. Unicode 3.2 only: U+1E9E (unassigned in
 /// 3.2) has no mapping.
 constexpr code_point_view b2_mapping(char32_t cp) noexcept {
-    return tables::find_run(tables::b2_runs, tables::b2_pool, cp);
+    return tables::find_run(tables::b2_starts, tables::b2_runs, tables::b2_planes, tables::b2_pool,
+                            cp);
 }
 
 /// Canonical combining class of cp in Unicode 3.2 (0 for starters and unassigned code points).
 constexpr std::uint8_t combining_class(char32_t cp) noexcept {
     if (cp < first_combining || cp > 0x10FFFF) return 0;
-    constexpr std::size_t n = sizeof(tables::ccc_ranges) / sizeof(tables::ccc_ranges[0]);
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
-    return static_cast<std::uint8_t>(
-        tables::ccc_ranges[tables::last_not_above(tables::ccc_ranges, n, key)] & 0xFFu);
+    return tables::ccc_values[tables::range_index(tables::ccc_starts, tables::ccc_planes, cp)];
 }
 
 /// Full compatibility decomposition of cp in Unicode 3.2 (compatibility and canonical
@@ -823,7 +868,8 @@ constexpr std::uint8_t combining_class(char32_t cp) noexcept {
 /// hangul_decompose().
 constexpr code_point_view decomposition(char32_t cp) noexcept {
     if (cp < first_decomposable) return {};
-    return tables::find_run(tables::decomposition_runs, tables::decomposition_pool, cp);
+    return tables::find_run(tables::decomposition_starts, tables::decomposition_runs,
+                            tables::decomposition_planes, tables::decomposition_pool, cp);
 }
 
 /// How many code points are the second of a canonical composition pair.

@@ -226,15 +226,15 @@ inline std::string_view short_value(const xml_value& v, char (&buf)[32]) noexcep
 // `<stream:error/>` (4.9.2): the one defined condition (a child in `ns` whose name
 // `from_string` knows; `<text/>` and unknown names in `ns` are skipped) and the first child
 // in another namespace, the application-specific condition.
-template <class Condition>
-struct error_children {
+struct error_children_raw {
     element_view condition_element, app;
-    Condition condition = Condition::none;
+    std::uint8_t condition = 0; // the condition enum's value; 0 is none in both
     bool legacy = false;
 
     // Errors: stanza_duplicate_child (two defined conditions), stanza_no_condition (none).
+    // Not a template: one copy serves both error kinds.
     errc read(const element_view& e, std::string_view ns,
-              Condition (*from_string)(std::string_view, bool*) noexcept) noexcept {
+              std::uint8_t (*from_string)(std::string_view, bool*) noexcept) noexcept {
         for (const element_view& c : e.children()) {
             if (!c.in_namespace(ns)) {
                 if (!app) app = c;
@@ -242,14 +242,14 @@ struct error_children {
             }
             if (c.local() == "text") continue;
             bool old_name = false;
-            const Condition k = from_string(c.local(), &old_name);
-            if (k == Condition::none) continue;
-            if (condition != Condition::none) return errc::stanza_duplicate_child;
+            const std::uint8_t k = from_string(c.local(), &old_name);
+            if (k == 0) continue;
+            if (condition != 0) return errc::stanza_duplicate_child;
             condition = k;
             legacy = old_name;
             condition_element = c;
         }
-        return condition == Condition::none ? errc::stanza_no_condition : errc::ok;
+        return condition == 0 ? errc::stanza_no_condition : errc::ok;
     }
     // The condition's character data without the whitespace around it, absent when empty
     // (the address of gone and redirect, the host of see-other-host).
@@ -257,6 +257,16 @@ struct error_children {
         const xml_value v = condition_element.text().trimmed();
         return v.raw().empty() ? xml_value() : v;
     }
+};
+template <class Condition, Condition (*FromString)(std::string_view, bool*) noexcept>
+struct error_children : error_children_raw {
+    static std::uint8_t raw_from_string(std::string_view name, bool* legacy_name) noexcept {
+        return static_cast<std::uint8_t>(FromString(name, legacy_name));
+    }
+    errc read(const element_view& e, std::string_view ns) noexcept {
+        return error_children_raw::read(e, ns, &raw_from_string);
+    }
+    Condition condition_value() const noexcept { return static_cast<Condition>(condition); }
 };
 } // namespace detail
 
@@ -278,7 +288,7 @@ public:
         char buf[32];
         r.type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
         if (r.type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
-        const errc e = r.c_.read(error, xmpp_ns::stanzas, &stanza_error_condition_from_string);
+        const errc e = r.c_.read(error, xmpp_ns::stanzas);
         if (e != errc::ok) return e;
         return r;
     }
@@ -286,7 +296,7 @@ public:
     /// The error type (never none for a parsed error).
     stanza_error_type type() const noexcept { return type_; }
     /// The defined condition (RFC 3920 names mapped, see the file comment).
-    stanza_error_condition condition() const noexcept { return c_.condition; }
+    stanza_error_condition condition() const noexcept { return c_.condition_value(); }
     /// True when the condition was written with an RFC 3920 name.
     bool legacy() const noexcept { return c_.legacy; }
     /// The condition's element name as written (e.g. `payment-required`).
@@ -297,8 +307,8 @@ public:
     /// character data, whitespace around it removed); absent for other conditions or when
     /// none is given.
     xml_value alternate_address() const noexcept {
-        if (c_.condition != stanza_error_condition::gone &&
-            c_.condition != stanza_error_condition::redirect)
+        if (c_.condition_value() != stanza_error_condition::gone &&
+            c_.condition_value() != stanza_error_condition::redirect)
             return {};
         return c_.address();
     }
@@ -320,7 +330,7 @@ public:
 
 private:
     element_view element_;
-    detail::error_children<stanza_error_condition> c_;
+    detail::error_children<stanza_error_condition, &stanza_error_condition_from_string> c_;
     stanza_error_type type_ = stanza_error_type::none;
 };
 
@@ -338,7 +348,7 @@ public:
         if (!e.is(xml_ns::streams, "error")) return errc::stanza_kind_mismatch;
         stream_error r;
         r.element_ = e;
-        const errc err = r.c_.read(e, xmpp_ns::stream_errors, &stream_condition_from_string);
+        const errc err = r.c_.read(e, xmpp_ns::stream_errors);
         if (err != errc::ok) return err;
         return r;
     }
@@ -348,7 +358,7 @@ public:
     }
 
     /// The defined condition (RFC 3920 names mapped, see the file comment).
-    stream_condition condition() const noexcept { return c_.condition; }
+    stream_condition condition() const noexcept { return c_.condition_value(); }
     /// True when the condition was written with an RFC 3920 name.
     bool legacy() const noexcept { return c_.legacy; }
     /// The condition's element name as written.
@@ -358,7 +368,7 @@ public:
     /// The host (domain, IPv4 or `[IPv6]`, with an optional `:port`) of see-other-host
     /// (RFC 6120 4.9.3.19), whitespace around it removed; absent for other conditions.
     xml_value see_other_host() const noexcept {
-        if (c_.condition != stream_condition::see_other_host) return {};
+        if (c_.condition_value() != stream_condition::see_other_host) return {};
         return c_.address();
     }
     /// The `<text/>` elements, one per language.
@@ -376,7 +386,7 @@ public:
 
 private:
     element_view element_;
-    detail::error_children<stream_condition> c_;
+    detail::error_children<stream_condition, &stream_condition_from_string> c_;
 };
 
 XMPPCORE_END_NAMESPACE

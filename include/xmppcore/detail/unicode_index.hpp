@@ -88,19 +88,15 @@ constexpr page_index make_page_index(const T* e, std::size_t n, Key key) noexcep
     return r;
 }
 
-constexpr std::uint32_t run_start(const tables::run& r) noexcept {
-    return r.head >> 11;
+constexpr std::uint32_t run_start(std::uint16_t start) noexcept {
+    return start;
 }
 
-template <std::size_t N>
-constexpr std::size_t count_of(const tables::run (&)[N]) noexcept {
-    return N;
-}
-
+// Over the runs of the BMP only (the lookups below handle cp < U+10000).
 inline constexpr page_index decomposition_pages =
-    make_page_index(tables::decomposition_runs, count_of(tables::decomposition_runs), run_start);
+    make_page_index(tables::decomposition_starts, tables::decomposition_planes[1], run_start);
 inline constexpr page_index b2_pages =
-    make_page_index(tables::b2_runs, count_of(tables::b2_runs), run_start);
+    make_page_index(tables::b2_starts, tables::b2_planes[1], run_start);
 
 /// properties(cp) | combining_class(cp) << 16 | the info_* flags of bmp_info(), for any cp.
 constexpr std::uint32_t info(char32_t cp) noexcept {
@@ -130,47 +126,34 @@ constexpr std::uint8_t combining_class(char32_t cp) noexcept {
 }
 
 /// Looks cp (< 0x10000) up in a run table with its page index; empty view when cp is no key.
-template <std::size_t N>
-constexpr code_point_view find_run(const tables::run (&runs)[N], const char* pool,
-                                   const page_index& pages, char32_t cp) noexcept {
-    if (cp < (runs[0].head >> 11)) return {};
+constexpr code_point_view find_run(const std::uint16_t* starts, const tables::run* runs,
+                                   const char* pool, const page_index& pages,
+                                   char32_t cp) noexcept {
+    if (cp < starts[0]) return {};
     const std::size_t page = cp >> 8;
     std::size_t lo = pages.first[page], hi = pages.first[page + 1];
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 11) | 0x7FFu;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo + 1) / 2;
-        if (runs[mid].head <= key)
+        if (starts[mid] <= cp)
             lo = mid;
         else
             hi = mid - 1;
     }
-    const tables::run r = runs[lo];
-    const std::uint32_t start = r.head >> 11;
-    const std::uint32_t count = (r.head & 0x7FFu) + 1;
-    const std::uint32_t offset = r.body & 0xFFFFu;
-    const std::uint32_t width = (r.body >> 16) & 0x3Fu;
-    const std::uint32_t stride = r.body >> 22;
-    const std::uint32_t d = static_cast<std::uint32_t>(cp) - start;
-    if (stride == 0) {
-        if (d >= count) return {};
-        return code_point_view(pool + offset, width);
-    }
-    if (d % stride != 0 || d / stride >= count) return {};
-    return code_point_view(pool + offset + d / stride * width, width);
+    return tables::run_lookup(starts[lo], runs[lo], pool, static_cast<std::uint32_t>(cp));
 }
 
 /// Same as unicode::decomposition().
 constexpr code_point_view decomposition(char32_t cp) noexcept {
     if (cp < first_decomposable) return {};
     if (cp >= 0x10000) return unicode::decomposition(cp);
-    return find_run(tables::decomposition_runs, tables::decomposition_pool, decomposition_pages,
-                    cp);
+    return find_run(tables::decomposition_starts, tables::decomposition_runs,
+                    tables::decomposition_pool, decomposition_pages, cp);
 }
 
 /// Same as unicode::b2_mapping().
 constexpr code_point_view b2_mapping(char32_t cp) noexcept {
     if (cp >= 0x10000) return unicode::b2_mapping(cp);
-    return find_run(tables::b2_runs, tables::b2_pool, b2_pages, cp);
+    return find_run(tables::b2_starts, tables::b2_runs, tables::b2_pool, b2_pages, cp);
 }
 
 #endif // XMPPCORE_UNICODE_COMPACT
