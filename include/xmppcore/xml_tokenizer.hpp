@@ -784,6 +784,7 @@ private:
         set_stop();
 
         for (;;) {
+        dispatch:
             switch (state_) {
             // ---------------------------------------------------------------- prolog
             case xml_state::start: {
@@ -1290,7 +1291,7 @@ private:
                         mark_ = abs(p);
                         ++p;
                         state_ = xml_state::text_ref;
-                        break;
+                        goto dispatch;
                     }
                     if (b == '\r') {
                         flags_ |= f_needs_decoding;
@@ -1303,7 +1304,6 @@ private:
                     if (err != errc::ok) return error_here(p, err);
                     if (cut) return suspend(p, true);
                 }
-                if (state_ == xml_state::text_ref) continue;
                 // p at '<'
                 mark_ = abs(p);
                 if (mark_ > text_) {
