@@ -1957,6 +1957,7 @@ private:
         set_stop();
 
         for (;;) {
+        dispatch:
             switch (state_) {
             // ---------------------------------------------------------------- prolog
             case xml_state::start: {
@@ -2437,15 +2438,17 @@ private:
                 for (;;) {
                     const char* s = p;
                     if (p != stop && *p != '<') p = detail::scan_text(p, stop);
-                    if (p != s) {
-                        // "]]>" is not allowed in character data (XML 1.0 [14]).
-                        if (brackets_ >= 2 && *s == '>')
-                            return error_here(ptr(abs(s) - 2), errc::xml_cdata_end_in_text);
-                        brackets_ = 0;
+                    // "]]>" is not allowed in character data (XML 1.0 [14]). brackets_ counts
+                    // the ']' just before p; a run of text resets it (stored once, below).
+                    if (p != s && brackets_ >= 2 && *s == '>')
+                        return error_here(ptr(abs(s) - 2), errc::xml_cdata_end_in_text);
+                    if (p == stop) {
+                        if (p != s) brackets_ = 0;
+                        return suspend(p);
                     }
-                    if (p == stop) return suspend(p);
                     const byte b = static_cast<byte>(*p);
                     if (b == ']') {
+                        if (p != s) brackets_ = 0;
                         if (brackets_ < 2) ++brackets_;
                         ++p;
                         continue;
@@ -2461,7 +2464,7 @@ private:
                         mark_ = abs(p);
                         ++p;
                         state_ = xml_state::text_ref;
-                        break;
+                        goto dispatch;
                     }
                     if (b == '\r') {
                         flags_ |= f_needs_decoding;
@@ -2474,7 +2477,6 @@ private:
                     if (err != errc::ok) return error_here(p, err);
                     if (cut) return suspend(p, true);
                 }
-                if (state_ == xml_state::text_ref) continue;
                 // p at '<'
                 mark_ = abs(p);
                 if (mark_ > text_) {
@@ -2576,19 +2578,6 @@ private:
     // '=', predefined entity references): records it as the states would and returns the byte
     // after its '>', or nullptr with nothing changed.
     const char* fast_start_tag(const char* p, const char* stop, bool& self_closing) noexcept {
-        const std::uint8_t depth0 = depth_, ns0 = ns_count_;
-        const std::uint32_t store0 = store_top_;
-        const char* q = fast_start_tag_body(p, stop, self_closing);
-        if (q == nullptr) {
-            depth_ = depth0;
-            ns_count_ = ns0;
-            store_top_ = store0;
-            attr_count_ = attr_prefixed_ = 0;
-        }
-        return q;
-    }
-
-    const char* fast_start_tag_body(const char* p, const char* stop, bool& self_closing) noexcept {
         const char* colon = nullptr;
         const char* q = fast_short_qname(p, stop, colon);
         if (q == nullptr || depth_ >= limits_.max_depth + top()) return nullptr;
@@ -2601,6 +2590,19 @@ private:
         e.ns = detail::ns_none;
         ++depth_;
         attr_count_ = attr_prefixed_ = 0;
+        // A failed attempt leaves things as they were (the states read the tag again). Only
+        // the slow declaration path below moves store_top_: back to its first decoded name.
+        const auto fail = [this, &e]() -> const char* {
+            for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
+                if (ns_[i].uri_where == detail::ns_in_store) {
+                    store_top_ = ns_[i].uri;
+                    break;
+                }
+            --depth_;
+            ns_count_ = e.ns_mark;
+            attr_count_ = attr_prefixed_ = 0;
+            return nullptr;
+        };
         std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = 0; // attributes and namespace declarations so far
         bool prefixed = false;
@@ -2608,7 +2610,7 @@ private:
             const char* ws = q;
             if (q != stop && *q == ' ') ++q;
             while (q != stop && is_space(*q)) ++q;
-            if (q == stop) return nullptr;
+            if (q == stop) return fail();
             const char c = *q;
             if (c == '>') {
                 attr_count_ = static_cast<std::uint8_t>(na);
@@ -2617,7 +2619,7 @@ private:
                 return q + 1;
             }
             if (c == '/') {
-                if (q + 1 == stop || q[1] != '>') return nullptr;
+                if (q + 1 == stop || q[1] != '>') return fail();
                 attr_count_ = static_cast<std::uint8_t>(na);
                 attr_prefixed_ = prefixed;
                 self_closing = true;
@@ -2625,11 +2627,11 @@ private:
             }
             if (q == ws || (cls(c) & detail::xc_name_start) == 0 ||
                 used++ >= limits_.max_attributes)
-                return nullptr;
+                return fail();
             const char* n = q;
             q = fast_short_qname(n, stop, colon);
             if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
-                return nullptr;
+                return fail();
             const auto nlen = static_cast<std::size_t>(q - n);
             const char quote = q[1];
             const char* v = q + 2;
@@ -2637,7 +2639,7 @@ private:
             q = v;
             for (;;) {
                 q = detail::scan_attr(q, stop);
-                if (q == stop) return nullptr;
+                if (q == stop) return fail();
                 const char ch = *q;
                 if (ch == quote) break;
                 if (ch == '\'' || ch == '"') {
@@ -2652,14 +2654,14 @@ private:
                 if (ch == '&') {
                     decode = true;
                     q = fast_ref(q, stop);
-                    if (q == nullptr) return nullptr;
+                    if (q == nullptr) return fail();
                     continue;
                 }
-                if (static_cast<byte>(ch) < 0x80) return nullptr;
+                if (static_cast<byte>(ch) < 0x80) return fail();
                 bool cut = false;
                 errc err = errc::ok;
                 const char* r = utf8_run(q, stop, cut, err);
-                if (cut || err != errc::ok) return nullptr;
+                if (cut || err != errc::ok) return fail();
                 q = r;
             }
             // q at the closing quote
@@ -2672,15 +2674,15 @@ private:
                 for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
                     if (ns_[i].prefix_len == plen &&
                         same(base + ns_[i].prefix, std::string_view(prefix, plen)))
-                        return nullptr;
+                        return fail();
                 const std::string_view uri(v, static_cast<std::size_t>(q - v));
                 const bool reserved_uri = uri == xml_ns::xml || uri == xml_ns::xmlns;
                 if (plen == 0) {
-                    if (reserved_uri) return nullptr;
+                    if (reserved_uri) return fail();
                 } else if (plen == 3 && same(prefix, "xml")) {
-                    if (uri != xml_ns::xml) return nullptr;
+                    if (uri != xml_ns::xml) return fail();
                 } else if (uri.empty() || reserved_uri || (plen == 5 && same(prefix, "xmlns"))) {
-                    return nullptr;
+                    return fail();
                 }
                 detail::xml_ns_rec& r = ns_[ns_count_++];
                 r.prefix = static_cast<std::uint32_t>(prefix - base);
@@ -2698,16 +2700,20 @@ private:
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
                 flags_ = decode ? f_needs_decoding : 0;
                 std::uint64_t bad_at = 0;
-                if (end_attr_name(std::string_view(n, nlen)) != errc::ok ||
-                    end_attr_value(std::string_view(v, static_cast<std::size_t>(q - v)), bad_at) !=
-                        errc::ok)
-                    return nullptr;
+                if (end_attr_name(std::string_view(n, nlen)) != errc::ok) return fail();
+                if (end_attr_value(std::string_view(v, static_cast<std::size_t>(q - v)), bad_at) !=
+                    errc::ok) {
+                    // Its name may have been decoded into the store before the check failed.
+                    if (ns_[ns_count_].uri_where == detail::ns_in_store)
+                        store_top_ = ns_[ns_count_].uri;
+                    return fail();
+                }
             } else {
                 // Unique Att Spec on the names as written; a declaration's name cannot match.
                 for (std::size_t i = 0; i < na; ++i)
                     if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
                         same(base + attrs_[i].name, std::string_view(n, nlen)))
-                        return nullptr;
+                        return fail();
                 detail::xml_attr_rec& a = attrs_[na++];
                 a.name = static_cast<std::uint32_t>(n - base);
                 a.name_len = static_cast<std::uint16_t>(nlen);
