@@ -407,6 +407,10 @@ def string_literal_rows(data, indent="    "):
     return lines
 
 
+def pairs_second_of(pairs, composite):
+    return next(b for (_, b), c in pairs.items() if c == composite)
+
+
 def generate():
     assigned_cps = [cp for cp in range(MAX_CP + 1) if not is_surrogate(cp) and assigned(cp)]
 
@@ -426,6 +430,15 @@ def generate():
     ccc_parts = partition(lambda cp: ccc.get(cp, 0))
     b2_runs = Runs(b2)
     dec_runs = Runs(decomp)
+    # The same decompositions one level deep (UnicodeData's mappings), which the compact
+    # lookups expand at run time; and how deep that expansion goes.
+    one_level = {cp: raw_decomposition(cp)[1] for cp in decomp}
+    dec1_runs = Runs(one_level)
+
+    def depth(cp):
+        return 1 + max(depth(c) for c in one_level[cp] if c in one_level) if any(
+            c in one_level for c in one_level[cp]) else 1
+    max_depth = max(depth(cp) for cp in one_level)
 
     seconds = sorted({b for _, b in pairs})
     groups = []
@@ -435,6 +448,11 @@ def generate():
         firsts = sorted(a for a, bb in pairs if bb == b)
         flat.extend((a, pairs[(a, b)]) for a in firsts)
     groups.append(len(flat))
+    # The composites alone suffice when the one-level decompositions are at hand: the first
+    # of composite c's pair is the first code point of its canonical mapping.
+    for a, c in flat:
+        if one_level[c] != [a, pairs_second_of(pairs, c)]:
+            sys.exit(f"gen_unicode_tables: U+{c:04X} is not its pair's composite")
 
     bmp_index, bmp_blocks, bmp_infos = bmp_lookup(flags, set_index, sets, ccc, b2, decomp,
                                                   seconds)
@@ -454,9 +472,13 @@ def generate():
         "decomposition_runs": 6 * len(dec_runs.runs),
         "decomposition_planes": 2 * len(dec_runs.planes),
         "decomposition_pool": len(dec_runs.pool) + 1,
+        "decomposition1_runs": 6 * len(dec1_runs.runs),
+        "decomposition1_planes": 2 * len(dec1_runs.planes),
+        "decomposition1_pool": len(dec1_runs.pool) + 1,
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
         "composition_pairs": 4 * len(flat),
+        "composition_composites": 2 * len(flat),
         "bmp_index": len(bmp_index),
         "bmp_blocks": len(bmp_blocks),
         "bmp_infos": 4 * len(bmp_infos),
@@ -508,6 +530,9 @@ def generate():
     w("/// Longest full compatibility decomposition, in code points "
       f"(U+{max_dec_cp:04X}).")
     w(f"inline constexpr std::size_t max_decomposition_length = {max_dec};")
+    w("/// Nesting depth of the one-level decompositions (decomposition_one_level() applied to")
+    w("/// its own results this many times, at most, reaches the full decomposition).")
+    w(f"inline constexpr std::size_t max_decomposition_depth = {max_depth};")
     w("/// Longest full compatibility decomposition, in UTF-8 bytes.")
     w(f"inline constexpr std::size_t max_decomposition_utf8 = {max_dec_bytes};")
     w("/// Longest B.2 mapping, in code points.")
@@ -567,7 +592,8 @@ def generate():
     w("    std::uint16_t shape;")
     w("};")
     w("")
-    for name, runs in (("b2", b2_runs), ("decomposition", dec_runs)):
+    for name, runs in (("b2", b2_runs), ("decomposition", dec_runs),
+                       ("decomposition1", dec1_runs)):
         w("// clang-format off")
         w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
         L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
@@ -597,6 +623,10 @@ def generate():
     w("};")
     w("inline constexpr std::uint32_t composition_pairs[] = {")
     L.extend(hex_rows([f"0x{(a << 16) | c:08X}" for a, c in flat], 8))
+    w("};")
+    w("// composition_pairs without the firsts (for compose_by_decomposition()).")
+    w("inline constexpr std::uint16_t composition_composites[] = {")
+    L.extend(hex_rows([f"0x{c:04X}" for a, c in flat], 10))
     w("};")
     w("// clang-format on")
     w("")
@@ -872,6 +902,16 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
                             tables::decomposition_planes, tables::decomposition_pool, cp);
 }
 
+/// The compatibility or canonical mapping of cp one level deep, as UnicodeData 3.2 gives it
+/// (with Corrigendum #4; not reordered), or an empty view when cp has none: applied again to
+/// each of its code points, at most max_decomposition_depth levels in all, and canonically
+/// ordered, it gives decomposition(cp). Hangul syllables are not tabled.
+constexpr code_point_view decomposition_one_level(char32_t cp) noexcept {
+    if (cp < first_decomposable) return {};
+    return tables::find_run(tables::decomposition1_starts, tables::decomposition1_runs,
+                            tables::decomposition1_planes, tables::decomposition1_pool, cp);
+}
+
 /// How many code points are the second of a canonical composition pair.
 inline constexpr std::size_t composition_second_count =
     sizeof(tables::composition_seconds) / sizeof(std::uint16_t);
@@ -907,6 +947,28 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
         const std::uint32_t e = tables::composition_pairs[mid];
         const char32_t m = e >> 16;
         if (m == a) return e & 0xFFFFu;
+        if (m < a)
+            first = mid + 1;
+        else
+            last = mid;
+    }
+    return 0;
+}
+
+/// Same as compose(), from tables::composition_composites and the first code point of each
+/// candidate's decomposition_one_level() (a binary search with a lookup per step), without
+/// tables::composition_pairs.
+constexpr char32_t compose_by_decomposition(char32_t a, char32_t b) noexcept {
+    if (a > 0xFFFF) return 0;
+    const std::size_t i = composition_second_index(b);
+    if (i == composition_second_count) return 0;
+    std::size_t first = tables::composition_groups[i];
+    std::size_t last = tables::composition_groups[i + 1];
+    while (first < last) {
+        const std::size_t mid = first + (last - first) / 2;
+        const char32_t c = tables::composition_composites[mid];
+        const char32_t m = *decomposition_one_level(c).begin();
+        if (m == a) return c;
         if (m < a)
             first = mid + 1;
         else

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if !XMPPCORE_ASCII_ONLY
@@ -244,6 +245,57 @@ TEST_CASE("Hangul syllables are composed and decomposed arithmetically", "[jid][
     CHECK(u::hangul_compose(0x1100, 0x1100) == 0);
     CHECK(u::hangul_compose(0xAC00, 0x1161) == 0);
     CHECK(u::compose(0x1100, 0x1161) == 0); // not tabled
+}
+
+// What XMPPCORE_UNICODE_COMPACT's NFKC uses instead of the full decompositions and the pairs
+// (the full tables are checked against Python's NFKD by the generator and by the NFKC vectors).
+TEST_CASE("the one-level decompositions expand to the full ones and give the same compositions",
+          "[jid][unicode]") {
+    namespace u = xmppcore::detail::unicode;
+    // A hand check: U+1E08 is U+00C7 U+0301 one level deep, U+00C7 is C U+0327.
+    std::u32string one;
+    for (const char32_t x : u::decomposition_one_level(0x1E08)) one += x;
+    CHECK(one == U"\u00C7\u0301");
+    std::size_t mismatches = 0;
+    char32_t first = 0;
+    for (char32_t c = 0; c <= 0x10FFFF; ++c) {
+        std::u32string got;
+        const bool all = u::expand_decomposition(c, [&got](char32_t x) noexcept {
+            got += x;
+            return true;
+        });
+        // Canonical reordering: a stable sort of each run of non-starters by class.
+        for (std::size_t i = 1; i < got.size(); ++i)
+            for (std::size_t j = i; j > 0; --j) {
+                const auto a = u::combining_class(got[j - 1]), b = u::combining_class(got[j]);
+                if (b == 0 || a <= b) break;
+                std::swap(got[j - 1], got[j]);
+            }
+        std::u32string want;
+        for (const char32_t x : u::decomposition(c)) want += x;
+        const bool same = all && got == want &&
+                          u::decomposition_one_level(c).empty() == u::decomposition(c).empty() &&
+                          u::fast::decomposition_length(c) == want.size();
+        if (!same && mismatches++ == 0) first = c;
+    }
+    INFO("first mismatch at U+" << std::hex << static_cast<std::uint32_t>(first));
+    CHECK(mismatches == 0);
+    // Stopping early: f's false ends the expansion and is returned.
+    std::size_t calls = 0;
+    CHECK_FALSE(
+        u::expand_decomposition(0xFDFA, [&calls](char32_t) noexcept { return ++calls < 3; }));
+    CHECK(calls == 3);
+
+    std::size_t pair_mismatches = 0;
+    for (std::size_t i = 0; i < u::composition_second_count; ++i)
+        for (char32_t a = 0; a <= 0x10FFFF; a += a < 0x10000 ? 1 : 0x101)
+            if (u::compose_by_decomposition(a, u::tables::composition_seconds[i]) !=
+                u::compose(a, u::tables::composition_seconds[i]))
+                ++pair_mismatches;
+    CHECK(pair_mismatches == 0);
+    CHECK(u::compose_by_decomposition(0x0041, 0x030A) == 0x00C5); // A + ring above
+    CHECK(u::compose_by_decomposition(0x00C7, 0x0301) == 0x1E08);
+    CHECK(u::compose_by_decomposition(0x0041, 0x0041) == 0);
 }
 
 #endif // !XMPPCORE_ASCII_ONLY

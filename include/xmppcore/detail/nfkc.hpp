@@ -40,8 +40,8 @@ constexpr std::size_t nfkd_length(const char32_t* in, std::size_t n) noexcept {
         } else if (is_hangul_syllable(c)) {
             total += (c - hangul_s_base) % hangul_t_count == 0 ? 2 : 3;
         } else {
-            const code_point_view d = fast::decomposition(c);
-            total += d.empty() ? 1 : d.size();
+            const std::size_t k = fast::decomposition_length(c);
+            total += k == 0 ? 1 : k;
         }
     }
     return total;
@@ -73,7 +73,8 @@ struct composer {
         if (starter != no_starter && (written == starter + 1 || last_class < cc)) {
             char32_t composite = hangul_compose(out[starter], c);
             // Most text (CJK, Hangul syllables) lies above every second of a pair.
-            if (composite == 0 && c <= last_composable_second) composite = compose(out[starter], c);
+            if (composite == 0 && c <= last_composable_second)
+                composite = fast::compose(out[starter], c);
             if (composite != 0) {
                 out[starter] = composite;
                 return true;
@@ -181,10 +182,14 @@ public:
             return true;
         }
         if (!(info & info_decomposes)) return nfkc_impl::feed(st_, pending_, c);
-        const code_point_view d = fast::decomposition(c);
-        for (const char32_t x : d)
+#if XMPPCORE_UNICODE_COMPACT
+        return expand_decomposition(
+            c, [this](char32_t x) noexcept { return nfkc_impl::feed(st_, pending_, x); });
+#else
+        for (const char32_t x : fast::decomposition(c))
             if (!nfkc_impl::feed(st_, pending_, x)) return false;
         return true;
+#endif
     }
 
     /// Ends the text and returns the number of code points of the result in out. Call once,

@@ -11,8 +11,11 @@
 /// handful of entries instead of the whole table. Same results as the lookups of
 /// unicode_tables.hpp (a test compares them at every code point); outside the BMP those are
 /// used as they are. With XMPPCORE_UNICODE_COMPACT the fast:: functions are those lookups
-/// (info_by_search() for info()), and the two-stage table and the indexes are not linked.
-/// Never allocates, never throws.
+/// (info_by_search() for info()), and the two-stage table and the indexes are not linked;
+/// NFKC then expands the one-level decompositions at run time (expand_decomposition()) and
+/// composes with compose_by_decomposition(), so neither the full decompositions nor the
+/// composition pairs are linked either (~2.1 KB less flash on Cortex-M). Never allocates,
+/// never throws.
 
 #include <xmppcore/config.hpp>
 #include <xmppcore/detail/unicode_tables.hpp>
@@ -31,7 +34,7 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
     const std::uint32_t cc = combining_class(cp);
     std::uint32_t v = properties(cp) | (cc << 16);
     if (!b2_mapping(cp).empty()) v |= info_b2;
-    const bool decomposes = !decomposition(cp).empty();
+    const bool decomposes = !decomposition_one_level(cp).empty();
     if (decomposes) v |= info_decomposes;
     // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
     const bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
@@ -40,6 +43,44 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
     if (second) v |= info_second;
     if (!decomposes && !second && cc == 0) v |= info_inert;
     return v;
+}
+
+/// Calls f(x) for each code point x of the full compatibility decomposition of cp, none when
+/// cp has none, and returns false as soon as f does (true otherwise). The one-level mappings
+/// are expanded depth first (an explicit stack of max_decomposition_depth levels, no
+/// recursion), so the code points come as decomposition(cp) has them before canonical
+/// reordering: the same text once the caller reorders it (NFKC does), without the full
+/// decompositions. Hangul syllables are not expanded. Never allocates, never throws.
+template <class F>
+constexpr bool expand_decomposition(char32_t cp, F&& f) noexcept {
+    code_point_view::iterator at[max_decomposition_depth] = {}, end[max_decomposition_depth] = {};
+    const code_point_view top = decomposition_one_level(cp);
+    std::size_t depth = 0;
+    if (!top.empty()) {
+        at[0] = top.begin();
+        end[0] = top.end();
+        depth = 1;
+    }
+    while (depth != 0) {
+        code_point_view::iterator& it = at[depth - 1];
+        if (it == end[depth - 1]) {
+            --depth;
+            continue;
+        }
+        const char32_t x = *it;
+        ++it;
+        // The generator checks the depth, so at the last level nothing decomposes.
+        const code_point_view d =
+            depth < max_decomposition_depth ? decomposition_one_level(x) : code_point_view{};
+        if (d.empty()) {
+            if (!f(x)) return false;
+        } else {
+            at[depth] = d.begin();
+            end[depth] = d.end();
+            ++depth;
+        }
+    }
+    return true;
 }
 
 namespace fast {
@@ -65,6 +106,21 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
 /// Same as unicode::b2_mapping().
 constexpr code_point_view b2_mapping(char32_t cp) noexcept {
     return unicode::b2_mapping(cp);
+}
+
+/// Length in code points of the full compatibility decomposition of cp, 0 when it has none.
+constexpr std::size_t decomposition_length(char32_t cp) noexcept {
+    std::size_t n = 0;
+    static_cast<void>(expand_decomposition(cp, [&n](char32_t) noexcept {
+        ++n;
+        return true;
+    }));
+    return n;
+}
+
+/// Same as unicode::compose(), without tables::composition_pairs.
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    return compose_by_decomposition(a, b);
 }
 
 #else
@@ -154,6 +210,16 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
 constexpr code_point_view b2_mapping(char32_t cp) noexcept {
     if (cp >= 0x10000) return unicode::b2_mapping(cp);
     return find_run(tables::b2_starts, tables::b2_runs, tables::b2_pool, b2_pages, cp);
+}
+
+/// Length in code points of decomposition(cp), 0 when it has none.
+constexpr std::size_t decomposition_length(char32_t cp) noexcept {
+    return decomposition(cp).size();
+}
+
+/// Same as unicode::compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    return unicode::compose(a, b);
 }
 
 #endif // XMPPCORE_UNICODE_COMPACT
