@@ -14,9 +14,9 @@
 /// SHA-512, and SHA-256 without the SHA extensions, use the portable code compiled for BMI2
 /// (rorx), about a tenth faster (XMPPCORE_NO_X86_BMI2=1 leaves it out). XMPPCORE_NO_HW_SHA=1
 /// (implied by XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always
-/// compiled and tested, whatever the CPU. Under -Os (or with XMPPCORE_SMALL_SHA=1) the portable
-/// compressions are loops instead of unrolled code: a fraction of the flash, about half the
-/// speed.
+/// compiled and tested, whatever the CPU. Under XMPPCORE_SMALL (-Os) or XMPPCORE_SMALL_SHA=1 the
+/// portable compressions are loops instead of unrolled code: a fraction of the flash, about half
+/// the speed.
 ///
 /// A host with its own primitives (a hardware engine, OpenSSL) plugs them in through a crypto
 /// provider, the `Crypto` template parameter of the SASL mechanisms: any type with the four
@@ -67,11 +67,11 @@
 #endif
 
 #ifndef XMPPCORE_SMALL_SHA
-#if defined(__OPTIMIZE_SIZE__)
+#if XMPPCORE_SMALL
 /// 1 to compute the hashes with rolled loops (one compression function of ~1 KB instead of
-/// unrolled ones of several KB each, about half the speed): the default under -Os, for
-/// firmware. The hardware paths are unaffected. Every translation unit of a program should see
-/// the same value (both give the same results).
+/// unrolled ones of several KB each, about half the speed): the default under XMPPCORE_SMALL
+/// (so under -Os), for firmware. The hardware paths are unaffected. Every translation unit of a
+/// program should see the same value (both give the same results).
 #define XMPPCORE_SMALL_SHA 1
 #else
 #define XMPPCORE_SMALL_SHA 0

@@ -516,6 +516,7 @@ private:
         // Complete, valid characters that XML allows, inline (Unicode table 3-7; U+FFFE and
         // U+FFFF are the only such non-ASCII code points that are not XML Chars); anything
         // else goes to check_utf8 below for its exact verdict.
+        if (XMPPCORE_SMALL) return utf8_run_careful(p, end, cut, err);
         for (;;) {
             const auto b0 = static_cast<byte>(p[0]);
             const std::ptrdiff_t n = end - p;
@@ -770,11 +771,13 @@ private:
         // above only for a colon, a non-ASCII byte, the end of the input or the limit.
         auto scan_qname = [&](const char* q, bool& cut, bool& more, errc& e)
                               XMPPCORE_FORCE_INLINE -> const char* {
-            const char* r = q;
-            while (r != stop && (cls(*r) & detail::xc_name)) ++r;
-            if (r != stop && static_cast<byte>(*r) < 0x80 && *r != ':' &&
-                abs(r) - name_ <= limits_.max_name_length)
-                return r;
+            if (!XMPPCORE_SMALL) {
+                const char* r = q;
+                while (r != stop && (cls(*r) & detail::xc_name)) ++r;
+                if (r != stop && static_cast<byte>(*r) < 0x80 && *r != ':' &&
+                    abs(r) - name_ <= limits_.max_name_length)
+                    return r;
+            }
             return scan_name_bounded(q, cut, more, e);
         };
         ctx_.anchor = ptr(anchor_);
@@ -883,7 +886,7 @@ private:
             at_markup:
                 if (p == stop) return suspend(p);
                 const char c = *p;
-                if (cls(c) & detail::xc_name_start) {
+                if (!XMPPCORE_SMALL && (cls(c) & detail::xc_name_start)) {
                     // A whole, plainly written start tag is read in one pass; anything else
                     // (the window or the limit cuts it, an error, a rare form) goes through
                     // the states below from its first byte, which decide exactly as before.
@@ -905,7 +908,7 @@ private:
                     const bool root = depth_ == 1 && top();
                     const char* open = (root ? store_ : ctx_.anchor) + o.name;
                     // A stanza's names are in the window, before p: 8 bytes from each are there.
-                    if (stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
+                    if (!XMPPCORE_SMALL && stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
                         same_at(p + 1, open, o.name_len,
                                 !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
@@ -1080,7 +1083,8 @@ private:
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
                 const errc e = end_attr_name(std::string_view(ptr(name_), len));
                 if (e != errc::ok) return error_here(ptr(name_), e);
-                if (stop - p >= 2 && p[0] == '=' && (p[1] == '\'' || p[1] == '"')) {
+                if (!XMPPCORE_SMALL && stop - p >= 2 && p[0] == '=' &&
+                    (p[1] == '\'' || p[1] == '"')) {
                     // The common `name='` without spaces: straight to the value.
                     quote_ = p[1];
                     p += 2;
@@ -1226,7 +1230,8 @@ private:
             case xml_state::end_name: {
                 const detail::xml_elem_rec& open_rec = elems_[depth_ - 1];
                 const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + open_rec.name;
-                if (abs(p) == name_ && static_cast<std::size_t>(stop - p) > open_rec.name_len &&
+                if (!XMPPCORE_SMALL && abs(p) == name_ &&
+                    static_cast<std::size_t>(stop - p) > open_rec.name_len &&
                     same(p, std::string_view(open, open_rec.name_len)) &&
                     (p[open_rec.name_len] == '>' || is_space(p[open_rec.name_len]))) {
                     // The common case: the open element's name, then the end of the name.
@@ -1284,7 +1289,7 @@ private:
                     if (b == '<') break;
                     if (b == '&') {
                         flags_ |= f_needs_decoding;
-                        if (const char* r = fast_ref(p, stop)) {
+                        if (const char* r = XMPPCORE_SMALL ? nullptr : fast_ref(p, stop)) {
                             p = r;
                             continue;
                         }

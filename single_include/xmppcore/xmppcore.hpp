@@ -101,6 +101,28 @@
 #define XMPPCORE_UNICODE_COMPACT 0
 #endif
 
+/// XMPPCORE_SMALL selects code for size over speed where the library has both: 1 leaves out
+/// the paths that exist only for host speed (the tokenizer's one-pass start tags, end tags and
+/// references, which its state machine also reads; inlined copies of helpers) and compiles the
+/// hashes as loops (XMPPCORE_SMALL_SHA). Same results, events and errors either way; the tests
+/// run in both modes. The default is 1 under -Os (GCC and Clang define __OPTIMIZE_SIZE__), else
+/// 0; define it to override. Every translation unit of a program should see the same value.
+#ifndef XMPPCORE_SMALL
+#if defined(__OPTIMIZE_SIZE__)
+#define XMPPCORE_SMALL 1
+#else
+#define XMPPCORE_SMALL 0
+#endif
+#endif
+
+/// XMPPCORE_SIZE_NOINLINE marks a helper called from several places: out of line under
+/// XMPPCORE_SMALL (one copy), left to the optimizer otherwise.
+#if XMPPCORE_SMALL
+#define XMPPCORE_SIZE_NOINLINE XMPPCORE_NOINLINE
+#else
+#define XMPPCORE_SIZE_NOINLINE
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP
 // ---- end xmppcore/config.hpp ----
 // ---- begin xmppcore/version.hpp ----
@@ -1689,6 +1711,7 @@ private:
         // Complete, valid characters that XML allows, inline (Unicode table 3-7; U+FFFE and
         // U+FFFF are the only such non-ASCII code points that are not XML Chars); anything
         // else goes to check_utf8 below for its exact verdict.
+        if (XMPPCORE_SMALL) return utf8_run_careful(p, end, cut, err);
         for (;;) {
             const auto b0 = static_cast<byte>(p[0]);
             const std::ptrdiff_t n = end - p;
@@ -1943,11 +1966,13 @@ private:
         // above only for a colon, a non-ASCII byte, the end of the input or the limit.
         auto scan_qname = [&](const char* q, bool& cut, bool& more, errc& e)
                               XMPPCORE_FORCE_INLINE -> const char* {
-            const char* r = q;
-            while (r != stop && (cls(*r) & detail::xc_name)) ++r;
-            if (r != stop && static_cast<byte>(*r) < 0x80 && *r != ':' &&
-                abs(r) - name_ <= limits_.max_name_length)
-                return r;
+            if (!XMPPCORE_SMALL) {
+                const char* r = q;
+                while (r != stop && (cls(*r) & detail::xc_name)) ++r;
+                if (r != stop && static_cast<byte>(*r) < 0x80 && *r != ':' &&
+                    abs(r) - name_ <= limits_.max_name_length)
+                    return r;
+            }
             return scan_name_bounded(q, cut, more, e);
         };
         ctx_.anchor = ptr(anchor_);
@@ -2056,7 +2081,7 @@ private:
             at_markup:
                 if (p == stop) return suspend(p);
                 const char c = *p;
-                if (cls(c) & detail::xc_name_start) {
+                if (!XMPPCORE_SMALL && (cls(c) & detail::xc_name_start)) {
                     // A whole, plainly written start tag is read in one pass; anything else
                     // (the window or the limit cuts it, an error, a rare form) goes through
                     // the states below from its first byte, which decide exactly as before.
@@ -2078,7 +2103,7 @@ private:
                     const bool root = depth_ == 1 && top();
                     const char* open = (root ? store_ : ctx_.anchor) + o.name;
                     // A stanza's names are in the window, before p: 8 bytes from each are there.
-                    if (stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
+                    if (!XMPPCORE_SMALL && stop - p > o.name_len + 1 && p[o.name_len + 1] == '>' &&
                         same_at(p + 1, open, o.name_len,
                                 !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
@@ -2253,7 +2278,8 @@ private:
                 const std::size_t len = static_cast<std::size_t>(abs(p) - name_);
                 const errc e = end_attr_name(std::string_view(ptr(name_), len));
                 if (e != errc::ok) return error_here(ptr(name_), e);
-                if (stop - p >= 2 && p[0] == '=' && (p[1] == '\'' || p[1] == '"')) {
+                if (!XMPPCORE_SMALL && stop - p >= 2 && p[0] == '=' &&
+                    (p[1] == '\'' || p[1] == '"')) {
                     // The common `name='` without spaces: straight to the value.
                     quote_ = p[1];
                     p += 2;
@@ -2399,7 +2425,8 @@ private:
             case xml_state::end_name: {
                 const detail::xml_elem_rec& open_rec = elems_[depth_ - 1];
                 const char* open = (depth_ == 1 && top() ? store_ : ctx_.anchor) + open_rec.name;
-                if (abs(p) == name_ && static_cast<std::size_t>(stop - p) > open_rec.name_len &&
+                if (!XMPPCORE_SMALL && abs(p) == name_ &&
+                    static_cast<std::size_t>(stop - p) > open_rec.name_len &&
                     same(p, std::string_view(open, open_rec.name_len)) &&
                     (p[open_rec.name_len] == '>' || is_space(p[open_rec.name_len]))) {
                     // The common case: the open element's name, then the end of the name.
@@ -2457,7 +2484,7 @@ private:
                     if (b == '<') break;
                     if (b == '&') {
                         flags_ |= f_needs_decoding;
-                        if (const char* r = fast_ref(p, stop)) {
+                        if (const char* r = XMPPCORE_SMALL ? nullptr : fast_ref(p, stop)) {
                             p = r;
                             continue;
                         }
@@ -11680,9 +11707,9 @@ XMPPCORE_END_NAMESPACE
 /// SHA-512, and SHA-256 without the SHA extensions, use the portable code compiled for BMI2
 /// (rorx), about a tenth faster (XMPPCORE_NO_X86_BMI2=1 leaves it out). XMPPCORE_NO_HW_SHA=1
 /// (implied by XMPPCORE_NO_SIMD=1) compiles the portable code alone. The portable code is always
-/// compiled and tested, whatever the CPU. Under -Os (or with XMPPCORE_SMALL_SHA=1) the portable
-/// compressions are loops instead of unrolled code: a fraction of the flash, about half the
-/// speed.
+/// compiled and tested, whatever the CPU. Under XMPPCORE_SMALL (-Os) or XMPPCORE_SMALL_SHA=1 the
+/// portable compressions are loops instead of unrolled code: a fraction of the flash, about half
+/// the speed.
 ///
 /// A host with its own primitives (a hardware engine, OpenSSL) plugs them in through a crypto
 /// provider, the `Crypto` template parameter of the SASL mechanisms: any type with the four
@@ -11725,11 +11752,11 @@ XMPPCORE_END_NAMESPACE
 #endif
 
 #ifndef XMPPCORE_SMALL_SHA
-#if defined(__OPTIMIZE_SIZE__)
+#if XMPPCORE_SMALL
 /// 1 to compute the hashes with rolled loops (one compression function of ~1 KB instead of
-/// unrolled ones of several KB each, about half the speed): the default under -Os, for
-/// firmware. The hardware paths are unaffected. Every translation unit of a program should see
-/// the same value (both give the same results).
+/// unrolled ones of several KB each, about half the speed): the default under XMPPCORE_SMALL
+/// (so under -Os), for firmware. The hardware paths are unaffected. Every translation unit of a
+/// program should see the same value (both give the same results).
 #define XMPPCORE_SMALL_SHA 1
 #else
 #define XMPPCORE_SMALL_SHA 0
