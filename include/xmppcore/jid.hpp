@@ -549,7 +549,9 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
             break;
         }
     jid_view v;
-    if (XMPPCORE_LIKELY(detail::parse_jid_fast(in, slash, at, buf, cap, v))) return v;
+    // Under XMPPCORE_SMALL the general path alone (the same results).
+    if (!XMPPCORE_SMALL && XMPPCORE_LIKELY(detail::parse_jid_fast(in, slash, at, buf, cap, v)))
+        return v;
     return detail::parse_jid_general(in, slash, at, buf, cap, mode, error);
 }
 

@@ -431,11 +431,11 @@ private:
         if (open_) return errc::invalid_state;
         begin();
         step(w_.start_element(name));
-        if (!a.from.empty()) attribute("from", a.from);
-        if (!a.id.empty()) attribute("id", a.id);
-        if (!a.to.empty()) attribute("to", a.to);
-        if (!type.empty()) attribute("type", type);
-        if (!a.lang.empty()) attribute("xml:lang", a.lang);
+        // A loop over the names rather than five calls: less flash on firmware.
+        static constexpr std::string_view names[] = {"from", "id", "to", "type", "xml:lang"};
+        const std::string_view values[] = {a.from, a.id, a.to, type, a.lang};
+        for (std::size_t i = 0; i < 5; ++i)
+            if (!values[i].empty()) attribute(names[i], values[i]);
         return err_;
     }
     void begin() noexcept {

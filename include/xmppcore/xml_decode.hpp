@@ -26,6 +26,21 @@ enum class xml_value_kind : std::uint8_t { text, attribute, cdata };
 
 namespace detail {
 
+/// The character a predefined entity (XML 1.0 section 4.6: lt, gt, amp, apos, quot) stands
+/// for, given its name; 0 for any other name. One copy for the tokenizer and both decoders.
+constexpr char predefined_entity(std::string_view n) noexcept {
+    switch (n.size()) {
+    case 2:
+        if (n[1] != 't') return 0;
+        return n[0] == 'l' ? '<' : n[0] == 'g' ? '>' : '\0';
+    case 3: return n[0] == 'a' && n[1] == 'm' && n[2] == 'p' ? '&' : '\0';
+    case 4:
+        if (n[0] == 'a' && n[1] == 'p' && n[2] == 'o' && n[3] == 's') return '\'';
+        return n[0] == 'q' && n[1] == 'u' && n[2] == 'o' && n[3] == 't' ? '"' : '\0';
+    default: return 0;
+    }
+}
+
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
 inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
 
@@ -93,22 +108,13 @@ inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind,
         const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
         char buf[4];
         std::size_t len = 1;
-        if (ref == "lt")
-            buf[0] = '<';
-        else if (ref == "gt")
-            buf[0] = '>';
-        else if (ref == "amp")
-            buf[0] = '&';
-        else if (ref == "apos")
-            buf[0] = '\'';
-        else if (ref == "quot")
-            buf[0] = '"';
-        else if (!ref.empty() && ref[0] == '#') {
+        buf[0] = detail::predefined_entity(ref);
+        if (buf[0] == 0) {
+            if (ref.empty() || ref[0] != '#')
+                return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
             const char32_t cp = detail::parse_char_ref(ref);
             if (cp == detail::bad_char_ref) return errc::xml_invalid_char_ref;
             len = detail::encode_utf8(cp, buf);
-        } else {
-            return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
         }
         if (cap - o < len) return errc::buffer_too_small;
         for (std::size_t k = 0; k < len; ++k) out[o++] = buf[k];

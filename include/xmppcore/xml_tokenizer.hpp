@@ -1210,8 +1210,7 @@ private:
                     if (p == stop || cut) return suspend(p, cut);
                     if (*p != ';') return error_here(amp, errc::xml_malformed);
                     const std::string_view name(amp + 1, static_cast<std::size_t>(p - amp - 1));
-                    if (name != "lt" && name != "gt" && name != "amp" && name != "apos" &&
-                        name != "quot")
+                    if (detail::predefined_entity(name) == 0)
                         return error_here(amp, errc::xml_undefined_entity);
                 }
                 ++p;

@@ -112,8 +112,7 @@ public:
         const errc e = detail::check_xml_chars(value);
         if (e != errc::ok) return e;
         const std::size_t mark = len_;
-        if (!put(" ") || !put(qname) || !put("='") || !escaped(value, true) || !put("'"))
-            return undo(mark, true);
+        if (!put_attribute(" ", qname, value)) return undo(mark, true);
         return errc::ok;
     }
 
@@ -130,8 +129,7 @@ public:
         const errc e = detail::check_xml_chars(uri);
         if (e != errc::ok) return e;
         const std::size_t mark = len_;
-        if (!put(prefix.empty() ? " xmlns" : " xmlns:") || !put(prefix) || !put("='") ||
-            !escaped(uri, true) || !put("'"))
+        if (!put_attribute(prefix.empty() ? " xmlns" : " xmlns:", prefix, uri))
             return undo(mark, true);
         return errc::ok;
     }
@@ -200,8 +198,7 @@ public:
                 len_ = mark;
                 return e;
             }
-            if (!put(" ") || !put(a.k) || !put("='") || !escaped(a.v, true) || !put("'"))
-                return undo(mark, false);
+            if (!put_attribute(" ", a.k, a.v)) return undo(mark, false);
         }
         if (!put(" xmlns:stream='http://etherx.jabber.org/streams'>")) return undo(mark, false);
         return errc::ok;
@@ -230,6 +227,11 @@ private:
         if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());
         len_ += s.size();
         return true;
+    }
+    // `lead` `name`='`value` escaped`': the one copy of this sequence (flash on firmware).
+    bool put_attribute(std::string_view lead, std::string_view name,
+                       std::string_view value) noexcept {
+        return put(lead) && put(name) && put("='") && escaped(value, true) && put("'");
     }
     bool close_tag() noexcept {
         if (!tag_open_) return true;

@@ -912,6 +912,21 @@ enum class xml_value_kind : std::uint8_t { text, attribute, cdata };
 
 namespace detail {
 
+/// The character a predefined entity (XML 1.0 section 4.6: lt, gt, amp, apos, quot) stands
+/// for, given its name; 0 for any other name. One copy for the tokenizer and both decoders.
+constexpr char predefined_entity(std::string_view n) noexcept {
+    switch (n.size()) {
+    case 2:
+        if (n[1] != 't') return 0;
+        return n[0] == 'l' ? '<' : n[0] == 'g' ? '>' : '\0';
+    case 3: return n[0] == 'a' && n[1] == 'm' && n[2] == 'p' ? '&' : '\0';
+    case 4:
+        if (n[0] == 'a' && n[1] == 'p' && n[2] == 'o' && n[3] == 's') return '\'';
+        return n[0] == 'q' && n[1] == 'u' && n[2] == 'o' && n[3] == 't' ? '"' : '\0';
+    default: return 0;
+    }
+}
+
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
 inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
 
@@ -979,22 +994,13 @@ inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind,
         const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
         char buf[4];
         std::size_t len = 1;
-        if (ref == "lt")
-            buf[0] = '<';
-        else if (ref == "gt")
-            buf[0] = '>';
-        else if (ref == "amp")
-            buf[0] = '&';
-        else if (ref == "apos")
-            buf[0] = '\'';
-        else if (ref == "quot")
-            buf[0] = '"';
-        else if (!ref.empty() && ref[0] == '#') {
+        buf[0] = detail::predefined_entity(ref);
+        if (buf[0] == 0) {
+            if (ref.empty() || ref[0] != '#')
+                return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
             const char32_t cp = detail::parse_char_ref(ref);
             if (cp == detail::bad_char_ref) return errc::xml_invalid_char_ref;
             len = detail::encode_utf8(cp, buf);
-        } else {
-            return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
         }
         if (cap - o < len) return errc::buffer_too_small;
         for (std::size_t k = 0; k < len; ++k) out[o++] = buf[k];
@@ -2405,8 +2411,7 @@ private:
                     if (p == stop || cut) return suspend(p, cut);
                     if (*p != ';') return error_here(amp, errc::xml_malformed);
                     const std::string_view name(amp + 1, static_cast<std::size_t>(p - amp - 1));
-                    if (name != "lt" && name != "gt" && name != "amp" && name != "apos" &&
-                        name != "quot")
+                    if (detail::predefined_entity(name) == 0)
                         return error_here(amp, errc::xml_undefined_entity);
                 }
                 ++p;
@@ -3250,8 +3255,7 @@ public:
         const errc e = detail::check_xml_chars(value);
         if (e != errc::ok) return e;
         const std::size_t mark = len_;
-        if (!put(" ") || !put(qname) || !put("='") || !escaped(value, true) || !put("'"))
-            return undo(mark, true);
+        if (!put_attribute(" ", qname, value)) return undo(mark, true);
         return errc::ok;
     }
 
@@ -3268,8 +3272,7 @@ public:
         const errc e = detail::check_xml_chars(uri);
         if (e != errc::ok) return e;
         const std::size_t mark = len_;
-        if (!put(prefix.empty() ? " xmlns" : " xmlns:") || !put(prefix) || !put("='") ||
-            !escaped(uri, true) || !put("'"))
+        if (!put_attribute(prefix.empty() ? " xmlns" : " xmlns:", prefix, uri))
             return undo(mark, true);
         return errc::ok;
     }
@@ -3338,8 +3341,7 @@ public:
                 len_ = mark;
                 return e;
             }
-            if (!put(" ") || !put(a.k) || !put("='") || !escaped(a.v, true) || !put("'"))
-                return undo(mark, false);
+            if (!put_attribute(" ", a.k, a.v)) return undo(mark, false);
         }
         if (!put(" xmlns:stream='http://etherx.jabber.org/streams'>")) return undo(mark, false);
         return errc::ok;
@@ -3368,6 +3370,11 @@ private:
         if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());
         len_ += s.size();
         return true;
+    }
+    // `lead` `name`='`value` escaped`': the one copy of this sequence (flash on firmware).
+    bool put_attribute(std::string_view lead, std::string_view name,
+                       std::string_view value) noexcept {
+        return put(lead) && put(name) && put("='") && escaped(value, true) && put("'");
     }
     bool close_tag() noexcept {
         if (!tag_open_) return true;
@@ -8818,7 +8825,9 @@ inline result<jid_view> parse_jid(std::string_view in, char* buf, std::size_t ca
             break;
         }
     jid_view v;
-    if (XMPPCORE_LIKELY(detail::parse_jid_fast(in, slash, at, buf, cap, v))) return v;
+    // Under XMPPCORE_SMALL the general path alone (the same results).
+    if (!XMPPCORE_SMALL && XMPPCORE_LIKELY(detail::parse_jid_fast(in, slash, at, buf, cap, v)))
+        return v;
     return detail::parse_jid_general(in, slash, at, buf, cap, mode, error);
 }
 
@@ -9368,7 +9377,7 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
     // Character data: the next '&' and CR found with memchr (attribute values are short).
     std::size_t next_amp = 0, next_cr = 0;
     for (std::size_t i = 0; i < n;) {
-        if (!attr) {
+        if (!XMPPCORE_SMALL && !attr) { // for speed only: the byte loop below finds the same
             if (refs && next_amp <= i) {
                 const void* p = std::memchr(raw.data() + i, '&', n - i);
                 next_amp = p == nullptr
@@ -9404,17 +9413,8 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
             const std::string_view ref = semi == std::string_view::npos
                                              ? std::string_view()
                                              : detail::substr(raw, i + 1, semi - i - 1);
-            if (ref == "lt") {
-                buf[0] = '<';
-            } else if (ref == "gt") {
-                buf[0] = '>';
-            } else if (ref == "amp") {
-                buf[0] = '&';
-            } else if (ref == "apos") {
-                buf[0] = '\'';
-            } else if (ref == "quot") {
-                buf[0] = '"';
-            } else {
+            buf[0] = predefined_entity(ref);
+            if (buf[0] == 0) {
                 const char32_t cp = parse_char_ref(ref);
                 if (cp == bad_char_ref) {
                     buf[0] = '&'; // not a reference: passed through
@@ -11558,11 +11558,11 @@ private:
         if (open_) return errc::invalid_state;
         begin();
         step(w_.start_element(name));
-        if (!a.from.empty()) attribute("from", a.from);
-        if (!a.id.empty()) attribute("id", a.id);
-        if (!a.to.empty()) attribute("to", a.to);
-        if (!type.empty()) attribute("type", type);
-        if (!a.lang.empty()) attribute("xml:lang", a.lang);
+        // A loop over the names rather than five calls: less flash on firmware.
+        static constexpr std::string_view names[] = {"from", "id", "to", "type", "xml:lang"};
+        const std::string_view values[] = {a.from, a.id, a.to, type, a.lang};
+        for (std::size_t i = 0; i < 5; ++i)
+            if (!values[i].empty()) attribute(names[i], values[i]);
         return err_;
     }
     void begin() noexcept {
