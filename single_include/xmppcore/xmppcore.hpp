@@ -10797,18 +10797,19 @@ public:
         else
             return errc::stanza_unknown_element;
         s.element_ = e;
-        // The common attributes, found in one pass over the start tag.
-        for (const xml_attribute_view& a : e.attributes()) {
-            if (!a.prefix.empty()) continue;
+        // The common attributes, found in one pass over the start tag (with the walker itself:
+        // the attribute views' prefix and local parts are not needed here).
+        const std::string_view tag = e.start_tag();
+        std::size_t pos = 1 + e.qname().size();
+        detail::xw_attr a;
+        while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            if (q == "to")
-                s.to_ = a.value;
-            else if (q == "from")
-                s.from_ = a.value;
-            else if (q == "id")
-                s.id_ = a.value;
-            else if (q == "type")
-                s.type_raw_ = a.value;
+            xml_value* slot = q == "to"     ? &s.to_
+                              : q == "from" ? &s.from_
+                              : q == "id"   ? &s.id_
+                              : q == "type" ? &s.type_raw_
+                                            : nullptr;
+            if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
         return s;
     }
