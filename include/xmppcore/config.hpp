@@ -91,25 +91,18 @@
 #endif
 
 /// XMPPCORE_SMALL selects code for size over speed where the library has both: 1 leaves out
-/// the paths that exist only for host speed (the tokenizer's one-pass start tags, end tags and
-/// references, which its state machine also reads; inlined copies of helpers) and compiles the
-/// hashes as loops (XMPPCORE_SMALL_SHA). Same results, events and errors either way; the tests
-/// run in both modes. The default is 1 under -Os (GCC and Clang define __OPTIMIZE_SIZE__), else
-/// 0; define it to override. Every translation unit of a program should see the same value.
+/// the paths that exist only for host speed (the tokenizer's one-pass start tags, end tags,
+/// names, references and UTF-8 runs, whose bytes its state machine reads anyway; parse_jid's
+/// one-pass ASCII path; the memchr search when decoding values) and compiles the hashes as
+/// loops (XMPPCORE_SMALL_SHA). Same results, events and errors either way; the tests run in both
+/// modes. The default is 1 under -Os (GCC and Clang define __OPTIMIZE_SIZE__), else 0; define
+/// it to override. Every translation unit of a program should see the same value.
 #ifndef XMPPCORE_SMALL
 #if defined(__OPTIMIZE_SIZE__)
 #define XMPPCORE_SMALL 1
 #else
 #define XMPPCORE_SMALL 0
 #endif
-#endif
-
-/// XMPPCORE_SIZE_NOINLINE marks a helper called from several places: out of line under
-/// XMPPCORE_SMALL (one copy), left to the optimizer otherwise.
-#if XMPPCORE_SMALL
-#define XMPPCORE_SIZE_NOINLINE XMPPCORE_NOINLINE
-#else
-#define XMPPCORE_SIZE_NOINLINE
 #endif
 
 #endif // XMPPCORE_CONFIG_HPP
