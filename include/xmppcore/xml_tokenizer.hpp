@@ -115,6 +115,7 @@ struct xml_elem_rec {
     std::uint16_t prefix_len;
     std::uint8_t ns_mark; // namespace declarations in scope before this element
     std::uint8_t ns;
+    std::uint8_t dflt; // the default namespace in scope inside it (index or ns_none)
 };
 
 /// Everything a view needs to turn records into string_views.
@@ -887,10 +888,16 @@ private:
                     // A whole, plainly written start tag is read in one pass; anything else
                     // (the window or the limit cuts it, an error, a rare form) goes through
                     // the states below from its first byte, which decide exactly as before.
-                    bool self_closing = false;
-                    const char* q = fast_start_tag(p, stop, self_closing);
+                    std::uint8_t how = 0;
+                    const char* q = fast_start_tag(p, stop, how);
                     if (q != nullptr) {
-                        const feed_result r = end_start_tag(q, self_closing, wbegin, wabs);
+                        feed_result r{0, errc::ok};
+                        if ((how & fs_sent) == 0)
+                            r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
+                        else if (how & fs_self_closing)
+                            r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
+                        else if (how & fs_paused)
+                            r = paused_after(q, wbegin);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
                         // Straight on, without the trip through the switch.
@@ -1400,60 +1407,107 @@ private:
         return q;
     }
 
+    // What fast_start_tag did besides reading the tag: `fs_sent`, the start event went out
+    // (state content; `fs_paused`: its handler paused), else end_start_tag must finish the tag;
+    // `fs_self_closing`: the caller closes the element.
+    static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4;
+
     // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
     // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
     // '=', predefined entity references): records it as the states would and returns the byte
-    // after its '>', or nullptr with nothing changed.
-    const char* fast_start_tag(const char* p, const char* stop, bool& self_closing) noexcept {
+    // after its '>', or nullptr with nothing changed. The usual tag (no prefixes, not the stream
+    // root) is finished here too: its namespace resolved and its start event sent.
+    const char* fast_start_tag(const char* p, const char* stop, std::uint8_t& how) noexcept {
         const char* colon = nullptr;
         const char* q = fast_short_qname(p, stop, colon);
-        if (q == nullptr || depth_ >= limits_.max_depth + top()) return nullptr;
+        const std::uint8_t d0 = depth_;
+        if (q == nullptr || d0 >= limits_.max_depth + top()) return nullptr;
         const char* const base = ctx_.anchor;
-        detail::xml_elem_rec& e = elems_[depth_];
+        detail::xml_elem_rec& e = elems_[d0];
         e.name = static_cast<std::uint32_t>(p - base);
         e.name_len = static_cast<std::uint16_t>(q - p);
         e.prefix_len = static_cast<std::uint16_t>(colon ? colon - p : 0);
         e.ns_mark = ns_count_;
-        e.ns = detail::ns_none;
-        ++depth_;
-        attr_count_ = attr_prefixed_ = 0;
-        // A failed attempt leaves things as they were (the states read the tag again). Only
-        // the slow declaration path below moves store_top_: back to its first decoded name.
-        const auto fail = [this, &e]() -> const char* {
-            for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
-                if (ns_[i].uri_where == detail::ns_in_store) {
-                    store_top_ = ns_[i].uri;
-                    break;
-                }
-            --depth_;
+        // depth_ counts the element once the tag is read, or once the general declaration path
+        // below needs it (`counted`): only then has a failed attempt more to undo than ns_count_.
+        bool counted = false;
+        const auto fail = [this, &e, &counted]() -> const char* {
+            if (counted) {
+                // The general path may have decoded names into the store: back to the first.
+                for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
+                    if (ns_[i].uri_where == detail::ns_in_store) {
+                        store_top_ = ns_[i].uri;
+                        break;
+                    }
+                --depth_;
+                attr_count_ = attr_prefixed_ = 0;
+            }
             ns_count_ = e.ns_mark;
-            attr_count_ = attr_prefixed_ = 0;
             return nullptr;
         };
         std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = 0; // attributes and namespace declarations so far
-        bool prefixed = false;
+        bool prefixed = e.prefix_len != 0;
+        bool plain = true; // no attribute is prefixed
         for (;;) {
-            const char* ws = q;
-            if (q != stop && *q == ' ') ++q;
-            while (q != stop && is_space(*q)) ++q;
+            // One space, or none before '>' and '/', is the usual; other whitespace is
+            // skipped below.
             if (q == stop) return fail();
-            const char c = *q;
-            if (c == '>') {
-                attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = prefixed;
-                self_closing = false;
-                return q + 1;
+            char c = *q;
+            bool space = false;
+            if (c == ' ') {
+                if (++q == stop) return fail();
+                c = *q;
+                space = true;
             }
-            if (c == '/') {
-                if (q + 1 == stop || q[1] != '>') return fail();
-                attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = prefixed;
-                self_closing = true;
-                return q + 2;
+            if (is_space(c)) {
+                while (q != stop && is_space(*q)) ++q;
+                if (q == stop) return fail();
+                c = *q;
+                space = true;
             }
-            if (q == ws || (cls(c) & detail::xc_name_start) == 0 ||
-                used++ >= limits_.max_attributes)
+            if (c == '>' || c == '/') {
+                std::uint8_t sc = 0;
+                if (c == '/') {
+                    if (q + 1 == stop || q[1] != '>') return fail();
+                    sc = fs_self_closing;
+                    ++q;
+                }
+                ++q;
+                depth_ = static_cast<std::uint8_t>(d0 + 1);
+                attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = plain ? 0 : 1;
+                if (prefixed || !plain || (d0 == 0 && top())) {
+                    how = sc;
+                    return q;
+                }
+                // Unprefixed: the default namespace, from this tag's declarations or the
+                // parent's scope.
+                std::uint8_t d = d0 ? elems_[d0 - 1].dflt : detail::ns_none;
+                for (std::size_t i = ns_count_; i-- > e.ns_mark;)
+                    if (ns_[i].prefix_len == 0) {
+                        d = ns_[i].uri_len ? static_cast<std::uint8_t>(i) : detail::ns_none;
+                        break;
+                    }
+                e.ns = e.dflt = d;
+                pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
+                xml_element ev;
+                ev.ctx_ = &ctx_;
+                ev.qname_ = std::string_view(p, e.name_len);
+                ev.uri_ = ctx_.uri(d);
+                ev.count_ = na;
+                ev.depth_ = d0 + 1u - top();
+                ev.self_closing_ = sc != 0;
+                ev.offset_ = anchor_ + e.name - 1;
+                text_ = pos_;
+                flags_ = brackets_ = 0;
+                state_ = xml_state::content;
+                how = static_cast<std::uint8_t>(
+                    sc | fs_sent |
+                    (handler_->on_element_start(ev) == xml_action::pause ? fs_paused : 0));
+                return q;
+            }
+            if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
                 return fail();
             const char* n = q;
             q = fast_short_qname(n, stop, colon);
@@ -1498,7 +1552,7 @@ private:
                 // as written), then the reserved names of Namespaces in XML, section 3.
                 const std::uint16_t plen = static_cast<std::uint16_t>(colon ? nlen - 6 : 0);
                 const char* prefix = colon ? colon + 1 : n;
-                for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
+                for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
                     if (ns_[i].prefix_len == plen &&
                         same(base + ns_[i].prefix, std::string_view(prefix, plen)))
                         return fail();
@@ -1519,9 +1573,14 @@ private:
                 r.prefix_where = detail::ns_in_window;
                 r.uri_where = detail::ns_in_window;
             } else if (decl) {
-                // A namespace declaration: the general bookkeeping.
+                // A namespace declaration: the general bookkeeping, which needs the element
+                // counted.
+                if (!counted) {
+                    depth_ = static_cast<std::uint8_t>(d0 + 1);
+                    counted = true;
+                }
                 attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = prefixed;
+                attr_prefixed_ = plain ? 0 : 1;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -1549,7 +1608,7 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
-                prefixed |= colon != nullptr;
+                plain = plain && colon == nullptr;
             }
             ++q;
         }
@@ -1663,8 +1722,9 @@ private:
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
             if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
+            e.dflt = lookup({});
         } else {
-            e.ns = lookup({});
+            e.ns = e.dflt = lookup({});
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
         for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
