@@ -1867,6 +1867,16 @@ private:
         return {0, errc::ok};
     }
 
+    // Drops the declarations from index `mark` on, and the decoded names they kept in the store.
+    void pop_namespaces(std::uint8_t mark) noexcept {
+        for (std::size_t i = mark; i < ns_count_; ++i)
+            if (ns_[i].uri_where == detail::ns_in_store) {
+                store_top_ = ns_[i].uri;
+                break;
+            }
+        ns_count_ = mark;
+    }
+
     // An element closed; p is just after its '>'. `paused` carries a pause requested by the
     // start event of a self-closing element. A result with consumed != 0 means paused.
     feed_result close_element(const char* p, bool paused, const char* wbegin,
@@ -1889,9 +1899,7 @@ private:
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
         // Pop this element's declarations, and the decoded names they kept in the store.
-        for (std::size_t i = ns_count_; i-- > e.ns_mark;)
-            if (ns_[i].uri_where == detail::ns_in_store) store_top_ = ns_[i].uri;
-        ns_count_ = e.ns_mark;
+        if (ns_count_ != e.ns_mark) pop_namespaces(e.ns_mark);
         --depth_;
         text_ = pos_;
         flags_ = brackets_ = 0;
