@@ -892,7 +892,9 @@ private:
                     const char* q = fast_start_tag(p, stop, how);
                     if (q != nullptr) {
                         feed_result r{0, errc::ok};
-                        if ((how & fs_sent) == 0)
+                        if constexpr (!fast_finish)
+                            r = end_start_tag(q, how == fs_self_closing, wbegin, wabs);
+                        else if ((how & fs_sent) == 0)
                             r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
                         else if (how & fs_self_closing)
                             r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
@@ -1411,13 +1413,19 @@ private:
     // (state content; `fs_paused`: its handler paused), else end_start_tag must finish the tag;
     // `fs_self_closing`: the caller closes the element.
     static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4;
+#if defined(__OPTIMIZE_SIZE__)
+    static constexpr bool fast_finish = false; // -Os: end_start_tag finishes every tag (smaller)
+#else
+    static constexpr bool fast_finish = true;
+#endif
 
     // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
     // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
     // '=', predefined entity references): records it as the states would and returns the byte
     // after its '>', or nullptr with nothing changed. The usual tag (no prefixes, not the stream
     // root) is finished here too: its namespace resolved and its start event sent.
-    const char* fast_start_tag(const char* p, const char* stop, std::uint8_t& how) noexcept {
+    XMPPCORE_FORCE_INLINE const char* fast_start_tag(const char* p, const char* stop,
+                                                     std::uint8_t& how) noexcept {
         const char* colon = nullptr;
         const char* q = fast_short_qname(p, stop, colon);
         const std::uint8_t d0 = depth_;
@@ -1433,12 +1441,8 @@ private:
         bool counted = false;
         const auto fail = [this, &e, &counted]() -> const char* {
             if (counted) {
-                // The general path may have decoded names into the store: back to the first.
-                for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
-                    if (ns_[i].uri_where == detail::ns_in_store) {
-                        store_top_ = ns_[i].uri;
-                        break;
-                    }
+                // The general path may have decoded names into the store.
+                pop_namespaces(e.ns_mark);
                 --depth_;
                 attr_count_ = attr_prefixed_ = 0;
             }
@@ -1477,7 +1481,7 @@ private:
                 depth_ = static_cast<std::uint8_t>(d0 + 1);
                 attr_count_ = static_cast<std::uint8_t>(na);
                 attr_prefixed_ = plain ? 0 : 1;
-                if (prefixed || !plain || (d0 == 0 && top())) {
+                if (!fast_finish || prefixed || !plain || (d0 == 0 && top())) {
                     how = sc;
                     return q;
                 }
@@ -1491,20 +1495,8 @@ private:
                     }
                 e.ns = e.dflt = d;
                 pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
-                xml_element ev;
-                ev.ctx_ = &ctx_;
-                ev.qname_ = std::string_view(p, e.name_len);
-                ev.uri_ = ctx_.uri(d);
-                ev.count_ = na;
-                ev.depth_ = d0 + 1u - top();
-                ev.self_closing_ = sc != 0;
-                ev.offset_ = anchor_ + e.name - 1;
-                text_ = pos_;
-                flags_ = brackets_ = 0;
-                state_ = xml_state::content;
-                how = static_cast<std::uint8_t>(
-                    sc | fs_sent |
-                    (handler_->on_element_start(ev) == xml_action::pause ? fs_paused : 0));
+                how = static_cast<std::uint8_t>(sc | fs_sent |
+                                                (start_event(e, sc != 0) ? fs_paused : 0));
                 return q;
             }
             if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
@@ -1716,15 +1708,13 @@ private:
         detail::xml_elem_rec& e = elems_[depth_ - 1];
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
+        e.ns = e.dflt = lookup({});
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
             if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
-            e.dflt = lookup({});
-        } else {
-            e.ns = e.dflt = lookup({});
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
         for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
@@ -1749,9 +1739,18 @@ private:
             if (!self_closing || r.ec != errc::ok) return r;
             return close_element(p, r.consumed != 0, wbegin, wabs);
         }
+        const bool paused = start_event(e, self_closing);
+        if (self_closing) return close_element(p, paused, wbegin, wabs);
+        if (paused) return paused_after(p, wbegin);
+        return {0, errc::ok};
+    }
+
+    // The start tag of e (the innermost open element, its namespace resolved) ended, pos_ just
+    // after it: sends its start event, on to content. True when the handler paused.
+    bool start_event(const detail::xml_elem_rec& e, bool self_closing) noexcept {
         xml_element ev;
         ev.ctx_ = &ctx_;
-        ev.qname_ = q;
+        ev.qname_ = ctx_.at(e.name, e.name_len);
         ev.uri_ = ctx_.uri(e.ns);
         ev.prefix_len_ = e.prefix_len;
         ev.count_ = attr_count_;
@@ -1761,10 +1760,7 @@ private:
         text_ = pos_;
         flags_ = brackets_ = 0;
         state_ = xml_state::content;
-        const bool paused = handler_->on_element_start(ev) == xml_action::pause;
-        if (self_closing) return close_element(p, paused, wbegin, wabs);
-        if (paused) return paused_after(p, wbegin);
-        return {0, errc::ok};
+        return handler_->on_element_start(ev) == xml_action::pause;
     }
 
     std::string_view local_of(const detail::xml_attr_rec& a) const noexcept {
