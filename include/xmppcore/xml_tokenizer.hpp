@@ -892,7 +892,7 @@ private:
                     const char* q = fast_start_tag(p, stop, how);
                     if (q != nullptr) {
                         feed_result r{0, errc::ok};
-                        if constexpr (!fast_finish)
+                        if constexpr (!speed_first)
                             r = end_start_tag(q, how == fs_self_closing, wbegin, wabs);
                         else if ((how & fs_sent) == 0)
                             r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
@@ -1414,10 +1414,53 @@ private:
     // `fs_self_closing`: the caller closes the element.
     static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4;
 #if defined(__OPTIMIZE_SIZE__)
-    static constexpr bool fast_finish = false; // -Os: end_start_tag finishes every tag (smaller)
+    // -Os (firmware): code that only saves time is left out; end_start_tag finishes every tag.
+    static constexpr bool speed_first = false;
 #else
-    static constexpr bool fast_finish = true;
+    static constexpr bool speed_first = true;
 #endif
+
+    // An attribute name at n (its first byte a NameStartChar other than ':') as fast_qname
+    // reads it, followed by `='` or `="`: the '=' (colon as fast_qname sets it), or nullptr.
+    // The usual short unprefixed name far enough from stop is read without bounds checks.
+    XMPPCORE_FORCE_INLINE const char* fast_attr_name(const char* n, const char* stop,
+                                                     const char*& colon) const noexcept {
+        const char* q = n + 1;
+        if (speed_first && stop - n >= 36) {
+            // Up to n + 33 (32 bytes after the first): the two bytes after that are before stop.
+            const char* const lim = n + 33;
+            auto name = [](char c) { return (cls(c) & detail::xc_name) != 0; };
+            for (;;) {
+                if (lim - q < 4) {
+                    while (q != lim && name(*q)) ++q;
+                    break;
+                }
+                if (!name(q[0])) break;
+                if (!name(q[1])) {
+                    q += 1;
+                    break;
+                }
+                if (!name(q[2])) {
+                    q += 2;
+                    break;
+                }
+                if (!name(q[3])) {
+                    q += 3;
+                    break;
+                }
+                q += 4;
+            }
+            if (q[0] == '=' && (q[1] == '\'' || q[1] == '"') &&
+                static_cast<std::size_t>(q - n) <= limits_.max_name_length) {
+                colon = nullptr;
+                return q;
+            }
+        }
+        q = fast_short_qname(n, stop, colon);
+        if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
+            return nullptr;
+        return q;
+    }
 
     // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
     // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
@@ -1481,7 +1524,7 @@ private:
                 depth_ = static_cast<std::uint8_t>(d0 + 1);
                 attr_count_ = static_cast<std::uint8_t>(na);
                 attr_prefixed_ = plain ? 0 : 1;
-                if (!fast_finish || prefixed || !plain || (d0 == 0 && top())) {
+                if (!speed_first || prefixed || !plain || (d0 == 0 && top())) {
                     how = sc;
                     return q;
                 }
@@ -1502,9 +1545,8 @@ private:
             if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
                 return fail();
             const char* n = q;
-            q = fast_short_qname(n, stop, colon);
-            if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
-                return fail();
+            q = fast_attr_name(n, stop, colon);
+            if (q == nullptr) return fail();
             const auto nlen = static_cast<std::size_t>(q - n);
             const char quote = q[1];
             const char* v = q + 2;
