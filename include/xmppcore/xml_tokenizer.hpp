@@ -1496,6 +1496,7 @@ private:
         std::size_t used = 0; // attributes and namespace declarations so far
         bool prefixed = e.prefix_len != 0;
         bool plain = true; // no attribute is prefixed
+        std::uint32_t seen = 0;
         for (;;) {
             // One space, or none before '>' and '/', is the usual; other whitespace is
             // skipped below.
@@ -1630,10 +1631,16 @@ private:
                 }
             } else {
                 // Unique Att Spec on the names as written; a declaration's name cannot match.
-                for (std::size_t i = 0; i < na; ++i)
-                    if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
-                        same(base + attrs_[i].name, std::string_view(n, nlen)))
-                        return fail();
+                // `seen` has a bit per (first byte + length) so far: only a name that shares
+                // one is compared.
+                const std::uint32_t bit = 1u << ((static_cast<byte>(*n) + nlen) & 31u);
+                if (!speed_first || (seen & bit) != 0) {
+                    for (std::size_t i = 0; i < na; ++i)
+                        if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
+                            same(base + attrs_[i].name, std::string_view(n, nlen)))
+                            return fail();
+                }
+                seen |= bit;
                 detail::xml_attr_rec& a = attrs_[na++];
                 a.name = static_cast<std::uint32_t>(n - base);
                 a.name_len = static_cast<std::uint16_t>(nlen);
