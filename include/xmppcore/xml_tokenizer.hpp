@@ -1342,6 +1342,26 @@ private:
     // limit): the byte after its ';', or nullptr.
     const char* fast_ref(const char* p, const char* stop) const noexcept {
         const std::ptrdiff_t n = stop - p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
+    (defined(__x86_64__) || defined(__aarch64__))
+        // The usual case, the four bytes after '&' compared at once.
+        if (n >= 6 && limits_.max_name_length >= 4) {
+            constexpr auto word = [](char a, char b, char c, char d) {
+                return static_cast<std::uint32_t>(static_cast<byte>(a)) |
+                       static_cast<std::uint32_t>(static_cast<byte>(b)) << 8 |
+                       static_cast<std::uint32_t>(static_cast<byte>(c)) << 16 |
+                       static_cast<std::uint32_t>(static_cast<byte>(d)) << 24;
+            };
+            std::uint32_t w = 0;
+            std::memcpy(&w, p + 1, 4);
+            const std::uint32_t w3 = w & 0xFFFFFFu;
+            if (w3 == word('l', 't', ';', 0) || w3 == word('g', 't', ';', 0)) return p + 4;
+            if (w == word('a', 'm', 'p', ';')) return p + 5;
+            if (p[5] == ';' && (w == word('q', 'u', 'o', 't') || w == word('a', 'p', 'o', 's')))
+                return p + 6;
+            return nullptr;
+        }
+#endif
         if (n >= 4 && p[2] == 't' && p[3] == ';' && (p[1] == 'l' || p[1] == 'g') &&
             limits_.max_name_length >= 2)
             return p + 4;
