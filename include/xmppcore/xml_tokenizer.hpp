@@ -902,8 +902,17 @@ private:
                             r = paused_after(q, wbegin);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
-                        // Straight on, without the trip through the switch.
-                        if (state_ == xml_state::content) goto at_content;
+                        // Straight on, without the trip through the switch; markup right after
+                        // the tag (text_ is at p) without the text loop either.
+                        if (state_ == xml_state::content) {
+                            if (speed_first && p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
                         continue;
                     }
                 }
@@ -920,7 +929,15 @@ private:
                         p += o.name_len + 2;
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
-                        if (state_ == xml_state::content) goto at_content;
+                        if (state_ == xml_state::content) {
+                            if (speed_first && p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
                         continue;
                     }
                     ++p;
