@@ -55,15 +55,21 @@ inline unsigned scan_first_bit(unsigned m) noexcept {
 #endif
 
 #if XMPPCORE_XML_SCAN_SSE2
+/// Sign bit set in each byte of v that is below 0x20 as a signed byte (a C0 control, or a
+/// byte >= 0x80): the saturating v - 0x20 is negative exactly there. movemask reads only the
+/// sign bits, and this takes two instructions where a compare for "<" takes four.
+XMPPCORE_FORCE_INLINE inline __m128i below_space(__m128i v) noexcept {
+    return _mm_subs_epi8(v, _mm_set1_epi8(0x20));
+}
+
 /// The first byte of the 16 at p that ends plain character data, or nullptr.
 XMPPCORE_FORCE_INLINE inline const char* scan_text_block(const char* p) noexcept {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too, and CR.
-    // TAB and LF are caught as well and skipped here: rarer than the 16 bytes they save.
+    // Signed "< 0x20": bytes >= 0x80 are negative, so it catches them too, and CR. TAB and LF
+    // are caught as well and skipped here: rarer than the 16 bytes they save.
     const __m128i hit = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')),
-                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), below_space(v)));
     unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
     while (m != 0) {
         const unsigned i = scan_first_bit(m);
@@ -150,13 +156,12 @@ inline const char* scan_attr(const char* p, const char* end) noexcept {
 #if XMPPCORE_XML_SCAN_SSE2
     const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&');
     const __m128i q1 = _mm_set1_epi8('\''), q2 = _mm_set1_epi8('"');
-    const __m128i space = _mm_set1_epi8(0x20);
     while (end - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         const __m128i hit =
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
                          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q1), _mm_cmpeq_epi8(v, q2)),
-                                      _mm_cmplt_epi8(v, space)));
+                                      below_space(v)));
         const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
         if (m != 0) return p + scan_first_bit(m);
         p += 16;
