@@ -1454,12 +1454,8 @@ private:
     // (state content; `fs_paused`: its handler paused), else end_start_tag must finish the tag;
     // `fs_self_closing`: the caller closes the element.
     static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4;
-#if defined(__OPTIMIZE_SIZE__)
-    // -Os (firmware): code that only saves time is left out; end_start_tag finishes every tag.
-    static constexpr bool speed_first = false;
-#else
-    static constexpr bool speed_first = true;
-#endif
+    // XMPPCORE_SMALL (firmware, the default under -Os): code that only saves time is left out.
+    static constexpr bool speed_first = !XMPPCORE_SMALL;
 
     // An attribute name at n (its first byte a NameStartChar other than ':') as fast_qname
     // reads it, followed by `='` or `="`: the '=' (colon as fast_qname sets it), or nullptr.

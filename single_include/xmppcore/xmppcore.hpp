@@ -1079,15 +1079,21 @@ inline unsigned scan_first_bit(unsigned m) noexcept {
 #endif
 
 #if XMPPCORE_XML_SCAN_SSE2
+/// Sign bit set in each byte of v that is below 0x20 as a signed byte (a C0 control, or a
+/// byte >= 0x80): the saturating v - 0x20 is negative exactly there. movemask reads only the
+/// sign bits, and this takes two instructions where a compare for "<" takes four.
+XMPPCORE_FORCE_INLINE inline __m128i below_space(__m128i v) noexcept {
+    return _mm_subs_epi8(v, _mm_set1_epi8(0x20));
+}
+
 /// The first byte of the 16 at p that ends plain character data, or nullptr.
 XMPPCORE_FORCE_INLINE inline const char* scan_text_block(const char* p) noexcept {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too, and CR.
-    // TAB and LF are caught as well and skipped here: rarer than the 16 bytes they save.
+    // Signed "< 0x20": bytes >= 0x80 are negative, so it catches them too, and CR. TAB and LF
+    // are caught as well and skipped here: rarer than the 16 bytes they save.
     const __m128i hit = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')),
-                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), below_space(v)));
     unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
     while (m != 0) {
         const unsigned i = scan_first_bit(m);
@@ -1174,13 +1180,12 @@ inline const char* scan_attr(const char* p, const char* end) noexcept {
 #if XMPPCORE_XML_SCAN_SSE2
     const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&');
     const __m128i q1 = _mm_set1_epi8('\''), q2 = _mm_set1_epi8('"');
-    const __m128i space = _mm_set1_epi8(0x20);
     while (end - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         const __m128i hit =
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
                          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q1), _mm_cmpeq_epi8(v, q2)),
-                                      _mm_cmplt_epi8(v, space)));
+                                      below_space(v)));
         const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
         if (m != 0) return p + scan_first_bit(m);
         p += 16;
@@ -1309,6 +1314,7 @@ struct xml_elem_rec {
     std::uint16_t prefix_len;
     std::uint8_t ns_mark; // namespace declarations in scope before this element
     std::uint8_t ns;
+    std::uint8_t dflt; // the default namespace in scope inside it (index or ns_none)
 };
 
 /// Everything a view needs to turn records into string_views.
@@ -2084,14 +2090,31 @@ private:
                     // A whole, plainly written start tag is read in one pass; anything else
                     // (the window or the limit cuts it, an error, a rare form) goes through
                     // the states below from its first byte, which decide exactly as before.
-                    bool self_closing = false;
-                    const char* q = fast_start_tag(p, stop, self_closing);
+                    std::uint8_t how = 0;
+                    const char* q = fast_start_tag(p, stop, how);
                     if (q != nullptr) {
-                        const feed_result r = end_start_tag(q, self_closing, wbegin, wabs);
+                        feed_result r{0, errc::ok};
+                        if constexpr (!speed_first)
+                            r = end_start_tag(q, how == fs_self_closing, wbegin, wabs);
+                        else if ((how & fs_sent) == 0)
+                            r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
+                        else if (how & fs_self_closing)
+                            r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
+                        else if (how & fs_paused)
+                            r = paused_after(q, wbegin);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
-                        // Straight on, without the trip through the switch.
-                        if (state_ == xml_state::content) goto at_content;
+                        // Straight on, without the trip through the switch; markup right after
+                        // the tag (text_ is at p) without the text loop either.
+                        if (state_ == xml_state::content) {
+                            if (speed_first && p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
                         continue;
                     }
                 }
@@ -2108,7 +2131,15 @@ private:
                         p += o.name_len + 2;
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
-                        if (state_ == xml_state::content) goto at_content;
+                        if (state_ == xml_state::content) {
+                            if (speed_first && p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
                         continue;
                     }
                     ++p;
@@ -2531,6 +2562,26 @@ private:
     // limit): the byte after its ';', or nullptr.
     const char* fast_ref(const char* p, const char* stop) const noexcept {
         const std::ptrdiff_t n = stop - p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
+    (defined(__x86_64__) || defined(__aarch64__))
+        // The usual case, the four bytes after '&' compared at once.
+        if (n >= 6 && limits_.max_name_length >= 4) {
+            constexpr auto word = [](char a, char b, char c, char d) {
+                return static_cast<std::uint32_t>(static_cast<byte>(a)) |
+                       static_cast<std::uint32_t>(static_cast<byte>(b)) << 8 |
+                       static_cast<std::uint32_t>(static_cast<byte>(c)) << 16 |
+                       static_cast<std::uint32_t>(static_cast<byte>(d)) << 24;
+            };
+            std::uint32_t w = 0;
+            std::memcpy(&w, p + 1, 4);
+            const std::uint32_t w3 = w & 0xFFFFFFu;
+            if (w3 == word('l', 't', ';', 0) || w3 == word('g', 't', ';', 0)) return p + 4;
+            if (w == word('a', 'm', 'p', ';')) return p + 5;
+            if (p[5] == ';' && (w == word('q', 'u', 'o', 't') || w == word('a', 'p', 'o', 's')))
+                return p + 6;
+            return nullptr;
+        }
+#endif
         if (n >= 4 && p[2] == 't' && p[3] == ';' && (p[1] == 'l' || p[1] == 'g') &&
             limits_.max_name_length >= 2)
             return p + 4;
@@ -2598,65 +2649,141 @@ private:
         return q;
     }
 
+    // What fast_start_tag did besides reading the tag: `fs_sent`, the start event went out
+    // (state content; `fs_paused`: its handler paused), else end_start_tag must finish the tag;
+    // `fs_self_closing`: the caller closes the element.
+    static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4;
+    // XMPPCORE_SMALL (firmware, the default under -Os): code that only saves time is left out.
+    static constexpr bool speed_first = !XMPPCORE_SMALL;
+
+    // An attribute name at n (its first byte a NameStartChar other than ':') as fast_qname
+    // reads it, followed by `='` or `="`: the '=' (colon as fast_qname sets it), or nullptr.
+    // The usual short unprefixed name far enough from stop is read without bounds checks.
+    XMPPCORE_FORCE_INLINE const char* fast_attr_name(const char* n, const char* stop,
+                                                     const char*& colon) const noexcept {
+        const char* q = n + 1;
+        if (speed_first && stop - n >= 36) {
+            // Up to n + 33 (32 bytes after the first): the two bytes after that are before stop.
+            const char* const lim = n + 33;
+            auto name = [](char c) { return (cls(c) & detail::xc_name) != 0; };
+            for (;;) {
+                if (lim - q < 4) {
+                    while (q != lim && name(*q)) ++q;
+                    break;
+                }
+                if (!name(q[0])) break;
+                if (!name(q[1])) {
+                    q += 1;
+                    break;
+                }
+                if (!name(q[2])) {
+                    q += 2;
+                    break;
+                }
+                if (!name(q[3])) {
+                    q += 3;
+                    break;
+                }
+                q += 4;
+            }
+            if (q[0] == '=' && (q[1] == '\'' || q[1] == '"') &&
+                static_cast<std::size_t>(q - n) <= limits_.max_name_length) {
+                colon = nullptr;
+                return q;
+            }
+        }
+        q = fast_short_qname(n, stop, colon);
+        if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
+            return nullptr;
+        return q;
+    }
+
     // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
     // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
     // '=', predefined entity references): records it as the states would and returns the byte
-    // after its '>', or nullptr with nothing changed.
-    const char* fast_start_tag(const char* p, const char* stop, bool& self_closing) noexcept {
+    // after its '>', or nullptr with nothing changed. The usual tag (no prefixes, not the stream
+    // root) is finished here too: its namespace resolved and its start event sent.
+    XMPPCORE_FORCE_INLINE const char* fast_start_tag(const char* p, const char* stop,
+                                                     std::uint8_t& how) noexcept {
         const char* colon = nullptr;
         const char* q = fast_short_qname(p, stop, colon);
-        if (q == nullptr || depth_ >= limits_.max_depth + top()) return nullptr;
+        const std::uint8_t d0 = depth_;
+        if (q == nullptr || d0 >= limits_.max_depth + top()) return nullptr;
         const char* const base = ctx_.anchor;
-        detail::xml_elem_rec& e = elems_[depth_];
+        detail::xml_elem_rec& e = elems_[d0];
         e.name = static_cast<std::uint32_t>(p - base);
         e.name_len = static_cast<std::uint16_t>(q - p);
         e.prefix_len = static_cast<std::uint16_t>(colon ? colon - p : 0);
         e.ns_mark = ns_count_;
-        e.ns = detail::ns_none;
-        ++depth_;
-        attr_count_ = attr_prefixed_ = 0;
-        // A failed attempt leaves things as they were (the states read the tag again). Only
-        // the slow declaration path below moves store_top_: back to its first decoded name.
-        const auto fail = [this, &e]() -> const char* {
-            for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
-                if (ns_[i].uri_where == detail::ns_in_store) {
-                    store_top_ = ns_[i].uri;
-                    break;
-                }
-            --depth_;
+        // depth_ counts the element once the tag is read, or once the general declaration path
+        // below needs it (`counted`): only then has a failed attempt more to undo than ns_count_.
+        bool counted = false;
+        const auto fail = [this, &e, &counted]() -> const char* {
+            if (counted) {
+                // The general path may have decoded names into the store.
+                pop_namespaces(e.ns_mark);
+                --depth_;
+                attr_count_ = attr_prefixed_ = 0;
+            }
             ns_count_ = e.ns_mark;
-            attr_count_ = attr_prefixed_ = 0;
             return nullptr;
         };
         std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = 0; // attributes and namespace declarations so far
-        bool prefixed = false;
+        bool prefixed = e.prefix_len != 0;
+        bool plain = true; // no attribute is prefixed
+        std::uint32_t seen = 0;
         for (;;) {
-            const char* ws = q;
-            if (q != stop && *q == ' ') ++q;
-            while (q != stop && is_space(*q)) ++q;
+            // One space, or none before '>' and '/', is the usual; other whitespace is
+            // skipped below.
             if (q == stop) return fail();
-            const char c = *q;
-            if (c == '>') {
-                attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = prefixed;
-                self_closing = false;
-                return q + 1;
+            char c = *q;
+            bool space = false;
+            if (c == ' ') {
+                if (++q == stop) return fail();
+                c = *q;
+                space = true;
             }
-            if (c == '/') {
-                if (q + 1 == stop || q[1] != '>') return fail();
-                attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = prefixed;
-                self_closing = true;
-                return q + 2;
+            if (is_space(c)) {
+                while (q != stop && is_space(*q)) ++q;
+                if (q == stop) return fail();
+                c = *q;
+                space = true;
             }
-            if (q == ws || (cls(c) & detail::xc_name_start) == 0 ||
-                used++ >= limits_.max_attributes)
+            if (c == '>' || c == '/') {
+                std::uint8_t sc = 0;
+                if (c == '/') {
+                    if (q + 1 == stop || q[1] != '>') return fail();
+                    sc = fs_self_closing;
+                    ++q;
+                }
+                ++q;
+                depth_ = static_cast<std::uint8_t>(d0 + 1);
+                attr_count_ = static_cast<std::uint8_t>(na);
+                attr_prefixed_ = plain ? 0 : 1;
+                if (!speed_first || prefixed || !plain || (d0 == 0 && top())) {
+                    how = sc;
+                    return q;
+                }
+                // Unprefixed: the default namespace, from this tag's declarations or the
+                // parent's scope.
+                std::uint8_t d = d0 ? elems_[d0 - 1].dflt : detail::ns_none;
+                for (std::size_t i = ns_count_; i-- > e.ns_mark;)
+                    if (ns_[i].prefix_len == 0) {
+                        d = ns_[i].uri_len ? static_cast<std::uint8_t>(i) : detail::ns_none;
+                        break;
+                    }
+                e.ns = e.dflt = d;
+                pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
+                how = static_cast<std::uint8_t>(sc | fs_sent |
+                                                (start_event(e, sc != 0) ? fs_paused : 0));
+                return q;
+            }
+            if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
                 return fail();
             const char* n = q;
-            q = fast_short_qname(n, stop, colon);
-            if (q == nullptr || stop - q < 2 || q[0] != '=' || (q[1] != '\'' && q[1] != '"'))
-                return fail();
+            q = fast_attr_name(n, stop, colon);
+            if (q == nullptr) return fail();
             const auto nlen = static_cast<std::size_t>(q - n);
             const char quote = q[1];
             const char* v = q + 2;
@@ -2696,7 +2823,7 @@ private:
                 // as written), then the reserved names of Namespaces in XML, section 3.
                 const std::uint16_t plen = static_cast<std::uint16_t>(colon ? nlen - 6 : 0);
                 const char* prefix = colon ? colon + 1 : n;
-                for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
+                for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
                     if (ns_[i].prefix_len == plen &&
                         same(base + ns_[i].prefix, std::string_view(prefix, plen)))
                         return fail();
@@ -2717,9 +2844,14 @@ private:
                 r.prefix_where = detail::ns_in_window;
                 r.uri_where = detail::ns_in_window;
             } else if (decl) {
-                // A namespace declaration: the general bookkeeping.
+                // A namespace declaration: the general bookkeeping, which needs the element
+                // counted.
+                if (!counted) {
+                    depth_ = static_cast<std::uint8_t>(d0 + 1);
+                    counted = true;
+                }
                 attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = prefixed;
+                attr_prefixed_ = plain ? 0 : 1;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -2735,10 +2867,16 @@ private:
                 }
             } else {
                 // Unique Att Spec on the names as written; a declaration's name cannot match.
-                for (std::size_t i = 0; i < na; ++i)
-                    if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
-                        same(base + attrs_[i].name, std::string_view(n, nlen)))
-                        return fail();
+                // `seen` has a bit per (first byte + length) so far: only a name that shares
+                // one is compared.
+                const std::uint32_t bit = 1u << ((static_cast<byte>(*n) + nlen) & 31u);
+                if (!speed_first || (seen & bit) != 0) {
+                    for (std::size_t i = 0; i < na; ++i)
+                        if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
+                            same(base + attrs_[i].name, std::string_view(n, nlen)))
+                            return fail();
+                }
+                seen |= bit;
                 detail::xml_attr_rec& a = attrs_[na++];
                 a.name = static_cast<std::uint32_t>(n - base);
                 a.name_len = static_cast<std::uint16_t>(nlen);
@@ -2747,7 +2885,7 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
-                prefixed |= colon != nullptr;
+                plain = plain && colon == nullptr;
             }
             ++q;
         }
@@ -2855,14 +2993,13 @@ private:
         detail::xml_elem_rec& e = elems_[depth_ - 1];
         auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
+        e.ns = e.dflt = lookup({});
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
             if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
             e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
             if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
-        } else {
-            e.ns = lookup({});
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
         for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
@@ -2887,9 +3024,18 @@ private:
             if (!self_closing || r.ec != errc::ok) return r;
             return close_element(p, r.consumed != 0, wbegin, wabs);
         }
+        const bool paused = start_event(e, self_closing);
+        if (self_closing) return close_element(p, paused, wbegin, wabs);
+        if (paused) return paused_after(p, wbegin);
+        return {0, errc::ok};
+    }
+
+    // The start tag of e (the innermost open element, its namespace resolved) ended, pos_ just
+    // after it: sends its start event, on to content. True when the handler paused.
+    bool start_event(const detail::xml_elem_rec& e, bool self_closing) noexcept {
         xml_element ev;
         ev.ctx_ = &ctx_;
-        ev.qname_ = q;
+        ev.qname_ = ctx_.at(e.name, e.name_len);
         ev.uri_ = ctx_.uri(e.ns);
         ev.prefix_len_ = e.prefix_len;
         ev.count_ = attr_count_;
@@ -2899,10 +3045,7 @@ private:
         text_ = pos_;
         flags_ = brackets_ = 0;
         state_ = xml_state::content;
-        const bool paused = handler_->on_element_start(ev) == xml_action::pause;
-        if (self_closing) return close_element(p, paused, wbegin, wabs);
-        if (paused) return paused_after(p, wbegin);
-        return {0, errc::ok};
+        return handler_->on_element_start(ev) == xml_action::pause;
     }
 
     std::string_view local_of(const detail::xml_attr_rec& a) const noexcept {
@@ -3005,6 +3148,16 @@ private:
         return {0, errc::ok};
     }
 
+    // Drops the declarations from index `mark` on, and the decoded names they kept in the store.
+    void pop_namespaces(std::uint8_t mark) noexcept {
+        for (std::size_t i = mark; i < ns_count_; ++i)
+            if (ns_[i].uri_where == detail::ns_in_store) {
+                store_top_ = ns_[i].uri;
+                break;
+            }
+        ns_count_ = mark;
+    }
+
     // An element closed; p is just after its '>'. `paused` carries a pause requested by the
     // start event of a self-closing element. A result with consumed != 0 means paused.
     feed_result close_element(const char* p, bool paused, const char* wbegin,
@@ -3027,9 +3180,7 @@ private:
         ev.depth = depth();
         if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
         // Pop this element's declarations, and the decoded names they kept in the store.
-        for (std::size_t i = ns_count_; i-- > e.ns_mark;)
-            if (ns_[i].uri_where == detail::ns_in_store) store_top_ = ns_[i].uri;
-        ns_count_ = e.ns_mark;
+        if (ns_count_ != e.ns_mark) pop_namespaces(e.ns_mark);
         --depth_;
         text_ = pos_;
         flags_ = brackets_ = 0;
