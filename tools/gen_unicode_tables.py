@@ -302,34 +302,177 @@ class Runs:
                 blobs.append(b"".join(enc[k + j * stride] for j in range(n)))
             self.runs.append([k, n, 0, width, stride])
             i += n
-        # The pool: longest blobs first, each stored once, found inside what is already
-        # there or overlapping its end.
-        self.pool = bytearray()
-        offsets = {}
-        for blob in sorted(set(blobs), key=lambda b: (-len(b), b)):
-            off = self.pool.find(blob)
-            if off < 0:
-                k = min(len(blob) - 1, len(self.pool))
-                while k > 0 and not self.pool.endswith(blob[:k]):
-                    k -= 1
-                off = len(self.pool) - k
-                self.pool += blob[k:]
-            offsets[blob] = off
-        for r, blob in zip(self.runs, blobs):
-            r[2] = offsets[blob]
-            if r[2] >= 1 << 14 or r[3] >= 1 << 6 or r[4] >= 1 << 2:
-                sys.exit("gen_unicode_tables: run does not fit its packing")
-        self.runs = [tuple(r) for r in self.runs]
-        # Lookups find the last run starting at or before a code point; check they are sound.
-        for (k, n, _, _, s), nxt in zip(self.runs, self.runs[1:] + [(MAX_CP + 1,)]):
-            end = k + (n - 1) * (s if s else 1)
-            if end >= nxt[0] or end >> 16 != k >> 16:
-                sys.exit("gen_unicode_tables: overlapping runs")
-        last_plane = self.runs[-1][0] >> 16
-        self.planes = [sum(1 for r in self.runs if r[0] >> 16 < p)
-                       for p in range(last_plane + 2)]
-        if self.planes[1] == 0:
-            sys.exit("gen_unicode_tables: no run in the BMP")
+        self.pool, self.runs, self.planes = pack_pool(self.runs, blobs)
+
+
+def pack_pool(runs, blobs):
+    """(pool, runs, planes): the blobs of the runs [start, count, _, width, stride] in one pool,
+    longest first, each stored once, found inside what is already there or overlapping its
+    end; the runs with their offsets; the first run of each plane."""
+    pool = bytearray()
+    offsets = {}
+    for blob in sorted(set(blobs), key=lambda b: (-len(b), b)):
+        off = pool.find(blob)
+        if off < 0:
+            k = min(len(blob) - 1, len(pool))
+            while k > 0 and not pool.endswith(blob[:k]):
+                k -= 1
+            off = len(pool) - k
+            pool += blob[k:]
+        offsets[blob] = off
+    for r, blob in zip(runs, blobs):
+        r[2] = offsets[blob]
+        if r[2] >= 1 << 14 or r[3] >= 1 << 6 or r[4] >= 1 << 2 or r[1] > Runs.MAX_COUNT:
+            sys.exit("gen_unicode_tables: run does not fit its packing")
+    runs = [tuple(r) for r in runs]
+    # Lookups find the last run starting at or before a code point; check they are sound.
+    for (k, n, _, _, s), nxt in zip(runs, runs[1:] + [(MAX_CP + 1,)]):
+        end = k + (n - 1) * (s if s in (1, 2) else 1)
+        if end >= nxt[0] or end >> 16 != k >> 16:
+            sys.exit("gen_unicode_tables: overlapping runs")
+    last_plane = runs[-1][0] >> 16
+    planes = [sum(1 for r in runs if r[0] >> 16 < p) for p in range(last_plane + 2)]
+    if planes[1] == 0:
+        sys.exit("gen_unicode_tables: no run in the BMP")
+    return pool, runs, planes
+
+
+class PackedCode:
+    """The code of the one-level decomposition pool: code points of 1 to 3 bytes, the most
+    frequent in one byte (UTF-8 spends 2 or 3 on all but ASCII). Lead byte b: below 0x80, the
+    code point b; below lead2, alphabet[b - 0x80]; below lead3, (b - lead2) << 8 | the next
+    byte (code points below window); else (b - lead3) << 16 | the next two bytes."""
+
+    ALPHABET = 64
+    WINDOW = 0x3400  # Latin, Greek, Cyrillic, Arabic, jamo, kana and the symbols between
+
+    def __init__(self, mapping):
+        freq = {}
+        for v in mapping.values():
+            for c in v:
+                if c >= 0x80:
+                    freq[c] = freq.get(c, 0) + 1
+        self.alphabet = sorted(freq, key=lambda c: (-freq[c], c))[:self.ALPHABET]
+        self.index = {c: i for i, c in enumerate(self.alphabet)}
+        self.lead2 = 0x80 + len(self.alphabet)
+        self.lead3 = self.lead2 + (self.WINDOW >> 8)
+        top = max(c for v in mapping.values() for c in v)
+        if self.lead3 + (top >> 16) > 0xFF:
+            sys.exit("gen_unicode_tables: packed code out of lead bytes")
+
+    def encode(self, seq):
+        out = bytearray()
+        for c in seq:
+            if c < 0x80:
+                out.append(c)
+            elif c in self.index:
+                out.append(0x80 + self.index[c])
+            elif c < self.WINDOW:
+                out += bytes([self.lead2 + (c >> 8), c & 0xFF])
+            else:
+                out += bytes([self.lead3 + (c >> 16), (c >> 8) & 0xFF, c & 0xFF])
+        if self.decode(bytes(out)) != list(seq):
+            sys.exit("gen_unicode_tables: packed code does not round-trip")
+        return bytes(out)
+
+    def decode(self, data):
+        out, i = [], 0
+        while i < len(data):
+            b = data[i]
+            if b < 0x80:
+                out.append(b)
+                i += 1
+            elif b < self.lead2:
+                out.append(self.alphabet[b - 0x80])
+                i += 1
+            elif b < self.lead3:
+                out.append((b - self.lead2) << 8 | data[i + 1])
+                i += 2
+            else:
+                out.append((b - self.lead3) << 16 | data[i + 1] << 8 | data[i + 2])
+                i += 3
+        return out
+
+
+class PackedRuns:
+    """Like Runs, in the PackedCode, with one more kind of run, stride 3: consecutive keys
+    mapping to `width` code points each (of any byte lengths), back to back in the pool, at
+    most COUNT_RUN_MAX keys (a lookup skips index * width code points). The runs are chosen to
+    minimize run bytes + blob bytes (before the pool's sharing), preferring fixed widths."""
+
+    COUNT_RUN_MAX = 32
+
+    def __init__(self, mapping, code):
+        keys = sorted(mapping)
+        n = len(keys)
+        enc = [code.encode(mapping[k]) for k in keys]
+        ncp = [len(mapping[k]) for k in keys]
+        best = [0] * (n + 1)
+        choice = [None] * (n + 1)
+        for i in reversed(range(n)):
+            k, w = keys[i], len(enc[i])
+            top = None
+
+            def consider(stride, m, cost):
+                nonlocal top
+                key = (cost + best[i + m], stride == 3, -m, stride)
+                if top is None or key < top[0]:
+                    top = (key, stride, m)
+
+            def extend(ok, limit):
+                m = 1
+                while (i + m < n and m < limit and keys[i + m] >> 16 == k >> 16 and
+                       ok(m)):
+                    m += 1
+                return m
+
+            m0 = extend(lambda m: keys[i + m] == k + m and enc[i + m] == enc[i], Runs.MAX_COUNT)
+            for m in range(1, m0 + 1):
+                consider(0, m, 6 + w)
+            m1 = extend(lambda m: keys[i + m] == k + m and len(enc[i + m]) == w, Runs.MAX_COUNT)
+            for m in range(1, m1 + 1):
+                consider(1, m, 6 + w * m)
+            m2 = extend(lambda m: keys[i + m] == k + 2 * m and len(enc[i + m]) == w,
+                        Runs.MAX_COUNT)
+            for m in range(2, m2 + 1):
+                consider(2, m, 6 + w * m)
+            m3 = extend(lambda m: keys[i + m] == k + m and ncp[i + m] == ncp[i],
+                        self.COUNT_RUN_MAX)
+            size = 0
+            for m in range(1, m3 + 1):
+                size += len(enc[i + m - 1])
+                consider(3, m, 6 + size)
+            best[i], choice[i] = top[0][0], (top[1], top[2])
+        runs, blobs = [], []
+        i = 0
+        while i < n:
+            stride, m = choice[i]
+            if stride == 0:
+                blobs.append(enc[i])
+                runs.append([keys[i], m, 0, len(enc[i]), 0])
+            else:
+                blobs.append(b"".join(enc[i:i + m]))
+                runs.append([keys[i], m, 0, ncp[i] if stride == 3 else len(enc[i]), stride])
+            i += m
+        self.pool, self.runs, self.planes = pack_pool(runs, blobs)
+        # Every key reads back.
+        for r in self.runs:
+            k, m, off, wd, s = r
+            p = off
+            for j in range(m):
+                key = k + j * (s if s in (1, 2) else 1)
+                if s == 0:
+                    got = code.decode(self.pool[off:off + wd])
+                elif s in (1, 2):
+                    got = code.decode(self.pool[off + j * wd:off + (j + 1) * wd])
+                else:
+                    start = p
+                    for _ in range(wd):
+                        b = self.pool[p]
+                        p += 1 if b < code.lead2 else 2 if b < code.lead3 else 3
+                    got = code.decode(self.pool[start:p])
+                if got != mapping[key]:
+                    sys.exit(f"gen_unicode_tables: packed run misreads U+{key:04X}")
 
 
 # ---- the BMP two-stage table ----------------------------------------------------------------
@@ -433,7 +576,8 @@ def generate():
     # The same decompositions one level deep (UnicodeData's mappings), which the compact
     # lookups expand at run time; and how deep that expansion goes.
     one_level = {cp: raw_decomposition(cp)[1] for cp in decomp}
-    dec1_runs = Runs(one_level)
+    dec1_code = PackedCode(one_level)
+    dec1_runs = PackedRuns(one_level, dec1_code)
 
     def depth(cp):
         return 1 + max(depth(c) for c in one_level[cp] if c in one_level) if any(
@@ -475,6 +619,7 @@ def generate():
         "decomposition1_runs": 6 * len(dec1_runs.runs),
         "decomposition1_planes": 2 * len(dec1_runs.planes),
         "decomposition1_pool": len(dec1_runs.pool) + 1,
+        "decomposition1_alphabet": 2 * len(dec1_code.alphabet),
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
         "composition_pairs": 4 * len(flat),
@@ -594,6 +739,17 @@ def generate():
     w("")
     for name, runs in (("b2", b2_runs), ("decomposition", dec_runs),
                        ("decomposition1", dec1_runs)):
+        if name == "decomposition1":
+            w("// The one-level decompositions: runs as above, except that the pool holds the packed")
+            w("// code of packed_view (not UTF-8) and that stride 3 is a run of consecutive keys each")
+            w("// mapped to `width` code points (not bytes) of any lengths, stored back to back.")
+            w("// clang-format off")
+            w(f"inline constexpr unsigned packed_lead2 = 0x{dec1_code.lead2:02X};")
+            w(f"inline constexpr unsigned packed_lead3 = 0x{dec1_code.lead3:02X};")
+            w("inline constexpr std::uint16_t decomposition1_alphabet[] = {")
+            L.extend(hex_rows([f"0x{c:04X}" for c in dec1_code.alphabet], 10))
+            w("};")
+            w("// clang-format on")
         w("// clang-format off")
         w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
         L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
@@ -766,17 +922,18 @@ constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const ch
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
-/// Looks cp up in a run table; empty view when cp is not a key.
+/// No run (run_index()).
+inline constexpr std::size_t no_run = static_cast<std::size_t>(-1);
+
+/// Index of the last run of a run table in cp's plane starting at or before cp, or no_run.
 template <std::size_t P>
-constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
-                                   const std::uint16_t (&planes)[P], const char* pool,
-                                   char32_t cp) noexcept {
+constexpr std::size_t run_index(const std::uint16_t* starts, const std::uint16_t (&planes)[P],
+                                char32_t cp) noexcept {
     const std::size_t plane = cp >> 16;
-    if (plane + 1 >= P) return {};
+    if (plane + 1 >= P) return no_run;
     std::size_t lo = planes[plane], hi = planes[plane + 1];
     const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
-    if (lo == hi || starts[lo] > key) return {};
-    // The last run of the plane starting at or before cp.
+    if (lo == hi || starts[lo] > key) return no_run;
     while (hi - lo > 1) {
         const std::size_t mid = lo + (hi - lo) / 2;
         if (starts[mid] <= key)
@@ -784,10 +941,102 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
         else
             hi = mid;
     }
-    return run_lookup(starts[lo], runs[lo], pool, key);
+    return lo;
+}
+
+/// Looks cp up in a run table; empty view when cp is not a key.
+template <std::size_t P>
+constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
+                                   const std::uint16_t (&planes)[P], const char* pool,
+                                   char32_t cp) noexcept {
+    const std::size_t i = run_index(starts, planes, cp);
+    if (i == no_run) return {};
+    return run_lookup(starts[i], runs[i], pool, static_cast<std::uint32_t>(cp) & 0xFFFFu);
+}
+
+/// True when the key whose low 16 bits are lo16 (>= start, in the run's plane) is a key of
+/// run r starting at start (any stride, 3 included).
+constexpr bool run_has(std::uint32_t start, const run& r, std::uint32_t lo16) noexcept {
+    const std::uint32_t d = lo16 - start;
+    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    const std::uint32_t stride = r.body >> 14;
+    if (stride != 2) return d < count;
+    return d % 2 == 0 && d / 2 < count;
 }
 
 } // namespace tables
+
+/// Code points stored in the packed code of tables::decomposition1_pool (the one-level
+/// decompositions): lead byte b below 0x80 is the code point b; below packed_lead2, the code
+/// point decomposition1_alphabet[b - 0x80]; below packed_lead3, (b - packed_lead2) << 8 | the
+/// next byte; else (b - packed_lead3) << 16 | the next two bytes. A view into static storage,
+/// valid for the whole program; empty when the lookup found no mapping. Iterating yields
+/// char32_t. Never allocates, never throws.
+class packed_view {
+public:
+    /// Iterator for range-for loops, decoding the packed code.
+    class iterator {
+    public:
+        constexpr iterator() noexcept = default;
+        constexpr explicit iterator(const char* p) noexcept : p_(p) {}
+        constexpr char32_t operator*() const noexcept {
+            const unsigned b0 = byte(0);
+            if (b0 < 0x80) return b0;
+            if (b0 < tables::packed_lead2) return tables::decomposition1_alphabet[b0 - 0x80];
+            if (b0 < tables::packed_lead3) return ((b0 - tables::packed_lead2) << 8) | byte(1);
+            return ((b0 - tables::packed_lead3) << 16) | (byte(1) << 8) | byte(2);
+        }
+        constexpr iterator& operator++() noexcept {
+            p_ += length(byte(0));
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        constexpr bool operator==(const iterator& o) const noexcept { return p_ == o.p_; }
+        constexpr bool operator!=(const iterator& o) const noexcept { return p_ != o.p_; }
+
+    private:
+        constexpr unsigned byte(int i) const noexcept { return static_cast<unsigned char>(p_[i]); }
+        const char* p_ = nullptr;
+    };
+
+    constexpr packed_view() noexcept = default;
+    constexpr packed_view(const char* data, std::size_t bytes) noexcept
+        : data_(data), bytes_(bytes) {}
+
+    /// Bytes of the code point whose lead byte is b0.
+    static constexpr std::size_t length(unsigned b0) noexcept {
+        return b0 < tables::packed_lead2 ? 1 : b0 < tables::packed_lead3 ? 2 : 3;
+    }
+    /// p advanced past n code points.
+    static constexpr const char* skip(const char* p, std::size_t n) noexcept {
+        for (; n != 0; --n) p += length(static_cast<unsigned char>(*p));
+        return p;
+    }
+
+    constexpr bool empty() const noexcept { return bytes_ == 0; }
+    /// Number of code points (counted: O(bytes)).
+    constexpr std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (auto it = begin(); it != end(); ++it) ++n;
+        return n;
+    }
+    constexpr iterator begin() const noexcept { return iterator(data_); }
+    constexpr iterator end() const noexcept { return iterator(data_ + bytes_); }
+    /// Copies the code points to out (room for size() of them) and returns how many.
+    constexpr std::size_t copy_to(char32_t* out) const noexcept {
+        std::size_t n = 0;
+        for (const char32_t c : *this) out[n++] = c;
+        return n;
+    }
+
+private:
+    const char* data_ = nullptr;
+    std::size_t bytes_ = 0;
+};
 
 /// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
 constexpr std::uint16_t properties(char32_t cp) noexcept {
@@ -906,10 +1155,39 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
 /// (with Corrigendum #4; not reordered), or an empty view when cp has none: applied again to
 /// each of its code points, at most max_decomposition_depth levels in all, and canonically
 /// ordered, it gives decomposition(cp). Hangul syllables are not tabled.
-constexpr code_point_view decomposition_one_level(char32_t cp) noexcept {
+constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
     if (cp < first_decomposable) return {};
-    return tables::find_run(tables::decomposition1_starts, tables::decomposition1_runs,
-                            tables::decomposition1_planes, tables::decomposition1_pool, cp);
+    const std::size_t i =
+        tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
+    if (i == tables::no_run) return {};
+    const tables::run& r = tables::decomposition1_runs[i];
+    const std::uint32_t d = (static_cast<std::uint32_t>(cp) & 0xFFFFu) -
+                            tables::decomposition1_starts[i];
+    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    const std::uint32_t width = r.shape >> 10;
+    const std::uint32_t stride = r.body >> 14;
+    const char* p = tables::decomposition1_pool + (r.body & 0x3FFFu);
+    if (stride == 2) {
+        if (d % 2 != 0 || d / 2 >= count) return {};
+        return packed_view(p + d / 2 * width, width);
+    }
+    if (d >= count) return {};
+    if (stride == 0) return packed_view(p, width);
+    if (stride == 1) return packed_view(p + d * width, width);
+    // Stride 3: `width` code points per key, of any byte lengths.
+    p = packed_view::skip(p, d * width);
+    return packed_view(p, static_cast<std::size_t>(packed_view::skip(p, width) - p));
+}
+
+/// True when cp has a decomposition (decomposition_one_level(cp) is not empty), without
+/// locating it.
+constexpr bool has_decomposition(char32_t cp) noexcept {
+    if (cp < first_decomposable) return false;
+    const std::size_t i =
+        tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
+    return i != tables::no_run &&
+           tables::run_has(tables::decomposition1_starts[i], tables::decomposition1_runs[i],
+                           static_cast<std::uint32_t>(cp) & 0xFFFFu);
 }
 
 /// How many code points are the second of a canonical composition pair.
