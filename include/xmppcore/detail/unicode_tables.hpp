@@ -3165,10 +3165,16 @@ constexpr std::size_t composition_second_index(char32_t b) noexcept {
                : composition_second_count;
 }
 
-/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
-/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
-/// syllables are not tabled: see hangul_compose().
-constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+/// Pair j of the canonical composition pairs (tables::composition_groups order).
+struct composition_entry {
+    char32_t first;     ///< the pair's first code point
+    char32_t composite; ///< its primary composite
+};
+
+/// The composite of the pair (a, b), or 0: a binary search in b's group of pairs, entry(j)
+/// reading pair j (compose() and compose_by_decomposition() read it from different tables).
+template <class Entry>
+constexpr char32_t compose_in_group(char32_t a, char32_t b, Entry entry) noexcept {
     if (a > 0xFFFF) return 0;
     const std::size_t i = composition_second_index(b);
     if (i == composition_second_count) return 0;
@@ -3176,10 +3182,9 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
     std::size_t last = tables::composition_groups[i + 1];
     while (first < last) {
         const std::size_t mid = first + (last - first) / 2;
-        const std::uint32_t e = tables::composition_pairs[mid];
-        const char32_t m = e >> 16;
-        if (m == a) return e & 0xFFFFu;
-        if (m < a)
+        const composition_entry e = entry(mid);
+        if (e.first == a) return e.composite;
+        if (e.first < a)
             first = mid + 1;
         else
             last = mid;
@@ -3187,26 +3192,24 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
     return 0;
 }
 
+/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
+/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
+/// syllables are not tabled: see hangul_compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    return compose_in_group(a, b, [](std::size_t j) noexcept {
+        const std::uint32_t e = tables::composition_pairs[j];
+        return composition_entry{e >> 16, e & 0xFFFFu};
+    });
+}
+
 /// Same as compose(), from tables::composition_composites and the first code point of each
 /// candidate's decomposition_one_level() (a binary search with a lookup per step), without
 /// tables::composition_pairs.
 constexpr char32_t compose_by_decomposition(char32_t a, char32_t b) noexcept {
-    if (a > 0xFFFF) return 0;
-    const std::size_t i = composition_second_index(b);
-    if (i == composition_second_count) return 0;
-    std::size_t first = tables::composition_groups[i];
-    std::size_t last = tables::composition_groups[i + 1];
-    while (first < last) {
-        const std::size_t mid = first + (last - first) / 2;
-        const char32_t c = tables::composition_composites[mid];
-        const char32_t m = *decomposition_one_level(c).begin();
-        if (m == a) return c;
-        if (m < a)
-            first = mid + 1;
-        else
-            last = mid;
-    }
-    return 0;
+    return compose_in_group(a, b, [](std::size_t j) noexcept {
+        const char32_t c = tables::composition_composites[j];
+        return composition_entry{*decomposition_one_level(c).begin(), c};
+    });
 }
 
 /// Hangul syllable arithmetic (Unicode 3.2 section 3.12).
