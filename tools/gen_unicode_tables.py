@@ -339,58 +339,86 @@ def pack_pool(runs, blobs):
 
 class PackedCode:
     """The code of the one-level decomposition pool: code points of 1 to 3 bytes, the most
-    frequent in one byte (UTF-8 spends 2 or 3 on all but ASCII). Lead byte b: below 0x80, the
-    code point b; below lead2, alphabet[b - 0x80]; below lead3, (b - lead2) << 8 | the next
-    byte (code points below window); else (b - lead3) << 16 | the next two bytes."""
+    frequent in one byte (UTF-8 spends 2 or 3 on all but ASCII). A byte 0x20..0x7E is that
+    ASCII code point; any other byte b is a lead, of index i = (b - 0x7F) & 0xFF (0x7F, 0x80..
+    0xFF, then 0x00..0x1F: 161 leads; no mapping holds an ASCII control). i < first_block:
+    the code point leads[i] (the alphabet); i < first_wide: leads[i] << 8 | the next byte (a
+    block of 256 code points); else (i - first_wide) << 16 | the next two bytes. The alphabet
+    size is the one that makes the encoded mappings plus the table smallest."""
 
-    ALPHABET = 64
-    WINDOW = 0x3400  # Latin, Greek, Cyrillic, Arabic, jamo, kana and the symbols between
+    LEADS = 161
 
     def __init__(self, mapping):
+        seqs = list(mapping.values())
+        if any(c < 0x20 or c == 0x7F for v in seqs for c in v):
+            sys.exit("gen_unicode_tables: an ASCII control in a mapping")
         freq = {}
-        for v in mapping.values():
+        for v in seqs:
             for c in v:
                 if c >= 0x80:
                     freq[c] = freq.get(c, 0) + 1
-        self.alphabet = sorted(freq, key=lambda c: (-freq[c], c))[:self.ALPHABET]
-        self.index = {c: i for i, c in enumerate(self.alphabet)}
-        self.lead2 = 0x80 + len(self.alphabet)
-        self.lead3 = self.lead2 + (self.WINDOW >> 8)
-        top = max(c for v in mapping.values() for c in v)
-        if self.lead3 + (top >> 16) > 0xFF:
+        by_freq = sorted(freq, key=lambda c: (-freq[c], c))
+        planes = (max(freq) >> 16) + 1
+        best = None
+        for n in range(0, self.LEADS - planes + 1, 4):
+            alphabet = by_freq[:n]
+            blocks = {}
+            for c in by_freq[n:]:
+                blocks[c >> 8] = blocks.get(c >> 8, 0) + freq[c]
+            top = sorted(blocks, key=lambda k: (-blocks[k], k))[:self.LEADS - planes - n]
+            wide = sum(blocks.values()) - sum(blocks[k] for k in top)
+            size = n + 2 * (sum(blocks.values()) - wide) + 3 * wide + 2 * (n + len(top))
+            if best is None or size < best[0]:
+                best = (size, alphabet, sorted(top))
+        _, self.alphabet, self.blocks = best
+        self.leads = self.alphabet + self.blocks
+        self.first_block = len(self.alphabet)
+        self.first_wide = len(self.leads)
+        if self.first_wide + planes > self.LEADS:
             sys.exit("gen_unicode_tables: packed code out of lead bytes")
+        self.index = {c: i for i, c in enumerate(self.alphabet)}
+        self.block_index = {k: self.first_block + i for i, k in enumerate(self.blocks)}
+
+    @staticmethod
+    def lead_byte(i):
+        return (i + 0x7F) & 0xFF
 
     def encode(self, seq):
         out = bytearray()
         for c in seq:
-            if c < 0x80:
+            if 0x20 <= c < 0x7F:
                 out.append(c)
             elif c in self.index:
-                out.append(0x80 + self.index[c])
-            elif c < self.WINDOW:
-                out += bytes([self.lead2 + (c >> 8), c & 0xFF])
+                out.append(self.lead_byte(self.index[c]))
+            elif c >> 8 in self.block_index:
+                out += bytes([self.lead_byte(self.block_index[c >> 8]), c & 0xFF])
             else:
-                out += bytes([self.lead3 + (c >> 16), (c >> 8) & 0xFF, c & 0xFF])
+                out += bytes([self.lead_byte(self.first_wide + (c >> 16)), (c >> 8) & 0xFF,
+                              c & 0xFF])
         if self.decode(bytes(out)) != list(seq):
             sys.exit("gen_unicode_tables: packed code does not round-trip")
         return bytes(out)
 
+    def length(self, b):
+        if 0x20 <= b < 0x7F:
+            return 1
+        i = (b - 0x7F) & 0xFF
+        return 1 if i < self.first_block else 2 if i < self.first_wide else 3
+
     def decode(self, data):
-        out, i = [], 0
-        while i < len(data):
-            b = data[i]
-            if b < 0x80:
+        out, j = [], 0
+        while j < len(data):
+            b = data[j]
+            i = (b - 0x7F) & 0xFF
+            if 0x20 <= b < 0x7F:
                 out.append(b)
-                i += 1
-            elif b < self.lead2:
-                out.append(self.alphabet[b - 0x80])
-                i += 1
-            elif b < self.lead3:
-                out.append((b - self.lead2) << 8 | data[i + 1])
-                i += 2
+            elif i < self.first_block:
+                out.append(self.leads[i])
+            elif i < self.first_wide:
+                out.append(self.leads[i] << 8 | data[j + 1])
             else:
-                out.append((b - self.lead3) << 16 | data[i + 1] << 8 | data[i + 2])
-                i += 3
+                out.append((i - self.first_wide) << 16 | data[j + 1] << 8 | data[j + 2])
+            j += self.length(b)
         return out
 
 
@@ -400,7 +428,7 @@ class PackedRuns:
     most COUNT_RUN_MAX keys (a lookup skips index * width code points). The runs are chosen to
     minimize run bytes + blob bytes (before the pool's sharing), preferring fixed widths."""
 
-    COUNT_RUN_MAX = 32
+    COUNT_RUN_MAX = 48
 
     def __init__(self, mapping, code):
         keys = sorted(mapping)
@@ -468,8 +496,7 @@ class PackedRuns:
                 else:
                     start = p
                     for _ in range(wd):
-                        b = self.pool[p]
-                        p += 1 if b < code.lead2 else 2 if b < code.lead3 else 3
+                        p += code.length(self.pool[p])
                     got = code.decode(self.pool[start:p])
                 if got != mapping[key]:
                     sys.exit(f"gen_unicode_tables: packed run misreads U+{key:04X}")
@@ -619,7 +646,7 @@ def generate():
         "decomposition1_runs": 6 * len(dec1_runs.runs),
         "decomposition1_planes": 2 * len(dec1_runs.planes),
         "decomposition1_pool": len(dec1_runs.pool) + 1,
-        "decomposition1_alphabet": 2 * len(dec1_code.alphabet),
+        "decomposition1_leads": 2 * len(dec1_code.leads),
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
         "composition_pairs": 4 * len(flat),
@@ -744,10 +771,10 @@ def generate():
             w("// code of packed_view (not UTF-8) and that stride 3 is a run of consecutive keys each")
             w("// mapped to `width` code points (not bytes) of any lengths, stored back to back.")
             w("// clang-format off")
-            w(f"inline constexpr unsigned packed_lead2 = 0x{dec1_code.lead2:02X};")
-            w(f"inline constexpr unsigned packed_lead3 = 0x{dec1_code.lead3:02X};")
-            w("inline constexpr std::uint16_t decomposition1_alphabet[] = {")
-            L.extend(hex_rows([f"0x{c:04X}" for c in dec1_code.alphabet], 10))
+            w(f"inline constexpr unsigned packed_first_block = {dec1_code.first_block};")
+            w(f"inline constexpr unsigned packed_first_wide = {dec1_code.first_wide};")
+            w("inline constexpr std::uint16_t decomposition1_leads[] = {")
+            L.extend(hex_rows([f"0x{c:04X}" for c in dec1_code.leads], 10))
             w("};")
             w("// clang-format on")
         w("// clang-format off")
@@ -944,14 +971,26 @@ constexpr std::size_t run_index(const std::uint16_t* starts, const std::uint16_t
     return lo;
 }
 
-/// Looks cp up in a run table; empty view when cp is not a key.
+/// Looks cp up in a run table; empty view when cp is not a key. (The search of run_index(),
+/// written out: the fast lookups' fallback outside the BMP keeps its exact code.)
 template <std::size_t P>
 constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
                                    const std::uint16_t (&planes)[P], const char* pool,
                                    char32_t cp) noexcept {
-    const std::size_t i = run_index(starts, planes, cp);
-    if (i == no_run) return {};
-    return run_lookup(starts[i], runs[i], pool, static_cast<std::uint32_t>(cp) & 0xFFFFu);
+    const std::size_t plane = cp >> 16;
+    if (plane + 1 >= P) return {};
+    std::size_t lo = planes[plane], hi = planes[plane + 1];
+    const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
+    if (lo == hi || starts[lo] > key) return {};
+    // The last run of the plane starting at or before cp.
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return run_lookup(starts[lo], runs[lo], pool, key);
 }
 
 /// True when the key whose low 16 bits are lo16 (>= start, in the run's plane) is a key of
@@ -967,9 +1006,10 @@ constexpr bool run_has(std::uint32_t start, const run& r, std::uint32_t lo16) no
 } // namespace tables
 
 /// Code points stored in the packed code of tables::decomposition1_pool (the one-level
-/// decompositions): lead byte b below 0x80 is the code point b; below packed_lead2, the code
-/// point decomposition1_alphabet[b - 0x80]; below packed_lead3, (b - packed_lead2) << 8 | the
-/// next byte; else (b - packed_lead3) << 16 | the next two bytes. A view into static storage,
+/// decompositions): a byte 0x20..0x7E is that ASCII code point; any other byte b is a lead of
+/// index i = (b - 0x7F) & 0xFF: below packed_first_block, the code point
+/// decomposition1_leads[i]; below packed_first_wide, decomposition1_leads[i] << 8 | the next
+/// byte; else (i - packed_first_wide) << 16 | the next two bytes. A view into static storage,
 /// valid for the whole program; empty when the lookup found no mapping. Iterating yields
 /// char32_t. Never allocates, never throws.
 class packed_view {
@@ -981,10 +1021,12 @@ public:
         constexpr explicit iterator(const char* p) noexcept : p_(p) {}
         constexpr char32_t operator*() const noexcept {
             const unsigned b0 = byte(0);
-            if (b0 < 0x80) return b0;
-            if (b0 < tables::packed_lead2) return tables::decomposition1_alphabet[b0 - 0x80];
-            if (b0 < tables::packed_lead3) return ((b0 - tables::packed_lead2) << 8) | byte(1);
-            return ((b0 - tables::packed_lead3) << 16) | (byte(1) << 8) | byte(2);
+            if (b0 - 0x20u < 0x5Fu) return b0;
+            const unsigned i = (b0 - 0x7Fu) & 0xFFu;
+            if (i < tables::packed_first_block) return tables::decomposition1_leads[i];
+            if (i < tables::packed_first_wide)
+                return (static_cast<unsigned>(tables::decomposition1_leads[i]) << 8) | byte(1);
+            return ((i - tables::packed_first_wide) << 16) | (byte(1) << 8) | byte(2);
         }
         constexpr iterator& operator++() noexcept {
             p_ += length(byte(0));
@@ -1009,7 +1051,9 @@ public:
 
     /// Bytes of the code point whose lead byte is b0.
     static constexpr std::size_t length(unsigned b0) noexcept {
-        return b0 < tables::packed_lead2 ? 1 : b0 < tables::packed_lead3 ? 2 : 3;
+        if (b0 - 0x20u < 0x5Fu) return 1;
+        const unsigned i = (b0 - 0x7Fu) & 0xFFu;
+        return i < tables::packed_first_block ? 1 : i < tables::packed_first_wide ? 2 : 3;
     }
     /// p advanced past n code points.
     static constexpr const char* skip(const char* p, std::size_t n) noexcept {
@@ -1211,14 +1255,9 @@ constexpr std::size_t composition_second_index(char32_t b) noexcept {
                : composition_second_count;
 }
 
-/// Pair j of the canonical composition pairs (tables::composition_groups order).
-struct composition_entry {
-    char32_t first;     ///< the pair's first code point
-    char32_t composite; ///< its primary composite
-};
-
 /// The composite of the pair (a, b), or 0: a binary search in b's group of pairs, entry(j)
-/// reading pair j (compose() and compose_by_decomposition() read it from different tables).
+/// giving pair j as first << 16 | composite (both in the BMP), the layout of
+/// tables::composition_pairs (compose_by_decomposition() builds it from other tables).
 template <class Entry>
 constexpr char32_t compose_in_group(char32_t a, char32_t b, Entry entry) noexcept {
     if (a > 0xFFFF) return 0;
@@ -1228,9 +1267,10 @@ constexpr char32_t compose_in_group(char32_t a, char32_t b, Entry entry) noexcep
     std::size_t last = tables::composition_groups[i + 1];
     while (first < last) {
         const std::size_t mid = first + (last - first) / 2;
-        const composition_entry e = entry(mid);
-        if (e.first == a) return e.composite;
-        if (e.first < a)
+        const std::uint32_t e = entry(mid);
+        const char32_t m = e >> 16;
+        if (m == a) return e & 0xFFFFu;
+        if (m < a)
             first = mid + 1;
         else
             last = mid;
@@ -1242,10 +1282,8 @@ constexpr char32_t compose_in_group(char32_t a, char32_t b, Entry entry) noexcep
 /// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
 /// syllables are not tabled: see hangul_compose().
 constexpr char32_t compose(char32_t a, char32_t b) noexcept {
-    return compose_in_group(a, b, [](std::size_t j) noexcept {
-        const std::uint32_t e = tables::composition_pairs[j];
-        return composition_entry{e >> 16, e & 0xFFFFu};
-    });
+    return compose_in_group(a, b,
+                            [](std::size_t j) noexcept { return tables::composition_pairs[j]; });
 }
 
 /// Same as compose(), from tables::composition_composites and the first code point of each
@@ -1253,8 +1291,8 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
 /// tables::composition_pairs.
 constexpr char32_t compose_by_decomposition(char32_t a, char32_t b) noexcept {
     return compose_in_group(a, b, [](std::size_t j) noexcept {
-        const char32_t c = tables::composition_composites[j];
-        return composition_entry{*decomposition_one_level(c).begin(), c};
+        const std::uint32_t c = tables::composition_composites[j];
+        return static_cast<std::uint32_t>(*decomposition_one_level(c).begin()) << 16 | c;
     });
 }
 
