@@ -425,12 +425,15 @@ class PackedCode:
 class PackedRuns:
     """Like Runs, in the PackedCode, with one more kind of run, stride 3: consecutive keys
     mapping to `width` code points each (of any byte lengths), back to back in the pool, at
-    most COUNT_RUN_MAX keys (a lookup skips index * width code points). The runs are chosen to
-    minimize run bytes + blob bytes (before the pool's sharing), preferring fixed widths."""
+    most COUNT_RUN_MAX keys (a lookup skips index * width code points), COUNT_RUN_RANDOM_MAX
+    when one is in random_access (the composites, looked up at every step of
+    compose_by_decomposition()'s search). The runs are chosen to minimize run bytes + blob bytes (before the pool's
+    sharing), preferring fixed widths."""
 
     COUNT_RUN_MAX = 48
+    COUNT_RUN_RANDOM_MAX = 8
 
-    def __init__(self, mapping, code):
+    def __init__(self, mapping, code, random_access=()):
         keys = sorted(mapping)
         n = len(keys)
         enc = [code.encode(mapping[k]) for k in keys]
@@ -466,6 +469,8 @@ class PackedRuns:
                 consider(2, m, 6 + w * m)
             m3 = extend(lambda m: keys[i + m] == k + m and ncp[i + m] == ncp[i],
                         self.COUNT_RUN_MAX)
+            if any(x in random_access for x in keys[i:i + m3]):
+                m3 = min(m3, self.COUNT_RUN_RANDOM_MAX)
             size = 0
             for m in range(1, m3 + 1):
                 size += len(enc[i + m - 1])
@@ -604,7 +609,7 @@ def generate():
     # lookups expand at run time; and how deep that expansion goes.
     one_level = {cp: raw_decomposition(cp)[1] for cp in decomp}
     dec1_code = PackedCode(one_level)
-    dec1_runs = PackedRuns(one_level, dec1_code)
+    dec1_runs = PackedRuns(one_level, dec1_code, set(pairs.values()))
 
     def depth(cp):
         return 1 + max(depth(c) for c in one_level[cp] if c in one_level) if any(
@@ -1205,8 +1210,8 @@ constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
         tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
     if (i == tables::no_run) return {};
     const tables::run& r = tables::decomposition1_runs[i];
-    const std::uint32_t d = (static_cast<std::uint32_t>(cp) & 0xFFFFu) -
-                            tables::decomposition1_starts[i];
+    const std::uint32_t d =
+        (static_cast<std::uint32_t>(cp) & 0xFFFFu) - tables::decomposition1_starts[i];
     const std::uint32_t count = (r.shape & 0x3FFu) + 1;
     const std::uint32_t width = r.shape >> 10;
     const std::uint32_t stride = r.body >> 14;
