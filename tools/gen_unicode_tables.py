@@ -427,8 +427,8 @@ class PackedRuns:
     mapping to `width` code points each (of any byte lengths), back to back in the pool, at
     most COUNT_RUN_MAX keys (a lookup skips index * width code points), COUNT_RUN_RANDOM_MAX
     when one is in random_access (the composites, looked up at every step of
-    compose_by_decomposition()'s search). The runs are chosen to minimize run bytes + blob bytes (before the pool's
-    sharing), preferring fixed widths."""
+    compose_by_decomposition()'s search). The runs are chosen to minimize run bytes + blob
+    bytes (before the pool's sharing), preferring fixed widths."""
 
     COUNT_RUN_MAX = 48
     COUNT_RUN_RANDOM_MAX = 8
@@ -772,8 +772,10 @@ def generate():
     for name, runs in (("b2", b2_runs), ("decomposition", dec_runs),
                        ("decomposition1", dec1_runs)):
         if name == "decomposition1":
-            w("// The one-level decompositions: runs as above, except that the pool holds the packed")
-            w("// code of packed_view (not UTF-8) and that stride 3 is a run of consecutive keys each")
+            w("// The one-level decompositions: runs as above, except that the pool holds the"
+              " packed")
+            w("// code of packed_view (not UTF-8) and that stride 3 is a run of consecutive keys"
+              " each")
             w("// mapped to `width` code points (not bytes) of any lengths, stored back to back.")
             w("// clang-format off")
             w(f"inline constexpr unsigned packed_first_block = {dec1_code.first_block};")
