@@ -302,34 +302,209 @@ class Runs:
                 blobs.append(b"".join(enc[k + j * stride] for j in range(n)))
             self.runs.append([k, n, 0, width, stride])
             i += n
-        # The pool: longest blobs first, each stored once, found inside what is already
-        # there or overlapping its end.
-        self.pool = bytearray()
-        offsets = {}
-        for blob in sorted(set(blobs), key=lambda b: (-len(b), b)):
-            off = self.pool.find(blob)
-            if off < 0:
-                k = min(len(blob) - 1, len(self.pool))
-                while k > 0 and not self.pool.endswith(blob[:k]):
-                    k -= 1
-                off = len(self.pool) - k
-                self.pool += blob[k:]
-            offsets[blob] = off
-        for r, blob in zip(self.runs, blobs):
-            r[2] = offsets[blob]
-            if r[2] >= 1 << 14 or r[3] >= 1 << 6 or r[4] >= 1 << 2:
-                sys.exit("gen_unicode_tables: run does not fit its packing")
-        self.runs = [tuple(r) for r in self.runs]
-        # Lookups find the last run starting at or before a code point; check they are sound.
-        for (k, n, _, _, s), nxt in zip(self.runs, self.runs[1:] + [(MAX_CP + 1,)]):
-            end = k + (n - 1) * (s if s else 1)
-            if end >= nxt[0] or end >> 16 != k >> 16:
-                sys.exit("gen_unicode_tables: overlapping runs")
-        last_plane = self.runs[-1][0] >> 16
-        self.planes = [sum(1 for r in self.runs if r[0] >> 16 < p)
-                       for p in range(last_plane + 2)]
-        if self.planes[1] == 0:
-            sys.exit("gen_unicode_tables: no run in the BMP")
+        self.pool, self.runs, self.planes = pack_pool(self.runs, blobs)
+
+
+def pack_pool(runs, blobs):
+    """(pool, runs, planes): the blobs of the runs [start, count, _, width, stride] in one pool,
+    longest first, each stored once, found inside what is already there or overlapping its
+    end; the runs with their offsets; the first run of each plane."""
+    pool = bytearray()
+    offsets = {}
+    for blob in sorted(set(blobs), key=lambda b: (-len(b), b)):
+        off = pool.find(blob)
+        if off < 0:
+            k = min(len(blob) - 1, len(pool))
+            while k > 0 and not pool.endswith(blob[:k]):
+                k -= 1
+            off = len(pool) - k
+            pool += blob[k:]
+        offsets[blob] = off
+    for r, blob in zip(runs, blobs):
+        r[2] = offsets[blob]
+        if r[2] >= 1 << 14 or r[3] >= 1 << 6 or r[4] >= 1 << 2 or r[1] > Runs.MAX_COUNT:
+            sys.exit("gen_unicode_tables: run does not fit its packing")
+    runs = [tuple(r) for r in runs]
+    # Lookups find the last run starting at or before a code point; check they are sound.
+    for (k, n, _, _, s), nxt in zip(runs, runs[1:] + [(MAX_CP + 1,)]):
+        end = k + (n - 1) * (s if s in (1, 2) else 1)
+        if end >= nxt[0] or end >> 16 != k >> 16:
+            sys.exit("gen_unicode_tables: overlapping runs")
+    last_plane = runs[-1][0] >> 16
+    planes = [sum(1 for r in runs if r[0] >> 16 < p) for p in range(last_plane + 2)]
+    if planes[1] == 0:
+        sys.exit("gen_unicode_tables: no run in the BMP")
+    return pool, runs, planes
+
+
+class PackedCode:
+    """The code of the one-level decomposition pool: code points of 1 to 3 bytes, the most
+    frequent in one byte (UTF-8 spends 2 or 3 on all but ASCII). A byte 0x20..0x7E is that
+    ASCII code point; any other byte b is a lead, of index i = (b - 0x7F) & 0xFF (0x7F, 0x80..
+    0xFF, then 0x00..0x1F: 161 leads; no mapping holds an ASCII control). i < first_block:
+    the code point leads[i] (the alphabet); i < first_wide: leads[i] << 8 | the next byte (a
+    block of 256 code points); else (i - first_wide) << 16 | the next two bytes. The alphabet
+    size is the one that makes the encoded mappings plus the table smallest."""
+
+    LEADS = 161
+
+    def __init__(self, mapping):
+        seqs = list(mapping.values())
+        if any(c < 0x20 or c == 0x7F for v in seqs for c in v):
+            sys.exit("gen_unicode_tables: an ASCII control in a mapping")
+        freq = {}
+        for v in seqs:
+            for c in v:
+                if c >= 0x80:
+                    freq[c] = freq.get(c, 0) + 1
+        by_freq = sorted(freq, key=lambda c: (-freq[c], c))
+        planes = (max(freq) >> 16) + 1
+        best = None
+        for n in range(0, self.LEADS - planes + 1, 4):
+            alphabet = by_freq[:n]
+            blocks = {}
+            for c in by_freq[n:]:
+                blocks[c >> 8] = blocks.get(c >> 8, 0) + freq[c]
+            top = sorted(blocks, key=lambda k: (-blocks[k], k))[:self.LEADS - planes - n]
+            wide = sum(blocks.values()) - sum(blocks[k] for k in top)
+            size = n + 2 * (sum(blocks.values()) - wide) + 3 * wide + 2 * (n + len(top))
+            if best is None or size < best[0]:
+                best = (size, alphabet, sorted(top))
+        _, self.alphabet, self.blocks = best
+        self.leads = self.alphabet + self.blocks
+        self.first_block = len(self.alphabet)
+        self.first_wide = len(self.leads)
+        if self.first_wide + planes > self.LEADS:
+            sys.exit("gen_unicode_tables: packed code out of lead bytes")
+        self.index = {c: i for i, c in enumerate(self.alphabet)}
+        self.block_index = {k: self.first_block + i for i, k in enumerate(self.blocks)}
+
+    @staticmethod
+    def lead_byte(i):
+        return (i + 0x7F) & 0xFF
+
+    def encode(self, seq):
+        out = bytearray()
+        for c in seq:
+            if 0x20 <= c < 0x7F:
+                out.append(c)
+            elif c in self.index:
+                out.append(self.lead_byte(self.index[c]))
+            elif c >> 8 in self.block_index:
+                out += bytes([self.lead_byte(self.block_index[c >> 8]), c & 0xFF])
+            else:
+                out += bytes([self.lead_byte(self.first_wide + (c >> 16)), (c >> 8) & 0xFF,
+                              c & 0xFF])
+        if self.decode(bytes(out)) != list(seq):
+            sys.exit("gen_unicode_tables: packed code does not round-trip")
+        return bytes(out)
+
+    def length(self, b):
+        if 0x20 <= b < 0x7F:
+            return 1
+        i = (b - 0x7F) & 0xFF
+        return 1 if i < self.first_block else 2 if i < self.first_wide else 3
+
+    def decode(self, data):
+        out, j = [], 0
+        while j < len(data):
+            b = data[j]
+            i = (b - 0x7F) & 0xFF
+            if 0x20 <= b < 0x7F:
+                out.append(b)
+            elif i < self.first_block:
+                out.append(self.leads[i])
+            elif i < self.first_wide:
+                out.append(self.leads[i] << 8 | data[j + 1])
+            else:
+                out.append((i - self.first_wide) << 16 | data[j + 1] << 8 | data[j + 2])
+            j += self.length(b)
+        return out
+
+
+class PackedRuns:
+    """Like Runs, in the PackedCode, with one more kind of run, stride 3: consecutive keys
+    mapping to `width` code points each (of any byte lengths), back to back in the pool, at
+    most COUNT_RUN_MAX keys (a lookup skips index * width code points), COUNT_RUN_RANDOM_MAX
+    when one is in random_access (the composites, looked up at every step of
+    compose_by_decomposition()'s search). The runs are chosen to minimize run bytes + blob
+    bytes (before the pool's sharing), preferring fixed widths."""
+
+    COUNT_RUN_MAX = 48
+    COUNT_RUN_RANDOM_MAX = 8
+
+    def __init__(self, mapping, code, random_access=()):
+        keys = sorted(mapping)
+        n = len(keys)
+        enc = [code.encode(mapping[k]) for k in keys]
+        ncp = [len(mapping[k]) for k in keys]
+        best = [0] * (n + 1)
+        choice = [None] * (n + 1)
+        for i in reversed(range(n)):
+            k, w = keys[i], len(enc[i])
+            top = None
+
+            def consider(stride, m, cost):
+                nonlocal top
+                key = (cost + best[i + m], stride == 3, -m, stride)
+                if top is None or key < top[0]:
+                    top = (key, stride, m)
+
+            def extend(ok, limit):
+                m = 1
+                while (i + m < n and m < limit and keys[i + m] >> 16 == k >> 16 and
+                       ok(m)):
+                    m += 1
+                return m
+
+            m0 = extend(lambda m: keys[i + m] == k + m and enc[i + m] == enc[i], Runs.MAX_COUNT)
+            for m in range(1, m0 + 1):
+                consider(0, m, 6 + w)
+            m1 = extend(lambda m: keys[i + m] == k + m and len(enc[i + m]) == w, Runs.MAX_COUNT)
+            for m in range(1, m1 + 1):
+                consider(1, m, 6 + w * m)
+            m2 = extend(lambda m: keys[i + m] == k + 2 * m and len(enc[i + m]) == w,
+                        Runs.MAX_COUNT)
+            for m in range(2, m2 + 1):
+                consider(2, m, 6 + w * m)
+            m3 = extend(lambda m: keys[i + m] == k + m and ncp[i + m] == ncp[i],
+                        self.COUNT_RUN_MAX)
+            if any(x in random_access for x in keys[i:i + m3]):
+                m3 = min(m3, self.COUNT_RUN_RANDOM_MAX)
+            size = 0
+            for m in range(1, m3 + 1):
+                size += len(enc[i + m - 1])
+                consider(3, m, 6 + size)
+            best[i], choice[i] = top[0][0], (top[1], top[2])
+        runs, blobs = [], []
+        i = 0
+        while i < n:
+            stride, m = choice[i]
+            if stride == 0:
+                blobs.append(enc[i])
+                runs.append([keys[i], m, 0, len(enc[i]), 0])
+            else:
+                blobs.append(b"".join(enc[i:i + m]))
+                runs.append([keys[i], m, 0, ncp[i] if stride == 3 else len(enc[i]), stride])
+            i += m
+        self.pool, self.runs, self.planes = pack_pool(runs, blobs)
+        # Every key reads back.
+        for r in self.runs:
+            k, m, off, wd, s = r
+            p = off
+            for j in range(m):
+                key = k + j * (s if s in (1, 2) else 1)
+                if s == 0:
+                    got = code.decode(self.pool[off:off + wd])
+                elif s in (1, 2):
+                    got = code.decode(self.pool[off + j * wd:off + (j + 1) * wd])
+                else:
+                    start = p
+                    for _ in range(wd):
+                        p += code.length(self.pool[p])
+                    got = code.decode(self.pool[start:p])
+                if got != mapping[key]:
+                    sys.exit(f"gen_unicode_tables: packed run misreads U+{key:04X}")
 
 
 # ---- the BMP two-stage table ----------------------------------------------------------------
@@ -433,7 +608,8 @@ def generate():
     # The same decompositions one level deep (UnicodeData's mappings), which the compact
     # lookups expand at run time; and how deep that expansion goes.
     one_level = {cp: raw_decomposition(cp)[1] for cp in decomp}
-    dec1_runs = Runs(one_level)
+    dec1_code = PackedCode(one_level)
+    dec1_runs = PackedRuns(one_level, dec1_code, set(pairs.values()))
 
     def depth(cp):
         return 1 + max(depth(c) for c in one_level[cp] if c in one_level) if any(
@@ -475,6 +651,7 @@ def generate():
         "decomposition1_runs": 6 * len(dec1_runs.runs),
         "decomposition1_planes": 2 * len(dec1_runs.planes),
         "decomposition1_pool": len(dec1_runs.pool) + 1,
+        "decomposition1_leads": 2 * len(dec1_code.leads),
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
         "composition_pairs": 4 * len(flat),
@@ -594,6 +771,19 @@ def generate():
     w("")
     for name, runs in (("b2", b2_runs), ("decomposition", dec_runs),
                        ("decomposition1", dec1_runs)):
+        if name == "decomposition1":
+            w("// The one-level decompositions: runs as above, except that the pool holds the"
+              " packed")
+            w("// code of packed_view (not UTF-8) and that stride 3 is a run of consecutive keys"
+              " each")
+            w("// mapped to `width` code points (not bytes) of any lengths, stored back to back.")
+            w("// clang-format off")
+            w(f"inline constexpr unsigned packed_first_block = {dec1_code.first_block};")
+            w(f"inline constexpr unsigned packed_first_wide = {dec1_code.first_wide};")
+            w("inline constexpr std::uint16_t decomposition1_leads[] = {")
+            L.extend(hex_rows([f"0x{c:04X}" for c in dec1_code.leads], 10))
+            w("};")
+            w("// clang-format on")
         w("// clang-format off")
         w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
         L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
@@ -766,7 +956,30 @@ constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const ch
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
-/// Looks cp up in a run table; empty view when cp is not a key.
+/// No run (run_index()).
+inline constexpr std::size_t no_run = static_cast<std::size_t>(-1);
+
+/// Index of the last run of a run table in cp's plane starting at or before cp, or no_run.
+template <std::size_t P>
+constexpr std::size_t run_index(const std::uint16_t* starts, const std::uint16_t (&planes)[P],
+                                char32_t cp) noexcept {
+    const std::size_t plane = cp >> 16;
+    if (plane + 1 >= P) return no_run;
+    std::size_t lo = planes[plane], hi = planes[plane + 1];
+    const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
+    if (lo == hi || starts[lo] > key) return no_run;
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/// Looks cp up in a run table; empty view when cp is not a key. (The search of run_index(),
+/// written out: the fast lookups' fallback outside the BMP keeps its exact code.)
 template <std::size_t P>
 constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
                                    const std::uint16_t (&planes)[P], const char* pool,
@@ -787,7 +1000,94 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
     return run_lookup(starts[lo], runs[lo], pool, key);
 }
 
+/// True when the key whose low 16 bits are lo16 (>= start, in the run's plane) is a key of
+/// run r starting at start (any stride, 3 included).
+constexpr bool run_has(std::uint32_t start, const run& r, std::uint32_t lo16) noexcept {
+    const std::uint32_t d = lo16 - start;
+    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    const std::uint32_t stride = r.body >> 14;
+    if (stride != 2) return d < count;
+    return d % 2 == 0 && d / 2 < count;
+}
+
 } // namespace tables
+
+/// Code points stored in the packed code of tables::decomposition1_pool (the one-level
+/// decompositions): a byte 0x20..0x7E is that ASCII code point; any other byte b is a lead of
+/// index i = (b - 0x7F) & 0xFF: below packed_first_block, the code point
+/// decomposition1_leads[i]; below packed_first_wide, decomposition1_leads[i] << 8 | the next
+/// byte; else (i - packed_first_wide) << 16 | the next two bytes. A view into static storage,
+/// valid for the whole program; empty when the lookup found no mapping. Iterating yields
+/// char32_t. Never allocates, never throws.
+class packed_view {
+public:
+    /// Iterator for range-for loops, decoding the packed code.
+    class iterator {
+    public:
+        constexpr iterator() noexcept = default;
+        constexpr explicit iterator(const char* p) noexcept : p_(p) {}
+        constexpr char32_t operator*() const noexcept {
+            const unsigned b0 = byte(0);
+            if (b0 - 0x20u < 0x5Fu) return b0;
+            const unsigned i = (b0 - 0x7Fu) & 0xFFu;
+            if (i < tables::packed_first_block) return tables::decomposition1_leads[i];
+            if (i < tables::packed_first_wide)
+                return (static_cast<unsigned>(tables::decomposition1_leads[i]) << 8) | byte(1);
+            return ((i - tables::packed_first_wide) << 16) | (byte(1) << 8) | byte(2);
+        }
+        constexpr iterator& operator++() noexcept {
+            p_ += length(byte(0));
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        constexpr bool operator==(const iterator& o) const noexcept { return p_ == o.p_; }
+        constexpr bool operator!=(const iterator& o) const noexcept { return p_ != o.p_; }
+
+    private:
+        constexpr unsigned byte(int i) const noexcept { return static_cast<unsigned char>(p_[i]); }
+        const char* p_ = nullptr;
+    };
+
+    constexpr packed_view() noexcept = default;
+    constexpr packed_view(const char* data, std::size_t bytes) noexcept
+        : data_(data), bytes_(bytes) {}
+
+    /// Bytes of the code point whose lead byte is b0.
+    static constexpr std::size_t length(unsigned b0) noexcept {
+        if (b0 - 0x20u < 0x5Fu) return 1;
+        const unsigned i = (b0 - 0x7Fu) & 0xFFu;
+        return i < tables::packed_first_block ? 1 : i < tables::packed_first_wide ? 2 : 3;
+    }
+    /// p advanced past n code points.
+    static constexpr const char* skip(const char* p, std::size_t n) noexcept {
+        for (; n != 0; --n) p += length(static_cast<unsigned char>(*p));
+        return p;
+    }
+
+    constexpr bool empty() const noexcept { return bytes_ == 0; }
+    /// Number of code points (counted: O(bytes)).
+    constexpr std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (auto it = begin(); it != end(); ++it) ++n;
+        return n;
+    }
+    constexpr iterator begin() const noexcept { return iterator(data_); }
+    constexpr iterator end() const noexcept { return iterator(data_ + bytes_); }
+    /// Copies the code points to out (room for size() of them) and returns how many.
+    constexpr std::size_t copy_to(char32_t* out) const noexcept {
+        std::size_t n = 0;
+        for (const char32_t c : *this) out[n++] = c;
+        return n;
+    }
+
+private:
+    const char* data_ = nullptr;
+    std::size_t bytes_ = 0;
+};
 
 /// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
 constexpr std::uint16_t properties(char32_t cp) noexcept {
@@ -906,10 +1206,39 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
 /// (with Corrigendum #4; not reordered), or an empty view when cp has none: applied again to
 /// each of its code points, at most max_decomposition_depth levels in all, and canonically
 /// ordered, it gives decomposition(cp). Hangul syllables are not tabled.
-constexpr code_point_view decomposition_one_level(char32_t cp) noexcept {
+constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
     if (cp < first_decomposable) return {};
-    return tables::find_run(tables::decomposition1_starts, tables::decomposition1_runs,
-                            tables::decomposition1_planes, tables::decomposition1_pool, cp);
+    const std::size_t i =
+        tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
+    if (i == tables::no_run) return {};
+    const tables::run& r = tables::decomposition1_runs[i];
+    const std::uint32_t d =
+        (static_cast<std::uint32_t>(cp) & 0xFFFFu) - tables::decomposition1_starts[i];
+    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    const std::uint32_t width = r.shape >> 10;
+    const std::uint32_t stride = r.body >> 14;
+    const char* p = tables::decomposition1_pool + (r.body & 0x3FFFu);
+    if (stride == 2) {
+        if (d % 2 != 0 || d / 2 >= count) return {};
+        return packed_view(p + d / 2 * width, width);
+    }
+    if (d >= count) return {};
+    if (stride == 0) return packed_view(p, width);
+    if (stride == 1) return packed_view(p + d * width, width);
+    // Stride 3: `width` code points per key, of any byte lengths.
+    p = packed_view::skip(p, d * width);
+    return packed_view(p, static_cast<std::size_t>(packed_view::skip(p, width) - p));
+}
+
+/// True when cp has a decomposition (decomposition_one_level(cp) is not empty), without
+/// locating it.
+constexpr bool has_decomposition(char32_t cp) noexcept {
+    if (cp < first_decomposable) return false;
+    const std::size_t i =
+        tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
+    return i != tables::no_run &&
+           tables::run_has(tables::decomposition1_starts[i], tables::decomposition1_runs[i],
+                           static_cast<std::uint32_t>(cp) & 0xFFFFu);
 }
 
 /// How many code points are the second of a canonical composition pair.
@@ -933,10 +1262,11 @@ constexpr std::size_t composition_second_index(char32_t b) noexcept {
                : composition_second_count;
 }
 
-/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
-/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
-/// syllables are not tabled: see hangul_compose().
-constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+/// The composite of the pair (a, b), or 0: a binary search in b's group of pairs, entry(j)
+/// giving pair j as first << 16 | composite (both in the BMP), the layout of
+/// tables::composition_pairs (compose_by_decomposition() builds it from other tables).
+template <class Entry>
+constexpr char32_t compose_in_group(char32_t a, char32_t b, Entry entry) noexcept {
     if (a > 0xFFFF) return 0;
     const std::size_t i = composition_second_index(b);
     if (i == composition_second_count) return 0;
@@ -944,7 +1274,7 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
     std::size_t last = tables::composition_groups[i + 1];
     while (first < last) {
         const std::size_t mid = first + (last - first) / 2;
-        const std::uint32_t e = tables::composition_pairs[mid];
+        const std::uint32_t e = entry(mid);
         const char32_t m = e >> 16;
         if (m == a) return e & 0xFFFFu;
         if (m < a)
@@ -955,26 +1285,22 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
     return 0;
 }
 
+/// The primary composite of the canonical pair (a, b) in Unicode 3.2, or 0 when there is none
+/// (composition exclusions, singletons and non-starter decompositions never compose). Hangul
+/// syllables are not tabled: see hangul_compose().
+constexpr char32_t compose(char32_t a, char32_t b) noexcept {
+    return compose_in_group(a, b,
+                            [](std::size_t j) noexcept { return tables::composition_pairs[j]; });
+}
+
 /// Same as compose(), from tables::composition_composites and the first code point of each
 /// candidate's decomposition_one_level() (a binary search with a lookup per step), without
 /// tables::composition_pairs.
 constexpr char32_t compose_by_decomposition(char32_t a, char32_t b) noexcept {
-    if (a > 0xFFFF) return 0;
-    const std::size_t i = composition_second_index(b);
-    if (i == composition_second_count) return 0;
-    std::size_t first = tables::composition_groups[i];
-    std::size_t last = tables::composition_groups[i + 1];
-    while (first < last) {
-        const std::size_t mid = first + (last - first) / 2;
-        const char32_t c = tables::composition_composites[mid];
-        const char32_t m = *decomposition_one_level(c).begin();
-        if (m == a) return c;
-        if (m < a)
-            first = mid + 1;
-        else
-            last = mid;
-    }
-    return 0;
+    return compose_in_group(a, b, [](std::size_t j) noexcept {
+        const std::uint32_t c = tables::composition_composites[j];
+        return static_cast<std::uint32_t>(*decomposition_one_level(c).begin()) << 16 | c;
+    });
 }
 
 /// Hangul syllable arithmetic (Unicode 3.2 section 3.12).

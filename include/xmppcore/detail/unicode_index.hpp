@@ -34,7 +34,7 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
     const std::uint32_t cc = combining_class(cp);
     std::uint32_t v = properties(cp) | (cc << 16);
     if (!b2_mapping(cp).empty()) v |= info_b2;
-    const bool decomposes = !decomposition_one_level(cp).empty();
+    const bool decomposes = has_decomposition(cp);
     if (decomposes) v |= info_decomposes;
     // The second of a canonical pair, or a Hangul vowel or trailing consonant (LV, LVT).
     const bool second = (cp >= hangul_v_base && cp < hangul_v_base + hangul_v_count) ||
@@ -53,8 +53,8 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
 /// decompositions. Hangul syllables are not expanded. Never allocates, never throws.
 template <class F>
 constexpr bool expand_decomposition(char32_t cp, F&& f) noexcept {
-    code_point_view::iterator at[max_decomposition_depth] = {}, end[max_decomposition_depth] = {};
-    const code_point_view top = decomposition_one_level(cp);
+    packed_view::iterator at[max_decomposition_depth] = {}, end[max_decomposition_depth] = {};
+    const packed_view top = decomposition_one_level(cp);
     std::size_t depth = 0;
     if (!top.empty()) {
         at[0] = top.begin();
@@ -62,7 +62,7 @@ constexpr bool expand_decomposition(char32_t cp, F&& f) noexcept {
         depth = 1;
     }
     while (depth != 0) {
-        code_point_view::iterator& it = at[depth - 1];
+        packed_view::iterator& it = at[depth - 1];
         if (it == end[depth - 1]) {
             --depth;
             continue;
@@ -70,8 +70,8 @@ constexpr bool expand_decomposition(char32_t cp, F&& f) noexcept {
         const char32_t x = *it;
         ++it;
         // The generator checks the depth, so at the last level nothing decomposes.
-        const code_point_view d =
-            depth < max_decomposition_depth ? decomposition_one_level(x) : code_point_view{};
+        const packed_view d =
+            depth < max_decomposition_depth ? decomposition_one_level(x) : packed_view{};
         if (d.empty()) {
             if (!f(x)) return false;
         } else {
