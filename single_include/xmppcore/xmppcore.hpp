@@ -2615,14 +2615,10 @@ private:
         return q;
     }
 
-    // fast_qname for the usual short name without a colon: a byte loop (cheaper than a vector
-    // scan for a few bytes); anything else goes to fast_qname.
-    XMPPCORE_FORCE_INLINE const char* fast_short_qname(const char* n, const char* stop,
-                                                       const char*& colon) const noexcept {
-        const char* q = n + 1;
-        const char* lim = stop - q > 32 ? q + 32 : stop;
+    // The ASCII NameChars from q up to lim: a byte loop, four bytes a step while four are left
+    // before lim, then one at a time (cheaper than a vector scan for a few bytes).
+    XMPPCORE_FORCE_INLINE static const char* name_bytes(const char* q, const char* lim) noexcept {
         auto name = [](char c) { return (cls(c) & detail::xc_name) != 0; };
-        // Four bytes a step while four are left before lim, then one at a time.
         for (;;) {
             if (lim - q < 4) {
                 while (q != lim && name(*q)) ++q;
@@ -2643,6 +2639,16 @@ private:
             }
             q += 4;
         }
+        return q;
+    }
+
+    // fast_qname for the usual short name without a colon: a byte loop (cheaper than a vector
+    // scan for a few bytes); anything else goes to fast_qname.
+    XMPPCORE_FORCE_INLINE const char* fast_short_qname(const char* n, const char* stop,
+                                                       const char*& colon) const noexcept {
+        const char* q = n + 1;
+        const char* const lim = stop - q > 32 ? q + 32 : stop;
+        q = name_bytes(q, lim);
         if (q == lim || *q == ':' || static_cast<std::size_t>(q - n) > limits_.max_name_length)
             return fast_qname(n, stop, colon);
         colon = nullptr;
@@ -2664,28 +2670,7 @@ private:
         const char* q = n + 1;
         if (speed_first && stop - n >= 36) {
             // Up to n + 33 (32 bytes after the first): the two bytes after that are before stop.
-            const char* const lim = n + 33;
-            auto name = [](char c) { return (cls(c) & detail::xc_name) != 0; };
-            for (;;) {
-                if (lim - q < 4) {
-                    while (q != lim && name(*q)) ++q;
-                    break;
-                }
-                if (!name(q[0])) break;
-                if (!name(q[1])) {
-                    q += 1;
-                    break;
-                }
-                if (!name(q[2])) {
-                    q += 2;
-                    break;
-                }
-                if (!name(q[3])) {
-                    q += 3;
-                    break;
-                }
-                q += 4;
-            }
+            q = name_bytes(q, n + 33);
             if (q[0] == '=' && (q[1] == '\'' || q[1] == '"') &&
                 static_cast<std::size_t>(q - n) <= limits_.max_name_length) {
                 colon = nullptr;
