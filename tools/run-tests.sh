@@ -13,7 +13,10 @@ mkdir -p "$out"
 export CTEST_PARALLEL_LEVEL="$jobs" CTEST_OUTPUT_ON_FAILURE=1
 
 # The single header is tested in the firmware-like variant (no exceptions, no RTTI, no SIMD):
-# that is how vendoring projects build it, and one full build fewer keeps CI short.
+# that is how vendoring projects build it, and one full build fewer keeps CI short. For the same
+# reason the test binaries are unity builds except in gcc-cxx17 (which thereby checks that every
+# test file includes what it uses), the XMPPCORE_SMALL tests run in gcc-cxx17, the firmware-like
+# variant and nowhere else, and the sanitizer variant leaves the corpus replays to fuzz-smoke.
 variants=(format gcc-cxx17 gcc-cxx20-release clang-cxx17-noexcept-single clang-cxx20-sanitize
           meson fuzz-smoke)
 [ "$#" -gt 0 ] && variants=("$@")
@@ -49,18 +52,20 @@ run_variant() {
       -DXMPPCORE_EMBEDDED_PROBE=ON ;;
   gcc-cxx20-release)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 \
-      -DCMAKE_BUILD_TYPE=Release -DXMPPCORE_TEST_CONSUMERS=OFF ;;
+      -DCMAKE_BUILD_TYPE=Release -DXMPPCORE_TEST_CONSUMERS=OFF -DXMPPCORE_UNITY_TESTS=ON \
+      -DXMPPCORE_SMALL_TESTS=OFF ;;
   clang-cxx17-noexcept-single)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=17 \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS=-fno-exceptions -fno-rtti -DXMPPCORE_NO_SIMD=1" \
-      -DXMPPCORE_USE_SINGLE_INCLUDE=ON -DXMPPCORE_TEST_CONSUMERS=OFF ;;
+      -DXMPPCORE_USE_SINGLE_INCLUDE=ON -DXMPPCORE_TEST_CONSUMERS=OFF -DXMPPCORE_UNITY_TESTS=ON ;;
   clang-cxx20-sanitize)
     cmake_variant "$1" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXMPPCORE_SANITIZE=ON -DXMPPCORE_INTEROP=ON ;;
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXMPPCORE_SANITIZE=ON -DXMPPCORE_INTEROP=ON \
+      -DXMPPCORE_UNITY_TESTS=ON -DXMPPCORE_SMALL_TESTS=OFF -DXMPPCORE_FUZZ_REPLAY=OFF ;;
   meson)
     local dir="$out/meson"
     rm -rf "$dir"
-    CXX=g++ meson setup "$dir" "$root" --buildtype=debugoptimized >"$dir.setup.log" 2>&1 \
+    CXX=g++ meson setup "$dir" "$root" --buildtype=debugoptimized -Dsmall_tests=false >"$dir.setup.log" 2>&1 \
       || { cat "$dir.setup.log"; return 1; }
     meson test -C "$dir" --num-processes "$jobs" --print-errorlogs 2>&1 | tail -n 30
     return "${PIPESTATUS[0]}" ;;

@@ -31,6 +31,20 @@ inline std::vector<std::uint8_t> from_hex(std::string_view h) {
     return v;
 }
 
+/// Code points as upper-case hex separated by spaces ("(none)" when empty), for test messages.
+inline std::string code_points_hex(const std::vector<char32_t>& v) {
+    if (v.empty()) return "(none)";
+    static const char digits[] = "0123456789ABCDEF";
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) s += ' ';
+        int shift = 28;
+        while (shift > 0 && (v[i] >> shift) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) s += digits[(v[i] >> shift) & 15];
+    }
+    return s;
+}
+
 /// The bytes of a string, as a string (for binary test data written as escapes).
 inline std::string bytes(std::string_view s) {
     return std::string(s);

@@ -15,9 +15,13 @@
 #include <vector>
 
 #include "support/hex.hpp"
+#include "support/sha_messages.hpp"
 
 using namespace std::string_view_literals;
 using xmppcore::byte_view;
+using xmppcore_test::m448;
+using xmppcore_test::m896;
+using xmppcore_test::million_a;
 using xmppcore_test::to_hex;
 
 namespace {
@@ -47,12 +51,6 @@ std::string engine_digest_hex(byte_view m) {
     }
     return out;
 }
-
-const std::string million_a(1000000, 'a');
-constexpr std::string_view m448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-constexpr std::string_view m896 =
-    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnop"
-    "qrsmnopqrstnopqrstu";
 
 template <class Engine>
 void check_sha1_engine() {

@@ -14,12 +14,16 @@
 
 #include "support/alloc_counter.hpp"
 #include "support/hex.hpp"
+#include "support/sha_messages.hpp"
 #include "support/openssl_crypto.hpp"
 
 using namespace std::string_view_literals;
 using xmppcore::byte_view;
 using xmppcore::hash_algorithm;
 using xmppcore_test::from_hex;
+using xmppcore_test::m448;
+using xmppcore_test::m896;
+using xmppcore_test::million_a;
 using xmppcore_test::to_hex;
 
 namespace {
@@ -51,12 +55,6 @@ std::vector<std::uint8_t> random_bytes(std::size_t n, std::uint32_t seed) {
     for (auto& b : v) b = static_cast<std::uint8_t>(rng());
     return v;
 }
-
-const std::string million_a(1000000, 'a');
-constexpr std::string_view m448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-constexpr std::string_view m896 =
-    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnop"
-    "qrsmnopqrstnopqrstu";
 
 } // namespace
 

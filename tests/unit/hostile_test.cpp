@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "support/alloc_counter.hpp"
+#include "support/strings.hpp"
 
 using xmppcore::errc;
 using xmppcore::session_event_kind;
@@ -30,6 +31,7 @@ using xmppcore::session_state;
 using xmppcore::stream_condition;
 using xmppcore::xml_mode;
 using xmppcore_test::allocation_scope;
+using xmppcore_test::repeat;
 
 namespace {
 
@@ -39,13 +41,6 @@ constexpr std::uint32_t default_stanza_limit = 256 * 1024; // README: stanza byt
 
 const std::string head = "<stream:stream xmlns='jabber:client' "
                          "xmlns:stream='http://etherx.jabber.org/streams'>";
-
-std::string repeat(std::string_view s, std::size_t n) {
-    std::string r;
-    r.reserve(s.size() * n);
-    for (std::size_t i = 0; i < n; ++i) r += s;
-    return r;
-}
 
 // "a00042": a name of fixed width, so offsets can be computed by hand.
 std::string numbered(char prefix, std::size_t i) {
@@ -778,7 +773,7 @@ TEST_CASE("hostile: a ready session fed one byte at a time: stanza size, keepali
 namespace {
 
 // The library's crypto, counting PBKDF2 calls and their iterations.
-struct counting_crypto {
+struct call_counting_crypto {
     static inline std::size_t pbkdf2_calls = 0;
     static inline std::uint64_t pbkdf2_iterations = 0;
     static constexpr bool supports(xmppcore::hash_algorithm a) noexcept {
@@ -838,14 +833,14 @@ TEST_CASE("hostile: SCRAM server-first with an absurd iteration count is refused
     };
     for (const row& r : rows) {
         CAPTURE(r.i, r.ceiling);
-        xmppcore::sasl_client<counting_crypto> c;
+        xmppcore::sasl_client<call_counting_crypto> c;
         xmppcore::sasl_client_options o;
         o.username = "user";
         o.password = "pencil";
         o.nonce = rfc7677_cnonce;
         o.max_iterations = r.ceiling;
         REQUIRE(c.start(xmppcore::mechanism::scram_sha_256, o) == errc::ok);
-        counting_crypto::pbkdf2_calls = 0;
+        call_counting_crypto::pbkdf2_calls = 0;
         const std::string msg = server_first(r.i);
         errc e = errc::ok;
         std::size_t allocations = 0;
@@ -858,20 +853,20 @@ TEST_CASE("hostile: SCRAM server-first with an absurd iteration count is refused
         CHECK(xmppcore::to_string(e) == std::string(xmppcore::to_string(r.want)));
         CHECK(c.state() == xmppcore::sasl_client_state::failed);
         CHECK(c.output().empty());
-        CHECK(counting_crypto::pbkdf2_calls == 0);
+        CHECK(call_counting_crypto::pbkdf2_calls == 0);
     }
     SECTION("control: i=4096 runs PBKDF2 once, with 4096 iterations") {
-        xmppcore::sasl_client<counting_crypto> c;
+        xmppcore::sasl_client<call_counting_crypto> c;
         xmppcore::sasl_client_options o;
         o.username = "user";
         o.password = "pencil";
         o.nonce = rfc7677_cnonce;
         REQUIRE(c.start(xmppcore::mechanism::scram_sha_256, o) == errc::ok);
-        counting_crypto::pbkdf2_calls = 0;
-        counting_crypto::pbkdf2_iterations = 0;
+        call_counting_crypto::pbkdf2_calls = 0;
+        call_counting_crypto::pbkdf2_iterations = 0;
         CHECK(c.challenge(server_first("4096")) == errc::ok);
-        CHECK(counting_crypto::pbkdf2_calls == 1);
-        CHECK(counting_crypto::pbkdf2_iterations == 4096);
+        CHECK(call_counting_crypto::pbkdf2_calls == 1);
+        CHECK(call_counting_crypto::pbkdf2_iterations == 4096);
     }
 }
 
@@ -891,9 +886,9 @@ TEST_CASE("hostile: the session refuses i=4294967295 before PBKDF2, fed one byte
     cfg.scram_nonce = rfc7677_cnonce;
     cfg.tls = xmppcore::tls_policy::disabled;
     cfg.mechanisms = xmppcore::mechanism_set{xmppcore::mechanism::scram_sha_256};
-    auto c = std::make_unique<xmppcore::client_session<counting_crypto>>(cfg);
+    auto c = std::make_unique<xmppcore::client_session<call_counting_crypto>>(cfg);
     REQUIRE(c->start() == errc::ok);
-    counting_crypto::pbkdf2_calls = 0;
+    call_counting_crypto::pbkdf2_calls = 0;
     const std::string s2c = s_hdr + features + challenge;
     const session_run r = drive(*c, s2c, 1);
     // RFC 7677's client-first message went out (base64 from the RFC's text, Python).
@@ -905,7 +900,7 @@ TEST_CASE("hostile: the session refuses i=4294967295 before PBKDF2, fed one byte
     // Found in the challenge element.
     CHECK(r.error_offset >= s_hdr.size() + features.size());
     CHECK(r.error_offset <= s2c.size());
-    CHECK(counting_crypto::pbkdf2_calls == 0);
+    CHECK(call_counting_crypto::pbkdf2_calls == 0);
     CHECK(r.allocations == 0);
 }
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/strings.hpp"
 
 #include <arpa/inet.h>
 #include <idna.h>
@@ -48,6 +49,8 @@ using xmppcore::jid_error;
 using xmppcore::jid_part;
 using xmppcore::jid_view;
 using xmppcore::prep_mode;
+using xmppcore_test::repeat;
+using xmppcore_test::utf8;
 
 namespace {
 
@@ -71,18 +74,6 @@ std::string stored(std::string_view in) {
 
 std::string rejected(errc e, jid_part p) {
     return std::string("!") + xmppcore::to_string(e) + ":" + xmppcore::to_string(p);
-}
-
-std::string repeat(std::string_view s, std::size_t n) {
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) out += s;
-    return out;
-}
-
-[[maybe_unused]] std::string utf8(char32_t c) {
-    char b[4] = {};
-    const std::size_t n = xmppcore::detail::encode_utf8(c, b);
-    return std::string(b, n);
 }
 
 [[maybe_unused]] std::string hex(std::string_view s) {
@@ -914,14 +905,14 @@ namespace {
 
 // --- libidn oracle -----------------------------------------------------------------------
 
-struct outcome {
+struct oracle_outcome {
     errc ec = errc::ok;
     std::string out;
-    bool operator==(const outcome& o) const { return ec == o.ec && out == o.out; }
-    bool operator!=(const outcome& o) const { return !(*this == o); }
+    bool operator==(const oracle_outcome& o) const { return ec == o.ec && out == o.out; }
+    bool operator!=(const oracle_outcome& o) const { return !(*this == o); }
 };
 
-std::string show(const outcome& o) {
+std::string show(const oracle_outcome& o) {
     return o.ec == errc::ok ? "ok " + hex(o.out) : xmppcore::to_string(o.ec);
 }
 
@@ -950,7 +941,7 @@ errc from_libidn(int rc) {
     }
 }
 
-outcome libidn_prep(std::string_view in, const Stringprep_profile* p, prep_mode mode) {
+oracle_outcome libidn_prep(std::string_view in, const Stringprep_profile* p, prep_mode mode) {
     // In place, NUL-terminated; 18x growth (U+FDFA) plus slack always fits.
     char small[512];
     std::vector<char> large;
@@ -971,7 +962,7 @@ outcome libidn_prep(std::string_view in, const Stringprep_profile* p, prep_mode 
 }
 
 // The profile alone (no JID rules), through the same entry point the JID functions use.
-outcome our_prep(std::string_view in, const prep::profile& p, prep_mode mode) {
+oracle_outcome our_prep(std::string_view in, const prep::profile& p, prep_mode mode) {
     static char buf[16384];
     prep::cow_output out(in, buf, sizeof buf);
     prep::failure f;
@@ -1005,7 +996,7 @@ bool pr29_problem(const std::string& s) {
 // A disagreement is a PR #29 one when libidn's own pr29_8z() flags the input, or flags our
 // output: the corrected composition leaves "starter, mark, starter" uncomposed where libidn
 // composes across the mark, also when NFKC produced the starters (U+314B -> U+110F).
-bool pr29_explains(const std::string& in, const outcome& ours) {
+bool pr29_explains(const std::string& in, const oracle_outcome& ours) {
     return pr29_problem(in) || (ours.ec == errc::ok && pr29_problem(ours.out));
 }
 
@@ -1158,14 +1149,14 @@ TEST_CASE("every code point alone is prepared as libidn prepares it, in every pr
         if (c >= 0xD800 && c <= 0xDFFF) continue;
         const std::string s = utf8(c);
         for (const profile_pair& p : profiles) {
-            const outcome theirs_query = libidn_prep(s, p.libidn, prep_mode::query);
+            const oracle_outcome theirs_query = libidn_prep(s, p.libidn, prep_mode::query);
             // libidn checks unassigned code points last: a query failure is also the stored
             // failure, so it runs the stored profile only when the query passed.
-            const outcome theirs_stored = theirs_query.ec == errc::ok
-                                              ? libidn_prep(s, p.libidn, prep_mode::stored)
-                                              : theirs_query;
-            const outcome ours_query = our_prep(s, *p.ours, prep_mode::query);
-            const outcome ours_stored = our_prep(s, *p.ours, prep_mode::stored);
+            const oracle_outcome theirs_stored = theirs_query.ec == errc::ok
+                                                     ? libidn_prep(s, p.libidn, prep_mode::stored)
+                                                     : theirs_query;
+            const oracle_outcome ours_query = our_prep(s, *p.ours, prep_mode::query);
+            const oracle_outcome ours_stored = our_prep(s, *p.ours, prep_mode::stored);
             compared += 2;
             if (ours_query != theirs_query || ours_stored != theirs_stored) {
                 if (mismatches++ == 0) {
@@ -1199,7 +1190,8 @@ TEST_CASE("every code point alone as a localpart, domainpart and resourcepart of
         if (c >= 0xD800 && c <= 0xDFFF) continue;
         const std::string s = utf8(c);
         for (const prep_mode mode : {prep_mode::query, prep_mode::stored}) {
-            auto note = [&](const char* what, const outcome& theirs, const outcome& ours) {
+            auto note = [&](const char* what, const oracle_outcome& theirs,
+                            const oracle_outcome& ours) {
                 if (mismatches++ == 0) {
                     char b[16];
                     std::snprintf(b, sizeof b, "U+%04X", static_cast<unsigned>(c));
@@ -1209,11 +1201,11 @@ TEST_CASE("every code point alone as a localpart, domainpart and resourcepart of
             };
             // Localpart: "c@example.com".
             {
-                const outcome theirs = libidn_prep(s, stringprep_xmpp_nodeprep, mode);
+                const oracle_outcome theirs = libidn_prep(s, stringprep_xmpp_nodeprep, mode);
                 const std::string in = s + "@example.com";
                 const auto r = xmppcore::parse_jid(in, buf, mode);
-                const outcome ours = r ? outcome{errc::ok, std::string(r->local())}
-                                       : outcome{errc::jid_prohibited_character, ""};
+                const oracle_outcome ours = r ? oracle_outcome{errc::ok, std::string(r->local())}
+                                              : oracle_outcome{errc::jid_prohibited_character, ""};
                 const bool t_ok = theirs.ec == errc::ok, o_ok = r.has_value();
                 if (t_ok && theirs.out.empty() && r.error() == errc::jid_empty_localpart)
                     ++empty_parts;
@@ -1222,11 +1214,11 @@ TEST_CASE("every code point alone as a localpart, domainpart and resourcepart of
             }
             // Resourcepart: "x@example.com/c".
             {
-                const outcome theirs = libidn_prep(s, stringprep_xmpp_resourceprep, mode);
+                const oracle_outcome theirs = libidn_prep(s, stringprep_xmpp_resourceprep, mode);
                 const std::string in = "x@example.com/" + s;
                 const auto r = xmppcore::parse_jid(in, buf, mode);
-                const outcome ours = r ? outcome{errc::ok, std::string(r->resource())}
-                                       : outcome{errc::jid_prohibited_character, ""};
+                const oracle_outcome ours = r ? oracle_outcome{errc::ok, std::string(r->resource())}
+                                              : oracle_outcome{errc::jid_prohibited_character, ""};
                 const bool t_ok = theirs.ec == errc::ok, o_ok = r.has_value();
                 if (t_ok && theirs.out.empty() && r.error() == errc::jid_empty_resourcepart)
                     ++empty_parts;
@@ -1237,12 +1229,12 @@ TEST_CASE("every code point alone as a localpart, domainpart and resourcepart of
             // then equal to libidn's nameprep.
             {
                 const bool t_ok = libidn_to_ascii_ok(s, mode);
-                const outcome theirs = t_ok ? libidn_prep(s, stringprep_nameprep, mode)
-                                            : outcome{errc::jid_invalid_domain, ""};
+                const oracle_outcome theirs = t_ok ? libidn_prep(s, stringprep_nameprep, mode)
+                                                   : oracle_outcome{errc::jid_invalid_domain, ""};
                 const std::string in = "x@" + s;
                 const auto r = xmppcore::parse_jid(in, buf, mode);
-                const outcome ours = r ? outcome{errc::ok, std::string(r->domain())}
-                                       : outcome{errc::jid_invalid_domain, ""};
+                const oracle_outcome ours = r ? oracle_outcome{errc::ok, std::string(r->domain())}
+                                              : oracle_outcome{errc::jid_invalid_domain, ""};
                 if ((c == 0x3002 || c == 0xFF61) && t_ok && !r)
                     ++separators;
                 else if (t_ok != r.has_value() || ours != theirs)
@@ -1265,8 +1257,8 @@ TEST_CASE("generated strings are prepared as libidn prepares them, except PR #29
         const std::string s = generate(rng);
         for (const profile_pair& p : profiles) {
             for (const prep_mode mode : {prep_mode::query, prep_mode::stored}) {
-                const outcome ours = our_prep(s, *p.ours, mode);
-                const outcome theirs = libidn_prep(s, p.libidn, mode);
+                const oracle_outcome ours = our_prep(s, *p.ours, mode);
+                const oracle_outcome theirs = libidn_prep(s, p.libidn, mode);
                 ++compared;
                 if (ours.ec == errc::ok) {
                     ++accepted;
@@ -1321,7 +1313,8 @@ TEST_CASE("generated domain labels pass exactly when libidn's ToASCII (STD3) pas
             bool same = theirs == ours.has_value();
             if (same && ours) same = *ours == libidn_prep(label, stringprep_nameprep, mode).out;
             if (same) continue;
-            if (pr29_explains(label, ours ? outcome{errc::ok, std::string(*ours)} : outcome{})) {
+            if (pr29_explains(label, ours ? oracle_outcome{errc::ok, std::string(*ours)}
+                                          : oracle_outcome{})) {
                 ++pr29;
                 continue;
             }
@@ -1365,8 +1358,8 @@ TEST_CASE("generated ASCII JIDs are prepared as libidn and its ToASCII (STD3) pr
         }
         return p;
     };
-    const auto oracle = [](const std::string& in, prep_mode mode) -> outcome {
-        const outcome bad{errc::invalid_argument, ""};
+    const auto oracle = [](const std::string& in, prep_mode mode) -> oracle_outcome {
+        const oracle_outcome bad{errc::invalid_argument, ""};
         std::string local, domain, resource;
         bool has_local = false, has_resource = false;
         std::string rest = in;
@@ -1389,7 +1382,7 @@ TEST_CASE("generated ASCII JIDs are prepared as libidn and its ToASCII (STD3) pr
             return bad;
         std::string out;
         if (has_local) {
-            const outcome l = libidn_prep(local, stringprep_xmpp_nodeprep, mode);
+            const oracle_outcome l = libidn_prep(local, stringprep_xmpp_nodeprep, mode);
             if (l.ec != errc::ok || l.out.empty()) return bad;
             out = l.out + "@";
         }
@@ -1404,7 +1397,7 @@ TEST_CASE("generated ASCII JIDs are prepared as libidn and its ToASCII (STD3) pr
             start = dot + 1;
         }
         if (has_resource) {
-            const outcome r = libidn_prep(resource, stringprep_xmpp_resourceprep, mode);
+            const oracle_outcome r = libidn_prep(resource, stringprep_xmpp_resourceprep, mode);
             if (r.ec != errc::ok || r.out.empty()) return bad;
             out += "/" + r.out;
         }
@@ -1420,10 +1413,10 @@ TEST_CASE("generated ASCII JIDs are prepared as libidn and its ToASCII (STD3) pr
         if (n % 2 == 0) in += "/" + part(40);
         if (in.empty()) continue;
         for (const prep_mode mode : {prep_mode::query, prep_mode::stored}) {
-            const outcome theirs = oracle(in, mode);
+            const oracle_outcome theirs = oracle(in, mode);
             const auto r = xmppcore::parse_jid(in, buf, mode);
-            const outcome ours =
-                r ? outcome{errc::ok, std::string(r->full())} : outcome{errc::invalid_argument, ""};
+            const oracle_outcome ours = r ? oracle_outcome{errc::ok, std::string(r->full())}
+                                          : oracle_outcome{errc::invalid_argument, ""};
             ++compared;
             if (r) {
                 ++accepted;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/hex.hpp"
 
 #include <pr29.h>
 #include <stringprep.h>
@@ -32,15 +33,10 @@
 
 namespace {
 
+using xmppcore_test::code_points_hex;
+
 namespace u = xmppcore::detail::unicode;
 using u32 = std::vector<char32_t>;
-
-std::string hex(const u32& v) {
-    std::ostringstream os;
-    os << std::hex << std::uppercase;
-    for (std::size_t i = 0; i < v.size(); ++i) os << (i ? " " : "") << static_cast<unsigned>(v[i]);
-    return os.str();
-}
 
 // NFKC through the header, with exactly the capacity nfkd_length() promises is enough.
 bool header_nfkc(const u32& in, u32& out) {
@@ -119,8 +115,9 @@ TEST_CASE("NFKC matches every Unicode 3.2 vector derived from Python's ucd_3_2_0
         const bool ok = header_nfkc(v.src, out);
         if (!ok || out != v.expected) {
             if (mismatches++ == 0)
-                first = "line " + std::to_string(v.line) + ": " + hex(v.src) + " -> " +
-                        (ok ? hex(out) : "buffer_too_small") + ", expected " + hex(v.expected);
+                first = "line " + std::to_string(v.line) + ": " + code_points_hex(v.src) + " -> " +
+                        (ok ? code_points_hex(out) : "buffer_too_small") + ", expected " +
+                        code_points_hex(v.expected);
         }
         if (header_nfkc(v.expected) != v.expected) ++not_idempotent;
         // A capacity below the result's length must fail, never truncate.
@@ -152,7 +149,7 @@ TEST_CASE("NFKC agrees with libidn on every vector except PR #29 problem sequenc
         if (libidn_nfkc(v.src) == header_nfkc(v.src)) continue;
         ++disagreements;
         if (!libidn_flags_pr29(v.src) && unexplained++ == 0)
-            first = "line " + std::to_string(v.line) + ": " + hex(v.src);
+            first = "line " + std::to_string(v.line) + ": " + code_points_hex(v.src);
     }
     INFO("first disagreement that is not a PR #29 sequence: " << first);
     CHECK(unexplained == 0);
@@ -181,7 +178,7 @@ TEST_CASE("NFKC of every code point, alone and between marks, agrees with libidn
             same = same && theirs[*r] == 0;
             std::free(theirs);
             ++checked;
-            if (!same && mismatches++ == 0) first = hex(u32(probes[p], probes[p] + n));
+            if (!same && mismatches++ == 0) first = code_points_hex(u32(probes[p], probes[p] + n));
         }
     }
     INFO("first mismatch at " << first);
@@ -206,7 +203,8 @@ TEST_CASE("every non-starter's combining class orders it as libidn orders it", "
         ++marks;
         for (const char32_t r : reference) {
             for (const u32& in : {u32{0x0078, r, c}, u32{0x0078, c, r}}) {
-                if (header_nfkc(in) != libidn_nfkc(in) && mismatches++ == 0) first = hex(in);
+                if (header_nfkc(in) != libidn_nfkc(in) && mismatches++ == 0)
+                    first = code_points_hex(in);
             }
         }
     }

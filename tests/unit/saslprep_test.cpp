@@ -17,86 +17,81 @@
 #include <vector>
 
 #include "support/alloc_counter.hpp"
+#include "support/strings.hpp"
 
 using xmppcore::errc;
 using xmppcore::saslprep_mode;
+using xmppcore_test::utf8;
 
 namespace {
 
-struct outcome {
+struct prep_outcome {
     errc ec;
     std::string out;
-    bool operator==(const outcome& o) const { return ec == o.ec && out == o.out; }
+    bool operator==(const prep_outcome& o) const { return ec == o.ec && out == o.out; }
 };
 
-std::ostream& operator<<(std::ostream& os, const outcome& o) {
+std::ostream& operator<<(std::ostream& os, const prep_outcome& o) {
     return os << (o.ec == errc::ok ? "ok '" + o.out + "'" : xmppcore::to_string(o.ec));
 }
 
-outcome prep(std::string_view in, saslprep_mode mode = saslprep_mode::query) {
+prep_outcome prepped(std::string_view in, saslprep_mode mode = saslprep_mode::query) {
     char buf[4096];
     const auto r = xmppcore::saslprep(in, buf, sizeof buf, mode);
     if (!r) return {r.error(), ""};
     return {errc::ok, std::string(buf, *r)};
 }
 
-outcome ok(std::string_view s) {
+prep_outcome ok(std::string_view s) {
     return {errc::ok, std::string(s)};
 }
 
-outcome error(errc e) {
+prep_outcome error(errc e) {
     return {e, ""};
 }
 
 } // namespace
 
 TEST_CASE("printable ASCII is left unchanged, case included", "[saslprep][sasl]") {
-    CHECK(prep("user") == ok("user"));
-    CHECK(prep("USER") == ok("USER"));
-    CHECK(prep("pass word ~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./") ==
+    CHECK(prepped("user") == ok("user"));
+    CHECK(prepped("USER") == ok("USER"));
+    CHECK(prepped("pass word ~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./") ==
           ok("pass word ~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./"));
-    CHECK(prep("") == ok(""));
+    CHECK(prepped("") == ok(""));
 }
 
 TEST_CASE("ASCII control characters are prohibited (C.2.1)", "[saslprep][sasl]") {
-    CHECK(prep(std::string_view("a\0b", 3)) == error(errc::saslprep_prohibited_character));
-    CHECK(prep("a\tb") == error(errc::saslprep_prohibited_character));
-    CHECK(prep("\x7F") == error(errc::saslprep_prohibited_character));
-    CHECK(prep("\x07") == error(errc::saslprep_prohibited_character));
+    CHECK(prepped(std::string_view("a\0b", 3)) == error(errc::saslprep_prohibited_character));
+    CHECK(prepped("a\tb") == error(errc::saslprep_prohibited_character));
+    CHECK(prepped("\x7F") == error(errc::saslprep_prohibited_character));
+    CHECK(prepped("\x07") == error(errc::saslprep_prohibited_character));
 }
 
 #if !XMPPCORE_ASCII_ONLY
 
-namespace {
-
-std::string utf8(char32_t c) {
-    char b[4];
-    return std::string(b, xmppcore::detail::encode_utf8(c, b));
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("the examples of RFC 4013 section 3", "[saslprep][sasl]") {
-    CHECK(prep("I\u00ADX") == ok("IX")); // 1: SOFT HYPHEN mapped to nothing
-    CHECK(prep("user") == ok("user"));   // 2: no transformation
-    CHECK(prep("USER") == ok("USER"));   // 3: case preserved
-    CHECK(prep("\u00AA") == ok("a"));    // 4: output is NFKC
-    CHECK(prep("\u2168") == ok("IX"));   // 5: output is NFKC, matches #1
-    CHECK(prep("\u0007") == error(errc::saslprep_prohibited_character)); // 6
-    CHECK(prep("\u0627\u0031") == error(errc::saslprep_bidi_violation)); // 7
+    CHECK(prepped("I\u00ADX") == ok("IX")); // 1: SOFT HYPHEN mapped to nothing
+    CHECK(prepped("user") == ok("user"));   // 2: no transformation
+    CHECK(prepped("USER") == ok("USER"));   // 3: case preserved
+    CHECK(prepped("\u00AA") == ok("a"));    // 4: output is NFKC
+    CHECK(prepped("\u2168") == ok("IX"));   // 5: output is NFKC, matches #1
+    CHECK(prepped("\u0007") == error(errc::saslprep_prohibited_character)); // 6
+    CHECK(prepped("\u0627\u0031") == error(errc::saslprep_bidi_violation)); // 7
 }
 
 TEST_CASE("non-ASCII spaces map to SPACE, B.1 to nothing, and nothing is case-folded",
           "[saslprep][sasl]") {
-    CHECK(prep("a\u00A0b") == ok("a b"));
-    CHECK(prep("a\u3000b\u2003c") == ok("a b c"));
-    CHECK(prep("a\u200Bb") == ok("a b")); // in both C.1.2 and B.1: C.1.2 first, as listed
-    CHECK(prep("a\u00ADb\uFEFFc\u180Bd") == ok("abcd"));
-    CHECK(prep("\u00DF\u03A3") == ok("\u00DF\u03A3")); // no B.2 folding, unlike nodeprep
-    CHECK(prep("\u00C5") == ok("\u00C5"));
-    CHECK(prep("A\u030A") == ok("\u00C5")); // composed by NFKC
-    CHECK(prep("\uFB01") == ok("fi"));
-    CHECK(prep("\u00AD") == ok("")); // empty output is not an error here
+    CHECK(prepped("a\u00A0b") == ok("a b"));
+    CHECK(prepped("a\u3000b\u2003c") == ok("a b c"));
+    CHECK(prepped("a\u200Bb") == ok("a b")); // in both C.1.2 and B.1: C.1.2 first, as listed
+    CHECK(prepped("a\u00ADb\uFEFFc\u180Bd") == ok("abcd"));
+    CHECK(prepped("\u00DF\u03A3") == ok("\u00DF\u03A3")); // no B.2 folding, unlike nodeprep
+    CHECK(prepped("\u00C5") == ok("\u00C5"));
+    CHECK(prepped("A\u030A") == ok("\u00C5")); // composed by NFKC
+    CHECK(prepped("\uFB01") == ok("fi"));
+    CHECK(prepped("\u00AD") == ok("")); // empty output is not an error here
 }
 
 TEST_CASE("prohibited output is refused (C.1.2 to C.9)", "[saslprep][sasl]") {
@@ -104,39 +99,40 @@ TEST_CASE("prohibited output is refused (C.1.2 to C.9)", "[saslprep][sasl]") {
     for (const char32_t c : {U'\u0080', U'\u200E', U'\uE000', U'\U000F0000', U'\uFDD0', U'\uFFFE',
                              U'\uFFFD', U'\u2FF0', U'\u206A', U'\U000E0001', U'\U000E0041'}) {
         CAPTURE(static_cast<unsigned>(c));
-        CHECK(prep("a" + utf8(c)) == error(errc::saslprep_prohibited_character));
+        CHECK(prepped("a" + utf8(c)) == error(errc::saslprep_prohibited_character));
     }
 }
 
 TEST_CASE("bidirectional strings follow RFC 3454 section 6", "[saslprep][sasl]") {
-    CHECK(prep("\u05D0\u05D1") == ok("\u05D0\u05D1"));
-    CHECK(prep("\u0627\u0031\u0628") == ok("\u0627\u0031\u0628"));
-    CHECK(prep("\u0627a\u0628") == error(errc::saslprep_bidi_violation)); // RandAL with L
-    CHECK(prep("1\u0627") == error(errc::saslprep_bidi_violation));       // must start RandAL
-    CHECK(prep("\u05D0\u0300") == error(errc::saslprep_bidi_violation));  // must end RandAL
+    CHECK(prepped("\u05D0\u05D1") == ok("\u05D0\u05D1"));
+    CHECK(prepped("\u0627\u0031\u0628") == ok("\u0627\u0031\u0628"));
+    CHECK(prepped("\u0627a\u0628") == error(errc::saslprep_bidi_violation)); // RandAL with L
+    CHECK(prepped("1\u0627") == error(errc::saslprep_bidi_violation));       // must start RandAL
+    CHECK(prepped("\u05D0\u0300") == error(errc::saslprep_bidi_violation));  // must end RandAL
 }
 
 TEST_CASE("unassigned code points are refused in stored strings only", "[saslprep][sasl]") {
     // U+0221 and U+1F600 were assigned after Unicode 3.2.
-    CHECK(prep("a\u0221", saslprep_mode::query) == ok("a\u0221"));
-    CHECK(prep("a\u0221", saslprep_mode::stored) == error(errc::saslprep_unassigned_code_point));
-    CHECK(prep("\U0001F600", saslprep_mode::query) == ok("\U0001F600"));
-    CHECK(prep("\U0001F600", saslprep_mode::stored) == error(errc::saslprep_unassigned_code_point));
-    CHECK(prep("\u00C5", saslprep_mode::stored) == ok("\u00C5"));
+    CHECK(prepped("a\u0221", saslprep_mode::query) == ok("a\u0221"));
+    CHECK(prepped("a\u0221", saslprep_mode::stored) == error(errc::saslprep_unassigned_code_point));
+    CHECK(prepped("\U0001F600", saslprep_mode::query) == ok("\U0001F600"));
+    CHECK(prepped("\U0001F600", saslprep_mode::stored) ==
+          error(errc::saslprep_unassigned_code_point));
+    CHECK(prepped("\u00C5", saslprep_mode::stored) == ok("\u00C5"));
 }
 
 TEST_CASE("invalid UTF-8, long input and small buffers", "[saslprep][sasl]") {
-    CHECK(prep("a\xC0\x80") == error(errc::saslprep_invalid_utf8));
-    CHECK(prep("a\xED\xA0\x80") == error(errc::saslprep_invalid_utf8)); // a surrogate
-    CHECK(prep("\xE2\x82") == error(errc::saslprep_invalid_utf8));      // truncated
+    CHECK(prepped("a\xC0\x80") == error(errc::saslprep_invalid_utf8));
+    CHECK(prepped("a\xED\xA0\x80") == error(errc::saslprep_invalid_utf8)); // a surrogate
+    CHECK(prepped("\xE2\x82") == error(errc::saslprep_invalid_utf8));      // truncated
     std::string long_input;
     for (std::size_t i = 0; i <= xmppcore::saslprep_max_code_points; ++i) long_input += "\u00E9";
-    CHECK(prep(long_input) == error(errc::saslprep_too_long));
-    CHECK(prep(std::string(4000, 'x')) == ok(std::string(4000, 'x'))); // ASCII: no limit
+    CHECK(prepped(long_input) == error(errc::saslprep_too_long));
+    CHECK(prepped(std::string(4000, 'x')) == ok(std::string(4000, 'x'))); // ASCII: no limit
     // U+FDFA decomposes into 18 code points: 15 of them exceed 256 after NFKC.
     std::string expanding;
     for (int i = 0; i < 15; ++i) expanding += "\uFDFA";
-    CHECK(prep(expanding) == error(errc::saslprep_too_long));
+    CHECK(prepped(expanding) == error(errc::saslprep_too_long));
     char small[3];
     CHECK(xmppcore::saslprep("abcd", small, 3).error() == errc::buffer_too_small);
     CHECK(xmppcore::saslprep("\u00E9\u00E9", small, 3).error() == errc::buffer_too_small);
@@ -145,7 +141,7 @@ TEST_CASE("invalid UTF-8, long input and small buffers", "[saslprep][sasl]") {
 
 namespace {
 
-outcome libidn(std::string_view in, saslprep_mode mode) {
+prep_outcome libidn(std::string_view in, saslprep_mode mode) {
     std::vector<char> buf(in.size() * 20 + 64, '\0');
     std::copy(in.begin(), in.end(), buf.begin());
     const int rc = stringprep(buf.data(), buf.size(),
@@ -173,7 +169,7 @@ TEST_CASE("every code point alone is prepared as libidn's SASLprep prepares it",
         if (c >= 0xD800 && c <= 0xDFFF) continue;
         const std::string s = utf8(c);
         for (const saslprep_mode mode : {saslprep_mode::query, saslprep_mode::stored}) {
-            const outcome ours = prep(s, mode), theirs = libidn(s, mode);
+            const prep_outcome ours = prepped(s, mode), theirs = libidn(s, mode);
             ++compared;
             if (!(ours == theirs) && mismatches++ == 0) {
                 char b[16];
@@ -191,7 +187,7 @@ TEST_CASE("generated strings are prepared as libidn's SASLprep prepares them",
           "[saslprep][sasl][libidn]") {
     // Pools of troublesome code points: marks (reordering, composition), Hangul, RTL, spaces,
     // B.1, compatibility forms, controls, unassigned.
-    const std::vector<std::pair<char32_t, char32_t>> pools[] = {
+    const std::vector<std::pair<char32_t, char32_t>> code_pools[] = {
         {{0x21, 0x7E}, {0x20, 0x20}},
         {{0xC0, 0x24F}, {0x300, 0x36F}, {0x1E00, 0x1EFF}},
         {{0x1100, 0x11F9}, {0xAC00, 0xD7A3}, {0x3131, 0x318E}},
@@ -203,8 +199,8 @@ TEST_CASE("generated strings are prepared as libidn's SASLprep prepares them",
     std::mt19937 rng(11);
     std::size_t compared = 0, pr29 = 0;
     for (int n = 0; n < 20000; ++n) {
-        const auto& pool = pools[rng() % std::size(pools)];
-        const auto& other = pools[rng() % std::size(pools)];
+        const auto& pool = code_pools[rng() % std::size(code_pools)];
+        const auto& other = code_pools[rng() % std::size(code_pools)];
         std::string s;
         const std::size_t len = 1 + rng() % 8;
         for (std::size_t i = 0; i < len; ++i) {
@@ -213,7 +209,7 @@ TEST_CASE("generated strings are prepared as libidn's SASLprep prepares them",
             s += utf8(static_cast<char32_t>(r.first + rng() % (r.second - r.first + 1)));
         }
         for (const saslprep_mode mode : {saslprep_mode::query, saslprep_mode::stored}) {
-            const outcome ours = prep(s, mode), theirs = libidn(s, mode);
+            const prep_outcome ours = prepped(s, mode), theirs = libidn(s, mode);
             // libidn composes across a blocking mark (before Unicode PR #29); the library
             // follows the corrected rule. Such strings are recognized by libidn's own check, on
             // the input or (when NFKC made the starters, U+314A -> U+110E) on our output.
@@ -225,7 +221,7 @@ TEST_CASE("generated strings are prepared as libidn's SASLprep prepares them",
             }
             // libidn checks unassigned code points last; when a string is both prohibited (or
             // bidi-invalid) and unassigned, both refuse it, for different reasons.
-            const auto unassigned = [](const outcome& o) {
+            const auto unassigned = [](const prep_outcome& o) {
                 return o.ec == errc::saslprep_unassigned_code_point;
             };
             if (ours.ec != errc::ok && theirs.ec != errc::ok &&
@@ -245,9 +241,9 @@ TEST_CASE("generated strings are prepared as libidn's SASLprep prepares them",
 #else // XMPPCORE_ASCII_ONLY
 
 TEST_CASE("without the Unicode tables non-ASCII input is refused", "[saslprep][sasl]") {
-    CHECK(prep("user") == ok("user"));
-    CHECK(prep("I\u00ADX") == error(errc::saslprep_non_ascii_unsupported));
-    CHECK(prep("\xC0\x80") == error(errc::saslprep_non_ascii_unsupported));
+    CHECK(prepped("user") == ok("user"));
+    CHECK(prepped("I\u00ADX") == error(errc::saslprep_non_ascii_unsupported));
+    CHECK(prepped("\xC0\x80") == error(errc::saslprep_non_ascii_unsupported));
 }
 
 #endif // XMPPCORE_ASCII_ONLY

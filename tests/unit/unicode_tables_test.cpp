@@ -7,10 +7,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "support/hex.hpp"
 
 #if !XMPPCORE_ASCII_ONLY
 
@@ -33,6 +34,8 @@
 //   "Additional folding" entries (U+2102 -> "c", ...), which RFC 3454 B.3 does not have.
 
 namespace {
+
+using xmppcore_test::code_points_hex;
 
 namespace u = xmppcore::detail::unicode;
 
@@ -71,13 +74,6 @@ std::vector<char32_t> to_vector(u::code_point_view v) {
     std::vector<char32_t> out;
     for (const char32_t c : v) out.push_back(c);
     return out;
-}
-
-std::string hex(const std::vector<char32_t>& v) {
-    std::ostringstream os;
-    os << std::hex << std::uppercase;
-    for (std::size_t i = 0; i < v.size(); ++i) os << (i ? " " : "") << static_cast<unsigned>(v[i]);
-    return v.empty() ? "(none)" : os.str();
 }
 
 struct membership_case {
@@ -121,7 +117,7 @@ TEST_CASE("every membership table agrees with libidn's RFC 3454 table at every c
             const bool in_set = (set & static_cast<std::uint16_t>(k.bit)) != 0;
             count[i] += want;
             if (k.lookup(cp) != want || in_set != want) {
-                if (mismatches[i]++ == 0) first[i] = hex({cp});
+                if (mismatches[i]++ == 0) first[i] = code_points_hex({cp});
             }
         }
     }
@@ -162,7 +158,8 @@ TEST_CASE("B.1 and B.2 map every code point as libidn's RFC 3454 tables do", "[j
         }
         if (have != want || got.size() != want.size() || got.empty() != want.empty()) {
             if (mismatches++ == 0)
-                first = hex({cp}) + ": libidn " + hex(want) + ", header " + hex(have);
+                first = code_points_hex({cp}) + ": libidn " + code_points_hex(want) + ", header " +
+                        code_points_hex(have);
         }
     }
     INFO("first mismatch at U+" << first);
@@ -193,7 +190,7 @@ TEST_CASE("B.2 entries checked against the text of RFC 3454", "[jid][unicode]") 
     // although Python's stringprep maps them.
     for (const char32_t cp : {0x1E9Eu, 0x04C0u, 0x10A0u, 0x10C5u, 0x13A0u, 0x13F4u, 0x2132u,
                               0x2183u, 0x2C00u, 0x0061u, 0x00E9u}) {
-        INFO("U+" << hex({cp}));
+        INFO("U+" << code_points_hex({cp}));
         CHECK(u::b2_mapping(cp).empty());
     }
     // The view exposes the pool's UTF-8 too.
