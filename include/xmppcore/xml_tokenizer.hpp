@@ -1601,7 +1601,7 @@ private:
             q = v;
             for (;;) {
                 q = detail::scan_attr(q, stop);
-                if (q == stop) goto partial;
+                if (q == stop) goto value_cut;
                 const char ch = *q;
                 if (ch == quote) break;
                 if (ch == '\'' || ch == '"') {
@@ -1614,18 +1614,36 @@ private:
                     continue;
                 }
                 if (ch == '&') {
+                    const char* r = fast_ref(q, stop);
+                    if (r == nullptr) goto value_cut;
                     decode = true;
-                    q = fast_ref(q, stop);
-                    if (q == nullptr) goto partial;
+                    q = r;
                     continue;
                 }
-                if (static_cast<byte>(ch) < 0x80) goto partial;
+                if (static_cast<byte>(ch) < 0x80) goto value_cut;
                 bool cut = false;
                 errc err = errc::ok;
                 const char* r = utf8_run(q, stop, cut, err);
-                if (cut || err != errc::ok) goto partial;
+                if (cut || err != errc::ok) goto value_cut;
                 q = r;
             }
+            goto value_read;
+        value_cut:
+            // The value goes on past stop, or the states read what comes at q: they go on in
+            // the value, its name recorded as attr_name records it (or, when that fails, from
+            // bound).
+            attr_count_ = static_cast<std::uint8_t>(na);
+            attr_prefixed_ = plain ? 0 : 1;
+            name_ = anchor_ + static_cast<std::uint64_t>(n - base);
+            colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
+            if (end_attr_name(std::string_view(n, nlen)) != errc::ok) goto partial;
+            quote_ = quote;
+            text_ = anchor_ + static_cast<std::uint64_t>(v - base);
+            flags_ = decode ? f_needs_decoding : 0;
+            state_ = xml_state::attr_value;
+            how = fs_partial;
+            return q;
+        value_read:
             // q at the closing quote
             const bool decl = (colon ? colon - n == 5 : nlen == 5) && same(n, "xmlns");
             if (decl && !decode && ns_count_ < limits_.max_namespaces) {
