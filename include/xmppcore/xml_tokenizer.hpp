@@ -708,12 +708,12 @@ private:
         auto suspend = [&](const char* at, bool cut = false) -> feed_result {
             // Scanning never waits for bytes it already has; if the limit cut the window short,
             // the construct needs more than the limit allows.
-            if (stop != wend && in_construct())
-                return error_here(stop, errc::xml_limit_stanza_size);
+            const bool in = in_construct();
+            if (stop != wend && in) return error_here(stop, errc::xml_limit_stanza_size);
             pos_ = abs(at);
             cut_ = cut;
-            if (!in_construct()) anchor_ = pos_;
-            keep_ = in_construct() ? anchor_ : pos_;
+            if (!in) anchor_ = pos_;
+            keep_ = anchor_;
             return {wsize, errc::ok};
         };
         // A handler paused: stop right after `at`.
@@ -1600,7 +1600,7 @@ private:
             bool decode = false;
             q = v;
             for (;;) {
-                q = detail::scan_attr(q, stop);
+                q = detail::scan_attr_in(q, stop, quote);
                 if (q == stop) goto value_cut;
                 const char ch = *q;
                 if (ch == quote) break;
