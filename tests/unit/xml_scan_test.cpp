@@ -40,6 +40,32 @@ TEST_CASE("text and attribute scans agree with the byte classes", "[xml][scan]")
     CHECK(scan_attr(t.data(), t.data() + t.size()) == t.data() + 3);
 }
 
+// The scan inside a value in known quotes stops where the byte classes say, except that it
+// may let the other quote through (SIMD) or stop there (the scalar tail).
+TEST_CASE("the attribute scan in quotes agrees with the byte classes", "[xml][scan]") {
+    namespace d = xmppcore::detail;
+    for (const char quote : {'\'', '"'}) {
+        const char other = quote == '"' ? '\'' : '"';
+        for (unsigned b = 0; b < 256; ++b) {
+            const bool stop =
+                (d::xml_byte_class(static_cast<unsigned char>(b)) & d::xc_attr_stop) != 0;
+            for (std::size_t len : {1u, 15u, 16u, 17u, 33u, 50u}) {
+                for (std::size_t at = 0; at < len; ++at) {
+                    std::string s(len, 'a');
+                    s[at] = static_cast<char>(b);
+                    const char* e = s.data() + s.size();
+                    INFO("quote " << quote << " byte " << b << " at " << at << " of " << len);
+                    const char* r = d::scan_attr_in(s.data(), e, quote);
+                    if (static_cast<char>(b) == other)
+                        CHECK((r == s.data() + at || r == e));
+                    else
+                        CHECK(r == s.data() + (stop ? at : len));
+                }
+            }
+        }
+    }
+}
+
 #if XMPPCORE_XML_SCAN_AVX2
 // The AVX2 loop on its own (scan_text only reaches it past a clean first block): every byte
 // value at every position of 32..96 bytes, TAB and LF before the stop, and no stop at all.

@@ -170,6 +170,27 @@ inline const char* scan_attr(const char* p, const char* end) noexcept {
     return scan_until(p, end, xc_attr_stop);
 }
 
+/// scan_attr for a value in `quote` quotes: the other quote may be let through (a caller
+/// that sees it steps over it).
+XMPPCORE_FORCE_INLINE inline const char* scan_attr_in(const char* p, const char* end,
+                                                      char quote) noexcept {
+#if XMPPCORE_XML_SCAN_SSE2
+    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), q = _mm_set1_epi8(quote);
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, q), below_space(v)));
+        const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (m != 0) return p + scan_first_bit(m);
+        p += 16;
+    }
+#else
+    static_cast<void>(quote);
+#endif
+    return scan_until(p, end, xc_attr_stop);
+}
+
 /// First byte in [p, end) that is not an ASCII name character other than ':' (class bit
 /// xc_name: letters, digits, `_`, `-`, `.`).
 inline const char* scan_name_ascii(const char* p, const char* end) noexcept {
