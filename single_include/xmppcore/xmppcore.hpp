@@ -1194,6 +1194,27 @@ inline const char* scan_attr(const char* p, const char* end) noexcept {
     return scan_until(p, end, xc_attr_stop);
 }
 
+/// scan_attr for a value in `quote` quotes: the other quote may be let through (a caller
+/// that sees it steps over it).
+XMPPCORE_FORCE_INLINE inline const char* scan_attr_in(const char* p, const char* end,
+                                                      char quote) noexcept {
+#if XMPPCORE_XML_SCAN_SSE2
+    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), q = _mm_set1_epi8(quote);
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, q), below_space(v)));
+        const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (m != 0) return p + scan_first_bit(m);
+        p += 16;
+    }
+#else
+    static_cast<void>(quote);
+#endif
+    return scan_until(p, end, xc_attr_stop);
+}
+
 /// First byte in [p, end) that is not an ASCII name character other than ':' (class bit
 /// xc_name: letters, digits, `_`, `-`, `.`).
 inline const char* scan_name_ascii(const char* p, const char* end) noexcept {
@@ -1891,6 +1912,9 @@ private:
             return wabs + static_cast<std::uint64_t>(q - wbegin);
         };
         auto ptr = [wabs, wbegin](std::uint64_t off) { return wbegin + (off - wabs); };
+        // fast_tag_rest's start (whitespace just read, its duplicate filter).
+        bool fast_space = false;
+        std::uint32_t fast_seen = 0;
         auto set_stop = [&]() {
             const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
             stop = lim - wabs < wsize ? ptr(lim) : wend;
@@ -1904,12 +1928,12 @@ private:
         auto suspend = [&](const char* at, bool cut = false) -> feed_result {
             // Scanning never waits for bytes it already has; if the limit cut the window short,
             // the construct needs more than the limit allows.
-            if (stop != wend && in_construct())
-                return error_here(stop, errc::xml_limit_stanza_size);
+            const bool in = in_construct();
+            if (stop != wend && in) return error_here(stop, errc::xml_limit_stanza_size);
             pos_ = abs(at);
             cut_ = cut;
-            if (!in_construct()) anchor_ = pos_;
-            keep_ = in_construct() ? anchor_ : pos_;
+            if (!in) anchor_ = pos_;
+            keep_ = anchor_;
             return {wsize, errc::ok};
         };
         // A handler paused: stop right after `at`.
@@ -2087,35 +2111,14 @@ private:
                 if (p == stop) return suspend(p);
                 const char c = *p;
                 if (!XMPPCORE_SMALL && (cls(c) & detail::xc_name_start)) {
-                    // A whole, plainly written start tag is read in one pass; anything else
-                    // (the window or the limit cuts it, an error, a rare form) goes through
-                    // the states below from its first byte, which decide exactly as before.
-                    std::uint8_t how = 0;
-                    const char* q = fast_start_tag(p, stop, how);
+                    // A whole, plainly written start tag is read in one pass (see
+                    // fast_start_tag); anything else goes through the states below.
+                    const char* q = fast_start_tag(p, stop);
                     if (q != nullptr) {
-                        feed_result r{0, errc::ok};
-                        if constexpr (!speed_first)
-                            r = end_start_tag(q, how == fs_self_closing, wbegin, wabs);
-                        else if ((how & fs_sent) == 0)
-                            r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
-                        else if (how & fs_self_closing)
-                            r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
-                        else if (how & fs_paused)
-                            r = paused_after(q, wbegin);
-                        if (r.ec != errc::ok || r.consumed != 0) return r;
                         p = q;
-                        // Straight on, without the trip through the switch; markup right after
-                        // the tag (text_ is at p) without the text loop either.
-                        if (state_ == xml_state::content) {
-                            if (speed_first && p != stop && *p == '<') {
-                                mark_ = text_;
-                                ++p;
-                                state_ = xml_state::markup;
-                                goto at_markup;
-                            }
-                            goto at_content;
-                        }
-                        continue;
+                        fast_space = false;
+                        fast_seen = 0;
+                        goto in_tag_fast;
                     }
                 }
                 if (c == '/') {
@@ -2273,6 +2276,40 @@ private:
                 continue;
             }
             case xml_state::in_tag: {
+                if (speed_first && p != stop) {
+                    // The rest of the tag in one pass when it is plain: a tag cut by the end
+                    // of a feed, or after an attribute the states read.
+                    fast_space = had_space_;
+                    fast_seen = ~0u;
+                in_tag_fast:
+                    std::uint8_t how = 0;
+                    const char* q = fast_tag_rest(p, stop, fast_space, fast_seen, how);
+                    if ((how & fs_partial) == 0) {
+                        feed_result r{0, errc::ok};
+                        if ((how & fs_sent) == 0)
+                            r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
+                        else if (how & fs_self_closing)
+                            r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
+                        else if (how & fs_paused)
+                            r = paused_after(q, wbegin);
+                        if (r.ec != errc::ok || r.consumed != 0) return r;
+                        p = q;
+                        // Straight on, without the trip through the switch; markup right after
+                        // the tag (text_ is at p) without the text loop either.
+                        if (state_ == xml_state::content) {
+                            if (p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
+                        continue;
+                    }
+                    p = q;
+                    if (state_ != xml_state::in_tag) continue; // back to start_name
+                }
                 while (p != stop && is_space(*p)) {
                     ++p;
                     had_space_ = true;
@@ -2658,7 +2695,7 @@ private:
     // What fast_start_tag did besides reading the tag: `fs_sent`, the start event went out
     // (state content; `fs_paused`: its handler paused), else end_start_tag must finish the tag;
     // `fs_self_closing`: the caller closes the element.
-    static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4;
+    static constexpr std::uint8_t fs_self_closing = 1, fs_sent = 2, fs_paused = 4, fs_partial = 8;
     // XMPPCORE_SMALL (firmware, the default under -Os): code that only saves time is left out.
     static constexpr bool speed_first = !XMPPCORE_SMALL;
 
@@ -2683,67 +2720,75 @@ private:
         return q;
     }
 
-    // A start tag whose name starts at p (just after '<', an ASCII NameStartChar) and which
-    // ends before stop, written plainly (ASCII names, `name='value'` without spaces around
-    // '=', predefined entity references): records it as the states would and returns the byte
-    // after its '>', or nullptr with nothing changed. The usual tag (no prefixes, not the stream
-    // root) is finished here too: its namespace resolved and its start event sent.
-    XMPPCORE_FORCE_INLINE const char* fast_start_tag(const char* p, const char* stop,
-                                                     std::uint8_t& how) noexcept {
+    // The name of a start tag at p (just after '<', an ASCII NameStartChar), when it is a plain
+    // ASCII name that ends before stop: records the element as start_name would and returns
+    // the end of the name (state in_tag follows, fast_tag_rest first); else nullptr with
+    // nothing changed.
+    XMPPCORE_FORCE_INLINE const char* fast_start_tag(const char* p, const char* stop) noexcept {
         const char* colon = nullptr;
         const char* q = fast_short_qname(p, stop, colon);
         const std::uint8_t d0 = depth_;
         if (q == nullptr || d0 >= limits_.max_depth + top()) return nullptr;
-        const char* const base = ctx_.anchor;
         detail::xml_elem_rec& e = elems_[d0];
-        e.name = static_cast<std::uint32_t>(p - base);
+        e.name = static_cast<std::uint32_t>(p - ctx_.anchor);
         e.name_len = static_cast<std::uint16_t>(q - p);
         e.prefix_len = static_cast<std::uint16_t>(colon ? colon - p : 0);
         e.ns_mark = ns_count_;
-        // depth_ counts the element once the tag is read, or once the general declaration path
-        // below needs it (`counted`): only then has a failed attempt more to undo than ns_count_.
-        bool counted = false;
-        const auto fail = [this, &e, &counted]() -> const char* {
-            if (counted) {
-                // The general path may have decoded names into the store.
-                pop_namespaces(e.ns_mark);
-                --depth_;
-                attr_count_ = attr_prefixed_ = 0;
-            }
-            ns_count_ = e.ns_mark;
-            return nullptr;
-        };
-        std::size_t na = 0;   // attributes so far, in registers (attr_count_ when leaving)
-        std::size_t used = 0; // attributes and namespace declarations so far
-        bool prefixed = e.prefix_len != 0;
-        bool plain = true; // no attribute is prefixed
-        std::uint32_t seen = 0;
-        for (;;) {
+        e.ns = detail::ns_none;
+        depth_ = static_cast<std::uint8_t>(d0 + 1);
+        attr_count_ = attr_prefixed_ = 0;
+        return q;
+    }
+
+    // The rest of the open start tag (elems_[depth_ - 1], its attributes so far recorded) from
+    // q, the end of its name or of an attribute (`space0`: whitespace was read just before q),
+    // written plainly (ASCII names, `name='value'` without spaces around '=', predefined entity
+    // references): records it as the states would and returns the byte after its '>'. The
+    // usual tag (no prefixes, not the stream root) is finished here too: its namespace
+    // resolved and its start event sent. When stop (the end of the window or the limit) or
+    // anything unusual comes first: `fs_partial`, the position after the last attribute read
+    // (or q), the tag recorded up to there as the states would have it (state in_tag), and
+    // they go on from there; so a tag cut by the end of a feed is read once, not again from
+    // its start. `seen` starts the duplicate filter: ~0 compares each name with every earlier
+    // one.
+    XMPPCORE_FORCE_INLINE const char* fast_tag_rest(const char* q, const char* stop, bool space0,
+                                                    std::uint32_t seen,
+                                                    std::uint8_t& how) noexcept {
+        const std::uint8_t d0 = static_cast<std::uint8_t>(depth_ - 1);
+        detail::xml_elem_rec& e = elems_[d0];
+        const char* const base = ctx_.anchor;
+        std::size_t na = attr_count_; // attributes so far, in registers (attr_count_ when leaving)
+        std::size_t used = na + (ns_count_ - e.ns_mark); // attributes and declarations so far
+        const bool prefixed = e.prefix_len != 0;
+        bool plain = attr_prefixed_ == 0; // no attribute is prefixed
+        const char* const entry = q;
+        const char* bound = q; // the end of the name or of the last attribute read
+        const char* colon = nullptr;
+        for (bool first = true;; first = false) {
             // One space, or none before '>' and '/', is the usual; other whitespace is
             // skipped below.
-            if (q == stop) return fail();
+            if (q == stop) goto partial;
             char c = *q;
-            bool space = false;
+            bool space = first && space0;
             if (c == ' ') {
-                if (++q == stop) return fail();
+                if (++q == stop) goto partial;
                 c = *q;
                 space = true;
             }
             if (is_space(c)) {
                 while (q != stop && is_space(*q)) ++q;
-                if (q == stop) return fail();
+                if (q == stop) goto partial;
                 c = *q;
                 space = true;
             }
             if (c == '>' || c == '/') {
                 std::uint8_t sc = 0;
                 if (c == '/') {
-                    if (q + 1 == stop || q[1] != '>') return fail();
+                    if (q + 1 == stop || q[1] != '>') goto partial;
                     sc = fs_self_closing;
                     ++q;
                 }
                 ++q;
-                depth_ = static_cast<std::uint8_t>(d0 + 1);
                 attr_count_ = static_cast<std::uint8_t>(na);
                 attr_prefixed_ = plain ? 0 : 1;
                 if (!speed_first || prefixed || !plain || (d0 == 0 && top())) {
@@ -2765,18 +2810,18 @@ private:
                 return q;
             }
             if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
-                return fail();
+                goto partial;
             const char* n = q;
             q = fast_attr_name(n, stop, colon);
-            if (q == nullptr) return fail();
+            if (q == nullptr) goto partial;
             const auto nlen = static_cast<std::size_t>(q - n);
             const char quote = q[1];
             const char* v = q + 2;
             bool decode = false;
             q = v;
             for (;;) {
-                q = detail::scan_attr(q, stop);
-                if (q == stop) return fail();
+                q = detail::scan_attr_in(q, stop, quote);
+                if (q == stop) goto value_cut;
                 const char ch = *q;
                 if (ch == quote) break;
                 if (ch == '\'' || ch == '"') {
@@ -2789,18 +2834,36 @@ private:
                     continue;
                 }
                 if (ch == '&') {
+                    const char* r = fast_ref(q, stop);
+                    if (r == nullptr) goto value_cut;
                     decode = true;
-                    q = fast_ref(q, stop);
-                    if (q == nullptr) return fail();
+                    q = r;
                     continue;
                 }
-                if (static_cast<byte>(ch) < 0x80) return fail();
+                if (static_cast<byte>(ch) < 0x80) goto value_cut;
                 bool cut = false;
                 errc err = errc::ok;
                 const char* r = utf8_run(q, stop, cut, err);
-                if (cut || err != errc::ok) return fail();
+                if (cut || err != errc::ok) goto value_cut;
                 q = r;
             }
+            goto value_read;
+        value_cut:
+            // The value goes on past stop, or the states read what comes at q: they go on in
+            // the value, its name recorded as attr_name records it (or, when that fails, from
+            // bound).
+            attr_count_ = static_cast<std::uint8_t>(na);
+            attr_prefixed_ = plain ? 0 : 1;
+            name_ = anchor_ + static_cast<std::uint64_t>(n - base);
+            colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
+            if (end_attr_name(std::string_view(n, nlen)) != errc::ok) goto partial;
+            quote_ = quote;
+            text_ = anchor_ + static_cast<std::uint64_t>(v - base);
+            flags_ = decode ? f_needs_decoding : 0;
+            state_ = xml_state::attr_value;
+            how = fs_partial;
+            return q;
+        value_read:
             // q at the closing quote
             const bool decl = (colon ? colon - n == 5 : nlen == 5) && same(n, "xmlns");
             if (decl && !decode && ns_count_ < limits_.max_namespaces) {
@@ -2811,15 +2874,15 @@ private:
                 for (std::size_t i = e.ns_mark; i < ns_count_; ++i)
                     if (ns_[i].prefix_len == plen &&
                         same(base + ns_[i].prefix, std::string_view(prefix, plen)))
-                        return fail();
+                        goto partial;
                 const std::string_view uri(v, static_cast<std::size_t>(q - v));
                 const bool reserved_uri = uri == xml_ns::xml || uri == xml_ns::xmlns;
                 if (plen == 0) {
-                    if (reserved_uri) return fail();
+                    if (reserved_uri) goto partial;
                 } else if (plen == 3 && same(prefix, "xml")) {
-                    if (uri != xml_ns::xml) return fail();
+                    if (uri != xml_ns::xml) goto partial;
                 } else if (uri.empty() || reserved_uri || (plen == 5 && same(prefix, "xmlns"))) {
-                    return fail();
+                    goto partial;
                 }
                 detail::xml_ns_rec& r = ns_[ns_count_++];
                 r.prefix = static_cast<std::uint32_t>(prefix - base);
@@ -2829,12 +2892,7 @@ private:
                 r.prefix_where = detail::ns_in_window;
                 r.uri_where = detail::ns_in_window;
             } else if (decl) {
-                // A namespace declaration: the general bookkeeping, which needs the element
-                // counted.
-                if (!counted) {
-                    depth_ = static_cast<std::uint8_t>(d0 + 1);
-                    counted = true;
-                }
+                // A namespace declaration: the general bookkeeping.
                 attr_count_ = static_cast<std::uint8_t>(na);
                 attr_prefixed_ = plain ? 0 : 1;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
@@ -2842,13 +2900,13 @@ private:
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
                 flags_ = decode ? f_needs_decoding : 0;
                 std::uint64_t bad_at = 0;
-                if (end_attr_name(std::string_view(n, nlen)) != errc::ok) return fail();
+                if (end_attr_name(std::string_view(n, nlen)) != errc::ok) goto partial;
                 if (end_attr_value(std::string_view(v, static_cast<std::size_t>(q - v)), bad_at) !=
                     errc::ok) {
                     // Its name may have been decoded into the store before the check failed.
                     if (ns_[ns_count_].uri_where == detail::ns_in_store)
                         store_top_ = ns_[ns_count_].uri;
-                    return fail();
+                    goto partial;
                 }
             } else {
                 // Unique Att Spec on the names as written; a declaration's name cannot match.
@@ -2859,7 +2917,7 @@ private:
                     for (std::size_t i = 0; i < na; ++i)
                         if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
                             same(base + attrs_[i].name, std::string_view(n, nlen)))
-                            return fail();
+                            goto partial;
                 }
                 seen |= bit;
                 detail::xml_attr_rec& a = attrs_[na++];
@@ -2872,8 +2930,26 @@ private:
                 a.needs_decoding = decode ? 1 : 0;
                 plain = plain && colon == nullptr;
             }
-            ++q;
+            bound = ++q;
         }
+    partial: // (a label, not a lambda: the locals stay in registers)
+        // Hands the tag over to the states at bound.
+        if (bound == entry && seen == 0 && bound != stop && static_cast<byte>(*bound) >= 0x80) {
+            // Right after the name fast_start_tag read: a non-ASCII byte may go on with the
+            // name, so start_name reads it again.
+            --depth_;
+            name_ = anchor_ + e.name;
+            colon_ = 0;
+            state_ = xml_state::start_name;
+            how = fs_partial;
+            return base + e.name;
+        }
+        attr_count_ = static_cast<std::uint8_t>(na);
+        attr_prefixed_ = plain ? 0 : 1;
+        had_space_ = bound == entry && space0;
+        state_ = xml_state::in_tag;
+        how = fs_partial;
+        return bound;
     }
 
     // Namespace declarations added by the current start tag.
