@@ -54,7 +54,9 @@ struct xw_sink {
 class xml_value {
 public:
     /// An absent value (`present()` is false).
-    constexpr xml_value() noexcept = default;
+    // User-provided rather than defaulted here and in the views below: then `{}` runs only
+    // the member initializers instead of zero-filling the object first (flash, issue 8).
+    constexpr xml_value() noexcept {}
 
     /// An attribute value as written between its quotes.
     static xml_value attribute(std::string_view raw) noexcept {
@@ -214,7 +216,7 @@ public:
         using reference = const xml_attribute_view&;
 
         /// The end iterator.
-        iterator() noexcept = default;
+        iterator() noexcept {}
         /// The current attribute.
         reference operator*() const noexcept { return cur_; }
         pointer operator->() const noexcept { return &cur_; }
@@ -277,7 +279,7 @@ private:
 class element_view {
 public:
     /// An invalid view.
-    constexpr element_view() noexcept = default;
+    constexpr element_view() noexcept {}
 
     /// The top-level element held in `bytes` (from its `<` to its final `>`, as `on_stanza`
     /// hands them out), read in the scope `ctx` gives. Returns an invalid view when `bytes`
@@ -547,7 +549,7 @@ public:
         using reference = const element_view&;
 
         /// The end iterator.
-        iterator() noexcept = default;
+        iterator() noexcept {}
         /// The current child.
         reference operator*() const noexcept { return cur_; }
         pointer operator->() const noexcept { return &cur_; }
