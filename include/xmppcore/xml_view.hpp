@@ -32,9 +32,7 @@ namespace detail {
 /// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
 /// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
 /// it instead of one per lambda (flash on firmware, issue 8).
-struct xw_sink {
-    bool (*call)(void*, std::string_view) noexcept;
-    void* self;
+struct xw_sink : decode_sink {
     bool operator()(std::string_view p) const noexcept { return call(self, p); }
     /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
     /// single instantiation (xw_decode_each<xw_sink&>).
@@ -42,7 +40,8 @@ struct xw_sink {
     /// A sink that calls f (which must outlive it).
     template <class F>
     static xw_sink of(F& f) noexcept {
-        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+        return {
+            {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f}};
     }
 };
 } // namespace detail
