@@ -907,14 +907,16 @@ private:
         features_len_ = 0;
         features_len_ = copy_features(f);
         for (const element_view& c : f.children()) {
-            const std::string_view ns = c.uri();
-            const std::string_view n = c.local();
-            if (ns == session_ns::tls && n == "starttls") {
-                features_.starttls = true;
+            bool* const flag = feature_flag(c.uri(), c.local());
+            if (flag == nullptr) {
+                if (features_.unknown < 255) ++features_.unknown;
+                continue;
+            }
+            *flag = true;
+            if (flag == &features_.starttls) {
                 features_.starttls_required =
                     static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (ns == session_ns::sasl && n == "mechanisms") {
-                features_.mechanisms_offered = true;
+            } else if (flag == &features_.mechanisms_offered) {
                 for (const element_view& m : c.children(session_ns::sasl, "mechanism")) {
                     char name[64];
                     const auto t = m.text().trimmed().decode(name);
@@ -922,8 +924,7 @@ private:
                         if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
                     }
                 }
-            } else if (ns == session_ns::sasl_cb && n == "sasl-channel-binding") {
-                features_.channel_binding_advertised = true;
+            } else if (flag == &features_.channel_binding_advertised) {
                 for (const element_view& b : c.children(session_ns::sasl_cb, "channel-binding")) {
                     char name[32];
                     const auto t = b.attribute("type").decode(name);
@@ -933,26 +934,27 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::session && n == "session") {
-                features_.session = true;
+            } else if (flag == &features_.session) {
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (bool* flag = simple_feature(ns, n)) {
-                *flag = true;
-            } else if (features_.unknown < 255) {
-                ++features_.unknown;
             }
         }
     }
 
-    // The flag of a feature that is only present or absent, or null. A table rather than a
-    // chain of comparisons: each inlined string comparison costs flash on firmware.
-    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+    // The presence flag of a known feature (read_features() reads the four with content
+    // further), or null. A table rather than a chain of comparisons: each inlined string
+    // comparison costs flash on firmware.
+    bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
         struct entry {
             std::string_view ns, name;
             bool stream_features::*flag;
         };
         static constexpr entry table[] = {
+            {session_ns::tls, "starttls", &stream_features::starttls},
+            {session_ns::sasl, "mechanisms", &stream_features::mechanisms_offered},
+            {session_ns::sasl_cb, "sasl-channel-binding",
+             &stream_features::channel_binding_advertised},
+            {session_ns::session, "session", &stream_features::session},
             {session_ns::bind, "bind", &stream_features::bind},
             {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
             {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
