@@ -77,22 +77,18 @@ inline result<std::size_t> base64_encode(byte_view data, char* out, std::size_t 
     const std::size_t need = base64_encoded_size(data.size());
     if (need > cap) return errc::buffer_too_small;
     const std::uint8_t* p = data.data();
-    std::size_t n = data.size(), o = 0;
-    for (; n >= 3; n -= 3, p += 3) {
-        const unsigned v =
-            static_cast<unsigned>(p[0]) << 16 | static_cast<unsigned>(p[1]) << 8 | p[2];
+    const std::size_t n = data.size();
+    std::size_t o = 0;
+    // One loop for whole and final groups: less code than a separate tail.
+    for (std::size_t i = 0; i < n; i += 3) {
+        const std::size_t k = n - i; // bytes left: 3 or more, 2 or 1
+        const unsigned v = static_cast<unsigned>(p[i]) << 16 |
+                           (k > 1 ? static_cast<unsigned>(p[i + 1]) << 8 : 0u) |
+                           (k > 2 ? static_cast<unsigned>(p[i + 2]) : 0u);
         out[o++] = detail::base64_char(v >> 18);
         out[o++] = detail::base64_char(v >> 12 & 63);
-        out[o++] = detail::base64_char(v >> 6 & 63);
-        out[o++] = detail::base64_char(v & 63);
-    }
-    if (n != 0) {
-        const unsigned v =
-            static_cast<unsigned>(p[0]) << 16 | (n == 2 ? static_cast<unsigned>(p[1]) << 8 : 0u);
-        out[o++] = detail::base64_char(v >> 18);
-        out[o++] = detail::base64_char(v >> 12 & 63);
-        out[o++] = n == 2 ? detail::base64_char(v >> 6 & 63) : '=';
-        out[o++] = '=';
+        out[o++] = k > 1 ? detail::base64_char(v >> 6 & 63) : '=';
+        out[o++] = k > 2 ? detail::base64_char(v & 63) : '=';
     }
     return o;
 }

@@ -856,10 +856,10 @@ private:
             break;
         case session_state::authenticating: return on_sasl(e, bytes, offset, at);
         case session_state::binding:
-            if (is_iq_reply(e, bind_id)) return on_bind_result(e, at);
+            if (const iq_reply r = reply_to(e, bind_id)) return on_bind_result(e, r, at);
             break;
         case session_state::establishing:
-            if (is_iq_reply(e, session_id)) return on_session_result(e, at);
+            if (const iq_reply r = reply_to(e, session_id)) return on_session_result(r, at);
             break;
         case session_state::ready:
         case session_state::closing: return on_traffic(e);
@@ -907,14 +907,16 @@ private:
         features_len_ = 0;
         features_len_ = copy_features(f);
         for (const element_view& c : f.children()) {
-            const std::string_view ns = c.uri();
-            const std::string_view n = c.local();
-            if (ns == session_ns::tls && n == "starttls") {
-                features_.starttls = true;
+            bool* const flag = feature_flag(c.uri(), c.local());
+            if (flag == nullptr) {
+                if (features_.unknown < 255) ++features_.unknown;
+                continue;
+            }
+            *flag = true;
+            if (flag == &features_.starttls) {
                 features_.starttls_required =
                     static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (ns == session_ns::sasl && n == "mechanisms") {
-                features_.mechanisms_offered = true;
+            } else if (flag == &features_.mechanisms_offered) {
                 for (const element_view& m : c.children(session_ns::sasl, "mechanism")) {
                     char name[64];
                     const auto t = m.text().trimmed().decode(name);
@@ -922,8 +924,7 @@ private:
                         if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
                     }
                 }
-            } else if (ns == session_ns::sasl_cb && n == "sasl-channel-binding") {
-                features_.channel_binding_advertised = true;
+            } else if (flag == &features_.channel_binding_advertised) {
                 for (const element_view& b : c.children(session_ns::sasl_cb, "channel-binding")) {
                     char name[32];
                     const auto t = b.attribute("type").decode(name);
@@ -933,26 +934,27 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::session && n == "session") {
-                features_.session = true;
+            } else if (flag == &features_.session) {
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (bool* flag = simple_feature(ns, n)) {
-                *flag = true;
-            } else if (features_.unknown < 255) {
-                ++features_.unknown;
             }
         }
     }
 
-    // The flag of a feature that is only present or absent, or null. A table rather than a
-    // chain of comparisons: each inlined string comparison costs flash on firmware.
-    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+    // The presence flag of a known feature (read_features() reads the four with content
+    // further), or null. A table rather than a chain of comparisons: each inlined string
+    // comparison costs flash on firmware.
+    bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
         struct entry {
             std::string_view ns, name;
             bool stream_features::*flag;
         };
         static constexpr entry table[] = {
+            {session_ns::tls, "starttls", &stream_features::starttls},
+            {session_ns::sasl, "mechanisms", &stream_features::mechanisms_offered},
+            {session_ns::sasl_cb, "sasl-channel-binding",
+             &stream_features::channel_binding_advertised},
+            {session_ns::session, "session", &stream_features::session},
             {session_ns::bind, "bind", &stream_features::bind},
             {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
             {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
@@ -1131,10 +1133,12 @@ private:
     static constexpr std::string_view bind_id = "xc-bind-1";
     static constexpr std::string_view session_id = "xc-sess-1";
 
-    static bool is_iq_reply(const element_view& e, std::string_view id) noexcept {
-        if (!e.is(xmpp_ns::client, "iq") || !e.attribute("id").equals(id)) return false;
+    // Whether e answers our iq `id`, and how (the type is read once, here).
+    enum iq_reply : std::uint8_t { not_a_reply, reply_result, reply_error };
+    static iq_reply reply_to(const element_view& e, std::string_view id) noexcept {
+        if (!e.is(xmpp_ns::client, "iq") || !e.attribute("id").equals(id)) return not_a_reply;
         const xml_value t = e.attribute("type");
-        return t.equals("result") || t.equals("error");
+        return t.equals("result") ? reply_result : t.equals("error") ? reply_error : not_a_reply;
     }
 
     void send_bind() noexcept {
@@ -1145,8 +1149,8 @@ private:
         if (b.close() == errc::ok) out_len_ += b.size();
     }
 
-    void on_bind_result(const element_view& e, std::uint64_t at) noexcept {
-        if (e.attribute("type").equals("error")) {
+    void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
+        if (r == reply_error) {
             event_payload& ev = push_element(session_event_kind::bind_failed, e);
             const auto err = stanza_error::parse(e.child(xmpp_ns::client, "error"));
             ev.stanza_condition = err ? err->condition() : stanza_error_condition::none;
@@ -1174,33 +1178,31 @@ private:
         push_simple(session_event_kind::ready);
     }
 
-    void on_session_result(const element_view& e, std::uint64_t at) noexcept {
-        if (e.attribute("type").equals("error"))
-            return fail(errc::session_establishment_failed, at);
+    void on_session_result(iq_reply r, std::uint64_t at) noexcept {
+        if (r == reply_error) return fail(errc::session_establishment_failed, at);
         set_state(session_state::ready);
         push_simple(session_event_kind::ready);
     }
 
     void on_traffic(const element_view& e) noexcept {
-        if (e.in_namespace(xmpp_ns::client) &&
-            (e.local() == "message" || e.local() == "presence" || e.local() == "iq")) {
-            const auto s = stanza::from_element(e);
-            if (!s) {
-                push_element(session_event_kind::stanza_received, e, s.error());
-                return;
-            }
-            // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
-            errc k = errc::ok;
-            switch (s->kind()) {
-            case stanza_kind::message: k = message::from_stanza(*s).error(); break;
-            case stanza_kind::presence: k = presence::from_stanza(*s).error(); break;
-            case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
-            case stanza_kind::none: k = errc::stanza_unknown_element; break;
-            }
-            push_element(session_event_kind::stanza_received, e, k);
+        // In jabber:client, stanza::from_element() refuses exactly the names that are no
+        // stanza: those are nonzas (so are elements in other namespaces).
+        const auto s = e.in_namespace(xmpp_ns::client)
+                           ? stanza::from_element(e)
+                           : result<stanza>(errc::stanza_unknown_element);
+        if (!s) {
+            push_element(session_event_kind::nonza_received, e);
             return;
         }
-        push_element(session_event_kind::nonza_received, e);
+        // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
+        errc k = errc::ok;
+        switch (s->kind()) {
+        case stanza_kind::message: k = message::from_stanza(*s).error(); break;
+        case stanza_kind::presence: k = presence::from_stanza(*s).error(); break;
+        case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
+        case stanza_kind::none: k = errc::stanza_unknown_element; break;
+        }
+        push_element(session_event_kind::stanza_received, e, k);
     }
 
     // --- members ------------------------------------------------------------------------

@@ -275,7 +275,8 @@ struct error_children : error_children_raw {
 class stanza_error {
 public:
     /// An empty error (condition none).
-    stanza_error() noexcept = default;
+    // User-provided: `{}` then skips the zero-fill before the member initializers.
+    stanza_error() noexcept {}
 
     /// Reads an `<error/>` element. Errors: stanza_kind_mismatch (not an `<error/>`),
     /// stanza_bad_error_type (no 'type', or not one of the five), stanza_no_condition (no
@@ -339,7 +340,7 @@ private:
 class stream_error {
 public:
     /// An empty error (condition none).
-    stream_error() noexcept = default;
+    stream_error() noexcept {}
 
     /// Reads a `<stream:error/>` element. Errors: stanza_kind_mismatch (not an error in the
     /// streams namespace), stanza_no_condition (no defined condition), stanza_duplicate_child

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 XMPPCORE_BEGIN_NAMESPACE
@@ -72,6 +73,94 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
 
 } // namespace detail
 
+namespace detail {
+
+/// Where decode_pieces sends the pieces of a decoded value: `call(self, piece)` returns false
+/// to stop.
+struct decode_sink {
+    bool (*call)(void*, std::string_view) noexcept;
+    void* self;
+};
+
+/// Calls the sink with consecutive pieces of the decoded form of `raw` (runs of its bytes and
+/// decoded characters), in order. A bad reference: with `strict`, stops with its error
+/// (xml_malformed, xml_undefined_entity, xml_invalid_char_ref); otherwise its `&` is passed
+/// through as written. A sink that stops makes it return buffer_too_small. One body serves
+/// xml_decode and the element views' values (flash on firmware, issue 8).
+inline errc decode_pieces(std::string_view raw, xml_value_kind kind, bool strict,
+                          decode_sink sink) noexcept {
+    const bool attr = kind == xml_value_kind::attribute;
+    const bool refs = kind != xml_value_kind::cdata;
+    std::size_t run = 0;
+    const std::size_t n = raw.size();
+    // Character data: the next '&' and CR found with memchr (attribute values are short).
+    std::size_t next_amp = 0, next_cr = 0;
+    for (std::size_t i = 0; i < n;) {
+        if (!XMPPCORE_SMALL && !attr) { // for speed only: the byte loop below finds the same
+            if (refs && next_amp <= i) {
+                const void* p = std::memchr(raw.data() + i, '&', n - i);
+                next_amp = p == nullptr
+                               ? n
+                               : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
+            }
+            if (next_cr <= i) {
+                const void* p = std::memchr(raw.data() + i, '\r', n - i);
+                next_cr = p == nullptr
+                              ? n
+                              : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
+            }
+            i = refs && next_amp < next_cr ? next_amp : next_cr;
+            if (i >= n) break;
+        }
+        const char c = raw[i];
+        const bool special = (c == '&' && refs) || c == '\r' || (attr && (c == '\t' || c == '\n'));
+        if (!special) {
+            ++i;
+            continue;
+        }
+        if (i > run && !sink.call(sink.self, detail::substr(raw, run, i - run)))
+            return errc::buffer_too_small;
+        char buf[4];
+        std::size_t len = 1;
+        std::size_t next = i + 1;
+        if (c == '\r') {
+            buf[0] = attr ? ' ' : '\n';
+            if (next < n && raw[next] == '\n') ++next;
+        } else if (c != '&') {
+            buf[0] = ' ';
+        } else {
+            const std::size_t semi = raw.find(';', i + 1);
+            const std::string_view ref = semi == std::string_view::npos
+                                             ? std::string_view()
+                                             : detail::substr(raw, i + 1, semi - i - 1);
+            buf[0] = predefined_entity(ref);
+            if (buf[0] == 0) {
+                const char32_t cp = parse_char_ref(ref);
+                if (cp == bad_char_ref) {
+                    if (strict)
+                        return ref.empty()     ? errc::xml_malformed
+                               : ref[0] != '#' ? errc::xml_undefined_entity
+                                               : errc::xml_invalid_char_ref;
+                    buf[0] = '&'; // not a reference: passed through
+                    if (!sink.call(sink.self, std::string_view(buf, 1)))
+                        return errc::buffer_too_small;
+                    run = i + 1;
+                    i = run;
+                    continue;
+                }
+                len = encode_utf8(cp, buf);
+            }
+            next = semi + 1;
+        }
+        if (!sink.call(sink.self, std::string_view(buf, len))) return errc::buffer_too_small;
+        run = i = next;
+    }
+    if (run < n && !sink.call(sink.self, detail::substr(raw, run))) return errc::buffer_too_small;
+    return errc::ok;
+}
+
+} // namespace detail
+
 /// Decodes `raw` (a view the tokenizer handed out with `needs_decoding`) into `out`, which has
 /// room for `cap` bytes and may be `raw.data()` itself (decoding never makes a value longer).
 /// Returns the decoded length; `buffer_too_small` when `cap` is not enough (nothing is
@@ -79,48 +168,22 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
 /// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. Never allocates.
 inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
                                       std::size_t cap) noexcept {
-    const bool attr = kind == xml_value_kind::attribute;
-    const bool refs = kind != xml_value_kind::cdata;
-    std::size_t o = 0;
-    const std::size_t n = raw.size();
-    for (std::size_t i = 0; i < n;) {
-        const char c = raw[i];
-        if ((c != '&' || !refs) && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
-            if (o == cap) return errc::buffer_too_small;
-            out[o++] = c;
-            ++i;
-            continue;
+    struct copy {
+        char* out;
+        std::size_t cap, n;
+        static bool put(void* self, std::string_view p) noexcept {
+            copy& c = *static_cast<copy*>(self);
+            const std::size_t room = c.cap - c.n;
+            const std::size_t k = p.size() < room ? p.size() : room;
+            // memmove: decoding in place reads each byte before it is overwritten.
+            if (k != 0) std::memmove(c.out + c.n, p.data(), k);
+            c.n += k;
+            return k == p.size();
         }
-        if (c == '\r') {
-            if (o == cap) return errc::buffer_too_small;
-            out[o++] = attr ? ' ' : '\n';
-            i += (i + 1 < n && raw[i + 1] == '\n') ? 2u : 1u;
-            continue;
-        }
-        if (c != '&') { // attribute TAB or LF
-            if (o == cap) return errc::buffer_too_small;
-            out[o++] = ' ';
-            ++i;
-            continue;
-        }
-        const std::size_t semi = raw.find(';', i + 1);
-        if (semi == std::string_view::npos) return errc::xml_malformed;
-        const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
-        char buf[4];
-        std::size_t len = 1;
-        buf[0] = detail::predefined_entity(ref);
-        if (buf[0] == 0) {
-            if (ref.empty() || ref[0] != '#')
-                return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
-            const char32_t cp = detail::parse_char_ref(ref);
-            if (cp == detail::bad_char_ref) return errc::xml_invalid_char_ref;
-            len = detail::encode_utf8(cp, buf);
-        }
-        if (cap - o < len) return errc::buffer_too_small;
-        for (std::size_t k = 0; k < len; ++k) out[o++] = buf[k];
-        i = semi + 1;
-    }
-    return o;
+    } c{out, cap, 0};
+    const errc e = detail::decode_pieces(raw, kind, true, {&copy::put, &c});
+    if (e != errc::ok) return e;
+    return c.n;
 }
 
 XMPPCORE_END_NAMESPACE

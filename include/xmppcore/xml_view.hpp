@@ -32,9 +32,7 @@ namespace detail {
 /// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
 /// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
 /// it instead of one per lambda (flash on firmware, issue 8).
-struct xw_sink {
-    bool (*call)(void*, std::string_view) noexcept;
-    void* self;
+struct xw_sink : decode_sink {
     bool operator()(std::string_view p) const noexcept { return call(self, p); }
     /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
     /// single instantiation (xw_decode_each<xw_sink&>).
@@ -42,7 +40,8 @@ struct xw_sink {
     /// A sink that calls f (which must outlive it).
     template <class F>
     static xw_sink of(F& f) noexcept {
-        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+        return {
+            {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f}};
     }
 };
 } // namespace detail
@@ -54,7 +53,9 @@ struct xw_sink {
 class xml_value {
 public:
     /// An absent value (`present()` is false).
-    constexpr xml_value() noexcept = default;
+    // User-provided rather than defaulted here and in the views below: then `{}` runs only
+    // the member initializers instead of zero-filling the object first (flash, issue 8).
+    constexpr xml_value() noexcept {}
 
     /// An attribute value as written between its quotes.
     static xml_value attribute(std::string_view raw) noexcept {
@@ -214,7 +215,7 @@ public:
         using reference = const xml_attribute_view&;
 
         /// The end iterator.
-        iterator() noexcept = default;
+        iterator() noexcept {}
         /// The current attribute.
         reference operator*() const noexcept { return cur_; }
         pointer operator->() const noexcept { return &cur_; }
@@ -277,7 +278,7 @@ private:
 class element_view {
 public:
     /// An invalid view.
-    constexpr element_view() noexcept = default;
+    constexpr element_view() noexcept {}
 
     /// The top-level element held in `bytes` (from its `<` to its final `>`, as `on_stanza`
     /// hands them out), read in the scope `ctx` gives. Returns an invalid view when `bytes`
@@ -547,7 +548,7 @@ public:
         using reference = const element_view&;
 
         /// The end iterator.
-        iterator() noexcept = default;
+        iterator() noexcept {}
         /// The current child.
         reference operator*() const noexcept { return cur_; }
         pointer operator->() const noexcept { return &cur_; }

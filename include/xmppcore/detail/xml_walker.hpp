@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 XMPPCORE_BEGIN_NAMESPACE
 namespace detail {
@@ -242,68 +243,20 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
         }
         return true;
     }
-    const bool attr = kind == xw_value_kind::attribute;
-    const bool refs = kind != xw_value_kind::cdata;
-    std::size_t run = 0;
-    const std::size_t n = raw.size();
-    // Character data: the next '&' and CR found with memchr (attribute values are short).
-    std::size_t next_amp = 0, next_cr = 0;
-    for (std::size_t i = 0; i < n;) {
-        if (!XMPPCORE_SMALL && !attr) { // for speed only: the byte loop below finds the same
-            if (refs && next_amp <= i) {
-                const void* p = std::memchr(raw.data() + i, '&', n - i);
-                next_amp = p == nullptr
-                               ? n
-                               : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
-            }
-            if (next_cr <= i) {
-                const void* p = std::memchr(raw.data() + i, '\r', n - i);
-                next_cr = p == nullptr
-                              ? n
-                              : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
-            }
-            i = refs && next_amp < next_cr ? next_amp : next_cr;
-            if (i >= n) break;
-        }
-        const char c = raw[i];
-        const bool special = (c == '&' && refs) || c == '\r' || (attr && (c == '\t' || c == '\n'));
-        if (!special) {
-            ++i;
-            continue;
-        }
-        if (i > run && !f(detail::substr(raw, run, i - run))) return false;
-        char buf[4];
-        std::size_t len = 1;
-        std::size_t next = i + 1;
-        if (c == '\r') {
-            buf[0] = attr ? ' ' : '\n';
-            if (next < n && raw[next] == '\n') ++next;
-        } else if (c != '&') {
-            buf[0] = ' ';
-        } else {
-            const std::size_t semi = raw.find(';', i + 1);
-            const std::string_view ref = semi == std::string_view::npos
-                                             ? std::string_view()
-                                             : detail::substr(raw, i + 1, semi - i - 1);
-            buf[0] = predefined_entity(ref);
-            if (buf[0] == 0) {
-                const char32_t cp = parse_char_ref(ref);
-                if (cp == bad_char_ref) {
-                    buf[0] = '&'; // not a reference: passed through
-                    if (!f(std::string_view(buf, 1))) return false;
-                    run = i + 1;
-                    i = run;
-                    continue;
-                }
-                len = encode_utf8(cp, buf);
-            }
-            next = semi + 1;
-        }
-        if (!f(std::string_view(buf, len))) return false;
-        run = i = next;
+    using sink_type = std::remove_reference_t<F>;
+    decode_sink sink;
+    if constexpr (std::is_base_of<decode_sink, sink_type>::value) {
+        sink = f; // already a function pointer: no thunk
+    } else {
+        sink = {[](void* self, std::string_view p) noexcept {
+                    return static_cast<bool>((*static_cast<sink_type*>(self))(p));
+                },
+                const_cast<void*>(static_cast<const void*>(&f))};
     }
-    if (run < n && !f(detail::substr(raw, run))) return false;
-    return true;
+    const xml_value_kind k = kind == xw_value_kind::attribute ? xml_value_kind::attribute
+                             : kind == xw_value_kind::cdata   ? xml_value_kind::cdata
+                                                              : xml_value_kind::text;
+    return decode_pieces(raw, k, false, sink) == errc::ok;
 }
 
 /// ASCII case-insensitive equality (language tags, RFC 5646 section 2.1.1).
