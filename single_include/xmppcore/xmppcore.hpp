@@ -104,10 +104,11 @@
 /// XMPPCORE_SMALL selects code for size over speed where the library has both: 1 leaves out
 /// the paths that exist only for host speed (the tokenizer's one-pass start tags, end tags,
 /// names, references and UTF-8 runs, whose bytes its state machine reads anyway; parse_jid's
-/// one-pass ASCII path; the memchr search when decoding values) and compiles the hashes as
-/// loops (XMPPCORE_SMALL_SHA). Same results, events and errors either way; the tests run in both
-/// modes. The default is 1 under -Os (GCC and Clang define __OPTIMIZE_SIZE__), else 0; define
-/// it to override. Every translation unit of a program should see the same value.
+/// one-pass ASCII path and all-LDH domain shortcut; the memchr search when decoding values) and
+/// compiles the hashes as loops (XMPPCORE_SMALL_SHA). Same results, events and errors either
+/// way; the tests run in both modes. The default is 1 under -Os (GCC and Clang define
+/// __OPTIMIZE_SIZE__), else 0; define it to override. Every translation unit of a program
+/// should see the same value.
 #ifndef XMPPCORE_SMALL
 #if defined(__OPTIMIZE_SIZE__)
 #define XMPPCORE_SMALL 1
@@ -895,6 +896,7 @@ XMPPCORE_END_NAMESPACE
 #endif // XMPPCORE_DETAIL_XML_CHARS_HPP
 // ---- end xmppcore/detail/xml_chars.hpp ----
 
+#include <cstring>
 
 XMPPCORE_BEGIN_NAMESPACE
 
@@ -951,6 +953,94 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
 
 } // namespace detail
 
+namespace detail {
+
+/// Where decode_pieces sends the pieces of a decoded value: `call(self, piece)` returns false
+/// to stop.
+struct decode_sink {
+    bool (*call)(void*, std::string_view) noexcept;
+    void* self;
+};
+
+/// Calls the sink with consecutive pieces of the decoded form of `raw` (runs of its bytes and
+/// decoded characters), in order. A bad reference: with `strict`, stops with its error
+/// (xml_malformed, xml_undefined_entity, xml_invalid_char_ref); otherwise its `&` is passed
+/// through as written. A sink that stops makes it return buffer_too_small. One body serves
+/// xml_decode and the element views' values (flash on firmware, issue 8).
+inline errc decode_pieces(std::string_view raw, xml_value_kind kind, bool strict,
+                          decode_sink sink) noexcept {
+    const bool attr = kind == xml_value_kind::attribute;
+    const bool refs = kind != xml_value_kind::cdata;
+    std::size_t run = 0;
+    const std::size_t n = raw.size();
+    // Character data: the next '&' and CR found with memchr (attribute values are short).
+    std::size_t next_amp = 0, next_cr = 0;
+    for (std::size_t i = 0; i < n;) {
+        if (!XMPPCORE_SMALL && !attr) { // for speed only: the byte loop below finds the same
+            if (refs && next_amp <= i) {
+                const void* p = std::memchr(raw.data() + i, '&', n - i);
+                next_amp = p == nullptr
+                               ? n
+                               : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
+            }
+            if (next_cr <= i) {
+                const void* p = std::memchr(raw.data() + i, '\r', n - i);
+                next_cr = p == nullptr
+                              ? n
+                              : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
+            }
+            i = refs && next_amp < next_cr ? next_amp : next_cr;
+            if (i >= n) break;
+        }
+        const char c = raw[i];
+        const bool special = (c == '&' && refs) || c == '\r' || (attr && (c == '\t' || c == '\n'));
+        if (!special) {
+            ++i;
+            continue;
+        }
+        if (i > run && !sink.call(sink.self, detail::substr(raw, run, i - run)))
+            return errc::buffer_too_small;
+        char buf[4];
+        std::size_t len = 1;
+        std::size_t next = i + 1;
+        if (c == '\r') {
+            buf[0] = attr ? ' ' : '\n';
+            if (next < n && raw[next] == '\n') ++next;
+        } else if (c != '&') {
+            buf[0] = ' ';
+        } else {
+            const std::size_t semi = raw.find(';', i + 1);
+            const std::string_view ref = semi == std::string_view::npos
+                                             ? std::string_view()
+                                             : detail::substr(raw, i + 1, semi - i - 1);
+            buf[0] = predefined_entity(ref);
+            if (buf[0] == 0) {
+                const char32_t cp = parse_char_ref(ref);
+                if (cp == bad_char_ref) {
+                    if (strict)
+                        return ref.empty()     ? errc::xml_malformed
+                               : ref[0] != '#' ? errc::xml_undefined_entity
+                                               : errc::xml_invalid_char_ref;
+                    buf[0] = '&'; // not a reference: passed through
+                    if (!sink.call(sink.self, std::string_view(buf, 1)))
+                        return errc::buffer_too_small;
+                    run = i + 1;
+                    i = run;
+                    continue;
+                }
+                len = encode_utf8(cp, buf);
+            }
+            next = semi + 1;
+        }
+        if (!sink.call(sink.self, std::string_view(buf, len))) return errc::buffer_too_small;
+        run = i = next;
+    }
+    if (run < n && !sink.call(sink.self, detail::substr(raw, run))) return errc::buffer_too_small;
+    return errc::ok;
+}
+
+} // namespace detail
+
 /// Decodes `raw` (a view the tokenizer handed out with `needs_decoding`) into `out`, which has
 /// room for `cap` bytes and may be `raw.data()` itself (decoding never makes a value longer).
 /// Returns the decoded length; `buffer_too_small` when `cap` is not enough (nothing is
@@ -958,48 +1048,22 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
 /// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. Never allocates.
 inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
                                       std::size_t cap) noexcept {
-    const bool attr = kind == xml_value_kind::attribute;
-    const bool refs = kind != xml_value_kind::cdata;
-    std::size_t o = 0;
-    const std::size_t n = raw.size();
-    for (std::size_t i = 0; i < n;) {
-        const char c = raw[i];
-        if ((c != '&' || !refs) && c != '\r' && !(attr && (c == '\t' || c == '\n'))) {
-            if (o == cap) return errc::buffer_too_small;
-            out[o++] = c;
-            ++i;
-            continue;
+    struct copy {
+        char* out;
+        std::size_t cap, n;
+        static bool put(void* self, std::string_view p) noexcept {
+            copy& c = *static_cast<copy*>(self);
+            const std::size_t room = c.cap - c.n;
+            const std::size_t k = p.size() < room ? p.size() : room;
+            // memmove: decoding in place reads each byte before it is overwritten.
+            if (k != 0) std::memmove(c.out + c.n, p.data(), k);
+            c.n += k;
+            return k == p.size();
         }
-        if (c == '\r') {
-            if (o == cap) return errc::buffer_too_small;
-            out[o++] = attr ? ' ' : '\n';
-            i += (i + 1 < n && raw[i + 1] == '\n') ? 2u : 1u;
-            continue;
-        }
-        if (c != '&') { // attribute TAB or LF
-            if (o == cap) return errc::buffer_too_small;
-            out[o++] = ' ';
-            ++i;
-            continue;
-        }
-        const std::size_t semi = raw.find(';', i + 1);
-        if (semi == std::string_view::npos) return errc::xml_malformed;
-        const std::string_view ref = detail::substr(raw, i + 1, semi - i - 1);
-        char buf[4];
-        std::size_t len = 1;
-        buf[0] = detail::predefined_entity(ref);
-        if (buf[0] == 0) {
-            if (ref.empty() || ref[0] != '#')
-                return ref.empty() ? errc::xml_malformed : errc::xml_undefined_entity;
-            const char32_t cp = detail::parse_char_ref(ref);
-            if (cp == detail::bad_char_ref) return errc::xml_invalid_char_ref;
-            len = detail::encode_utf8(cp, buf);
-        }
-        if (cap - o < len) return errc::buffer_too_small;
-        for (std::size_t k = 0; k < len; ++k) out[o++] = buf[k];
-        i = semi + 1;
-    }
-    return o;
+    } c{out, cap, 0};
+    const errc e = detail::decode_pieces(raw, kind, true, {&copy::put, &c});
+    if (e != errc::ok) return e;
+    return c.n;
 }
 
 XMPPCORE_END_NAMESPACE
@@ -1247,7 +1311,6 @@ XMPPCORE_END_NAMESPACE
 #endif // XMPPCORE_DETAIL_XML_SCAN_HPP
 // ---- end xmppcore/detail/xml_scan.hpp ----
 
-#include <cstring>
 
 XMPPCORE_BEGIN_NAMESPACE
 
@@ -7434,6 +7497,11 @@ constexpr char ascii_lower(char c) noexcept {
 inline unsigned classify(const char* s, std::size_t n) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(s);
     const std::uint8_t* const t = byte_classes.v;
+    if (XMPPCORE_SMALL) { // the unrolled loop below is for speed only
+        unsigned a = 0;
+        for (std::size_t i = 0; i < n; ++i) a |= t[p[i]];
+        return a;
+    }
     if (n < 4) {
         unsigned a = 0;
         switch (n) {
@@ -8345,8 +8413,10 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         return true;
     }
     const unsigned acc = classify(d.data(), d.size());
-    // The common case: letters, digits, '-' and '.', every label well formed.
-    if (XMPPCORE_LIKELY(!(acc & (c_non_ascii | c_non_ldh)) && ldh_labels_ok(d, acc))) {
+    // The common case: letters, digits, '-' and '.', every label well formed (in one step;
+    // for speed only: label by label gives the same).
+    if (!XMPPCORE_SMALL &&
+        XMPPCORE_LIKELY(!(acc & (c_non_ascii | c_non_ldh)) && ldh_labels_ok(d, acc))) {
         // An IPv4 literal is not prepared (RFC 6122 2.2); it has nothing to lowercase anyway.
         if (acc & c_upper)
             put_lowercase(out, d);
@@ -9433,68 +9503,20 @@ bool xw_decode_each(std::string_view raw, xw_value_kind kind, F&& f) noexcept {
         }
         return true;
     }
-    const bool attr = kind == xw_value_kind::attribute;
-    const bool refs = kind != xw_value_kind::cdata;
-    std::size_t run = 0;
-    const std::size_t n = raw.size();
-    // Character data: the next '&' and CR found with memchr (attribute values are short).
-    std::size_t next_amp = 0, next_cr = 0;
-    for (std::size_t i = 0; i < n;) {
-        if (!XMPPCORE_SMALL && !attr) { // for speed only: the byte loop below finds the same
-            if (refs && next_amp <= i) {
-                const void* p = std::memchr(raw.data() + i, '&', n - i);
-                next_amp = p == nullptr
-                               ? n
-                               : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
-            }
-            if (next_cr <= i) {
-                const void* p = std::memchr(raw.data() + i, '\r', n - i);
-                next_cr = p == nullptr
-                              ? n
-                              : static_cast<std::size_t>(static_cast<const char*>(p) - raw.data());
-            }
-            i = refs && next_amp < next_cr ? next_amp : next_cr;
-            if (i >= n) break;
-        }
-        const char c = raw[i];
-        const bool special = (c == '&' && refs) || c == '\r' || (attr && (c == '\t' || c == '\n'));
-        if (!special) {
-            ++i;
-            continue;
-        }
-        if (i > run && !f(detail::substr(raw, run, i - run))) return false;
-        char buf[4];
-        std::size_t len = 1;
-        std::size_t next = i + 1;
-        if (c == '\r') {
-            buf[0] = attr ? ' ' : '\n';
-            if (next < n && raw[next] == '\n') ++next;
-        } else if (c != '&') {
-            buf[0] = ' ';
-        } else {
-            const std::size_t semi = raw.find(';', i + 1);
-            const std::string_view ref = semi == std::string_view::npos
-                                             ? std::string_view()
-                                             : detail::substr(raw, i + 1, semi - i - 1);
-            buf[0] = predefined_entity(ref);
-            if (buf[0] == 0) {
-                const char32_t cp = parse_char_ref(ref);
-                if (cp == bad_char_ref) {
-                    buf[0] = '&'; // not a reference: passed through
-                    if (!f(std::string_view(buf, 1))) return false;
-                    run = i + 1;
-                    i = run;
-                    continue;
-                }
-                len = encode_utf8(cp, buf);
-            }
-            next = semi + 1;
-        }
-        if (!f(std::string_view(buf, len))) return false;
-        run = i = next;
+    using sink_type = std::remove_reference_t<F>;
+    decode_sink sink;
+    if constexpr (std::is_base_of<decode_sink, sink_type>::value) {
+        sink = f; // already a function pointer: no thunk
+    } else {
+        sink = {[](void* self, std::string_view p) noexcept {
+                    return static_cast<bool>((*static_cast<sink_type*>(self))(p));
+                },
+                const_cast<void*>(static_cast<const void*>(&f))};
     }
-    if (run < n && !f(detail::substr(raw, run))) return false;
-    return true;
+    const xml_value_kind k = kind == xw_value_kind::attribute ? xml_value_kind::attribute
+                             : kind == xw_value_kind::cdata   ? xml_value_kind::cdata
+                                                              : xml_value_kind::text;
+    return decode_pieces(raw, k, false, sink) == errc::ok;
 }
 
 /// ASCII case-insensitive equality (language tags, RFC 5646 section 2.1.1).
@@ -9523,9 +9545,7 @@ namespace detail {
 /// A `bool(std::string_view)` callback behind a function pointer: the library's own users of
 /// xw_decode_each (decode, equals, size, the stanza builder's copy) share one instantiation of
 /// it instead of one per lambda (flash on firmware, issue 8).
-struct xw_sink {
-    bool (*call)(void*, std::string_view) noexcept;
-    void* self;
+struct xw_sink : decode_sink {
     bool operator()(std::string_view p) const noexcept { return call(self, p); }
     /// *this as an lvalue: xw_decode_each recurses with an lvalue, so passing one keeps a
     /// single instantiation (xw_decode_each<xw_sink&>).
@@ -9533,7 +9553,8 @@ struct xw_sink {
     /// A sink that calls f (which must outlive it).
     template <class F>
     static xw_sink of(F& f) noexcept {
-        return {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f};
+        return {
+            {[](void* x, std::string_view p) noexcept { return (*static_cast<F*>(x))(p); }, &f}};
     }
 };
 } // namespace detail
@@ -9545,7 +9566,9 @@ struct xw_sink {
 class xml_value {
 public:
     /// An absent value (`present()` is false).
-    constexpr xml_value() noexcept = default;
+    // User-provided rather than defaulted here and in the views below: then `{}` runs only
+    // the member initializers instead of zero-filling the object first (flash, issue 8).
+    constexpr xml_value() noexcept {}
 
     /// An attribute value as written between its quotes.
     static xml_value attribute(std::string_view raw) noexcept {
@@ -9705,7 +9728,7 @@ public:
         using reference = const xml_attribute_view&;
 
         /// The end iterator.
-        iterator() noexcept = default;
+        iterator() noexcept {}
         /// The current attribute.
         reference operator*() const noexcept { return cur_; }
         pointer operator->() const noexcept { return &cur_; }
@@ -9768,7 +9791,7 @@ private:
 class element_view {
 public:
     /// An invalid view.
-    constexpr element_view() noexcept = default;
+    constexpr element_view() noexcept {}
 
     /// The top-level element held in `bytes` (from its `<` to its final `>`, as `on_stanza`
     /// hands them out), read in the scope `ctx` gives. Returns an invalid view when `bytes`
@@ -10038,7 +10061,7 @@ public:
         using reference = const element_view&;
 
         /// The end iterator.
-        iterator() noexcept = default;
+        iterator() noexcept {}
         /// The current child.
         reference operator*() const noexcept { return cur_; }
         pointer operator->() const noexcept { return &cur_; }
@@ -10497,7 +10520,8 @@ struct error_children : error_children_raw {
 class stanza_error {
 public:
     /// An empty error (condition none).
-    stanza_error() noexcept = default;
+    // User-provided: `{}` then skips the zero-fill before the member initializers.
+    stanza_error() noexcept {}
 
     /// Reads an `<error/>` element. Errors: stanza_kind_mismatch (not an `<error/>`),
     /// stanza_bad_error_type (no 'type', or not one of the five), stanza_no_condition (no
@@ -10561,7 +10585,7 @@ private:
 class stream_error {
 public:
     /// An empty error (condition none).
-    stream_error() noexcept = default;
+    stream_error() noexcept {}
 
     /// Reads a `<stream:error/>` element. Errors: stanza_kind_mismatch (not an error in the
     /// streams namespace), stanza_no_condition (no defined condition), stanza_duplicate_child
@@ -13350,22 +13374,18 @@ inline result<std::size_t> base64_encode(byte_view data, char* out, std::size_t 
     const std::size_t need = base64_encoded_size(data.size());
     if (need > cap) return errc::buffer_too_small;
     const std::uint8_t* p = data.data();
-    std::size_t n = data.size(), o = 0;
-    for (; n >= 3; n -= 3, p += 3) {
-        const unsigned v =
-            static_cast<unsigned>(p[0]) << 16 | static_cast<unsigned>(p[1]) << 8 | p[2];
+    const std::size_t n = data.size();
+    std::size_t o = 0;
+    // One loop for whole and final groups: less code than a separate tail.
+    for (std::size_t i = 0; i < n; i += 3) {
+        const std::size_t k = n - i; // bytes left: 3 or more, 2 or 1
+        const unsigned v = static_cast<unsigned>(p[i]) << 16 |
+                           (k > 1 ? static_cast<unsigned>(p[i + 1]) << 8 : 0u) |
+                           (k > 2 ? static_cast<unsigned>(p[i + 2]) : 0u);
         out[o++] = detail::base64_char(v >> 18);
         out[o++] = detail::base64_char(v >> 12 & 63);
-        out[o++] = detail::base64_char(v >> 6 & 63);
-        out[o++] = detail::base64_char(v & 63);
-    }
-    if (n != 0) {
-        const unsigned v =
-            static_cast<unsigned>(p[0]) << 16 | (n == 2 ? static_cast<unsigned>(p[1]) << 8 : 0u);
-        out[o++] = detail::base64_char(v >> 18);
-        out[o++] = detail::base64_char(v >> 12 & 63);
-        out[o++] = n == 2 ? detail::base64_char(v >> 6 & 63) : '=';
-        out[o++] = '=';
+        out[o++] = k > 1 ? detail::base64_char(v >> 6 & 63) : '=';
+        out[o++] = k > 2 ? detail::base64_char(v & 63) : '=';
     }
     return o;
 }
@@ -16072,10 +16092,10 @@ private:
             break;
         case session_state::authenticating: return on_sasl(e, bytes, offset, at);
         case session_state::binding:
-            if (is_iq_reply(e, bind_id)) return on_bind_result(e, at);
+            if (const iq_reply r = reply_to(e, bind_id)) return on_bind_result(e, r, at);
             break;
         case session_state::establishing:
-            if (is_iq_reply(e, session_id)) return on_session_result(e, at);
+            if (const iq_reply r = reply_to(e, session_id)) return on_session_result(r, at);
             break;
         case session_state::ready:
         case session_state::closing: return on_traffic(e);
@@ -16123,14 +16143,16 @@ private:
         features_len_ = 0;
         features_len_ = copy_features(f);
         for (const element_view& c : f.children()) {
-            const std::string_view ns = c.uri();
-            const std::string_view n = c.local();
-            if (ns == session_ns::tls && n == "starttls") {
-                features_.starttls = true;
+            bool* const flag = feature_flag(c.uri(), c.local());
+            if (flag == nullptr) {
+                if (features_.unknown < 255) ++features_.unknown;
+                continue;
+            }
+            *flag = true;
+            if (flag == &features_.starttls) {
                 features_.starttls_required =
                     static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (ns == session_ns::sasl && n == "mechanisms") {
-                features_.mechanisms_offered = true;
+            } else if (flag == &features_.mechanisms_offered) {
                 for (const element_view& m : c.children(session_ns::sasl, "mechanism")) {
                     char name[64];
                     const auto t = m.text().trimmed().decode(name);
@@ -16138,8 +16160,7 @@ private:
                         if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
                     }
                 }
-            } else if (ns == session_ns::sasl_cb && n == "sasl-channel-binding") {
-                features_.channel_binding_advertised = true;
+            } else if (flag == &features_.channel_binding_advertised) {
                 for (const element_view& b : c.children(session_ns::sasl_cb, "channel-binding")) {
                     char name[32];
                     const auto t = b.attribute("type").decode(name);
@@ -16149,26 +16170,27 @@ private:
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (ns == session_ns::session && n == "session") {
-                features_.session = true;
+            } else if (flag == &features_.session) {
                 features_.session_optional =
                     static_cast<bool>(c.child(session_ns::session, "optional"));
-            } else if (bool* flag = simple_feature(ns, n)) {
-                *flag = true;
-            } else if (features_.unknown < 255) {
-                ++features_.unknown;
             }
         }
     }
 
-    // The flag of a feature that is only present or absent, or null. A table rather than a
-    // chain of comparisons: each inlined string comparison costs flash on firmware.
-    bool* simple_feature(std::string_view ns, std::string_view name) noexcept {
+    // The presence flag of a known feature (read_features() reads the four with content
+    // further), or null. A table rather than a chain of comparisons: each inlined string
+    // comparison costs flash on firmware.
+    bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
         struct entry {
             std::string_view ns, name;
             bool stream_features::*flag;
         };
         static constexpr entry table[] = {
+            {session_ns::tls, "starttls", &stream_features::starttls},
+            {session_ns::sasl, "mechanisms", &stream_features::mechanisms_offered},
+            {session_ns::sasl_cb, "sasl-channel-binding",
+             &stream_features::channel_binding_advertised},
+            {session_ns::session, "session", &stream_features::session},
             {session_ns::bind, "bind", &stream_features::bind},
             {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
             {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
@@ -16347,10 +16369,12 @@ private:
     static constexpr std::string_view bind_id = "xc-bind-1";
     static constexpr std::string_view session_id = "xc-sess-1";
 
-    static bool is_iq_reply(const element_view& e, std::string_view id) noexcept {
-        if (!e.is(xmpp_ns::client, "iq") || !e.attribute("id").equals(id)) return false;
+    // Whether e answers our iq `id`, and how (the type is read once, here).
+    enum iq_reply : std::uint8_t { not_a_reply, reply_result, reply_error };
+    static iq_reply reply_to(const element_view& e, std::string_view id) noexcept {
+        if (!e.is(xmpp_ns::client, "iq") || !e.attribute("id").equals(id)) return not_a_reply;
         const xml_value t = e.attribute("type");
-        return t.equals("result") || t.equals("error");
+        return t.equals("result") ? reply_result : t.equals("error") ? reply_error : not_a_reply;
     }
 
     void send_bind() noexcept {
@@ -16361,8 +16385,8 @@ private:
         if (b.close() == errc::ok) out_len_ += b.size();
     }
 
-    void on_bind_result(const element_view& e, std::uint64_t at) noexcept {
-        if (e.attribute("type").equals("error")) {
+    void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
+        if (r == reply_error) {
             event_payload& ev = push_element(session_event_kind::bind_failed, e);
             const auto err = stanza_error::parse(e.child(xmpp_ns::client, "error"));
             ev.stanza_condition = err ? err->condition() : stanza_error_condition::none;
@@ -16390,33 +16414,31 @@ private:
         push_simple(session_event_kind::ready);
     }
 
-    void on_session_result(const element_view& e, std::uint64_t at) noexcept {
-        if (e.attribute("type").equals("error"))
-            return fail(errc::session_establishment_failed, at);
+    void on_session_result(iq_reply r, std::uint64_t at) noexcept {
+        if (r == reply_error) return fail(errc::session_establishment_failed, at);
         set_state(session_state::ready);
         push_simple(session_event_kind::ready);
     }
 
     void on_traffic(const element_view& e) noexcept {
-        if (e.in_namespace(xmpp_ns::client) &&
-            (e.local() == "message" || e.local() == "presence" || e.local() == "iq")) {
-            const auto s = stanza::from_element(e);
-            if (!s) {
-                push_element(session_event_kind::stanza_received, e, s.error());
-                return;
-            }
-            // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
-            errc k = errc::ok;
-            switch (s->kind()) {
-            case stanza_kind::message: k = message::from_stanza(*s).error(); break;
-            case stanza_kind::presence: k = presence::from_stanza(*s).error(); break;
-            case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
-            case stanza_kind::none: k = errc::stanza_unknown_element; break;
-            }
-            push_element(session_event_kind::stanza_received, e, k);
+        // In jabber:client, stanza::from_element() refuses exactly the names that are no
+        // stanza: those are nonzas (so are elements in other namespaces).
+        const auto s = e.in_namespace(xmpp_ns::client)
+                           ? stanza::from_element(e)
+                           : result<stanza>(errc::stanza_unknown_element);
+        if (!s) {
+            push_element(session_event_kind::nonza_received, e);
             return;
         }
-        push_element(session_event_kind::nonza_received, e);
+        // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
+        errc k = errc::ok;
+        switch (s->kind()) {
+        case stanza_kind::message: k = message::from_stanza(*s).error(); break;
+        case stanza_kind::presence: k = presence::from_stanza(*s).error(); break;
+        case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
+        case stanza_kind::none: k = errc::stanza_unknown_element; break;
+        }
+        push_element(session_event_kind::stanza_received, e, k);
     }
 
     // --- members ------------------------------------------------------------------------
