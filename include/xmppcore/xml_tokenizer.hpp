@@ -2097,29 +2097,31 @@ private:
         return errc::ok;
     }
 
+    // Every member up to ref_value_ is set by set_limits() and reset(), which the constructor
+    // calls: default initialisers here would only be stored twice.
     Handler* handler_;
     xml_limits limits_;
     xml_mode mode_;
-    xml_state state_ = xml_state::start;
-    errc err_ = errc::ok;
-    std::uint64_t err_offset_ = 0;
-    std::uint64_t pos_ = 0;    // next byte to scan
-    std::uint64_t keep_ = 0;   // first byte the caller must keep (window[0] of the next feed)
-    std::uint64_t anchor_ = 0; // start of the current top-level construct; records count from it
-    std::uint64_t mark_ = 0;   // the '<' of the current markup, or the '&' of a reference
-    std::uint64_t name_ = 0;   // start of the name being scanned
-    std::uint64_t text_ = 0;   // start of the character data or attribute value being scanned
+    xml_state state_;
+    errc err_;
+    std::uint64_t err_offset_;
+    std::uint64_t pos_;    // next byte to scan
+    std::uint64_t keep_;   // first byte the caller must keep (window[0] of the next feed)
+    std::uint64_t anchor_; // start of the current top-level construct; records count from it
+    std::uint64_t mark_;   // the '<' of the current markup, or the '&' of a reference
+    std::uint64_t name_;   // start of the name being scanned
+    std::uint64_t text_;   // start of the character data or attribute value being scanned
     detail::xml_view_ctx ctx_;
     xml_stream_header header_;
-    std::uint32_t store_top_ = 0;
-    std::uint8_t depth_ = 0; // open elements, the stream root included
-    std::uint8_t attr_count_ = 0;
-    std::uint8_t attr_prefixed_ = 0; // an attribute of the current start tag has a prefix
-    std::uint8_t ns_count_ = 0;
-    std::uint8_t header_ns_count_ = 0;
-    std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
-    std::uint8_t flags_ = 0;
-    char quote_ = 0;
+    std::uint32_t store_top_;
+    std::uint8_t depth_; // open elements, the stream root included
+    std::uint8_t attr_count_;
+    std::uint8_t attr_prefixed_; // an attribute of the current start tag has a prefix
+    std::uint8_t ns_count_;
+    std::uint8_t header_ns_count_;
+    std::uint8_t brackets_; // consecutive ']' just before the scan position (at most 2)
+    std::uint8_t flags_;
+    char quote_;
     std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
     bool had_space_ = false;      // whitespace since the last attribute (required before the next)
     bool decl_ = false;           // the attribute being read is a namespace declaration

@@ -588,87 +588,32 @@ constexpr bool is_hex(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/// RFC 3986 IPv6address (the nine forms of its ABNF: eight 16-bit pieces, or fewer with one
-/// "::" standing for at least one, the last two of which may be an IPv4address).
-constexpr bool is_ipv6_address(std::string_view s) noexcept {
-    std::size_t i = 0, pieces = 0;
-    bool elided = false;
-    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
-        elided = true;
-        i = 2;
-        if (i == s.size()) return true;
-    }
-    for (;;) {
-        const std::size_t start = i;
-        while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
-        if (i < s.size() && s[i] == '.') {
-            // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(detail::substr(s, start))) return false;
-            pieces += 2;
-            break;
-        }
-        const std::size_t digits = i - start;
-        if (digits == 0 || digits > 4) return false;
-        ++pieces;
-        if (i == s.size()) break;
-        if (s[i] != ':') return false;
-        ++i;
-        if (i < s.size() && s[i] == ':') {
-            if (elided) return false;
-            elided = true;
-            ++i;
-            if (i == s.size()) break;
-        } else if (i == s.size()) {
-            return false;
-        }
-    }
-    return elided ? pieces <= 7 : pieces == 8;
-}
-
-/// RFC 3986 IP-literal: "[" ( IPv6address / IPvFuture ) "]". Zone identifiers (RFC 6874) are
-/// not part of it.
-constexpr bool is_ip_literal(std::string_view s) noexcept {
-    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
-    const std::string_view in = detail::substr(s, 1, s.size() - 2);
-    if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
-    // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
-    std::size_t i = 1;
-    while (i < in.size() && is_hex(in[i])) ++i;
-    if (i == 1 || i >= in.size() || in[i] != '.') return false;
-    if (++i == in.size()) return false;
-    for (; i < in.size(); ++i) {
-        const char c = in[i];
-        const bool alnum =
-            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        const bool ok = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' ||
-                        c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
-                        c == '+' || c == ',' || c == ';' || c == '=' || c == ':';
-        if (!ok) return false;
-    }
-    return true;
-}
-
 constexpr unsigned hex_value(char c) noexcept {
     return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
 }
 
-/// The eight 16-bit pieces of an RFC 3986 IPv6address; false (pieces unspecified) when s is
-/// not one.
+/// The eight 16-bit pieces of an RFC 3986 IPv6address (the nine forms of its ABNF: eight
+/// pieces, or fewer with one "::" standing for at least one, the last two of which may be an
+/// IPv4address); false (pieces unspecified) when s is not one. Checking and reading are one
+/// pass: a literal in a JID is read right after it is checked (flash on firmware, issue 8).
 constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
-    if (!is_ipv6_address(s)) return false;
     std::uint16_t got[8] = {};
-    std::size_t n = 0, gap = 8; // pieces read; how many of them precede the "::", if any
-    std::size_t i = 0;
+    std::size_t i = 0, n = 0, gap = 9; // pieces read; how many of them precede the "::" (9: none)
     if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
         gap = 0;
         i = 2;
     }
-    while (i < s.size()) {
-        std::size_t j = i;
+    // A turn per piece; the first turn runs even on an empty s (which fails in it), none for
+    // "::" alone.
+    while (i < s.size() || (n == 0 && gap == 9)) {
+        const std::size_t start = i;
         unsigned v = 0;
-        while (j < s.size() && is_hex(s[j])) v = v * 16 + hex_value(s[j++]);
-        if (j < s.size() && s[j] == '.') { // the IPv4address that ends it
+        while (i < s.size() && i - start < 5 && is_hex(s[i])) v = v * 16 + hex_value(s[i++]);
+        if (i < s.size() && s[i] == '.') {
+            // ls32 as an IPv4address: the rest of the string.
+            if (n > 6 || !is_ipv4_address(detail::substr(s, start))) return false;
             unsigned octets[4] = {};
+            i = start;
             for (unsigned& o : octets) {
                 while (i < s.size() && s[i] != '.')
                     o = o * 10 + static_cast<unsigned>(s[i++] - '0');
@@ -678,18 +623,65 @@ constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexce
             got[n++] = static_cast<std::uint16_t>(octets[2] << 8 | octets[3]);
             break;
         }
+        const std::size_t digits = i - start;
+        if (digits == 0 || digits > 4 || n == 8) return false;
         got[n++] = static_cast<std::uint16_t>(v);
-        i = j + 1; // past ':' (or the end)
+        if (i == s.size()) break;
+        if (s[i] != ':') return false;
+        ++i;
         if (i < s.size() && s[i] == ':') {
+            if (gap != 9) return false;
             gap = n;
             ++i;
+        } else if (i == s.size()) {
+            return false;
         }
     }
-    const std::size_t after = gap == 8 ? 0 : n - gap;
+    if (gap == 9 ? n != 8 : n > 7) return false;
+    const std::size_t after = gap == 9 ? 0 : n - gap;
     for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
     for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
     for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
     return true;
+}
+
+/// RFC 3986 IPv6address.
+constexpr bool is_ipv6_address(std::string_view s) noexcept {
+    std::uint16_t pieces[8] = {};
+    return parse_ipv6(s, pieces);
+}
+
+/// What ip_literal() found.
+enum class ip_literal_kind : std::uint8_t { none, ipv6, future };
+
+/// RFC 3986 IP-literal: "[" ( IPv6address / IPvFuture ) "]". Zone identifiers (RFC 6874) are
+/// not part of it. An IPv6address also gives its pieces.
+constexpr ip_literal_kind ip_literal(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+    using K = ip_literal_kind;
+    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return K::none;
+    const std::string_view in = detail::substr(s, 1, s.size() - 2);
+    if (in[0] != 'v' && in[0] != 'V') return parse_ipv6(in, pieces) ? K::ipv6 : K::none;
+    // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+    std::size_t i = 1;
+    while (i < in.size() && is_hex(in[i])) ++i;
+    if (i == 1 || i >= in.size() || in[i] != '.') return K::none;
+    if (++i == in.size()) return K::none;
+    for (; i < in.size(); ++i) {
+        const char c = in[i];
+        const bool alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        const bool ok = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' ||
+                        c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
+                        c == '+' || c == ',' || c == ';' || c == '=' || c == ':';
+        if (!ok) return K::none;
+    }
+    return K::future;
+}
+
+/// RFC 3986 IP-literal.
+constexpr bool is_ip_literal(std::string_view s) noexcept {
+    std::uint16_t pieces[8] = {};
+    return ip_literal(s, pieces) != ip_literal_kind::none;
 }
 
 /// Writes the RFC 5952 text form of an IPv6 address to out (at most 39 bytes) and returns its
@@ -994,14 +986,15 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
 inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, prep_mode mode,
                            failure& f) noexcept {
     if (d[0] == '[') {
-        if (!is_ip_literal(d)) {
+        std::uint16_t pieces[8] = {};
+        const ip_literal_kind kind = ip_literal(d, pieces);
+        if (kind == ip_literal_kind::none) {
             f = {errc::jid_invalid_ip_literal, at, 0, rule_ip_literal};
             return false;
         }
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
-        std::uint16_t pieces[8] = {};
-        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
+        if (kind == ip_literal_kind::ipv6) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
