@@ -15535,16 +15535,67 @@ struct stream_features {
     std::uint8_t unknown = 0;       ///< other features (see features_xml() for them)
 };
 
+namespace detail {
+/// The plain state of a client_session, whatever its parameters: a base that the constructor
+/// value-initialises, so that it is cleared as one block rather than member by member (flash
+/// on firmware, issue 8). Every member starts as zero (none, idle, ok, empty); the few that do
+/// not are set in the session's constructor.
+struct client_session_vars {
+    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
+    // from payload_, and `received` by reading the element again (the stanza view repeats the
+    // element view): ~130 bytes for the queue instead of ~500.
+    struct queued_event {
+        std::uint64_t offset;
+        session_event_kind kind;
+        errc error;
+        stream_condition condition;
+        mechanism sasl_mechanism;
+    };
+    // Events queued at once: parsing stops while any is queued, and one element queues at
+    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
+    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
+    static constexpr std::size_t event_capacity = 2;
+
+    queued_event events_[event_capacity];
+    // The small members together (no padding between them on 32-bit targets).
+    std::uint8_t ev_head_, ev_count_; // at most event_capacity
+    session_state state_;
+    bool tls_;
+    errc error_;
+    bool authenticated_, header_sent_;
+    channel_binding_type cb_type_;
+    std::uint8_t cb_size_;   // at most channel_binding_max_size
+    std::uint8_t rand_size_; // at most session_random_max
+    std::uint64_t error_offset_;
+    std::uint8_t cb_[channel_binding_max_size];
+    std::uint8_t rand_[session_random_max];
+    stream_features features_;
+    jid_view account_, bound_;
+    std::string_view resource_;
+    // Input: in_[0, in_len_); the current stream's offset 0 is at index origin_ (negative
+    // once its first bytes were dropped); dropped_ bytes were dropped before in_[0].
+    std::size_t in_len_;
+    std::int64_t origin_;
+    std::uint64_t dropped_;
+    std::size_t new_from_, proceed_cut_;
+    // Output: out_[out_head_, out_len_) is pending.
+    std::size_t out_head_, out_len_;
+    std::size_t features_len_;
+};
+} // namespace detail
+
 /// A client session. `Crypto` provides the hashes for SCRAM (crypto.hpp); `Capacity` sizes the
 /// buffers (session_capacity). Not copyable or movable (the tokenizer refers to the session).
 /// Never allocates, never throws.
 template <class Crypto = default_crypto, class Capacity = session_capacity<>>
-class client_session {
+class client_session : detail::client_session_vars {
 public:
     /// A session for `config` (its views must outlive the session). Problems with the config
     /// are reported by start().
     explicit client_session(const client_config& config) noexcept
-        : cfg_(config), tok_(handler_, xml_mode::stream, clamped(config.limits)) {
+        : client_session_vars(), cfg_(config),
+          tok_(handler_, xml_mode::stream, clamped(config.limits)) {
+        new_from_ = proceed_cut_ = no_cut;
         static_assert(session_random_max <= 255 && channel_binding_max_size <= 255,
                       "rand_size_ and cb_size_ are bytes");
         rand_size_ = static_cast<std::uint8_t>(
@@ -15781,10 +15832,6 @@ public:
     stanza_context context() const noexcept { return stanza_context(tok_.stream_header()); }
 
 private:
-    // Events queued at once: parsing stops while any is queued, and one element queues at
-    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
-    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
-    static constexpr std::size_t event_capacity = 2;
     static constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
     // Output kept back from the host so that a failure or close always fits.
     static constexpr std::size_t close_reserve = 512;
@@ -15827,16 +15874,6 @@ private:
         state_ = to;
     }
 
-    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
-    // from payload_, and `received` by reading the element again (the stanza view repeats the
-    // element view): ~130 bytes for the queue instead of ~500.
-    struct queued_event {
-        std::uint64_t offset = 0;
-        session_event_kind kind = session_event_kind::none;
-        errc error = errc::ok;
-        stream_condition condition = stream_condition::none;
-        mechanism sasl_mechanism = mechanism::none;
-    };
     // What an event about an element carries. Parsing stops while any event is queued, so the
     // queue holds at most one such event (the first; what follows it carries no element).
     struct event_payload {
@@ -16461,32 +16498,7 @@ private:
     handler handler_;
     xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
-    queued_event events_[event_capacity];
     event_payload payload_;
-    // The small members together (no padding between them on 32-bit targets).
-    std::uint8_t ev_head_ = 0, ev_count_ = 0; // at most event_capacity
-    session_state state_ = session_state::idle;
-    bool tls_ = false;
-    errc error_ = errc::ok;
-    bool authenticated_ = false, header_sent_ = false;
-    channel_binding_type cb_type_ = channel_binding_type::none;
-    std::uint8_t cb_size_ = 0;   // at most channel_binding_max_size
-    std::uint8_t rand_size_ = 0; // at most session_random_max
-    std::uint64_t error_offset_ = 0;
-    std::uint8_t cb_[channel_binding_max_size] = {};
-    std::uint8_t rand_[session_random_max] = {};
-    stream_features features_;
-    jid_view account_, bound_;
-    std::string_view resource_;
-    // Input: in_[0, in_len_); the current stream's offset 0 is at index origin_ (negative
-    // once its first bytes were dropped); dropped_ bytes were dropped before in_[0].
-    std::size_t in_len_ = 0;
-    std::int64_t origin_ = 0;
-    std::uint64_t dropped_ = 0;
-    std::size_t new_from_ = no_cut, proceed_cut_ = no_cut;
-    // Output: out_[out_head_, out_len_) is pending.
-    std::size_t out_head_ = 0, out_len_ = 0;
-    std::size_t features_len_ = 0;
     char account_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
     char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];
