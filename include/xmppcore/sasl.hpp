@@ -722,15 +722,16 @@ constexpr std::size_t scram_cache_salt(std::size_t capacity) noexcept {
 }
 
 /// A sasl_client's SCRAM keys, sized for its provider and capacity (scram_client_keys is
-/// sized for any of them).
+/// sized for any of them). Trivial, so that `{}` clears it as one block (all zero: no keys,
+/// valid() false); the hash means nothing until iterations is set.
 template <std::size_t DigestBytes, std::size_t SaltBytes>
 struct scram_key_store {
-    hash_algorithm hash = hash_algorithm::sha256;
-    std::uint32_t iterations = 0;
-    std::size_t salt_size = 0;
-    std::uint8_t salt[SaltBytes] = {};
-    std::uint8_t client_key[DigestBytes] = {};
-    std::uint8_t server_key[DigestBytes] = {};
+    hash_algorithm hash;
+    std::uint32_t iterations;
+    std::size_t salt_size;
+    std::uint8_t salt[SaltBytes];
+    std::uint8_t client_key[DigestBytes];
+    std::uint8_t server_key[DigestBytes];
 
     constexpr bool valid() const noexcept { return iterations != 0; }
     // Whether k fits (its salt; its digests when DigestBytes covers its hash).
@@ -1196,7 +1197,7 @@ private:
     detail::sasl_buffer<Capacity> buf_;
     static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
-    key_store keys_; // the cached keys from start() until the server-first message
+    key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
     std::string_view output_;
     std::string_view server_error_;

@@ -7962,29 +7962,32 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 
 // --- domain names ------------------------------------------------------------------------
 
-/// RFC 3986 dec-octet: 0-255 without leading zeros.
-constexpr bool parse_dec_octet(std::string_view s, std::size_t& i) noexcept {
-    const std::size_t start = i;
-    unsigned v = 0;
-    while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-        v = v * 10 + static_cast<unsigned>(s[i++] - '0');
-    const std::size_t len = i - start;
-    if (len == 0 || v > 255) return false;
-    if (len > 1 && s[start] == '0') return false;
-    return i == s.size() || s[i] < '0' || s[i] > '9';
-}
-
-/// RFC 3986 IPv4address: four dec-octets joined by '.', exactly.
-constexpr bool is_ipv4_address(std::string_view s) noexcept {
+/// RFC 3986 IPv4address: four dec-octets (0-255 without leading zeros) joined by '.',
+/// exactly; false when s is not one, else its value in v (the first octet highest).
+constexpr bool parse_ipv4(std::string_view s, std::uint32_t& v) noexcept {
     std::size_t i = 0;
+    v = 0;
     for (int k = 0; k < 4; ++k) {
         if (k > 0) {
             if (i >= s.size() || s[i] != '.') return false;
             ++i;
         }
-        if (!parse_dec_octet(s, i)) return false;
+        const std::size_t start = i;
+        unsigned octet = 0;
+        while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
+            octet = octet * 10 + static_cast<unsigned>(s[i++] - '0');
+        const std::size_t len = i - start;
+        if (len == 0 || octet > 255 || (len > 1 && s[start] == '0')) return false;
+        if (i < s.size() && s[i] >= '0' && s[i] <= '9') return false;
+        v = v << 8 | octet;
     }
     return i == s.size();
+}
+
+/// RFC 3986 IPv4address.
+constexpr bool is_ipv4_address(std::string_view s) noexcept {
+    std::uint32_t v = 0;
+    return parse_ipv4(s, v);
 }
 
 constexpr bool is_hex(char c) noexcept {
@@ -8014,16 +8017,10 @@ constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexce
         while (i < s.size() && i - start < 5 && is_hex(s[i])) v = v * 16 + hex_value(s[i++]);
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (n > 6 || !is_ipv4_address(detail::substr(s, start))) return false;
-            unsigned octets[4] = {};
-            i = start;
-            for (unsigned& o : octets) {
-                while (i < s.size() && s[i] != '.')
-                    o = o * 10 + static_cast<unsigned>(s[i++] - '0');
-                ++i;
-            }
-            got[n++] = static_cast<std::uint16_t>(octets[0] << 8 | octets[1]);
-            got[n++] = static_cast<std::uint16_t>(octets[2] << 8 | octets[3]);
+            std::uint32_t v4 = 0;
+            if (n > 6 || !parse_ipv4(detail::substr(s, start), v4)) return false;
+            got[n++] = static_cast<std::uint16_t>(v4 >> 16);
+            got[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
             break;
         }
         const std::size_t digits = i - start;
@@ -14255,15 +14252,16 @@ constexpr std::size_t scram_cache_salt(std::size_t capacity) noexcept {
 }
 
 /// A sasl_client's SCRAM keys, sized for its provider and capacity (scram_client_keys is
-/// sized for any of them).
+/// sized for any of them). Trivial, so that `{}` clears it as one block (all zero: no keys,
+/// valid() false); the hash means nothing until iterations is set.
 template <std::size_t DigestBytes, std::size_t SaltBytes>
 struct scram_key_store {
-    hash_algorithm hash = hash_algorithm::sha256;
-    std::uint32_t iterations = 0;
-    std::size_t salt_size = 0;
-    std::uint8_t salt[SaltBytes] = {};
-    std::uint8_t client_key[DigestBytes] = {};
-    std::uint8_t server_key[DigestBytes] = {};
+    hash_algorithm hash;
+    std::uint32_t iterations;
+    std::size_t salt_size;
+    std::uint8_t salt[SaltBytes];
+    std::uint8_t client_key[DigestBytes];
+    std::uint8_t server_key[DigestBytes];
 
     constexpr bool valid() const noexcept { return iterations != 0; }
     // Whether k fits (its salt; its digests when DigestBytes covers its hash).
@@ -14729,7 +14727,7 @@ private:
     detail::sasl_buffer<Capacity> buf_;
     static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
-    key_store keys_; // the cached keys from start() until the server-first message
+    key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
     std::string_view output_;
     std::string_view server_error_;
