@@ -906,13 +906,16 @@ private:
     }
 
     void on_stream_error(const element_view& e) noexcept {
-        const auto se = stream_error::parse(e);
+        // What stream_error::parse(e) reads (e is a <stream:error/>, see on_element), without
+        // a stream_error and its result copied around (flash on firmware, issue 8).
+        detail::error_children<stream_condition, &stream_condition_from_string> c;
+        const bool read = c.read(e, xmpp_ns::stream_errors) == errc::ok;
         event_payload& ev =
             push_element(session_event_kind::stream_error, e, errc::ok,
-                         se ? se->condition() : stream_condition::undefined_condition);
-        if (se) {
-            ev.text = se->text().text();
-            ev.host = se->see_other_host();
+                         read ? c.condition_value() : stream_condition::undefined_condition);
+        if (read) {
+            ev.text = best_language(e.children(xmpp_ns::stream_errors, "text"), {}).text();
+            if (c.condition_value() == stream_condition::see_other_host) ev.host = c.address();
         }
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
