@@ -634,7 +634,8 @@ private:
     }
 
     XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
-        if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
+        // Under XMPPCORE_SMALL one call rather than a loop at each use (same result).
+        if (XMPPCORE_SMALL || b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
             if (a[i] != b[i]) return false;
         return true;
