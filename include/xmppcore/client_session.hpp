@@ -721,10 +721,18 @@ private:
         compact_output();
         if (header_sent_ && !in_tls_switch) {
             if (sc != stream_condition::none) {
-                stanza_builder<> b(out_ + out_len_, room());
-                stream_error_spec spec;
-                spec.condition = sc;
-                if (b.stream_error(spec) == errc::ok) out_len_ += b.size();
+                // What stanza_builder::stream_error writes for a bare condition, whole or not at
+                // all, without the builder (flash on firmware, issue 8): the condition's name
+                // needs no escaping.
+                constexpr std::string_view open = "<stream:error><";
+                constexpr std::string_view close =
+                    " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>";
+                const std::string_view name = to_string(sc);
+                if (open.size() + name.size() + close.size() <= room()) {
+                    put(open);
+                    put(name);
+                    put(close);
+                }
             }
             if (state_ != session_state::closing) put("</stream:stream>");
         }
