@@ -1189,13 +1189,17 @@ private:
         return t.equals("result") ? reply_result : t.equals("error") ? reply_error : not_a_reply;
     }
 
-    void send_bind() noexcept {
+    // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
+    // bind and session requests, through one builder call site (flash on firmware, issue 8).
+    void send_request(std::string_view id, std::string_view name, std::string_view ns,
+                      std::string_view resource) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, bind_id, {}});
-        b.start("bind", session_ns::bind);
-        if (!resource_.empty()) b.leaf("resource", resource_);
+        b.open_iq(iq_type::set, {{}, {}, id, {}});
+        b.start(name, ns);
+        if (!resource.empty()) b.leaf("resource", resource);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
+    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -1215,10 +1219,7 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            stanza_builder<> b(out_ + out_len_, room());
-            b.open_iq(iq_type::set, {{}, {}, session_id, {}});
-            b.start("session", session_ns::session);
-            if (b.close() == errc::ok) out_len_ += b.size();
+            send_request(session_id, "session", session_ns::session, {});
             set_state(session_state::establishing);
             return;
         }
