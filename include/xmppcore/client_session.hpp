@@ -1107,7 +1107,7 @@ private:
                  std::uint64_t at) noexcept {
         if (!e.in_namespace(session_ns::sasl)) return fail(errc::session_unexpected_element, at);
         const std::string_view n = e.local();
-        if (n == "challenge") {
+        if (detail::eq(n, "challenge")) {
             const errc r = payload(e, false);
             if (r != errc::ok) return sasl_abort(r, at);
             put("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>");
@@ -1115,7 +1115,7 @@ private:
             put("</response>");
             return;
         }
-        if (n == "success") {
+        if (detail::eq(n, "success")) {
             const errc r = payload(e, true);
             if (r != errc::ok) return fail(r, at);
             authenticated_ = true;
@@ -1129,10 +1129,10 @@ private:
             write_stream_header();
             return;
         }
-        if (n == "failure") {
+        if (detail::eq(n, "failure")) {
             sasl_failure cond = sasl_failure::none;
             for (const element_view& c : e.children())
-                if (c.in_namespace(session_ns::sasl) && c.local() != "text") {
+                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
                     cond = sasl_failure_from_name(c.local());
                     break;
                 }
@@ -1153,7 +1153,7 @@ private:
         const auto d = t.decode(buf);
         if (!d) return errc::sasl_message_too_long;
         std::string_view text = *d;
-        if (text == "=") text = {};
+        if (detail::eq(text, "=")) text = {};
         if (success) return text.empty() ? sasl_.success({}) : sasl_.success_base64(text);
         return text.empty() ? sasl_.challenge({}) : sasl_.challenge_base64(text);
     }

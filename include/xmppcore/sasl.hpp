@@ -73,7 +73,7 @@ constexpr const char* to_string(mechanism m) noexcept {
 constexpr mechanism mechanism_from_name(std::string_view name) noexcept {
     for (std::size_t i = 1; i < mechanism_count; ++i) {
         const auto m = static_cast<mechanism>(i);
-        if (name == to_string(m)) return m;
+        if (detail::eq(name, to_string(m))) return m;
     }
     return mechanism::none;
 }
@@ -207,7 +207,7 @@ constexpr const char* to_string(channel_binding_type t) noexcept {
 constexpr channel_binding_type channel_binding_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 3; ++i) {
         const auto t = static_cast<channel_binding_type>(i);
-        if (name == to_string(t)) return t;
+        if (detail::eq(name, to_string(t))) return t;
     }
     return channel_binding_type::none;
 }
@@ -269,7 +269,7 @@ constexpr const char* to_string(sasl_failure f) noexcept {
 constexpr sasl_failure sasl_failure_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 11; ++i) {
         const auto f = static_cast<sasl_failure>(i);
-        if (name == to_string(f)) return f;
+        if (detail::eq(name, to_string(f))) return f;
     }
     return sasl_failure::none;
 }
@@ -535,7 +535,7 @@ public:
     /// and returns where it went.
     errc receive(std::string_view data, bool b64, std::string_view& msg) noexcept {
         const std::size_t at = front_;
-        if (b64 && data == "=") {
+        if (b64 && detail::eq(data, "=")) {
             msg = view(at, at);
             return errc::ok;
         }
@@ -616,9 +616,9 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
         }
         if (i + 2 >= s.size()) return false;
         const std::string_view e = detail::substr(s, i + 1, 2);
-        if (e == "2C")
+        if (detail::eq(e, "2C"))
             out[n++] = ',';
-        else if (e == "3D")
+        else if (detail::eq(e, "3D"))
             out[n++] = '=';
         else
             return false;

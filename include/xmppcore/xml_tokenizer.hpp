@@ -1756,8 +1756,8 @@ private:
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
         const auto off = static_cast<std::uint32_t>(name_ - anchor_);
-        const bool xmlns_prefix = pl == 5 && detail::substr(q, 0, 5) == "xmlns";
-        decl_ = q == "xmlns" || xmlns_prefix;
+        const bool xmlns_prefix = pl == 5 && detail::eq(detail::substr(q, 0, 5), "xmlns");
+        decl_ = detail::eq(q, "xmlns") || xmlns_prefix;
         if (decl_) {
             if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
             detail::xml_ns_rec& r = ns_[ns_count_];
@@ -1767,7 +1767,8 @@ private:
             r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
             r.uri = r.uri_len = 0;
             // Namespaces in XML, 3: the prefix xmlns must not be declared.
-            if (xmlns_prefix && detail::substr(q, 6) == "xmlns") return errc::xml_reserved_prefix;
+            if (xmlns_prefix && detail::eq(detail::substr(q, 6), "xmlns"))
+                return errc::xml_reserved_prefix;
             return errc::ok;
         }
         detail::xml_attr_rec& a = attrs_[attr_count_];
@@ -1817,7 +1818,7 @@ private:
         const std::string_view prefix = ns_prefix(r);
         if (r.prefix_len) {
             if (uri.empty()) return errc::xml_empty_prefix_binding;
-            if (prefix == "xml") {
+            if (detail::eq(prefix, "xml")) {
                 if (uri != xml_ns::xml) return errc::xml_reserved_prefix;
             } else if (uri == xml_ns::xml || uri == xml_ns::xmlns) {
                 return errc::xml_reserved_prefix;
@@ -1839,8 +1840,9 @@ private:
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
-            if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
-            e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
+            if (detail::eq(prefix, "xmlns"))
+                return fail(anchor_ + e.name, errc::xml_reserved_prefix);
+            e.ns = detail::eq(prefix, "xml") ? detail::ns_xml_index : lookup(prefix);
             if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
@@ -1848,7 +1850,7 @@ private:
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
-            a.ns = ap == "xml" ? detail::ns_xml_index : lookup(ap);
+            a.ns = detail::eq(ap, "xml") ? detail::ns_xml_index : lookup(ap);
             if (a.ns == detail::ns_none) return fail(anchor_ + a.name, errc::xml_unbound_prefix);
             // Namespaces in XML, 6.3: no two attributes with the same expanded name.
             const std::string_view local = local_of(a);
@@ -1907,7 +1909,7 @@ private:
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
         const std::string_view local = detail::qname_local(q, e.prefix_len);
-        if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
+        if (!detail::eq(local, "stream") || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
         std::uint32_t used = store_top_;
@@ -2079,7 +2081,7 @@ private:
         if (sp && attr("standalone", standalone)) ws();
         if (i != s.size()) return fail(s.data() + i, errc::xml_bad_declaration);
         // Only version 1.0 is supported (RFC 6120 section 11.4 and the errc's contract).
-        if (version != "1.0") return fail(version.data(), errc::xml_unsupported_version);
+        if (!detail::eq(version, "1.0")) return fail(version.data(), errc::xml_unsupported_version);
         if (encoding.data() != nullptr) {
             // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
             bool ok =
@@ -2093,7 +2095,8 @@ private:
                               encoding[3] == '-' && encoding[4] == '8';
             if (!utf8) return fail(encoding.data(), errc::xml_unsupported_encoding);
         }
-        if (standalone.data() != nullptr && standalone != "yes" && standalone != "no")
+        if (standalone.data() != nullptr && !detail::eq(standalone, "yes") &&
+            !detail::eq(standalone, "no"))
             return fail(standalone.data(), errc::xml_bad_declaration);
         return errc::ok;
     }

@@ -252,7 +252,7 @@ public:
             cur_.prefix = detail::substr(a.qname, 0, p);
             cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
-            cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
+            cur_.declaration = detail::eq(a.qname, "xmlns") || detail::eq(cur_.prefix, "xmlns");
         }
         std::string_view tag_;
         std::size_t pos_ = 0;
@@ -348,11 +348,12 @@ public:
             const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
-                if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
+                if (ns.empty() && !detail::eq(a.qname, "xmlns"))
+                    return xml_value::attribute(a.value);
                 continue;
             }
             const std::string_view pre = detail::substr(a.qname, 0, p);
-            if (pre == "xmlns" || ns.empty()) continue;
+            if (detail::eq(pre, "xmlns") || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
         return {};
@@ -432,11 +433,11 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() < 5) continue;
-            if (a.qname == "xmlns") {
+            if (detail::eq(a.qname, "xmlns")) {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::eq(detail::substr(a.qname, 0, 6), "xmlns:")) {
                 declares_prefix_ = true;
-            } else if (a.qname == "xml:lang") {
+            } else if (detail::eq(a.qname, "xml:lang")) {
                 lang_ = xml_value::attribute(a.value);
             }
         }
@@ -449,7 +450,7 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() == prefix_name.size() + 6 &&
-                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::eq(detail::substr(a.qname, 0, 6), "xmlns:") &&
                 detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
@@ -460,8 +461,8 @@ private:
     // (found again by walking down from the top-level element, only when one of them declares
     // a prefix at all), then the stream header.
     xml_value resolve(std::string_view prefix_name) const noexcept {
-        if (prefix_name == "xml") return xml_value::plain(xml_ns::xml);
-        if (prefix_name == "xmlns") return xml_value::plain(xml_ns::xmlns);
+        if (detail::eq(prefix_name, "xml")) return xml_value::plain(xml_ns::xml);
+        if (detail::eq(prefix_name, "xmlns")) return xml_value::plain(xml_ns::xmlns);
         if (declares_prefix_) {
             const xml_value own = declared_in(start_tag(), prefix_name);
             if (own) return own;

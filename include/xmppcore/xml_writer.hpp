@@ -124,7 +124,7 @@ public:
         if (!tag_open_) return errc::invalid_state;
         if (!prefix.empty() &&
             (!detail::is_qname(prefix) || prefix.find(':') != std::string_view::npos ||
-             prefix == "xml" || prefix == "xmlns"))
+             detail::eq(prefix, "xml") || detail::eq(prefix, "xmlns")))
             return errc::xml_invalid_name;
         const errc e = detail::check_xml_chars(uri);
         if (e != errc::ok) return e;

@@ -672,6 +672,16 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
     return {s.data() + pos, n < rest ? n : rest};
 }
 
+/// `s == lit` for a NUL-terminated `lit` (a literal). Under XMPPCORE_SMALL one call, where
+/// `s == "lit"` builds a view and calls the comparison at each use (flash on firmware, issue
+/// 8); constant evaluation is unaffected.
+#if XMPPCORE_SMALL
+XMPPCORE_NOINLINE
+#endif
+constexpr bool eq(std::string_view s, const char* lit) noexcept {
+    return s == std::string_view(lit);
+}
+
 } // namespace detail
 XMPPCORE_END_NAMESPACE
 
@@ -3039,8 +3049,8 @@ private:
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
         const auto off = static_cast<std::uint32_t>(name_ - anchor_);
-        const bool xmlns_prefix = pl == 5 && detail::substr(q, 0, 5) == "xmlns";
-        decl_ = q == "xmlns" || xmlns_prefix;
+        const bool xmlns_prefix = pl == 5 && detail::eq(detail::substr(q, 0, 5), "xmlns");
+        decl_ = detail::eq(q, "xmlns") || xmlns_prefix;
         if (decl_) {
             if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
             detail::xml_ns_rec& r = ns_[ns_count_];
@@ -3050,7 +3060,8 @@ private:
             r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
             r.uri = r.uri_len = 0;
             // Namespaces in XML, 3: the prefix xmlns must not be declared.
-            if (xmlns_prefix && detail::substr(q, 6) == "xmlns") return errc::xml_reserved_prefix;
+            if (xmlns_prefix && detail::eq(detail::substr(q, 6), "xmlns"))
+                return errc::xml_reserved_prefix;
             return errc::ok;
         }
         detail::xml_attr_rec& a = attrs_[attr_count_];
@@ -3100,7 +3111,7 @@ private:
         const std::string_view prefix = ns_prefix(r);
         if (r.prefix_len) {
             if (uri.empty()) return errc::xml_empty_prefix_binding;
-            if (prefix == "xml") {
+            if (detail::eq(prefix, "xml")) {
                 if (uri != xml_ns::xml) return errc::xml_reserved_prefix;
             } else if (uri == xml_ns::xml || uri == xml_ns::xmlns) {
                 return errc::xml_reserved_prefix;
@@ -3122,8 +3133,9 @@ private:
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
-            if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
-            e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
+            if (detail::eq(prefix, "xmlns"))
+                return fail(anchor_ + e.name, errc::xml_reserved_prefix);
+            e.ns = detail::eq(prefix, "xml") ? detail::ns_xml_index : lookup(prefix);
             if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
@@ -3131,7 +3143,7 @@ private:
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
-            a.ns = ap == "xml" ? detail::ns_xml_index : lookup(ap);
+            a.ns = detail::eq(ap, "xml") ? detail::ns_xml_index : lookup(ap);
             if (a.ns == detail::ns_none) return fail(anchor_ + a.name, errc::xml_unbound_prefix);
             // Namespaces in XML, 6.3: no two attributes with the same expanded name.
             const std::string_view local = local_of(a);
@@ -3190,7 +3202,7 @@ private:
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
         const std::string_view local = detail::qname_local(q, e.prefix_len);
-        if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
+        if (!detail::eq(local, "stream") || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
         std::uint32_t used = store_top_;
@@ -3362,7 +3374,7 @@ private:
         if (sp && attr("standalone", standalone)) ws();
         if (i != s.size()) return fail(s.data() + i, errc::xml_bad_declaration);
         // Only version 1.0 is supported (RFC 6120 section 11.4 and the errc's contract).
-        if (version != "1.0") return fail(version.data(), errc::xml_unsupported_version);
+        if (!detail::eq(version, "1.0")) return fail(version.data(), errc::xml_unsupported_version);
         if (encoding.data() != nullptr) {
             // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
             bool ok =
@@ -3376,7 +3388,8 @@ private:
                               encoding[3] == '-' && encoding[4] == '8';
             if (!utf8) return fail(encoding.data(), errc::xml_unsupported_encoding);
         }
-        if (standalone.data() != nullptr && standalone != "yes" && standalone != "no")
+        if (standalone.data() != nullptr && !detail::eq(standalone, "yes") &&
+            !detail::eq(standalone, "no"))
             return fail(standalone.data(), errc::xml_bad_declaration);
         return errc::ok;
     }
@@ -3538,7 +3551,7 @@ public:
         if (!tag_open_) return errc::invalid_state;
         if (!prefix.empty() &&
             (!detail::is_qname(prefix) || prefix.find(':') != std::string_view::npos ||
-             prefix == "xml" || prefix == "xmlns"))
+             detail::eq(prefix, "xml") || detail::eq(prefix, "xmlns")))
             return errc::xml_invalid_name;
         const errc e = detail::check_xml_chars(uri);
         if (e != errc::ok) return e;
@@ -9758,7 +9771,7 @@ public:
             cur_.prefix = detail::substr(a.qname, 0, p);
             cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
-            cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
+            cur_.declaration = detail::eq(a.qname, "xmlns") || detail::eq(cur_.prefix, "xmlns");
         }
         std::string_view tag_;
         std::size_t pos_ = 0;
@@ -9854,11 +9867,12 @@ public:
             const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
-                if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
+                if (ns.empty() && !detail::eq(a.qname, "xmlns"))
+                    return xml_value::attribute(a.value);
                 continue;
             }
             const std::string_view pre = detail::substr(a.qname, 0, p);
-            if (pre == "xmlns" || ns.empty()) continue;
+            if (detail::eq(pre, "xmlns") || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
         return {};
@@ -9938,11 +9952,11 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() < 5) continue;
-            if (a.qname == "xmlns") {
+            if (detail::eq(a.qname, "xmlns")) {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::eq(detail::substr(a.qname, 0, 6), "xmlns:")) {
                 declares_prefix_ = true;
-            } else if (a.qname == "xml:lang") {
+            } else if (detail::eq(a.qname, "xml:lang")) {
                 lang_ = xml_value::attribute(a.value);
             }
         }
@@ -9955,7 +9969,7 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() == prefix_name.size() + 6 &&
-                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::eq(detail::substr(a.qname, 0, 6), "xmlns:") &&
                 detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
@@ -9966,8 +9980,8 @@ private:
     // (found again by walking down from the top-level element, only when one of them declares
     // a prefix at all), then the stream header.
     xml_value resolve(std::string_view prefix_name) const noexcept {
-        if (prefix_name == "xml") return xml_value::plain(xml_ns::xml);
-        if (prefix_name == "xmlns") return xml_value::plain(xml_ns::xmlns);
+        if (detail::eq(prefix_name, "xml")) return xml_value::plain(xml_ns::xml);
+        if (detail::eq(prefix_name, "xmlns")) return xml_value::plain(xml_ns::xmlns);
         if (declares_prefix_) {
             const xml_value own = declared_in(start_tag(), prefix_name);
             if (own) return own;
@@ -10297,7 +10311,7 @@ constexpr const char* to_string(stanza_error_type t) noexcept {
 constexpr stanza_error_type stanza_error_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i <= 5; ++i) {
         const auto t = static_cast<stanza_error_type>(i);
-        if (s == to_string(t)) return t;
+        if (detail::eq(s, to_string(t))) return t;
     }
     return stanza_error_type::none;
 }
@@ -10371,9 +10385,9 @@ stanza_error_condition_from_string(std::string_view name, bool* legacy = nullptr
     if (legacy != nullptr) *legacy = false;
     for (std::size_t i = 1; i < stanza_error_condition_count; ++i) {
         const auto c = static_cast<stanza_error_condition>(i);
-        if (name == to_string(c)) return c;
+        if (detail::eq(name, to_string(c))) return c;
     }
-    if (name == "payment-required") { // RFC 3920 9.3.3
+    if (detail::eq(name, "payment-required")) { // RFC 3920 9.3.3
         if (legacy != nullptr) *legacy = true;
         return stanza_error_condition::undefined_condition;
     }
@@ -10419,11 +10433,12 @@ constexpr stream_condition stream_condition_from_string(std::string_view name,
     if (legacy != nullptr) *legacy = false;
     for (std::size_t i = 1; i < stream_condition_count; ++i) {
         const auto c = static_cast<stream_condition>(i);
-        if (name == to_string(c)) return c;
+        if (detail::eq(name, to_string(c))) return c;
     }
     stream_condition c = stream_condition::none;
-    if (name == "xml-not-well-formed") c = stream_condition::not_well_formed; // 3920 4.7.3
-    if (name == "invalid-id") c = stream_condition::undefined_condition;      // 3920 4.7.3
+    if (detail::eq(name, "xml-not-well-formed"))
+        c = stream_condition::not_well_formed;                                     // 3920 4.7.3
+    if (detail::eq(name, "invalid-id")) c = stream_condition::undefined_condition; // 3920 4.7.3
     if (legacy != nullptr) *legacy = c != stream_condition::none;
     return c;
 }
@@ -10478,7 +10493,7 @@ struct error_children_raw {
                 if (!app) app = c;
                 continue;
             }
-            if (c.local() == "text") continue;
+            if (detail::eq(c.local(), "text")) continue;
             bool old_name = false;
             const std::uint8_t k = from_string(c.local(), &old_name);
             if (k == 0) continue;
@@ -10521,7 +10536,7 @@ public:
     /// defined condition; an unknown element in the stanzas namespace is not one),
     /// stanza_duplicate_child (two defined conditions).
     static result<stanza_error> parse(const element_view& error) noexcept {
-        if (!error || error.local() != "error") return errc::stanza_kind_mismatch;
+        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
         stanza_error r;
         r.element_ = error;
         char buf[32];
@@ -10685,7 +10700,8 @@ constexpr const char* to_string(message_type t) noexcept {
 /// The type a 'type' value names, or unknown.
 constexpr message_type message_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 0; i < 5; ++i)
-        if (s == to_string(static_cast<message_type>(i))) return static_cast<message_type>(i);
+        if (detail::eq(s, to_string(static_cast<message_type>(i))))
+            return static_cast<message_type>(i);
     return message_type::unknown;
 }
 
@@ -10722,7 +10738,8 @@ constexpr const char* to_string(presence_type t) noexcept {
 /// values of the attribute).
 constexpr presence_type presence_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i < 8; ++i)
-        if (s == to_string(static_cast<presence_type>(i))) return static_cast<presence_type>(i);
+        if (detail::eq(s, to_string(static_cast<presence_type>(i))))
+            return static_cast<presence_type>(i);
     return presence_type::unknown;
 }
 
@@ -10744,7 +10761,7 @@ constexpr const char* to_string(iq_type t) noexcept {
 /// The type a 'type' value names, or unknown.
 constexpr iq_type iq_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 0; i < 4; ++i)
-        if (s == to_string(static_cast<iq_type>(i))) return static_cast<iq_type>(i);
+        if (detail::eq(s, to_string(static_cast<iq_type>(i)))) return static_cast<iq_type>(i);
     return iq_type::unknown;
 }
 
@@ -10767,7 +10784,8 @@ constexpr const char* to_string(presence_show s) noexcept {
 /// The show a `<show/>` value names, or unknown.
 constexpr presence_show presence_show_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i < 5; ++i)
-        if (s == to_string(static_cast<presence_show>(i))) return static_cast<presence_show>(i);
+        if (detail::eq(s, to_string(static_cast<presence_show>(i))))
+            return static_cast<presence_show>(i);
     return presence_show::unknown;
 }
 
@@ -10868,11 +10886,11 @@ public:
         if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         stanza s;
         const std::string_view n = e.local();
-        if (n == "message")
+        if (detail::eq(n, "message"))
             s.kind_ = stanza_kind::message;
-        else if (n == "presence")
+        else if (detail::eq(n, "presence"))
             s.kind_ = stanza_kind::presence;
-        else if (n == "iq")
+        else if (detail::eq(n, "iq"))
             s.kind_ = stanza_kind::iq;
         else
             return errc::stanza_unknown_element;
@@ -10884,11 +10902,11 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = q == "to"     ? &s.to_
-                              : q == "from" ? &s.from_
-                              : q == "id"   ? &s.id_
-                              : q == "type" ? &s.type_raw_
-                                            : nullptr;
+            xml_value* slot = detail::eq(q, "to")     ? &s.to_
+                              : detail::eq(q, "from") ? &s.from_
+                              : detail::eq(q, "id")   ? &s.id_
+                              : detail::eq(q, "type") ? &s.type_raw_
+                                                      : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
         return s;
@@ -11019,13 +11037,13 @@ public:
         for (const element_view& c : m.element_.children(m.uri(), "body", "subject", "thread")) {
             errc e = errc::ok;
             const std::string_view n = c.local();
-            if (n == "body") {
+            if (detail::eq(n, "body")) {
                 e = bodies.add(c);
                 m.body_.note(c);
-            } else if (n == "subject") {
+            } else if (detail::eq(n, "subject")) {
                 e = subjects.add(c);
                 m.subject_.note(c);
-            } else if (n == "thread") {
+            } else if (detail::eq(n, "thread")) {
                 if (thread) e = errc::stanza_duplicate_child;
                 thread = true;
                 m.thread_.note(c);
@@ -11101,16 +11119,16 @@ public:
         bool show = false, priority = false;
         for (const element_view& c : p.element_.children(p.uri(), "status", "show", "priority")) {
             const std::string_view n = c.local();
-            if (n == "status") {
+            if (detail::eq(n, "status")) {
                 const errc e = statuses.add(c);
                 if (e != errc::ok) return e;
                 p.status_.note(c);
-            } else if (n == "show") {
+            } else if (detail::eq(n, "show")) {
                 if (show) return errc::stanza_duplicate_child;
                 show = true;
                 p.show_ = presence_show_from_string(detail::short_value(c.text().trimmed(), buf));
                 if (p.show_ == presence_show::unknown) return errc::stanza_bad_show;
-            } else if (n == "priority") {
+            } else if (detail::eq(n, "priority")) {
                 if (priority) return errc::stanza_duplicate_child;
                 priority = true;
                 if (!detail::parse_priority(c.text(), p.priority_))
@@ -11392,11 +11410,11 @@ public:
             const std::size_t pl = detail::xw_prefix_length(qname);
             if (pl == 0) return;
             const std::string_view pre = detail::substr(qname, 0, pl);
-            if (pre == "xml" || pre == "xmlns") return;
+            if (detail::eq(pre, "xml") || detail::eq(pre, "xmlns")) return;
             for (std::size_t i = 0; i < n_seen; ++i)
                 if (seen[i] == pre) return;
             for (const xml_attribute_view& a : scope.attributes())
-                if (a.prefix == "xmlns" && a.local == pre) return; // copied with the tag
+                if (detail::eq(a.prefix, "xmlns") && a.local == pre) return; // copied with the tag
             const xml_value uri = scope.namespace_of(pre);
             if (!uri) return; // bound inside `content`
             if (n_seen < 8) {
@@ -13604,7 +13622,7 @@ constexpr const char* to_string(mechanism m) noexcept {
 constexpr mechanism mechanism_from_name(std::string_view name) noexcept {
     for (std::size_t i = 1; i < mechanism_count; ++i) {
         const auto m = static_cast<mechanism>(i);
-        if (name == to_string(m)) return m;
+        if (detail::eq(name, to_string(m))) return m;
     }
     return mechanism::none;
 }
@@ -13738,7 +13756,7 @@ constexpr const char* to_string(channel_binding_type t) noexcept {
 constexpr channel_binding_type channel_binding_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 3; ++i) {
         const auto t = static_cast<channel_binding_type>(i);
-        if (name == to_string(t)) return t;
+        if (detail::eq(name, to_string(t))) return t;
     }
     return channel_binding_type::none;
 }
@@ -13800,7 +13818,7 @@ constexpr const char* to_string(sasl_failure f) noexcept {
 constexpr sasl_failure sasl_failure_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 11; ++i) {
         const auto f = static_cast<sasl_failure>(i);
-        if (name == to_string(f)) return f;
+        if (detail::eq(name, to_string(f))) return f;
     }
     return sasl_failure::none;
 }
@@ -14066,7 +14084,7 @@ public:
     /// and returns where it went.
     errc receive(std::string_view data, bool b64, std::string_view& msg) noexcept {
         const std::size_t at = front_;
-        if (b64 && data == "=") {
+        if (b64 && detail::eq(data, "=")) {
             msg = view(at, at);
             return errc::ok;
         }
@@ -14147,9 +14165,9 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
         }
         if (i + 2 >= s.size()) return false;
         const std::string_view e = detail::substr(s, i + 1, 2);
-        if (e == "2C")
+        if (detail::eq(e, "2C"))
             out[n++] = ',';
-        else if (e == "3D")
+        else if (detail::eq(e, "3D"))
             out[n++] = '=';
         else
             return false;
@@ -16337,7 +16355,7 @@ private:
                  std::uint64_t at) noexcept {
         if (!e.in_namespace(session_ns::sasl)) return fail(errc::session_unexpected_element, at);
         const std::string_view n = e.local();
-        if (n == "challenge") {
+        if (detail::eq(n, "challenge")) {
             const errc r = payload(e, false);
             if (r != errc::ok) return sasl_abort(r, at);
             put("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>");
@@ -16345,7 +16363,7 @@ private:
             put("</response>");
             return;
         }
-        if (n == "success") {
+        if (detail::eq(n, "success")) {
             const errc r = payload(e, true);
             if (r != errc::ok) return fail(r, at);
             authenticated_ = true;
@@ -16359,10 +16377,10 @@ private:
             write_stream_header();
             return;
         }
-        if (n == "failure") {
+        if (detail::eq(n, "failure")) {
             sasl_failure cond = sasl_failure::none;
             for (const element_view& c : e.children())
-                if (c.in_namespace(session_ns::sasl) && c.local() != "text") {
+                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
                     cond = sasl_failure_from_name(c.local());
                     break;
                 }
@@ -16383,7 +16401,7 @@ private:
         const auto d = t.decode(buf);
         if (!d) return errc::sasl_message_too_long;
         std::string_view text = *d;
-        if (text == "=") text = {};
+        if (detail::eq(text, "=")) text = {};
         if (success) return text.empty() ? sasl_.success({}) : sasl_.success_base64(text);
         return text.empty() ? sasl_.challenge({}) : sasl_.challenge_base64(text);
     }
