@@ -1672,17 +1672,46 @@ constexpr const char* to_string(xml_state s) noexcept {
     return "unknown";
 }
 
+namespace detail {
+/// The state of an xml_tokenizer that a new stream starts from, whatever its parameters: all
+/// zero (start, ok, offset 0, no header), so that the constructor and reset() clear it as one
+/// block rather than member by member (flash on firmware, issue 8).
+struct xml_tokenizer_vars {
+    xml_state state_;
+    errc err_;
+    std::uint64_t err_offset_;
+    std::uint64_t pos_;    // next byte to scan
+    std::uint64_t keep_;   // first byte the caller must keep (window[0] of the next feed)
+    std::uint64_t anchor_; // start of the current top-level construct; records count from it
+    std::uint64_t mark_;   // the '<' of the current markup, or the '&' of a reference
+    std::uint64_t name_;   // start of the name being scanned
+    std::uint64_t text_;   // start of the character data or attribute value being scanned
+    xml_stream_header header_;
+    std::uint32_t store_top_;
+    std::uint8_t depth_; // open elements, the stream root included
+    std::uint8_t attr_count_;
+    std::uint8_t attr_prefixed_; // an attribute of the current start tag has a prefix
+    std::uint8_t ns_count_;
+    std::uint8_t header_ns_count_;
+    std::uint8_t brackets_; // consecutive ']' just before the scan position (at most 2)
+    std::uint8_t flags_;
+    char quote_;
+    bool had_space_; // whitespace since the last attribute (required before the next)
+    bool decl_;      // the attribute being read is a namespace declaration
+    bool cut_;       // input ended inside a multi-byte character
+};
+} // namespace detail
+
 /// The tokenizer. `Handler` receives the events (see `xml_handler`); it is held by reference and
 /// must outlive the tokenizer. `Capacity` sizes the fixed state (see `xml_capacity`). Never
 /// allocates, never throws.
 template <class Handler, class Capacity = xml_capacity<>>
-class xml_tokenizer {
+class xml_tokenizer : detail::xml_tokenizer_vars {
 public:
     explicit xml_tokenizer(Handler& handler, xml_mode mode = xml_mode::stream,
                            const xml_limits& limits = {}) noexcept
-        : handler_(&handler), mode_(mode) {
+        : xml_tokenizer_vars(), handler_(&handler), mode_(mode) {
         set_limits(limits);
-        reset();
     }
     xml_tokenizer(const xml_tokenizer&) = delete;
     xml_tokenizer& operator=(const xml_tokenizer&) = delete;
@@ -1704,17 +1733,7 @@ public:
 
     /// Back to the start of a new stream (RFC 6120 stream restart) or document: offsets count
     /// from 0 again, the error is cleared, the stream header is forgotten.
-    void reset() noexcept {
-        state_ = xml_state::start;
-        err_ = errc::ok;
-        err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
-        depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
-            0;
-        store_top_ = 0;
-        quote_ = 0;
-        had_space_ = decl_ = cut_ = false;
-        header_ = xml_stream_header{};
-    }
+    void reset() noexcept { static_cast<xml_tokenizer_vars&>(*this) = xml_tokenizer_vars(); }
 
     /// Feeds the stream: `window[0]` is the byte at offset `keep_from()` and the window holds at
     /// least every byte fed before from there (`position() - keep_from()` bytes). Returns, on
@@ -3394,35 +3413,11 @@ private:
         return errc::ok;
     }
 
-    // Every member up to ref_value_ is set by set_limits() and reset(), which the constructor
-    // calls: default initialisers here would only be stored twice.
     Handler* handler_;
     xml_limits limits_;
     xml_mode mode_;
-    xml_state state_;
-    errc err_;
-    std::uint64_t err_offset_;
-    std::uint64_t pos_;    // next byte to scan
-    std::uint64_t keep_;   // first byte the caller must keep (window[0] of the next feed)
-    std::uint64_t anchor_; // start of the current top-level construct; records count from it
-    std::uint64_t mark_;   // the '<' of the current markup, or the '&' of a reference
-    std::uint64_t name_;   // start of the name being scanned
-    std::uint64_t text_;   // start of the character data or attribute value being scanned
     detail::xml_view_ctx ctx_;
-    xml_stream_header header_;
-    std::uint32_t store_top_;
-    std::uint8_t depth_; // open elements, the stream root included
-    std::uint8_t attr_count_;
-    std::uint8_t attr_prefixed_; // an attribute of the current start tag has a prefix
-    std::uint8_t ns_count_;
-    std::uint8_t header_ns_count_;
-    std::uint8_t brackets_; // consecutive ']' just before the scan position (at most 2)
-    std::uint8_t flags_;
-    char quote_;
     std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
-    bool had_space_ = false;      // whitespace since the last attribute (required before the next)
-    bool decl_ = false;           // the attribute being read is a namespace declaration
-    bool cut_ = false;            // input ended inside a multi-byte character
     std::uint64_t colon_ = 0;     // offset of the colon in the name being scanned, 0 if none
     detail::xml_elem_rec elems_[Capacity::depth + 1];
     detail::xml_attr_rec attrs_[Capacity::attributes];
