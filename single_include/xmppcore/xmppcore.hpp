@@ -10205,16 +10205,19 @@ inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept 
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
            xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
+// The language tag `lang` holds (decoded into buf when it has references), or an error.
+inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]) noexcept {
+    if (!lang.needs_decoding()) return lang.raw();
+    return lang.decode(buf);
+}
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
     char buf[64];
-    const result<std::string_view> d = lang.decode(buf);
+    const result<std::string_view> d = lang_text(lang, buf);
     return d && xw_iequal(*d, tag);
 }
 inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    if (!lang.needs_decoding()) return lang_prefix(tag, lang.raw());
     char buf[64];
-    const result<std::string_view> d = lang.decode(buf);
+    const result<std::string_view> d = lang_text(lang, buf);
     return d && lang_prefix(tag, *d);
 }
 } // namespace detail
