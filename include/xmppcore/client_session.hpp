@@ -1258,21 +1258,25 @@ private:
 
     // What the session reads of its client_config after construction (not `limits`, which
     // the tokenizer holds, nor `random`, copied into rand_).
+    // In client_config's order, so that the copy moves runs of words (flash on firmware).
     struct kept_config {
-        std::string_view jid, password, authzid, resource, scram_nonce, lang;
+        std::string_view jid, password;
         const scram_client_keys* cached_keys;
-        std::uint32_t scram_min_iterations, scram_max_iterations;
-        mechanism_set mechanisms;
+        std::string_view authzid, resource;
         tls_policy tls;
+        mechanism_set mechanisms;
         bool allow_plain_without_tls, require_channel_binding;
+        std::string_view scram_nonce;
+        std::uint32_t scram_min_iterations, scram_max_iterations;
+        std::string_view lang;
 
         explicit kept_config(const client_config& c) noexcept
-            : jid(c.jid), password(c.password), authzid(c.authzid), resource(c.resource),
-              scram_nonce(c.scram_nonce), lang(c.lang), cached_keys(c.cached_keys),
-              scram_min_iterations(c.scram_min_iterations),
-              scram_max_iterations(c.scram_max_iterations), mechanisms(c.mechanisms), tls(c.tls),
+            : jid(c.jid), password(c.password), cached_keys(c.cached_keys), authzid(c.authzid),
+              resource(c.resource), tls(c.tls), mechanisms(c.mechanisms),
               allow_plain_without_tls(c.allow_plain_without_tls),
-              require_channel_binding(c.require_channel_binding) {}
+              require_channel_binding(c.require_channel_binding), scram_nonce(c.scram_nonce),
+              scram_min_iterations(c.scram_min_iterations),
+              scram_max_iterations(c.scram_max_iterations), lang(c.lang) {}
     };
 
     kept_config cfg_;
