@@ -3148,16 +3148,16 @@ private:
     feed_result end_start_tag(const char* p, bool self_closing, const char* wbegin,
                               std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[depth_ - 1];
-        auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
+        // Failures here are at a name of the tag: `at` counts from the anchor.
+        auto fail = [&](std::uint32_t at, errc ec) { return fail_in(anchor_ + at, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         e.ns = e.dflt = lookup({});
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
-            if (detail::eq(prefix, "xmlns"))
-                return fail(anchor_ + e.name, errc::xml_reserved_prefix);
+            if (detail::eq(prefix, "xmlns")) return fail(e.name, errc::xml_reserved_prefix);
             e.ns = detail::eq(prefix, "xml") ? detail::ns_xml_index : lookup(prefix);
-            if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
+            if (e.ns == detail::ns_none) return fail(e.name, errc::xml_unbound_prefix);
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
         for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
@@ -3165,14 +3165,14 @@ private:
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
             a.ns = detail::eq(ap, "xml") ? detail::ns_xml_index : lookup(ap);
-            if (a.ns == detail::ns_none) return fail(anchor_ + a.name, errc::xml_unbound_prefix);
+            if (a.ns == detail::ns_none) return fail(a.name, errc::xml_unbound_prefix);
             // Namespaces in XML, 6.3: no two attributes with the same expanded name.
             const std::string_view local = local_of(a);
             const std::string_view uri = ctx_.uri(a.ns);
             for (std::size_t j = 0; j < i; ++j) {
                 const detail::xml_attr_rec& b = attrs_[j];
                 if (b.prefix_len && local_of(b) == local && ctx_.uri(b.ns) == uri)
-                    return fail(anchor_ + a.name, errc::xml_duplicate_expanded_attribute);
+                    return fail(a.name, errc::xml_duplicate_expanded_attribute);
             }
         }
         pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
