@@ -686,6 +686,8 @@ private:
     std::size_t room_for_host() const noexcept {
         return room() > close_reserve ? room() - close_reserve : 0;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (s.size() > room()) return false;
         std::memcpy(out_ + out_len_, s.data(), s.size());

@@ -485,6 +485,8 @@ public:
         return true;
     }
     bool put(char c) noexcept { return put(std::string_view(&c, 1)); }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put_base64(byte_view b) noexcept {
         const result<std::size_t> n = base64_encode(b, buf_ + front_, room());
         if (!n) return false;

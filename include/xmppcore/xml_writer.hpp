@@ -222,6 +222,8 @@ private:
         tag_open_ = was_open;
         return errc::buffer_too_small;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (cap_ - len_ < s.size()) return false;
         if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());

@@ -117,6 +117,14 @@
 #endif
 #endif
 
+/// Internal: out of line under XMPPCORE_SMALL (a helper called from many places, such as the
+/// comparisons and writes of literals, whose inlined copies cost more flash than the calls).
+#if XMPPCORE_SMALL
+#define XMPPCORE_SMALL_NOINLINE XMPPCORE_NOINLINE
+#else
+#define XMPPCORE_SMALL_NOINLINE
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP
 // ---- end xmppcore/config.hpp ----
 // ---- begin xmppcore/version.hpp ----
@@ -675,10 +683,7 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
 /// `s == lit` for a NUL-terminated `lit` (a literal). Under XMPPCORE_SMALL one call, where
 /// `s == "lit"` builds a view and calls the comparison at each use (flash on firmware, issue
 /// 8); constant evaluation is unaffected.
-#if XMPPCORE_SMALL
-XMPPCORE_NOINLINE
-#endif
-constexpr bool eq(std::string_view s, const char* lit) noexcept {
+XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) noexcept {
     return s == std::string_view(lit);
 }
 
@@ -3646,6 +3651,8 @@ private:
         tag_open_ = was_open;
         return errc::buffer_too_small;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (cap_ - len_ < s.size()) return false;
         if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());
@@ -14034,6 +14041,8 @@ public:
         return true;
     }
     bool put(char c) noexcept { return put(std::string_view(&c, 1)); }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put_base64(byte_view b) noexcept {
         const result<std::size_t> n = base64_encode(b, buf_ + front_, room());
         if (!n) return false;
@@ -15934,6 +15943,8 @@ private:
     std::size_t room_for_host() const noexcept {
         return room() > close_reserve ? room() - close_reserve : 0;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (s.size() > room()) return false;
         std::memcpy(out_ + out_len_, s.data(), s.size());

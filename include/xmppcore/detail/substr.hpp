@@ -36,10 +36,7 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
 /// `s == lit` for a NUL-terminated `lit` (a literal). Under XMPPCORE_SMALL one call, where
 /// `s == "lit"` builds a view and calls the comparison at each use (flash on firmware, issue
 /// 8); constant evaluation is unaffected.
-#if XMPPCORE_SMALL
-XMPPCORE_NOINLINE
-#endif
-constexpr bool eq(std::string_view s, const char* lit) noexcept {
+XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) noexcept {
     return s == std::string_view(lit);
 }
 
