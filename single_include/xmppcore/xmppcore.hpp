@@ -16516,8 +16516,8 @@ private:
     // --- members ------------------------------------------------------------------------
 
     // What the session reads of its client_config after construction (not `limits`, which
-    // the tokenizer holds, nor `random`, copied into rand_).
-    // In client_config's order, so that the copy moves runs of words (flash on firmware).
+    // the tokenizer holds, nor `random`, copied into rand_), in client_config's order so that
+    // the copy moves runs of words (flash on firmware).
     struct kept_config {
         std::string_view jid, password;
         const scram_client_keys* cached_keys;
