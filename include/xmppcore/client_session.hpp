@@ -304,16 +304,67 @@ struct stream_features {
     std::uint8_t unknown = 0;       ///< other features (see features_xml() for them)
 };
 
+namespace detail {
+/// The plain state of a client_session, whatever its parameters: a base that the constructor
+/// value-initialises, so that it is cleared as one block rather than member by member (flash
+/// on firmware, issue 8). Every member starts as zero (none, idle, ok, empty); the few that do
+/// not are set in the session's constructor.
+struct client_session_vars {
+    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
+    // from payload_, and `received` by reading the element again (the stanza view repeats the
+    // element view): ~130 bytes for the queue instead of ~500.
+    struct queued_event {
+        std::uint64_t offset;
+        session_event_kind kind;
+        errc error;
+        stream_condition condition;
+        mechanism sasl_mechanism;
+    };
+    // Events queued at once: parsing stops while any is queued, and one element queues at
+    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
+    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
+    static constexpr std::size_t event_capacity = 2;
+
+    queued_event events_[event_capacity];
+    // The small members together (no padding between them on 32-bit targets).
+    std::uint8_t ev_head_, ev_count_; // at most event_capacity
+    session_state state_;
+    bool tls_;
+    errc error_;
+    bool authenticated_, header_sent_;
+    channel_binding_type cb_type_;
+    std::uint8_t cb_size_;   // at most channel_binding_max_size
+    std::uint8_t rand_size_; // at most session_random_max
+    std::uint64_t error_offset_;
+    std::uint8_t cb_[channel_binding_max_size];
+    std::uint8_t rand_[session_random_max];
+    stream_features features_;
+    jid_view account_, bound_;
+    std::string_view resource_;
+    // Input: in_[0, in_len_); the current stream's offset 0 is at index origin_ (negative
+    // once its first bytes were dropped); dropped_ bytes were dropped before in_[0].
+    std::size_t in_len_;
+    std::int64_t origin_;
+    std::uint64_t dropped_;
+    std::size_t new_from_, proceed_cut_;
+    // Output: out_[out_head_, out_len_) is pending.
+    std::size_t out_head_, out_len_;
+    std::size_t features_len_;
+};
+} // namespace detail
+
 /// A client session. `Crypto` provides the hashes for SCRAM (crypto.hpp); `Capacity` sizes the
 /// buffers (session_capacity). Not copyable or movable (the tokenizer refers to the session).
 /// Never allocates, never throws.
 template <class Crypto = default_crypto, class Capacity = session_capacity<>>
-class client_session {
+class client_session : detail::client_session_vars {
 public:
     /// A session for `config` (its views must outlive the session). Problems with the config
     /// are reported by start().
     explicit client_session(const client_config& config) noexcept
-        : cfg_(config), tok_(handler_, xml_mode::stream, clamped(config.limits)) {
+        : client_session_vars(), cfg_(config),
+          tok_(handler_, xml_mode::stream, clamped(config.limits)) {
+        new_from_ = proceed_cut_ = no_cut;
         static_assert(session_random_max <= 255 && channel_binding_max_size <= 255,
                       "rand_size_ and cb_size_ are bytes");
         rand_size_ = static_cast<std::uint8_t>(
@@ -550,10 +601,6 @@ public:
     stanza_context context() const noexcept { return stanza_context(tok_.stream_header()); }
 
 private:
-    // Events queued at once: parsing stops while any is queued, and one element queues at
-    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
-    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
-    static constexpr std::size_t event_capacity = 2;
     static constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
     // Output kept back from the host so that a failure or close always fits.
     static constexpr std::size_t close_reserve = 512;
@@ -596,16 +643,6 @@ private:
         state_ = to;
     }
 
-    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
-    // from payload_, and `received` by reading the element again (the stanza view repeats the
-    // element view): ~130 bytes for the queue instead of ~500.
-    struct queued_event {
-        std::uint64_t offset = 0;
-        session_event_kind kind = session_event_kind::none;
-        errc error = errc::ok;
-        stream_condition condition = stream_condition::none;
-        mechanism sasl_mechanism = mechanism::none;
-    };
     // What an event about an element carries. Parsing stops while any event is queued, so the
     // queue holds at most one such event (the first; what follows it carries no element).
     struct event_payload {
@@ -649,6 +686,8 @@ private:
     std::size_t room_for_host() const noexcept {
         return room() > close_reserve ? room() - close_reserve : 0;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (s.size() > room()) return false;
         std::memcpy(out_ + out_len_, s.data(), s.size());
@@ -684,10 +723,18 @@ private:
         compact_output();
         if (header_sent_ && !in_tls_switch) {
             if (sc != stream_condition::none) {
-                stanza_builder<> b(out_ + out_len_, room());
-                stream_error_spec spec;
-                spec.condition = sc;
-                if (b.stream_error(spec) == errc::ok) out_len_ += b.size();
+                // What stanza_builder::stream_error writes for a bare condition, whole or not at
+                // all, without the builder (flash on firmware, issue 8): the condition's name
+                // needs no escaping.
+                constexpr std::string_view open = "<stream:error><";
+                constexpr std::string_view close =
+                    " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>";
+                const std::string_view name = to_string(sc);
+                if (open.size() + name.size() + close.size() <= room()) {
+                    put(open);
+                    put(name);
+                    put(close);
+                }
             }
             if (state_ != session_state::closing) put("</stream:stream>");
         }
@@ -869,13 +916,16 @@ private:
     }
 
     void on_stream_error(const element_view& e) noexcept {
-        const auto se = stream_error::parse(e);
+        // What stream_error::parse(e) reads (e is a <stream:error/>, see on_element), without
+        // a stream_error and its result copied around (flash on firmware, issue 8).
+        detail::error_children<stream_condition, &stream_condition_from_string> c;
+        const bool read = c.read(e, xmpp_ns::stream_errors) == errc::ok;
         event_payload& ev =
             push_element(session_event_kind::stream_error, e, errc::ok,
-                         se ? se->condition() : stream_condition::undefined_condition);
-        if (se) {
-            ev.text = se->text().text();
-            ev.host = se->see_other_host();
+                         read ? c.condition_value() : stream_condition::undefined_condition);
+        if (read) {
+            ev.text = best_language(e.children(xmpp_ns::stream_errors, "text"), {}).text();
+            if (c.condition_value() == stream_condition::see_other_host) ev.host = c.address();
         }
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
@@ -1059,7 +1109,7 @@ private:
                  std::uint64_t at) noexcept {
         if (!e.in_namespace(session_ns::sasl)) return fail(errc::session_unexpected_element, at);
         const std::string_view n = e.local();
-        if (n == "challenge") {
+        if (detail::eq(n, "challenge")) {
             const errc r = payload(e, false);
             if (r != errc::ok) return sasl_abort(r, at);
             put("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>");
@@ -1067,7 +1117,7 @@ private:
             put("</response>");
             return;
         }
-        if (n == "success") {
+        if (detail::eq(n, "success")) {
             const errc r = payload(e, true);
             if (r != errc::ok) return fail(r, at);
             authenticated_ = true;
@@ -1081,10 +1131,10 @@ private:
             write_stream_header();
             return;
         }
-        if (n == "failure") {
+        if (detail::eq(n, "failure")) {
             sasl_failure cond = sasl_failure::none;
             for (const element_view& c : e.children())
-                if (c.in_namespace(session_ns::sasl) && c.local() != "text") {
+                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
                     cond = sasl_failure_from_name(c.local());
                     break;
                 }
@@ -1105,7 +1155,7 @@ private:
         const auto d = t.decode(buf);
         if (!d) return errc::sasl_message_too_long;
         std::string_view text = *d;
-        if (text == "=") text = {};
+        if (detail::eq(text, "=")) text = {};
         if (success) return text.empty() ? sasl_.success({}) : sasl_.success_base64(text);
         return text.empty() ? sasl_.challenge({}) : sasl_.challenge_base64(text);
     }
@@ -1141,13 +1191,17 @@ private:
         return t.equals("result") ? reply_result : t.equals("error") ? reply_error : not_a_reply;
     }
 
-    void send_bind() noexcept {
+    // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
+    // bind and session requests, through one builder call site (flash on firmware, issue 8).
+    void send_request(std::string_view id, std::string_view name, std::string_view ns,
+                      std::string_view resource) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, bind_id, {}});
-        b.start("bind", session_ns::bind);
-        if (!resource_.empty()) b.leaf("resource", resource_);
+        b.open_iq(iq_type::set, {{}, {}, id, {}});
+        b.start(name, ns);
+        if (!resource.empty()) b.leaf("resource", resource);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
+    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -1167,10 +1221,7 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            stanza_builder<> b(out_ + out_len_, room());
-            b.open_iq(iq_type::set, {{}, {}, session_id, {}});
-            b.start("session", session_ns::session);
-            if (b.close() == errc::ok) out_len_ += b.size();
+            send_request(session_id, "session", session_ns::session, {});
             set_state(session_state::establishing);
             return;
         }
@@ -1208,54 +1259,33 @@ private:
     // --- members ------------------------------------------------------------------------
 
     // What the session reads of its client_config after construction (not `limits`, which
-    // the tokenizer holds, nor `random`, copied into rand_).
+    // the tokenizer holds, nor `random`, copied into rand_), in client_config's order so that
+    // the copy moves runs of words (flash on firmware).
     struct kept_config {
-        std::string_view jid, password, authzid, resource, scram_nonce, lang;
+        std::string_view jid, password;
         const scram_client_keys* cached_keys;
-        std::uint32_t scram_min_iterations, scram_max_iterations;
-        mechanism_set mechanisms;
+        std::string_view authzid, resource;
         tls_policy tls;
+        mechanism_set mechanisms;
         bool allow_plain_without_tls, require_channel_binding;
+        std::string_view scram_nonce;
+        std::uint32_t scram_min_iterations, scram_max_iterations;
+        std::string_view lang;
 
         explicit kept_config(const client_config& c) noexcept
-            : jid(c.jid), password(c.password), authzid(c.authzid), resource(c.resource),
-              scram_nonce(c.scram_nonce), lang(c.lang), cached_keys(c.cached_keys),
-              scram_min_iterations(c.scram_min_iterations),
-              scram_max_iterations(c.scram_max_iterations), mechanisms(c.mechanisms), tls(c.tls),
+            : jid(c.jid), password(c.password), cached_keys(c.cached_keys), authzid(c.authzid),
+              resource(c.resource), tls(c.tls), mechanisms(c.mechanisms),
               allow_plain_without_tls(c.allow_plain_without_tls),
-              require_channel_binding(c.require_channel_binding) {}
+              require_channel_binding(c.require_channel_binding), scram_nonce(c.scram_nonce),
+              scram_min_iterations(c.scram_min_iterations),
+              scram_max_iterations(c.scram_max_iterations), lang(c.lang) {}
     };
 
     kept_config cfg_;
     handler handler_;
     xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
-    queued_event events_[event_capacity];
     event_payload payload_;
-    // The small members together (no padding between them on 32-bit targets).
-    std::uint8_t ev_head_ = 0, ev_count_ = 0; // at most event_capacity
-    session_state state_ = session_state::idle;
-    bool tls_ = false;
-    errc error_ = errc::ok;
-    bool authenticated_ = false, header_sent_ = false;
-    channel_binding_type cb_type_ = channel_binding_type::none;
-    std::uint8_t cb_size_ = 0;   // at most channel_binding_max_size
-    std::uint8_t rand_size_ = 0; // at most session_random_max
-    std::uint64_t error_offset_ = 0;
-    std::uint8_t cb_[channel_binding_max_size] = {};
-    std::uint8_t rand_[session_random_max] = {};
-    stream_features features_;
-    jid_view account_, bound_;
-    std::string_view resource_;
-    // Input: in_[0, in_len_); the current stream's offset 0 is at index origin_ (negative
-    // once its first bytes were dropped); dropped_ bytes were dropped before in_[0].
-    std::size_t in_len_ = 0;
-    std::int64_t origin_ = 0;
-    std::uint64_t dropped_ = 0;
-    std::size_t new_from_ = no_cut, proceed_cut_ = no_cut;
-    // Output: out_[out_head_, out_len_) is pending.
-    std::size_t out_head_ = 0, out_len_ = 0;
-    std::size_t features_len_ = 0;
     char account_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
     char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];

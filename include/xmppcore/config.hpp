@@ -106,4 +106,12 @@
 #endif
 #endif
 
+/// Internal: out of line under XMPPCORE_SMALL (a helper called from many places, such as the
+/// comparisons and writes of literals, whose inlined copies cost more flash than the calls).
+#if XMPPCORE_SMALL
+#define XMPPCORE_SMALL_NOINLINE XMPPCORE_NOINLINE
+#else
+#define XMPPCORE_SMALL_NOINLINE
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP

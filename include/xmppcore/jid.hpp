@@ -190,6 +190,18 @@ inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexce
     return jid_fail(e, f.ec, part, f.offset, f.code_point, f.rule);
 }
 
+// jid_fail for parse_jid's general path, where the report's destination is not known: one
+// out-of-line copy under XMPPCORE_SMALL rather than one at each of its failures (callers that
+// pass no report keep the inline jid_fail, which then compiles to nothing).
+XMPPCORE_SMALL_NOINLINE inline errc jid_report(jid_error* e, errc ec, jid_part part,
+                                               std::size_t offset, char32_t cp,
+                                               const char* rule) noexcept {
+    return jid_fail(e, ec, part, offset, cp, rule);
+}
+inline errc jid_report(jid_error* e, const prep::failure& f, jid_part part) noexcept {
+    return jid_report(e, f.ec, part, f.offset, f.code_point, f.rule);
+}
+
 inline constexpr const char* rule_part_too_long =
     XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
 inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
@@ -210,41 +222,42 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
     if (p.has_local) {
         if (!prep::prepare(out, p.local, p.local_at, prep::nodeprep, mode,
                            errc::jid_localpart_too_long, f))
-            return jid_fail(err, f, jid_part::localpart);
+            return jid_report(err, f, jid_part::localpart);
         const std::size_t n = out.size();
         if (n == 0)
-            return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                            XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
+            return jid_report(
+                err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
+                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
         if (n > jid_part_max_size)
-            return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
-                            rule_part_too_long);
+            return jid_report(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
+                              rule_part_too_long);
         sizes[0] = n;
         out.put('@');
     }
     const std::size_t d0 = out.size();
     if (!prep::prepare_domain(out, p.domain, p.domain_at, mode, f))
-        return jid_fail(err, f, jid_part::domainpart);
+        return jid_report(err, f, jid_part::domainpart);
     sizes[1] = out.size() - d0;
     if (sizes[1] > jid_part_max_size)
-        return jid_fail(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
-                        rule_part_too_long);
+        return jid_report(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
+                          rule_part_too_long);
     if (p.has_resource) {
         out.put('/');
         const std::size_t r0 = out.size();
         if (!prep::prepare(out, p.resource, p.resource_at, prep::resourceprep, mode,
                            errc::jid_resourcepart_too_long, f))
-            return jid_fail(err, f, jid_part::resourcepart);
+            return jid_report(err, f, jid_part::resourcepart);
         sizes[2] = out.size() - r0;
         if (sizes[2] == 0)
-            return jid_fail(
+            return jid_report(
                 err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
                 XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (sizes[2] > jid_part_max_size)
-            return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
-                            p.resource_at, 0, rule_part_too_long);
+            return jid_report(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
+                              p.resource_at, 0, rule_part_too_long);
     }
     if (out.overflow())
-        return jid_fail(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
+        return jid_report(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
     return errc::ok;
 }
 
@@ -497,15 +510,16 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
         p.domain = rest;
     }
     if (p.has_local && p.local.empty())
-        return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
+        return jid_report(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
+                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
     p.domain = strip_trailing_dot(p.domain);
     if (p.domain.empty())
-        return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
-                        rule_empty_domain);
+        return jid_report(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
+                          rule_empty_domain);
     if (p.has_resource && p.resource.empty())
-        return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
-                        0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
+        return jid_report(error, errc::jid_empty_resourcepart, jid_part::resourcepart,
+                          p.resource_at, 0,
+                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);

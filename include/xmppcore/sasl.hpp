@@ -73,7 +73,7 @@ constexpr const char* to_string(mechanism m) noexcept {
 constexpr mechanism mechanism_from_name(std::string_view name) noexcept {
     for (std::size_t i = 1; i < mechanism_count; ++i) {
         const auto m = static_cast<mechanism>(i);
-        if (name == to_string(m)) return m;
+        if (detail::eq(name, to_string(m))) return m;
     }
     return mechanism::none;
 }
@@ -207,7 +207,7 @@ constexpr const char* to_string(channel_binding_type t) noexcept {
 constexpr channel_binding_type channel_binding_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 3; ++i) {
         const auto t = static_cast<channel_binding_type>(i);
-        if (name == to_string(t)) return t;
+        if (detail::eq(name, to_string(t))) return t;
     }
     return channel_binding_type::none;
 }
@@ -269,7 +269,7 @@ constexpr const char* to_string(sasl_failure f) noexcept {
 constexpr sasl_failure sasl_failure_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 11; ++i) {
         const auto f = static_cast<sasl_failure>(i);
-        if (name == to_string(f)) return f;
+        if (detail::eq(name, to_string(f))) return f;
     }
     return sasl_failure::none;
 }
@@ -485,6 +485,8 @@ public:
         return true;
     }
     bool put(char c) noexcept { return put(std::string_view(&c, 1)); }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put_base64(byte_view b) noexcept {
         const result<std::size_t> n = base64_encode(b, buf_ + front_, room());
         if (!n) return false;
@@ -535,7 +537,7 @@ public:
     /// and returns where it went.
     errc receive(std::string_view data, bool b64, std::string_view& msg) noexcept {
         const std::size_t at = front_;
-        if (b64 && data == "=") {
+        if (b64 && detail::eq(data, "=")) {
             msg = view(at, at);
             return errc::ok;
         }
@@ -616,9 +618,9 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
         }
         if (i + 2 >= s.size()) return false;
         const std::string_view e = detail::substr(s, i + 1, 2);
-        if (e == "2C")
+        if (detail::eq(e, "2C"))
             out[n++] = ',';
-        else if (e == "3D")
+        else if (detail::eq(e, "3D"))
             out[n++] = '=';
         else
             return false;
@@ -722,15 +724,16 @@ constexpr std::size_t scram_cache_salt(std::size_t capacity) noexcept {
 }
 
 /// A sasl_client's SCRAM keys, sized for its provider and capacity (scram_client_keys is
-/// sized for any of them).
+/// sized for any of them). Trivial, so that `{}` clears it as one block (all zero: no keys,
+/// valid() false); the hash means nothing until iterations is set.
 template <std::size_t DigestBytes, std::size_t SaltBytes>
 struct scram_key_store {
-    hash_algorithm hash = hash_algorithm::sha256;
-    std::uint32_t iterations = 0;
-    std::size_t salt_size = 0;
-    std::uint8_t salt[SaltBytes] = {};
-    std::uint8_t client_key[DigestBytes] = {};
-    std::uint8_t server_key[DigestBytes] = {};
+    hash_algorithm hash;
+    std::uint32_t iterations;
+    std::size_t salt_size;
+    std::uint8_t salt[SaltBytes];
+    std::uint8_t client_key[DigestBytes];
+    std::uint8_t server_key[DigestBytes];
 
     constexpr bool valid() const noexcept { return iterations != 0; }
     // Whether k fits (its salt; its digests when DigestBytes covers its hash).
@@ -1196,7 +1199,7 @@ private:
     detail::sasl_buffer<Capacity> buf_;
     static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
-    key_store keys_; // the cached keys from start() until the server-first message
+    key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
     std::string_view output_;
     std::string_view server_error_;

@@ -59,7 +59,8 @@ constexpr const char* to_string(message_type t) noexcept {
 /// The type a 'type' value names, or unknown.
 constexpr message_type message_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 0; i < 5; ++i)
-        if (s == to_string(static_cast<message_type>(i))) return static_cast<message_type>(i);
+        if (detail::eq(s, to_string(static_cast<message_type>(i))))
+            return static_cast<message_type>(i);
     return message_type::unknown;
 }
 
@@ -96,7 +97,8 @@ constexpr const char* to_string(presence_type t) noexcept {
 /// values of the attribute).
 constexpr presence_type presence_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i < 8; ++i)
-        if (s == to_string(static_cast<presence_type>(i))) return static_cast<presence_type>(i);
+        if (detail::eq(s, to_string(static_cast<presence_type>(i))))
+            return static_cast<presence_type>(i);
     return presence_type::unknown;
 }
 
@@ -118,7 +120,7 @@ constexpr const char* to_string(iq_type t) noexcept {
 /// The type a 'type' value names, or unknown.
 constexpr iq_type iq_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 0; i < 4; ++i)
-        if (s == to_string(static_cast<iq_type>(i))) return static_cast<iq_type>(i);
+        if (detail::eq(s, to_string(static_cast<iq_type>(i)))) return static_cast<iq_type>(i);
     return iq_type::unknown;
 }
 
@@ -141,7 +143,8 @@ constexpr const char* to_string(presence_show s) noexcept {
 /// The show a `<show/>` value names, or unknown.
 constexpr presence_show presence_show_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i < 5; ++i)
-        if (s == to_string(static_cast<presence_show>(i))) return static_cast<presence_show>(i);
+        if (detail::eq(s, to_string(static_cast<presence_show>(i))))
+            return static_cast<presence_show>(i);
     return presence_show::unknown;
 }
 
@@ -242,11 +245,11 @@ public:
         if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         stanza s;
         const std::string_view n = e.local();
-        if (n == "message")
+        if (detail::eq(n, "message"))
             s.kind_ = stanza_kind::message;
-        else if (n == "presence")
+        else if (detail::eq(n, "presence"))
             s.kind_ = stanza_kind::presence;
-        else if (n == "iq")
+        else if (detail::eq(n, "iq"))
             s.kind_ = stanza_kind::iq;
         else
             return errc::stanza_unknown_element;
@@ -258,11 +261,11 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = q == "to"     ? &s.to_
-                              : q == "from" ? &s.from_
-                              : q == "id"   ? &s.id_
-                              : q == "type" ? &s.type_raw_
-                                            : nullptr;
+            xml_value* slot = detail::eq(q, "to")     ? &s.to_
+                              : detail::eq(q, "from") ? &s.from_
+                              : detail::eq(q, "id")   ? &s.id_
+                              : detail::eq(q, "type") ? &s.type_raw_
+                                                      : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
         return s;
@@ -393,13 +396,13 @@ public:
         for (const element_view& c : m.element_.children(m.uri(), "body", "subject", "thread")) {
             errc e = errc::ok;
             const std::string_view n = c.local();
-            if (n == "body") {
+            if (detail::eq(n, "body")) {
                 e = bodies.add(c);
                 m.body_.note(c);
-            } else if (n == "subject") {
+            } else if (detail::eq(n, "subject")) {
                 e = subjects.add(c);
                 m.subject_.note(c);
-            } else if (n == "thread") {
+            } else if (detail::eq(n, "thread")) {
                 if (thread) e = errc::stanza_duplicate_child;
                 thread = true;
                 m.thread_.note(c);
@@ -475,16 +478,16 @@ public:
         bool show = false, priority = false;
         for (const element_view& c : p.element_.children(p.uri(), "status", "show", "priority")) {
             const std::string_view n = c.local();
-            if (n == "status") {
+            if (detail::eq(n, "status")) {
                 const errc e = statuses.add(c);
                 if (e != errc::ok) return e;
                 p.status_.note(c);
-            } else if (n == "show") {
+            } else if (detail::eq(n, "show")) {
                 if (show) return errc::stanza_duplicate_child;
                 show = true;
                 p.show_ = presence_show_from_string(detail::short_value(c.text().trimmed(), buf));
                 if (p.show_ == presence_show::unknown) return errc::stanza_bad_show;
-            } else if (n == "priority") {
+            } else if (detail::eq(n, "priority")) {
                 if (priority) return errc::stanza_duplicate_child;
                 priority = true;
                 if (!detail::parse_priority(c.text(), p.priority_))

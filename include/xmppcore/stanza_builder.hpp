@@ -184,11 +184,11 @@ public:
             const std::size_t pl = detail::xw_prefix_length(qname);
             if (pl == 0) return;
             const std::string_view pre = detail::substr(qname, 0, pl);
-            if (pre == "xml" || pre == "xmlns") return;
+            if (detail::eq(pre, "xml") || detail::eq(pre, "xmlns")) return;
             for (std::size_t i = 0; i < n_seen; ++i)
                 if (seen[i] == pre) return;
             for (const xml_attribute_view& a : scope.attributes())
-                if (a.prefix == "xmlns" && a.local == pre) return; // copied with the tag
+                if (detail::eq(a.prefix, "xmlns") && a.local == pre) return; // copied with the tag
             const xml_value uri = scope.namespace_of(pre);
             if (!uri) return; // bound inside `content`
             if (n_seen < 8) {

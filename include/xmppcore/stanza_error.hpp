@@ -59,7 +59,7 @@ constexpr const char* to_string(stanza_error_type t) noexcept {
 constexpr stanza_error_type stanza_error_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i <= 5; ++i) {
         const auto t = static_cast<stanza_error_type>(i);
-        if (s == to_string(t)) return t;
+        if (detail::eq(s, to_string(t))) return t;
     }
     return stanza_error_type::none;
 }
@@ -133,9 +133,9 @@ stanza_error_condition_from_string(std::string_view name, bool* legacy = nullptr
     if (legacy != nullptr) *legacy = false;
     for (std::size_t i = 1; i < stanza_error_condition_count; ++i) {
         const auto c = static_cast<stanza_error_condition>(i);
-        if (name == to_string(c)) return c;
+        if (detail::eq(name, to_string(c))) return c;
     }
-    if (name == "payment-required") { // RFC 3920 9.3.3
+    if (detail::eq(name, "payment-required")) { // RFC 3920 9.3.3
         if (legacy != nullptr) *legacy = true;
         return stanza_error_condition::undefined_condition;
     }
@@ -181,11 +181,12 @@ constexpr stream_condition stream_condition_from_string(std::string_view name,
     if (legacy != nullptr) *legacy = false;
     for (std::size_t i = 1; i < stream_condition_count; ++i) {
         const auto c = static_cast<stream_condition>(i);
-        if (name == to_string(c)) return c;
+        if (detail::eq(name, to_string(c))) return c;
     }
     stream_condition c = stream_condition::none;
-    if (name == "xml-not-well-formed") c = stream_condition::not_well_formed; // 3920 4.7.3
-    if (name == "invalid-id") c = stream_condition::undefined_condition;      // 3920 4.7.3
+    if (detail::eq(name, "xml-not-well-formed"))
+        c = stream_condition::not_well_formed;                                     // 3920 4.7.3
+    if (detail::eq(name, "invalid-id")) c = stream_condition::undefined_condition; // 3920 4.7.3
     if (legacy != nullptr) *legacy = c != stream_condition::none;
     return c;
 }
@@ -240,7 +241,7 @@ struct error_children_raw {
                 if (!app) app = c;
                 continue;
             }
-            if (c.local() == "text") continue;
+            if (detail::eq(c.local(), "text")) continue;
             bool old_name = false;
             const std::uint8_t k = from_string(c.local(), &old_name);
             if (k == 0) continue;
@@ -283,7 +284,7 @@ public:
     /// defined condition; an unknown element in the stanzas namespace is not one),
     /// stanza_duplicate_child (two defined conditions).
     static result<stanza_error> parse(const element_view& error) noexcept {
-        if (!error || error.local() != "error") return errc::stanza_kind_mismatch;
+        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
         stanza_error r;
         r.element_ = error;
         char buf[32];

@@ -165,7 +165,9 @@ inline errc decode_pieces(std::string_view raw, xml_value_kind kind, bool strict
 /// room for `cap` bytes and may be `raw.data()` itself (decoding never makes a value longer).
 /// Returns the decoded length; `buffer_too_small` when `cap` is not enough (nothing is
 /// truncated silently: `cap >= raw.size()` always suffices); `xml_undefined_entity`,
-/// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. Never allocates.
+/// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. On any error `out` may
+/// already hold part of the decoded value (with buffer_too_small, its first `cap` bytes, which
+/// can end inside a character): use none of it. Never allocates.
 inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
                                       std::size_t cap) noexcept {
     struct copy {

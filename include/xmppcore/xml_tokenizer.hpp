@@ -379,17 +379,46 @@ constexpr const char* to_string(xml_state s) noexcept {
     return "unknown";
 }
 
+namespace detail {
+/// The state of an xml_tokenizer that a new stream starts from, whatever its parameters: all
+/// zero (start, ok, offset 0, no header), so that the constructor and reset() clear it as one
+/// block rather than member by member (flash on firmware, issue 8).
+struct xml_tokenizer_vars {
+    xml_state state_;
+    errc err_;
+    std::uint64_t err_offset_;
+    std::uint64_t pos_;    // next byte to scan
+    std::uint64_t keep_;   // first byte the caller must keep (window[0] of the next feed)
+    std::uint64_t anchor_; // start of the current top-level construct; records count from it
+    std::uint64_t mark_;   // the '<' of the current markup, or the '&' of a reference
+    std::uint64_t name_;   // start of the name being scanned
+    std::uint64_t text_;   // start of the character data or attribute value being scanned
+    xml_stream_header header_;
+    std::uint32_t store_top_;
+    std::uint8_t depth_; // open elements, the stream root included
+    std::uint8_t attr_count_;
+    std::uint8_t attr_prefixed_; // an attribute of the current start tag has a prefix
+    std::uint8_t ns_count_;
+    std::uint8_t header_ns_count_;
+    std::uint8_t brackets_; // consecutive ']' just before the scan position (at most 2)
+    std::uint8_t flags_;
+    char quote_;
+    bool had_space_; // whitespace since the last attribute (required before the next)
+    bool decl_;      // the attribute being read is a namespace declaration
+    bool cut_;       // input ended inside a multi-byte character
+};
+} // namespace detail
+
 /// The tokenizer. `Handler` receives the events (see `xml_handler`); it is held by reference and
 /// must outlive the tokenizer. `Capacity` sizes the fixed state (see `xml_capacity`). Never
 /// allocates, never throws.
 template <class Handler, class Capacity = xml_capacity<>>
-class xml_tokenizer {
+class xml_tokenizer : detail::xml_tokenizer_vars {
 public:
     explicit xml_tokenizer(Handler& handler, xml_mode mode = xml_mode::stream,
                            const xml_limits& limits = {}) noexcept
-        : handler_(&handler), mode_(mode) {
+        : xml_tokenizer_vars(), handler_(&handler), mode_(mode) {
         set_limits(limits);
-        reset();
     }
     xml_tokenizer(const xml_tokenizer&) = delete;
     xml_tokenizer& operator=(const xml_tokenizer&) = delete;
@@ -411,17 +440,7 @@ public:
 
     /// Back to the start of a new stream (RFC 6120 stream restart) or document: offsets count
     /// from 0 again, the error is cleared, the stream header is forgotten.
-    void reset() noexcept {
-        state_ = xml_state::start;
-        err_ = errc::ok;
-        err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
-        depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
-            0;
-        store_top_ = 0;
-        quote_ = 0;
-        had_space_ = decl_ = cut_ = false;
-        header_ = xml_stream_header{};
-    }
+    void reset() noexcept { static_cast<xml_tokenizer_vars&>(*this) = xml_tokenizer_vars(); }
 
     /// Feeds the stream: `window[0]` is the byte at offset `keep_from()` and the window holds at
     /// least every byte fed before from there (`position() - keep_from()` bytes). Returns, on
@@ -634,7 +653,8 @@ private:
     }
 
     XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
-        if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
+        // Under XMPPCORE_SMALL one call rather than a loop at each use (same result).
+        if (XMPPCORE_SMALL || b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
             if (a[i] != b[i]) return false;
         return true;
@@ -1755,8 +1775,8 @@ private:
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
         const auto off = static_cast<std::uint32_t>(name_ - anchor_);
-        const bool xmlns_prefix = pl == 5 && detail::substr(q, 0, 5) == "xmlns";
-        decl_ = q == "xmlns" || xmlns_prefix;
+        const bool xmlns_prefix = pl == 5 && detail::eq(detail::substr(q, 0, 5), "xmlns");
+        decl_ = detail::eq(q, "xmlns") || xmlns_prefix;
         if (decl_) {
             if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
             detail::xml_ns_rec& r = ns_[ns_count_];
@@ -1766,7 +1786,8 @@ private:
             r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
             r.uri = r.uri_len = 0;
             // Namespaces in XML, 3: the prefix xmlns must not be declared.
-            if (xmlns_prefix && detail::substr(q, 6) == "xmlns") return errc::xml_reserved_prefix;
+            if (xmlns_prefix && detail::eq(detail::substr(q, 6), "xmlns"))
+                return errc::xml_reserved_prefix;
             return errc::ok;
         }
         detail::xml_attr_rec& a = attrs_[attr_count_];
@@ -1816,7 +1837,7 @@ private:
         const std::string_view prefix = ns_prefix(r);
         if (r.prefix_len) {
             if (uri.empty()) return errc::xml_empty_prefix_binding;
-            if (prefix == "xml") {
+            if (detail::eq(prefix, "xml")) {
                 if (uri != xml_ns::xml) return errc::xml_reserved_prefix;
             } else if (uri == xml_ns::xml || uri == xml_ns::xmlns) {
                 return errc::xml_reserved_prefix;
@@ -1832,30 +1853,31 @@ private:
     feed_result end_start_tag(const char* p, bool self_closing, const char* wbegin,
                               std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[depth_ - 1];
-        auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
+        // Failures here are at a name of the tag: `at` counts from the anchor.
+        auto fail = [&](std::uint32_t at, errc ec) { return fail_in(anchor_ + at, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         e.ns = e.dflt = lookup({});
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
-            if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
-            e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
-            if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
+            if (detail::eq(prefix, "xmlns")) return fail(e.name, errc::xml_reserved_prefix);
+            e.ns = detail::eq(prefix, "xml") ? detail::ns_xml_index : lookup(prefix);
+            if (e.ns == detail::ns_none) return fail(e.name, errc::xml_unbound_prefix);
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
         for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
-            a.ns = ap == "xml" ? detail::ns_xml_index : lookup(ap);
-            if (a.ns == detail::ns_none) return fail(anchor_ + a.name, errc::xml_unbound_prefix);
+            a.ns = detail::eq(ap, "xml") ? detail::ns_xml_index : lookup(ap);
+            if (a.ns == detail::ns_none) return fail(a.name, errc::xml_unbound_prefix);
             // Namespaces in XML, 6.3: no two attributes with the same expanded name.
             const std::string_view local = local_of(a);
             const std::string_view uri = ctx_.uri(a.ns);
             for (std::size_t j = 0; j < i; ++j) {
                 const detail::xml_attr_rec& b = attrs_[j];
                 if (b.prefix_len && local_of(b) == local && ctx_.uri(b.ns) == uri)
-                    return fail(anchor_ + a.name, errc::xml_duplicate_expanded_attribute);
+                    return fail(a.name, errc::xml_duplicate_expanded_attribute);
             }
         }
         pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
@@ -1906,7 +1928,7 @@ private:
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
         const std::string_view local = detail::qname_local(q, e.prefix_len);
-        if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
+        if (!detail::eq(local, "stream") || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
         std::uint32_t used = store_top_;
@@ -2078,7 +2100,7 @@ private:
         if (sp && attr("standalone", standalone)) ws();
         if (i != s.size()) return fail(s.data() + i, errc::xml_bad_declaration);
         // Only version 1.0 is supported (RFC 6120 section 11.4 and the errc's contract).
-        if (version != "1.0") return fail(version.data(), errc::xml_unsupported_version);
+        if (!detail::eq(version, "1.0")) return fail(version.data(), errc::xml_unsupported_version);
         if (encoding.data() != nullptr) {
             // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
             bool ok =
@@ -2092,7 +2114,8 @@ private:
                               encoding[3] == '-' && encoding[4] == '8';
             if (!utf8) return fail(encoding.data(), errc::xml_unsupported_encoding);
         }
-        if (standalone.data() != nullptr && standalone != "yes" && standalone != "no")
+        if (standalone.data() != nullptr && !detail::eq(standalone, "yes") &&
+            !detail::eq(standalone, "no"))
             return fail(standalone.data(), errc::xml_bad_declaration);
         return errc::ok;
     }
@@ -2100,30 +2123,8 @@ private:
     Handler* handler_;
     xml_limits limits_;
     xml_mode mode_;
-    xml_state state_ = xml_state::start;
-    errc err_ = errc::ok;
-    std::uint64_t err_offset_ = 0;
-    std::uint64_t pos_ = 0;    // next byte to scan
-    std::uint64_t keep_ = 0;   // first byte the caller must keep (window[0] of the next feed)
-    std::uint64_t anchor_ = 0; // start of the current top-level construct; records count from it
-    std::uint64_t mark_ = 0;   // the '<' of the current markup, or the '&' of a reference
-    std::uint64_t name_ = 0;   // start of the name being scanned
-    std::uint64_t text_ = 0;   // start of the character data or attribute value being scanned
     detail::xml_view_ctx ctx_;
-    xml_stream_header header_;
-    std::uint32_t store_top_ = 0;
-    std::uint8_t depth_ = 0; // open elements, the stream root included
-    std::uint8_t attr_count_ = 0;
-    std::uint8_t attr_prefixed_ = 0; // an attribute of the current start tag has a prefix
-    std::uint8_t ns_count_ = 0;
-    std::uint8_t header_ns_count_ = 0;
-    std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
-    std::uint8_t flags_ = 0;
-    char quote_ = 0;
     std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
-    bool had_space_ = false;      // whitespace since the last attribute (required before the next)
-    bool decl_ = false;           // the attribute being read is a namespace declaration
-    bool cut_ = false;            // input ended inside a multi-byte character
     std::uint64_t colon_ = 0;     // offset of the colon in the name being scanned, 0 if none
     detail::xml_elem_rec elems_[Capacity::depth + 1];
     detail::xml_attr_rec attrs_[Capacity::attributes];

@@ -252,7 +252,7 @@ public:
             cur_.prefix = detail::substr(a.qname, 0, p);
             cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
-            cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
+            cur_.declaration = detail::eq(a.qname, "xmlns") || detail::eq(cur_.prefix, "xmlns");
         }
         std::string_view tag_;
         std::size_t pos_ = 0;
@@ -348,11 +348,12 @@ public:
             const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
-                if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
+                if (ns.empty() && !detail::eq(a.qname, "xmlns"))
+                    return xml_value::attribute(a.value);
                 continue;
             }
             const std::string_view pre = detail::substr(a.qname, 0, p);
-            if (pre == "xmlns" || ns.empty()) continue;
+            if (detail::eq(pre, "xmlns") || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
         return {};
@@ -432,11 +433,11 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() < 5) continue;
-            if (a.qname == "xmlns") {
+            if (detail::eq(a.qname, "xmlns")) {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::eq(detail::substr(a.qname, 0, 6), "xmlns:")) {
                 declares_prefix_ = true;
-            } else if (a.qname == "xml:lang") {
+            } else if (detail::eq(a.qname, "xml:lang")) {
                 lang_ = xml_value::attribute(a.value);
             }
         }
@@ -449,7 +450,7 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() == prefix_name.size() + 6 &&
-                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::eq(detail::substr(a.qname, 0, 6), "xmlns:") &&
                 detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
@@ -460,8 +461,8 @@ private:
     // (found again by walking down from the top-level element, only when one of them declares
     // a prefix at all), then the stream header.
     xml_value resolve(std::string_view prefix_name) const noexcept {
-        if (prefix_name == "xml") return xml_value::plain(xml_ns::xml);
-        if (prefix_name == "xmlns") return xml_value::plain(xml_ns::xmlns);
+        if (detail::eq(prefix_name, "xml")) return xml_value::plain(xml_ns::xml);
+        if (detail::eq(prefix_name, "xmlns")) return xml_value::plain(xml_ns::xmlns);
         if (declares_prefix_) {
             const xml_value own = declared_in(start_tag(), prefix_name);
             if (own) return own;
@@ -688,16 +689,19 @@ inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept 
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
            xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
+// The language tag `lang` holds (decoded into buf when it has references), or an error.
+inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]) noexcept {
+    if (!lang.needs_decoding()) return lang.raw();
+    return lang.decode(buf);
+}
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
     char buf[64];
-    const result<std::string_view> d = lang.decode(buf);
+    const result<std::string_view> d = lang_text(lang, buf);
     return d && xw_iequal(*d, tag);
 }
 inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    if (!lang.needs_decoding()) return lang_prefix(tag, lang.raw());
     char buf[64];
-    const result<std::string_view> d = lang.decode(buf);
+    const result<std::string_view> d = lang_text(lang, buf);
     return d && lang_prefix(tag, *d);
 }
 } // namespace detail

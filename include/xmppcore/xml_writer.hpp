@@ -124,7 +124,7 @@ public:
         if (!tag_open_) return errc::invalid_state;
         if (!prefix.empty() &&
             (!detail::is_qname(prefix) || prefix.find(':') != std::string_view::npos ||
-             prefix == "xml" || prefix == "xmlns"))
+             detail::eq(prefix, "xml") || detail::eq(prefix, "xmlns")))
             return errc::xml_invalid_name;
         const errc e = detail::check_xml_chars(uri);
         if (e != errc::ok) return e;
@@ -186,19 +186,19 @@ public:
         if (depth_ != 0) return errc::invalid_state;
         const std::size_t mark = len_;
         if (!put("<?xml version='1.0'?><stream:stream")) return undo(mark, false);
-        struct kv {
-            std::string_view k, v;
-        };
-        const kv attrs[] = {{"from", from},     {"to", to},         {"id", id},
-                            {"version", "1.0"}, {"xml:lang", lang}, {"xmlns", content_ns}};
-        for (const kv& a : attrs) {
-            if (a.v.empty()) continue;
-            const errc e = detail::check_xml_chars(a.v);
+        // The names in a constant table: only the values are gathered at run time.
+        static constexpr std::string_view names[] = {"from",    "to",       "id",
+                                                     "version", "xml:lang", "xmlns"};
+        static constexpr std::string_view version = "1.0";
+        const std::string_view values[] = {from, to, id, version, lang, content_ns};
+        for (std::size_t i = 0; i < 6; ++i) {
+            if (values[i].empty()) continue;
+            const errc e = detail::check_xml_chars(values[i]);
             if (e != errc::ok) {
                 len_ = mark;
                 return e;
             }
-            if (!put_attribute(" ", a.k, a.v)) return undo(mark, false);
+            if (!put_attribute(" ", names[i], values[i])) return undo(mark, false);
         }
         if (!put(" xmlns:stream='http://etherx.jabber.org/streams'>")) return undo(mark, false);
         return errc::ok;
@@ -222,6 +222,8 @@ private:
         tag_open_ = was_open;
         return errc::buffer_too_small;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (cap_ - len_ < s.size()) return false;
         if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());

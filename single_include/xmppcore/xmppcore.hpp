@@ -117,6 +117,14 @@
 #endif
 #endif
 
+/// Internal: out of line under XMPPCORE_SMALL (a helper called from many places, such as the
+/// comparisons and writes of literals, whose inlined copies cost more flash than the calls).
+#if XMPPCORE_SMALL
+#define XMPPCORE_SMALL_NOINLINE XMPPCORE_NOINLINE
+#else
+#define XMPPCORE_SMALL_NOINLINE
+#endif
+
 #endif // XMPPCORE_CONFIG_HPP
 // ---- end xmppcore/config.hpp ----
 // ---- begin xmppcore/version.hpp ----
@@ -672,6 +680,13 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
     return {s.data() + pos, n < rest ? n : rest};
 }
 
+/// `s == lit` for a NUL-terminated `lit` (a literal). Under XMPPCORE_SMALL one call, where
+/// `s == "lit"` builds a view and calls the comparison at each use (flash on firmware, issue
+/// 8); constant evaluation is unaffected.
+XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) noexcept {
+    return s == std::string_view(lit);
+}
+
 } // namespace detail
 XMPPCORE_END_NAMESPACE
 
@@ -1045,7 +1060,9 @@ inline errc decode_pieces(std::string_view raw, xml_value_kind kind, bool strict
 /// room for `cap` bytes and may be `raw.data()` itself (decoding never makes a value longer).
 /// Returns the decoded length; `buffer_too_small` when `cap` is not enough (nothing is
 /// truncated silently: `cap >= raw.size()` always suffices); `xml_undefined_entity`,
-/// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. Never allocates.
+/// `xml_invalid_char_ref` or `xml_malformed` for a bad reference. On any error `out` may
+/// already hold part of the decoded value (with buffer_too_small, its first `cap` bytes, which
+/// can end inside a character): use none of it. Never allocates.
 inline result<std::size_t> xml_decode(std::string_view raw, xml_value_kind kind, char* out,
                                       std::size_t cap) noexcept {
     struct copy {
@@ -1662,17 +1679,46 @@ constexpr const char* to_string(xml_state s) noexcept {
     return "unknown";
 }
 
+namespace detail {
+/// The state of an xml_tokenizer that a new stream starts from, whatever its parameters: all
+/// zero (start, ok, offset 0, no header), so that the constructor and reset() clear it as one
+/// block rather than member by member (flash on firmware, issue 8).
+struct xml_tokenizer_vars {
+    xml_state state_;
+    errc err_;
+    std::uint64_t err_offset_;
+    std::uint64_t pos_;    // next byte to scan
+    std::uint64_t keep_;   // first byte the caller must keep (window[0] of the next feed)
+    std::uint64_t anchor_; // start of the current top-level construct; records count from it
+    std::uint64_t mark_;   // the '<' of the current markup, or the '&' of a reference
+    std::uint64_t name_;   // start of the name being scanned
+    std::uint64_t text_;   // start of the character data or attribute value being scanned
+    xml_stream_header header_;
+    std::uint32_t store_top_;
+    std::uint8_t depth_; // open elements, the stream root included
+    std::uint8_t attr_count_;
+    std::uint8_t attr_prefixed_; // an attribute of the current start tag has a prefix
+    std::uint8_t ns_count_;
+    std::uint8_t header_ns_count_;
+    std::uint8_t brackets_; // consecutive ']' just before the scan position (at most 2)
+    std::uint8_t flags_;
+    char quote_;
+    bool had_space_; // whitespace since the last attribute (required before the next)
+    bool decl_;      // the attribute being read is a namespace declaration
+    bool cut_;       // input ended inside a multi-byte character
+};
+} // namespace detail
+
 /// The tokenizer. `Handler` receives the events (see `xml_handler`); it is held by reference and
 /// must outlive the tokenizer. `Capacity` sizes the fixed state (see `xml_capacity`). Never
 /// allocates, never throws.
 template <class Handler, class Capacity = xml_capacity<>>
-class xml_tokenizer {
+class xml_tokenizer : detail::xml_tokenizer_vars {
 public:
     explicit xml_tokenizer(Handler& handler, xml_mode mode = xml_mode::stream,
                            const xml_limits& limits = {}) noexcept
-        : handler_(&handler), mode_(mode) {
+        : xml_tokenizer_vars(), handler_(&handler), mode_(mode) {
         set_limits(limits);
-        reset();
     }
     xml_tokenizer(const xml_tokenizer&) = delete;
     xml_tokenizer& operator=(const xml_tokenizer&) = delete;
@@ -1694,17 +1740,7 @@ public:
 
     /// Back to the start of a new stream (RFC 6120 stream restart) or document: offsets count
     /// from 0 again, the error is cleared, the stream header is forgotten.
-    void reset() noexcept {
-        state_ = xml_state::start;
-        err_ = errc::ok;
-        err_offset_ = pos_ = keep_ = anchor_ = mark_ = name_ = text_ = 0;
-        depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
-            0;
-        store_top_ = 0;
-        quote_ = 0;
-        had_space_ = decl_ = cut_ = false;
-        header_ = xml_stream_header{};
-    }
+    void reset() noexcept { static_cast<xml_tokenizer_vars&>(*this) = xml_tokenizer_vars(); }
 
     /// Feeds the stream: `window[0]` is the byte at offset `keep_from()` and the window holds at
     /// least every byte fed before from there (`position() - keep_from()` bytes). Returns, on
@@ -1917,7 +1953,8 @@ private:
     }
 
     XMPPCORE_FORCE_INLINE static bool same(const char* a, std::string_view b) noexcept {
-        if (b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
+        // Under XMPPCORE_SMALL one call rather than a loop at each use (same result).
+        if (XMPPCORE_SMALL || b.size() > 16) return std::memcmp(a, b.data(), b.size()) == 0;
         for (std::size_t i = 0; i < b.size(); ++i)
             if (a[i] != b[i]) return false;
         return true;
@@ -3038,8 +3075,8 @@ private:
         for (std::size_t i = elems_[depth_ - 1].ns_mark; i < ns_count_; ++i)
             if (decl_qname(ns_[i]) == q) return errc::xml_duplicate_attribute;
         const auto off = static_cast<std::uint32_t>(name_ - anchor_);
-        const bool xmlns_prefix = pl == 5 && detail::substr(q, 0, 5) == "xmlns";
-        decl_ = q == "xmlns" || xmlns_prefix;
+        const bool xmlns_prefix = pl == 5 && detail::eq(detail::substr(q, 0, 5), "xmlns");
+        decl_ = detail::eq(q, "xmlns") || xmlns_prefix;
         if (decl_) {
             if (ns_count_ >= limits_.max_namespaces) return errc::xml_limit_namespaces;
             detail::xml_ns_rec& r = ns_[ns_count_];
@@ -3049,7 +3086,8 @@ private:
             r.prefix_len = static_cast<std::uint16_t>(xmlns_prefix ? q.size() - 6 : 0);
             r.uri = r.uri_len = 0;
             // Namespaces in XML, 3: the prefix xmlns must not be declared.
-            if (xmlns_prefix && detail::substr(q, 6) == "xmlns") return errc::xml_reserved_prefix;
+            if (xmlns_prefix && detail::eq(detail::substr(q, 6), "xmlns"))
+                return errc::xml_reserved_prefix;
             return errc::ok;
         }
         detail::xml_attr_rec& a = attrs_[attr_count_];
@@ -3099,7 +3137,7 @@ private:
         const std::string_view prefix = ns_prefix(r);
         if (r.prefix_len) {
             if (uri.empty()) return errc::xml_empty_prefix_binding;
-            if (prefix == "xml") {
+            if (detail::eq(prefix, "xml")) {
                 if (uri != xml_ns::xml) return errc::xml_reserved_prefix;
             } else if (uri == xml_ns::xml || uri == xml_ns::xmlns) {
                 return errc::xml_reserved_prefix;
@@ -3115,30 +3153,31 @@ private:
     feed_result end_start_tag(const char* p, bool self_closing, const char* wbegin,
                               std::uint64_t wabs) noexcept {
         detail::xml_elem_rec& e = elems_[depth_ - 1];
-        auto fail = [&](std::uint64_t off, errc ec) { return fail_in(off, ec, wabs); };
+        // Failures here are at a name of the tag: `at` counts from the anchor.
+        auto fail = [&](std::uint32_t at, errc ec) { return fail_in(anchor_ + at, ec, wabs); };
         const std::string_view q = ctx_.at(e.name, e.name_len);
         e.ns = e.dflt = lookup({});
         if (e.prefix_len) {
             const std::string_view prefix = detail::qname_prefix(q, e.prefix_len);
             // Namespaces in XML, 3: element names must not have the prefix xmlns.
-            if (prefix == "xmlns") return fail(anchor_ + e.name, errc::xml_reserved_prefix);
-            e.ns = prefix == "xml" ? detail::ns_xml_index : lookup(prefix);
-            if (e.ns == detail::ns_none) return fail(anchor_ + e.name, errc::xml_unbound_prefix);
+            if (detail::eq(prefix, "xmlns")) return fail(e.name, errc::xml_reserved_prefix);
+            e.ns = detail::eq(prefix, "xml") ? detail::ns_xml_index : lookup(prefix);
+            if (e.ns == detail::ns_none) return fail(e.name, errc::xml_unbound_prefix);
         }
         // Unprefixed attributes are in no namespace: nothing to resolve.
         for (std::size_t i = 0, n = attr_prefixed_ ? attr_count_ : 0u; i < n; ++i) {
             detail::xml_attr_rec& a = attrs_[i];
             if (!a.prefix_len) continue;
             const std::string_view ap = ctx_.at(a.name, a.prefix_len);
-            a.ns = ap == "xml" ? detail::ns_xml_index : lookup(ap);
-            if (a.ns == detail::ns_none) return fail(anchor_ + a.name, errc::xml_unbound_prefix);
+            a.ns = detail::eq(ap, "xml") ? detail::ns_xml_index : lookup(ap);
+            if (a.ns == detail::ns_none) return fail(a.name, errc::xml_unbound_prefix);
             // Namespaces in XML, 6.3: no two attributes with the same expanded name.
             const std::string_view local = local_of(a);
             const std::string_view uri = ctx_.uri(a.ns);
             for (std::size_t j = 0; j < i; ++j) {
                 const detail::xml_attr_rec& b = attrs_[j];
                 if (b.prefix_len && local_of(b) == local && ctx_.uri(b.ns) == uri)
-                    return fail(anchor_ + a.name, errc::xml_duplicate_expanded_attribute);
+                    return fail(a.name, errc::xml_duplicate_expanded_attribute);
             }
         }
         pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
@@ -3189,7 +3228,7 @@ private:
         detail::xml_elem_rec& e = elems_[0];
         const std::string_view q = ctx_.at(e.name, e.name_len);
         const std::string_view local = detail::qname_local(q, e.prefix_len);
-        if (local != "stream" || ctx_.uri(e.ns) != xml_ns::streams)
+        if (!detail::eq(local, "stream") || ctx_.uri(e.ns) != xml_ns::streams)
             return fail_in(anchor_ + e.name, errc::xml_bad_stream_namespace, wabs);
         // Copy the root name, the declarations, the attribute records, names and values.
         std::uint32_t used = store_top_;
@@ -3361,7 +3400,7 @@ private:
         if (sp && attr("standalone", standalone)) ws();
         if (i != s.size()) return fail(s.data() + i, errc::xml_bad_declaration);
         // Only version 1.0 is supported (RFC 6120 section 11.4 and the errc's contract).
-        if (version != "1.0") return fail(version.data(), errc::xml_unsupported_version);
+        if (!detail::eq(version, "1.0")) return fail(version.data(), errc::xml_unsupported_version);
         if (encoding.data() != nullptr) {
             // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
             bool ok =
@@ -3375,7 +3414,8 @@ private:
                               encoding[3] == '-' && encoding[4] == '8';
             if (!utf8) return fail(encoding.data(), errc::xml_unsupported_encoding);
         }
-        if (standalone.data() != nullptr && standalone != "yes" && standalone != "no")
+        if (standalone.data() != nullptr && !detail::eq(standalone, "yes") &&
+            !detail::eq(standalone, "no"))
             return fail(standalone.data(), errc::xml_bad_declaration);
         return errc::ok;
     }
@@ -3383,30 +3423,8 @@ private:
     Handler* handler_;
     xml_limits limits_;
     xml_mode mode_;
-    xml_state state_ = xml_state::start;
-    errc err_ = errc::ok;
-    std::uint64_t err_offset_ = 0;
-    std::uint64_t pos_ = 0;    // next byte to scan
-    std::uint64_t keep_ = 0;   // first byte the caller must keep (window[0] of the next feed)
-    std::uint64_t anchor_ = 0; // start of the current top-level construct; records count from it
-    std::uint64_t mark_ = 0;   // the '<' of the current markup, or the '&' of a reference
-    std::uint64_t name_ = 0;   // start of the name being scanned
-    std::uint64_t text_ = 0;   // start of the character data or attribute value being scanned
     detail::xml_view_ctx ctx_;
-    xml_stream_header header_;
-    std::uint32_t store_top_ = 0;
-    std::uint8_t depth_ = 0; // open elements, the stream root included
-    std::uint8_t attr_count_ = 0;
-    std::uint8_t attr_prefixed_ = 0; // an attribute of the current start tag has a prefix
-    std::uint8_t ns_count_ = 0;
-    std::uint8_t header_ns_count_ = 0;
-    std::uint8_t brackets_ = 0; // consecutive ']' just before the scan position (at most 2)
-    std::uint8_t flags_ = 0;
-    char quote_ = 0;
     std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
-    bool had_space_ = false;      // whitespace since the last attribute (required before the next)
-    bool decl_ = false;           // the attribute being read is a namespace declaration
-    bool cut_ = false;            // input ended inside a multi-byte character
     std::uint64_t colon_ = 0;     // offset of the colon in the name being scanned, 0 if none
     detail::xml_elem_rec elems_[Capacity::depth + 1];
     detail::xml_attr_rec attrs_[Capacity::attributes];
@@ -3535,7 +3553,7 @@ public:
         if (!tag_open_) return errc::invalid_state;
         if (!prefix.empty() &&
             (!detail::is_qname(prefix) || prefix.find(':') != std::string_view::npos ||
-             prefix == "xml" || prefix == "xmlns"))
+             detail::eq(prefix, "xml") || detail::eq(prefix, "xmlns")))
             return errc::xml_invalid_name;
         const errc e = detail::check_xml_chars(uri);
         if (e != errc::ok) return e;
@@ -3597,19 +3615,19 @@ public:
         if (depth_ != 0) return errc::invalid_state;
         const std::size_t mark = len_;
         if (!put("<?xml version='1.0'?><stream:stream")) return undo(mark, false);
-        struct kv {
-            std::string_view k, v;
-        };
-        const kv attrs[] = {{"from", from},     {"to", to},         {"id", id},
-                            {"version", "1.0"}, {"xml:lang", lang}, {"xmlns", content_ns}};
-        for (const kv& a : attrs) {
-            if (a.v.empty()) continue;
-            const errc e = detail::check_xml_chars(a.v);
+        // The names in a constant table: only the values are gathered at run time.
+        static constexpr std::string_view names[] = {"from",    "to",       "id",
+                                                     "version", "xml:lang", "xmlns"};
+        static constexpr std::string_view version = "1.0";
+        const std::string_view values[] = {from, to, id, version, lang, content_ns};
+        for (std::size_t i = 0; i < 6; ++i) {
+            if (values[i].empty()) continue;
+            const errc e = detail::check_xml_chars(values[i]);
             if (e != errc::ok) {
                 len_ = mark;
                 return e;
             }
-            if (!put_attribute(" ", a.k, a.v)) return undo(mark, false);
+            if (!put_attribute(" ", names[i], values[i])) return undo(mark, false);
         }
         if (!put(" xmlns:stream='http://etherx.jabber.org/streams'>")) return undo(mark, false);
         return errc::ok;
@@ -3633,6 +3651,8 @@ private:
         tag_open_ = was_open;
         return errc::buffer_too_small;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (cap_ - len_ < s.size()) return false;
         if (!s.empty()) std::memcpy(buf_ + len_, s.data(), s.size());
@@ -7960,83 +7980,110 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 
 // --- domain names ------------------------------------------------------------------------
 
-/// RFC 3986 dec-octet: 0-255 without leading zeros.
-constexpr bool parse_dec_octet(std::string_view s, std::size_t& i) noexcept {
-    const std::size_t start = i;
-    unsigned v = 0;
-    while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-        v = v * 10 + static_cast<unsigned>(s[i++] - '0');
-    const std::size_t len = i - start;
-    if (len == 0 || v > 255) return false;
-    if (len > 1 && s[start] == '0') return false;
-    return i == s.size() || s[i] < '0' || s[i] > '9';
-}
-
-/// RFC 3986 IPv4address: four dec-octets joined by '.', exactly.
-constexpr bool is_ipv4_address(std::string_view s) noexcept {
+/// RFC 3986 IPv4address: four dec-octets (0-255 without leading zeros) joined by '.',
+/// exactly; false when s is not one, else its value in v (the first octet highest).
+constexpr bool parse_ipv4(std::string_view s, std::uint32_t& v) noexcept {
     std::size_t i = 0;
+    v = 0;
     for (int k = 0; k < 4; ++k) {
         if (k > 0) {
             if (i >= s.size() || s[i] != '.') return false;
             ++i;
         }
-        if (!parse_dec_octet(s, i)) return false;
+        const std::size_t start = i;
+        unsigned octet = 0;
+        while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
+            octet = octet * 10 + static_cast<unsigned>(s[i++] - '0');
+        const std::size_t len = i - start;
+        if (len == 0 || octet > 255 || (len > 1 && s[start] == '0')) return false;
+        if (i < s.size() && s[i] >= '0' && s[i] <= '9') return false;
+        v = v << 8 | octet;
     }
     return i == s.size();
+}
+
+/// RFC 3986 IPv4address.
+constexpr bool is_ipv4_address(std::string_view s) noexcept {
+    std::uint32_t v = 0;
+    return parse_ipv4(s, v);
 }
 
 constexpr bool is_hex(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/// RFC 3986 IPv6address (the nine forms of its ABNF: eight 16-bit pieces, or fewer with one
-/// "::" standing for at least one, the last two of which may be an IPv4address).
-constexpr bool is_ipv6_address(std::string_view s) noexcept {
-    std::size_t i = 0, pieces = 0;
-    bool elided = false;
+constexpr unsigned hex_value(char c) noexcept {
+    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+}
+
+/// The eight 16-bit pieces of an RFC 3986 IPv6address (the nine forms of its ABNF: eight
+/// pieces, or fewer with one "::" standing for at least one, the last two of which may be an
+/// IPv4address); false (pieces unspecified) when s is not one. Checking and reading are one
+/// pass: a literal in a JID is read right after it is checked (flash on firmware, issue 8).
+constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+    std::uint16_t got[8] = {};
+    std::size_t i = 0, n = 0, gap = 9; // pieces read; how many of them precede the "::" (9: none)
     if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
-        elided = true;
+        gap = 0;
         i = 2;
-        if (i == s.size()) return true;
     }
-    for (;;) {
+    // A turn per piece; the first turn runs even on an empty s (which fails in it), none for
+    // "::" alone.
+    while (i < s.size() || (n == 0 && gap == 9)) {
         const std::size_t start = i;
-        while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
+        unsigned v = 0;
+        while (i < s.size() && i - start < 5 && is_hex(s[i])) v = v * 16 + hex_value(s[i++]);
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(detail::substr(s, start))) return false;
-            pieces += 2;
+            std::uint32_t v4 = 0;
+            if (n > 6 || !parse_ipv4(detail::substr(s, start), v4)) return false;
+            got[n++] = static_cast<std::uint16_t>(v4 >> 16);
+            got[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
             break;
         }
         const std::size_t digits = i - start;
-        if (digits == 0 || digits > 4) return false;
-        ++pieces;
+        if (digits == 0 || digits > 4 || n == 8) return false;
+        got[n++] = static_cast<std::uint16_t>(v);
         if (i == s.size()) break;
         if (s[i] != ':') return false;
         ++i;
         if (i < s.size() && s[i] == ':') {
-            if (elided) return false;
-            elided = true;
+            if (gap != 9) return false;
+            gap = n;
             ++i;
-            if (i == s.size()) break;
         } else if (i == s.size()) {
             return false;
         }
     }
-    return elided ? pieces <= 7 : pieces == 8;
+    if (gap == 9 ? n != 8 : n > 7) return false;
+    const std::size_t after = gap == 9 ? 0 : n - gap;
+    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
+    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
+    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
+    return true;
 }
 
+/// RFC 3986 IPv6address.
+constexpr bool is_ipv6_address(std::string_view s) noexcept {
+    std::uint16_t pieces[8] = {};
+    return parse_ipv6(s, pieces);
+}
+
+/// What ip_literal() found.
+enum class ip_literal_kind : std::uint8_t { none, ipv6, future };
+
 /// RFC 3986 IP-literal: "[" ( IPv6address / IPvFuture ) "]". Zone identifiers (RFC 6874) are
-/// not part of it.
-constexpr bool is_ip_literal(std::string_view s) noexcept {
-    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
+/// not part of it. An IPv6address also gives its pieces.
+constexpr ip_literal_kind ip_literal(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+    using K = ip_literal_kind;
+    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return K::none;
     const std::string_view in = detail::substr(s, 1, s.size() - 2);
-    if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
+    if (in[0] != 'v' && in[0] != 'V') return parse_ipv6(in, pieces) ? K::ipv6 : K::none;
     // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
     while (i < in.size() && is_hex(in[i])) ++i;
-    if (i == 1 || i >= in.size() || in[i] != '.') return false;
-    if (++i == in.size()) return false;
+    if (i == 1 || i >= in.size() || in[i] != '.') return K::none;
+    if (++i == in.size()) return K::none;
     for (; i < in.size(); ++i) {
         const char c = in[i];
         const bool alnum =
@@ -8044,53 +8091,15 @@ constexpr bool is_ip_literal(std::string_view s) noexcept {
         const bool ok = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' ||
                         c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
                         c == '+' || c == ',' || c == ';' || c == '=' || c == ':';
-        if (!ok) return false;
+        if (!ok) return K::none;
     }
-    return true;
+    return K::future;
 }
 
-constexpr unsigned hex_value(char c) noexcept {
-    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
-}
-
-/// The eight 16-bit pieces of an RFC 3986 IPv6address; false (pieces unspecified) when s is
-/// not one.
-constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
-    if (!is_ipv6_address(s)) return false;
-    std::uint16_t got[8] = {};
-    std::size_t n = 0, gap = 8; // pieces read; how many of them precede the "::", if any
-    std::size_t i = 0;
-    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
-        gap = 0;
-        i = 2;
-    }
-    while (i < s.size()) {
-        std::size_t j = i;
-        unsigned v = 0;
-        while (j < s.size() && is_hex(s[j])) v = v * 16 + hex_value(s[j++]);
-        if (j < s.size() && s[j] == '.') { // the IPv4address that ends it
-            unsigned octets[4] = {};
-            for (unsigned& o : octets) {
-                while (i < s.size() && s[i] != '.')
-                    o = o * 10 + static_cast<unsigned>(s[i++] - '0');
-                ++i;
-            }
-            got[n++] = static_cast<std::uint16_t>(octets[0] << 8 | octets[1]);
-            got[n++] = static_cast<std::uint16_t>(octets[2] << 8 | octets[3]);
-            break;
-        }
-        got[n++] = static_cast<std::uint16_t>(v);
-        i = j + 1; // past ':' (or the end)
-        if (i < s.size() && s[i] == ':') {
-            gap = n;
-            ++i;
-        }
-    }
-    const std::size_t after = gap == 8 ? 0 : n - gap;
-    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
-    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
-    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
-    return true;
+/// RFC 3986 IP-literal.
+constexpr bool is_ip_literal(std::string_view s) noexcept {
+    std::uint16_t pieces[8] = {};
+    return ip_literal(s, pieces) != ip_literal_kind::none;
 }
 
 /// Writes the RFC 5952 text form of an IPv6 address to out (at most 39 bytes) and returns its
@@ -8395,14 +8404,15 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
 inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, prep_mode mode,
                            failure& f) noexcept {
     if (d[0] == '[') {
-        if (!is_ip_literal(d)) {
+        std::uint16_t pieces[8] = {};
+        const ip_literal_kind kind = ip_literal(d, pieces);
+        if (kind == ip_literal_kind::none) {
             f = {errc::jid_invalid_ip_literal, at, 0, rule_ip_literal};
             return false;
         }
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
-        std::uint16_t pieces[8] = {};
-        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
+        if (kind == ip_literal_kind::ipv6) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
@@ -8599,6 +8609,18 @@ inline errc jid_fail(jid_error* e, const prep::failure& f, jid_part part) noexce
     return jid_fail(e, f.ec, part, f.offset, f.code_point, f.rule);
 }
 
+// jid_fail for parse_jid's general path, where the report's destination is not known: one
+// out-of-line copy under XMPPCORE_SMALL rather than one at each of its failures (callers that
+// pass no report keep the inline jid_fail, which then compiles to nothing).
+XMPPCORE_SMALL_NOINLINE inline errc jid_report(jid_error* e, errc ec, jid_part part,
+                                               std::size_t offset, char32_t cp,
+                                               const char* rule) noexcept {
+    return jid_fail(e, ec, part, offset, cp, rule);
+}
+inline errc jid_report(jid_error* e, const prep::failure& f, jid_part part) noexcept {
+    return jid_report(e, f.ec, part, f.offset, f.code_point, f.rule);
+}
+
 inline constexpr const char* rule_part_too_long =
     XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
 inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
@@ -8619,41 +8641,42 @@ inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mo
     if (p.has_local) {
         if (!prep::prepare(out, p.local, p.local_at, prep::nodeprep, mode,
                            errc::jid_localpart_too_long, f))
-            return jid_fail(err, f, jid_part::localpart);
+            return jid_report(err, f, jid_part::localpart);
         const std::size_t n = out.size();
         if (n == 0)
-            return jid_fail(err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                            XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
+            return jid_report(
+                err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
+                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
         if (n > jid_part_max_size)
-            return jid_fail(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
-                            rule_part_too_long);
+            return jid_report(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
+                              rule_part_too_long);
         sizes[0] = n;
         out.put('@');
     }
     const std::size_t d0 = out.size();
     if (!prep::prepare_domain(out, p.domain, p.domain_at, mode, f))
-        return jid_fail(err, f, jid_part::domainpart);
+        return jid_report(err, f, jid_part::domainpart);
     sizes[1] = out.size() - d0;
     if (sizes[1] > jid_part_max_size)
-        return jid_fail(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
-                        rule_part_too_long);
+        return jid_report(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
+                          rule_part_too_long);
     if (p.has_resource) {
         out.put('/');
         const std::size_t r0 = out.size();
         if (!prep::prepare(out, p.resource, p.resource_at, prep::resourceprep, mode,
                            errc::jid_resourcepart_too_long, f))
-            return jid_fail(err, f, jid_part::resourcepart);
+            return jid_report(err, f, jid_part::resourcepart);
         sizes[2] = out.size() - r0;
         if (sizes[2] == 0)
-            return jid_fail(
+            return jid_report(
                 err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
                 XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (sizes[2] > jid_part_max_size)
-            return jid_fail(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
-                            p.resource_at, 0, rule_part_too_long);
+            return jid_report(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
+                              p.resource_at, 0, rule_part_too_long);
     }
     if (out.overflow())
-        return jid_fail(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
+        return jid_report(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
     return errc::ok;
 }
 
@@ -8906,15 +8929,16 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
         p.domain = rest;
     }
     if (p.has_local && p.local.empty())
-        return jid_fail(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
+        return jid_report(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
+                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
     p.domain = strip_trailing_dot(p.domain);
     if (p.domain.empty())
-        return jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
-                        rule_empty_domain);
+        return jid_report(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
+                          rule_empty_domain);
     if (p.has_resource && p.resource.empty())
-        return jid_fail(error, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at,
-                        0, XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
+        return jid_report(error, errc::jid_empty_resourcepart, jid_part::resourcepart,
+                          p.resource_at, 0,
+                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -9765,7 +9789,7 @@ public:
             cur_.prefix = detail::substr(a.qname, 0, p);
             cur_.local = p ? detail::substr(a.qname, p + 1) : a.qname;
             cur_.value = xml_value::attribute(a.value);
-            cur_.declaration = a.qname == "xmlns" || cur_.prefix == "xmlns";
+            cur_.declaration = detail::eq(a.qname, "xmlns") || detail::eq(cur_.prefix, "xmlns");
         }
         std::string_view tag_;
         std::size_t pos_ = 0;
@@ -9861,11 +9885,12 @@ public:
             const std::string_view local = p ? detail::substr(a.qname, p + 1) : a.qname;
             if (local != local_name) continue;
             if (p == 0) {
-                if (ns.empty() && a.qname != "xmlns") return xml_value::attribute(a.value);
+                if (ns.empty() && !detail::eq(a.qname, "xmlns"))
+                    return xml_value::attribute(a.value);
                 continue;
             }
             const std::string_view pre = detail::substr(a.qname, 0, p);
-            if (pre == "xmlns" || ns.empty()) continue;
+            if (detail::eq(pre, "xmlns") || ns.empty()) continue;
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
         return {};
@@ -9945,11 +9970,11 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() < 5) continue;
-            if (a.qname == "xmlns") {
+            if (detail::eq(a.qname, "xmlns")) {
                 default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && detail::substr(a.qname, 0, 6) == "xmlns:") {
+            } else if (a.qname.size() > 6 && detail::eq(detail::substr(a.qname, 0, 6), "xmlns:")) {
                 declares_prefix_ = true;
-            } else if (a.qname == "xml:lang") {
+            } else if (detail::eq(a.qname, "xml:lang")) {
                 lang_ = xml_value::attribute(a.value);
             }
         }
@@ -9962,7 +9987,7 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() == prefix_name.size() + 6 &&
-                detail::substr(a.qname, 0, 6) == "xmlns:" &&
+                detail::eq(detail::substr(a.qname, 0, 6), "xmlns:") &&
                 detail::substr(a.qname, 6) == prefix_name)
                 return xml_value::attribute(a.value);
         }
@@ -9973,8 +9998,8 @@ private:
     // (found again by walking down from the top-level element, only when one of them declares
     // a prefix at all), then the stream header.
     xml_value resolve(std::string_view prefix_name) const noexcept {
-        if (prefix_name == "xml") return xml_value::plain(xml_ns::xml);
-        if (prefix_name == "xmlns") return xml_value::plain(xml_ns::xmlns);
+        if (detail::eq(prefix_name, "xml")) return xml_value::plain(xml_ns::xml);
+        if (detail::eq(prefix_name, "xmlns")) return xml_value::plain(xml_ns::xmlns);
         if (declares_prefix_) {
             const xml_value own = declared_in(start_tag(), prefix_name);
             if (own) return own;
@@ -10201,16 +10226,19 @@ inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept 
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
            xw_iequal(prefix, detail::substr(tag, 0, prefix.size()));
 }
+// The language tag `lang` holds (decoded into buf when it has references), or an error.
+inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]) noexcept {
+    if (!lang.needs_decoding()) return lang.raw();
+    return lang.decode(buf);
+}
 inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    if (!lang.needs_decoding()) return xw_iequal(lang.raw(), tag);
     char buf[64];
-    const result<std::string_view> d = lang.decode(buf);
+    const result<std::string_view> d = lang_text(lang, buf);
     return d && xw_iequal(*d, tag);
 }
 inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    if (!lang.needs_decoding()) return lang_prefix(tag, lang.raw());
     char buf[64];
-    const result<std::string_view> d = lang.decode(buf);
+    const result<std::string_view> d = lang_text(lang, buf);
     return d && lang_prefix(tag, *d);
 }
 } // namespace detail
@@ -10304,7 +10332,7 @@ constexpr const char* to_string(stanza_error_type t) noexcept {
 constexpr stanza_error_type stanza_error_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i <= 5; ++i) {
         const auto t = static_cast<stanza_error_type>(i);
-        if (s == to_string(t)) return t;
+        if (detail::eq(s, to_string(t))) return t;
     }
     return stanza_error_type::none;
 }
@@ -10378,9 +10406,9 @@ stanza_error_condition_from_string(std::string_view name, bool* legacy = nullptr
     if (legacy != nullptr) *legacy = false;
     for (std::size_t i = 1; i < stanza_error_condition_count; ++i) {
         const auto c = static_cast<stanza_error_condition>(i);
-        if (name == to_string(c)) return c;
+        if (detail::eq(name, to_string(c))) return c;
     }
-    if (name == "payment-required") { // RFC 3920 9.3.3
+    if (detail::eq(name, "payment-required")) { // RFC 3920 9.3.3
         if (legacy != nullptr) *legacy = true;
         return stanza_error_condition::undefined_condition;
     }
@@ -10426,11 +10454,12 @@ constexpr stream_condition stream_condition_from_string(std::string_view name,
     if (legacy != nullptr) *legacy = false;
     for (std::size_t i = 1; i < stream_condition_count; ++i) {
         const auto c = static_cast<stream_condition>(i);
-        if (name == to_string(c)) return c;
+        if (detail::eq(name, to_string(c))) return c;
     }
     stream_condition c = stream_condition::none;
-    if (name == "xml-not-well-formed") c = stream_condition::not_well_formed; // 3920 4.7.3
-    if (name == "invalid-id") c = stream_condition::undefined_condition;      // 3920 4.7.3
+    if (detail::eq(name, "xml-not-well-formed"))
+        c = stream_condition::not_well_formed;                                     // 3920 4.7.3
+    if (detail::eq(name, "invalid-id")) c = stream_condition::undefined_condition; // 3920 4.7.3
     if (legacy != nullptr) *legacy = c != stream_condition::none;
     return c;
 }
@@ -10485,7 +10514,7 @@ struct error_children_raw {
                 if (!app) app = c;
                 continue;
             }
-            if (c.local() == "text") continue;
+            if (detail::eq(c.local(), "text")) continue;
             bool old_name = false;
             const std::uint8_t k = from_string(c.local(), &old_name);
             if (k == 0) continue;
@@ -10528,7 +10557,7 @@ public:
     /// defined condition; an unknown element in the stanzas namespace is not one),
     /// stanza_duplicate_child (two defined conditions).
     static result<stanza_error> parse(const element_view& error) noexcept {
-        if (!error || error.local() != "error") return errc::stanza_kind_mismatch;
+        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
         stanza_error r;
         r.element_ = error;
         char buf[32];
@@ -10692,7 +10721,8 @@ constexpr const char* to_string(message_type t) noexcept {
 /// The type a 'type' value names, or unknown.
 constexpr message_type message_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 0; i < 5; ++i)
-        if (s == to_string(static_cast<message_type>(i))) return static_cast<message_type>(i);
+        if (detail::eq(s, to_string(static_cast<message_type>(i))))
+            return static_cast<message_type>(i);
     return message_type::unknown;
 }
 
@@ -10729,7 +10759,8 @@ constexpr const char* to_string(presence_type t) noexcept {
 /// values of the attribute).
 constexpr presence_type presence_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i < 8; ++i)
-        if (s == to_string(static_cast<presence_type>(i))) return static_cast<presence_type>(i);
+        if (detail::eq(s, to_string(static_cast<presence_type>(i))))
+            return static_cast<presence_type>(i);
     return presence_type::unknown;
 }
 
@@ -10751,7 +10782,7 @@ constexpr const char* to_string(iq_type t) noexcept {
 /// The type a 'type' value names, or unknown.
 constexpr iq_type iq_type_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 0; i < 4; ++i)
-        if (s == to_string(static_cast<iq_type>(i))) return static_cast<iq_type>(i);
+        if (detail::eq(s, to_string(static_cast<iq_type>(i)))) return static_cast<iq_type>(i);
     return iq_type::unknown;
 }
 
@@ -10774,7 +10805,8 @@ constexpr const char* to_string(presence_show s) noexcept {
 /// The show a `<show/>` value names, or unknown.
 constexpr presence_show presence_show_from_string(std::string_view s) noexcept {
     for (std::uint8_t i = 1; i < 5; ++i)
-        if (s == to_string(static_cast<presence_show>(i))) return static_cast<presence_show>(i);
+        if (detail::eq(s, to_string(static_cast<presence_show>(i))))
+            return static_cast<presence_show>(i);
     return presence_show::unknown;
 }
 
@@ -10875,11 +10907,11 @@ public:
         if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         stanza s;
         const std::string_view n = e.local();
-        if (n == "message")
+        if (detail::eq(n, "message"))
             s.kind_ = stanza_kind::message;
-        else if (n == "presence")
+        else if (detail::eq(n, "presence"))
             s.kind_ = stanza_kind::presence;
-        else if (n == "iq")
+        else if (detail::eq(n, "iq"))
             s.kind_ = stanza_kind::iq;
         else
             return errc::stanza_unknown_element;
@@ -10891,11 +10923,11 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = q == "to"     ? &s.to_
-                              : q == "from" ? &s.from_
-                              : q == "id"   ? &s.id_
-                              : q == "type" ? &s.type_raw_
-                                            : nullptr;
+            xml_value* slot = detail::eq(q, "to")     ? &s.to_
+                              : detail::eq(q, "from") ? &s.from_
+                              : detail::eq(q, "id")   ? &s.id_
+                              : detail::eq(q, "type") ? &s.type_raw_
+                                                      : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
         return s;
@@ -11026,13 +11058,13 @@ public:
         for (const element_view& c : m.element_.children(m.uri(), "body", "subject", "thread")) {
             errc e = errc::ok;
             const std::string_view n = c.local();
-            if (n == "body") {
+            if (detail::eq(n, "body")) {
                 e = bodies.add(c);
                 m.body_.note(c);
-            } else if (n == "subject") {
+            } else if (detail::eq(n, "subject")) {
                 e = subjects.add(c);
                 m.subject_.note(c);
-            } else if (n == "thread") {
+            } else if (detail::eq(n, "thread")) {
                 if (thread) e = errc::stanza_duplicate_child;
                 thread = true;
                 m.thread_.note(c);
@@ -11108,16 +11140,16 @@ public:
         bool show = false, priority = false;
         for (const element_view& c : p.element_.children(p.uri(), "status", "show", "priority")) {
             const std::string_view n = c.local();
-            if (n == "status") {
+            if (detail::eq(n, "status")) {
                 const errc e = statuses.add(c);
                 if (e != errc::ok) return e;
                 p.status_.note(c);
-            } else if (n == "show") {
+            } else if (detail::eq(n, "show")) {
                 if (show) return errc::stanza_duplicate_child;
                 show = true;
                 p.show_ = presence_show_from_string(detail::short_value(c.text().trimmed(), buf));
                 if (p.show_ == presence_show::unknown) return errc::stanza_bad_show;
-            } else if (n == "priority") {
+            } else if (detail::eq(n, "priority")) {
                 if (priority) return errc::stanza_duplicate_child;
                 priority = true;
                 if (!detail::parse_priority(c.text(), p.priority_))
@@ -11399,11 +11431,11 @@ public:
             const std::size_t pl = detail::xw_prefix_length(qname);
             if (pl == 0) return;
             const std::string_view pre = detail::substr(qname, 0, pl);
-            if (pre == "xml" || pre == "xmlns") return;
+            if (detail::eq(pre, "xml") || detail::eq(pre, "xmlns")) return;
             for (std::size_t i = 0; i < n_seen; ++i)
                 if (seen[i] == pre) return;
             for (const xml_attribute_view& a : scope.attributes())
-                if (a.prefix == "xmlns" && a.local == pre) return; // copied with the tag
+                if (detail::eq(a.prefix, "xmlns") && a.local == pre) return; // copied with the tag
             const xml_value uri = scope.namespace_of(pre);
             if (!uri) return; // bound inside `content`
             if (n_seen < 8) {
@@ -13611,7 +13643,7 @@ constexpr const char* to_string(mechanism m) noexcept {
 constexpr mechanism mechanism_from_name(std::string_view name) noexcept {
     for (std::size_t i = 1; i < mechanism_count; ++i) {
         const auto m = static_cast<mechanism>(i);
-        if (name == to_string(m)) return m;
+        if (detail::eq(name, to_string(m))) return m;
     }
     return mechanism::none;
 }
@@ -13745,7 +13777,7 @@ constexpr const char* to_string(channel_binding_type t) noexcept {
 constexpr channel_binding_type channel_binding_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 3; ++i) {
         const auto t = static_cast<channel_binding_type>(i);
-        if (name == to_string(t)) return t;
+        if (detail::eq(name, to_string(t))) return t;
     }
     return channel_binding_type::none;
 }
@@ -13807,7 +13839,7 @@ constexpr const char* to_string(sasl_failure f) noexcept {
 constexpr sasl_failure sasl_failure_from_name(std::string_view name) noexcept {
     for (unsigned i = 1; i <= 11; ++i) {
         const auto f = static_cast<sasl_failure>(i);
-        if (name == to_string(f)) return f;
+        if (detail::eq(name, to_string(f))) return f;
     }
     return sasl_failure::none;
 }
@@ -14023,6 +14055,8 @@ public:
         return true;
     }
     bool put(char c) noexcept { return put(std::string_view(&c, 1)); }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put_base64(byte_view b) noexcept {
         const result<std::size_t> n = base64_encode(b, buf_ + front_, room());
         if (!n) return false;
@@ -14073,7 +14107,7 @@ public:
     /// and returns where it went.
     errc receive(std::string_view data, bool b64, std::string_view& msg) noexcept {
         const std::size_t at = front_;
-        if (b64 && data == "=") {
+        if (b64 && detail::eq(data, "=")) {
             msg = view(at, at);
             return errc::ok;
         }
@@ -14154,9 +14188,9 @@ constexpr bool scram_unescape(std::string_view s, char* out, std::size_t& n) noe
         }
         if (i + 2 >= s.size()) return false;
         const std::string_view e = detail::substr(s, i + 1, 2);
-        if (e == "2C")
+        if (detail::eq(e, "2C"))
             out[n++] = ',';
-        else if (e == "3D")
+        else if (detail::eq(e, "3D"))
             out[n++] = '=';
         else
             return false;
@@ -14260,15 +14294,16 @@ constexpr std::size_t scram_cache_salt(std::size_t capacity) noexcept {
 }
 
 /// A sasl_client's SCRAM keys, sized for its provider and capacity (scram_client_keys is
-/// sized for any of them).
+/// sized for any of them). Trivial, so that `{}` clears it as one block (all zero: no keys,
+/// valid() false); the hash means nothing until iterations is set.
 template <std::size_t DigestBytes, std::size_t SaltBytes>
 struct scram_key_store {
-    hash_algorithm hash = hash_algorithm::sha256;
-    std::uint32_t iterations = 0;
-    std::size_t salt_size = 0;
-    std::uint8_t salt[SaltBytes] = {};
-    std::uint8_t client_key[DigestBytes] = {};
-    std::uint8_t server_key[DigestBytes] = {};
+    hash_algorithm hash;
+    std::uint32_t iterations;
+    std::size_t salt_size;
+    std::uint8_t salt[SaltBytes];
+    std::uint8_t client_key[DigestBytes];
+    std::uint8_t server_key[DigestBytes];
 
     constexpr bool valid() const noexcept { return iterations != 0; }
     // Whether k fits (its salt; its digests when DigestBytes covers its hash).
@@ -14734,7 +14769,7 @@ private:
     detail::sasl_buffer<Capacity> buf_;
     static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
-    key_store keys_; // the cached keys from start() until the server-first message
+    key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
     std::string_view output_;
     std::string_view server_error_;
@@ -15540,16 +15575,67 @@ struct stream_features {
     std::uint8_t unknown = 0;       ///< other features (see features_xml() for them)
 };
 
+namespace detail {
+/// The plain state of a client_session, whatever its parameters: a base that the constructor
+/// value-initialises, so that it is cleared as one block rather than member by member (flash
+/// on firmware, issue 8). Every member starts as zero (none, idle, ok, empty); the few that do
+/// not are set in the session's constructor.
+struct client_session_vars {
+    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
+    // from payload_, and `received` by reading the element again (the stanza view repeats the
+    // element view): ~130 bytes for the queue instead of ~500.
+    struct queued_event {
+        std::uint64_t offset;
+        session_event_kind kind;
+        errc error;
+        stream_condition condition;
+        mechanism sasl_mechanism;
+    };
+    // Events queued at once: parsing stops while any is queued, and one element queues at
+    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
+    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
+    static constexpr std::size_t event_capacity = 2;
+
+    queued_event events_[event_capacity];
+    // The small members together (no padding between them on 32-bit targets).
+    std::uint8_t ev_head_, ev_count_; // at most event_capacity
+    session_state state_;
+    bool tls_;
+    errc error_;
+    bool authenticated_, header_sent_;
+    channel_binding_type cb_type_;
+    std::uint8_t cb_size_;   // at most channel_binding_max_size
+    std::uint8_t rand_size_; // at most session_random_max
+    std::uint64_t error_offset_;
+    std::uint8_t cb_[channel_binding_max_size];
+    std::uint8_t rand_[session_random_max];
+    stream_features features_;
+    jid_view account_, bound_;
+    std::string_view resource_;
+    // Input: in_[0, in_len_); the current stream's offset 0 is at index origin_ (negative
+    // once its first bytes were dropped); dropped_ bytes were dropped before in_[0].
+    std::size_t in_len_;
+    std::int64_t origin_;
+    std::uint64_t dropped_;
+    std::size_t new_from_, proceed_cut_;
+    // Output: out_[out_head_, out_len_) is pending.
+    std::size_t out_head_, out_len_;
+    std::size_t features_len_;
+};
+} // namespace detail
+
 /// A client session. `Crypto` provides the hashes for SCRAM (crypto.hpp); `Capacity` sizes the
 /// buffers (session_capacity). Not copyable or movable (the tokenizer refers to the session).
 /// Never allocates, never throws.
 template <class Crypto = default_crypto, class Capacity = session_capacity<>>
-class client_session {
+class client_session : detail::client_session_vars {
 public:
     /// A session for `config` (its views must outlive the session). Problems with the config
     /// are reported by start().
     explicit client_session(const client_config& config) noexcept
-        : cfg_(config), tok_(handler_, xml_mode::stream, clamped(config.limits)) {
+        : client_session_vars(), cfg_(config),
+          tok_(handler_, xml_mode::stream, clamped(config.limits)) {
+        new_from_ = proceed_cut_ = no_cut;
         static_assert(session_random_max <= 255 && channel_binding_max_size <= 255,
                       "rand_size_ and cb_size_ are bytes");
         rand_size_ = static_cast<std::uint8_t>(
@@ -15786,10 +15872,6 @@ public:
     stanza_context context() const noexcept { return stanza_context(tok_.stream_header()); }
 
 private:
-    // Events queued at once: parsing stops while any is queued, and one element queues at
-    // most two (bound + ready, stream_error + closed, bind_failed or sasl_failed + failed);
-    // close() during the TLS handshake adds closed after tls_requested. fail() makes room.
-    static constexpr std::size_t event_capacity = 2;
     static constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
     // Output kept back from the host so that a failure or close always fits.
     static constexpr std::size_t close_reserve = 512;
@@ -15832,16 +15914,6 @@ private:
         state_ = to;
     }
 
-    // Queued events are small; next_event() fills in `jid` from bound_, the element's fields
-    // from payload_, and `received` by reading the element again (the stanza view repeats the
-    // element view): ~130 bytes for the queue instead of ~500.
-    struct queued_event {
-        std::uint64_t offset = 0;
-        session_event_kind kind = session_event_kind::none;
-        errc error = errc::ok;
-        stream_condition condition = stream_condition::none;
-        mechanism sasl_mechanism = mechanism::none;
-    };
     // What an event about an element carries. Parsing stops while any event is queued, so the
     // queue holds at most one such event (the first; what follows it carries no element).
     struct event_payload {
@@ -15885,6 +15957,8 @@ private:
     std::size_t room_for_host() const noexcept {
         return room() > close_reserve ? room() - close_reserve : 0;
     }
+    // A literal: its length is found here, not at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE bool put(const char* s) noexcept { return put(std::string_view(s)); }
     bool put(std::string_view s) noexcept {
         if (s.size() > room()) return false;
         std::memcpy(out_ + out_len_, s.data(), s.size());
@@ -15920,10 +15994,18 @@ private:
         compact_output();
         if (header_sent_ && !in_tls_switch) {
             if (sc != stream_condition::none) {
-                stanza_builder<> b(out_ + out_len_, room());
-                stream_error_spec spec;
-                spec.condition = sc;
-                if (b.stream_error(spec) == errc::ok) out_len_ += b.size();
+                // What stanza_builder::stream_error writes for a bare condition, whole or not at
+                // all, without the builder (flash on firmware, issue 8): the condition's name
+                // needs no escaping.
+                constexpr std::string_view open = "<stream:error><";
+                constexpr std::string_view close =
+                    " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>";
+                const std::string_view name = to_string(sc);
+                if (open.size() + name.size() + close.size() <= room()) {
+                    put(open);
+                    put(name);
+                    put(close);
+                }
             }
             if (state_ != session_state::closing) put("</stream:stream>");
         }
@@ -16105,13 +16187,16 @@ private:
     }
 
     void on_stream_error(const element_view& e) noexcept {
-        const auto se = stream_error::parse(e);
+        // What stream_error::parse(e) reads (e is a <stream:error/>, see on_element), without
+        // a stream_error and its result copied around (flash on firmware, issue 8).
+        detail::error_children<stream_condition, &stream_condition_from_string> c;
+        const bool read = c.read(e, xmpp_ns::stream_errors) == errc::ok;
         event_payload& ev =
             push_element(session_event_kind::stream_error, e, errc::ok,
-                         se ? se->condition() : stream_condition::undefined_condition);
-        if (se) {
-            ev.text = se->text().text();
-            ev.host = se->see_other_host();
+                         read ? c.condition_value() : stream_condition::undefined_condition);
+        if (read) {
+            ev.text = best_language(e.children(xmpp_ns::stream_errors, "text"), {}).text();
+            if (c.condition_value() == stream_condition::see_other_host) ev.host = c.address();
         }
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
@@ -16295,7 +16380,7 @@ private:
                  std::uint64_t at) noexcept {
         if (!e.in_namespace(session_ns::sasl)) return fail(errc::session_unexpected_element, at);
         const std::string_view n = e.local();
-        if (n == "challenge") {
+        if (detail::eq(n, "challenge")) {
             const errc r = payload(e, false);
             if (r != errc::ok) return sasl_abort(r, at);
             put("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>");
@@ -16303,7 +16388,7 @@ private:
             put("</response>");
             return;
         }
-        if (n == "success") {
+        if (detail::eq(n, "success")) {
             const errc r = payload(e, true);
             if (r != errc::ok) return fail(r, at);
             authenticated_ = true;
@@ -16317,10 +16402,10 @@ private:
             write_stream_header();
             return;
         }
-        if (n == "failure") {
+        if (detail::eq(n, "failure")) {
             sasl_failure cond = sasl_failure::none;
             for (const element_view& c : e.children())
-                if (c.in_namespace(session_ns::sasl) && c.local() != "text") {
+                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
                     cond = sasl_failure_from_name(c.local());
                     break;
                 }
@@ -16341,7 +16426,7 @@ private:
         const auto d = t.decode(buf);
         if (!d) return errc::sasl_message_too_long;
         std::string_view text = *d;
-        if (text == "=") text = {};
+        if (detail::eq(text, "=")) text = {};
         if (success) return text.empty() ? sasl_.success({}) : sasl_.success_base64(text);
         return text.empty() ? sasl_.challenge({}) : sasl_.challenge_base64(text);
     }
@@ -16377,13 +16462,17 @@ private:
         return t.equals("result") ? reply_result : t.equals("error") ? reply_error : not_a_reply;
     }
 
-    void send_bind() noexcept {
+    // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
+    // bind and session requests, through one builder call site (flash on firmware, issue 8).
+    void send_request(std::string_view id, std::string_view name, std::string_view ns,
+                      std::string_view resource) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, bind_id, {}});
-        b.start("bind", session_ns::bind);
-        if (!resource_.empty()) b.leaf("resource", resource_);
+        b.open_iq(iq_type::set, {{}, {}, id, {}});
+        b.start(name, ns);
+        if (!resource.empty()) b.leaf("resource", resource);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
+    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -16403,10 +16492,7 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            stanza_builder<> b(out_ + out_len_, room());
-            b.open_iq(iq_type::set, {{}, {}, session_id, {}});
-            b.start("session", session_ns::session);
-            if (b.close() == errc::ok) out_len_ += b.size();
+            send_request(session_id, "session", session_ns::session, {});
             set_state(session_state::establishing);
             return;
         }
@@ -16444,54 +16530,33 @@ private:
     // --- members ------------------------------------------------------------------------
 
     // What the session reads of its client_config after construction (not `limits`, which
-    // the tokenizer holds, nor `random`, copied into rand_).
+    // the tokenizer holds, nor `random`, copied into rand_), in client_config's order so that
+    // the copy moves runs of words (flash on firmware).
     struct kept_config {
-        std::string_view jid, password, authzid, resource, scram_nonce, lang;
+        std::string_view jid, password;
         const scram_client_keys* cached_keys;
-        std::uint32_t scram_min_iterations, scram_max_iterations;
-        mechanism_set mechanisms;
+        std::string_view authzid, resource;
         tls_policy tls;
+        mechanism_set mechanisms;
         bool allow_plain_without_tls, require_channel_binding;
+        std::string_view scram_nonce;
+        std::uint32_t scram_min_iterations, scram_max_iterations;
+        std::string_view lang;
 
         explicit kept_config(const client_config& c) noexcept
-            : jid(c.jid), password(c.password), authzid(c.authzid), resource(c.resource),
-              scram_nonce(c.scram_nonce), lang(c.lang), cached_keys(c.cached_keys),
-              scram_min_iterations(c.scram_min_iterations),
-              scram_max_iterations(c.scram_max_iterations), mechanisms(c.mechanisms), tls(c.tls),
+            : jid(c.jid), password(c.password), cached_keys(c.cached_keys), authzid(c.authzid),
+              resource(c.resource), tls(c.tls), mechanisms(c.mechanisms),
               allow_plain_without_tls(c.allow_plain_without_tls),
-              require_channel_binding(c.require_channel_binding) {}
+              require_channel_binding(c.require_channel_binding), scram_nonce(c.scram_nonce),
+              scram_min_iterations(c.scram_min_iterations),
+              scram_max_iterations(c.scram_max_iterations), lang(c.lang) {}
     };
 
     kept_config cfg_;
     handler handler_;
     xml_tokenizer<handler, typename Capacity::xml> tok_;
     sasl_client<Crypto, Capacity::sasl_bytes> sasl_;
-    queued_event events_[event_capacity];
     event_payload payload_;
-    // The small members together (no padding between them on 32-bit targets).
-    std::uint8_t ev_head_ = 0, ev_count_ = 0; // at most event_capacity
-    session_state state_ = session_state::idle;
-    bool tls_ = false;
-    errc error_ = errc::ok;
-    bool authenticated_ = false, header_sent_ = false;
-    channel_binding_type cb_type_ = channel_binding_type::none;
-    std::uint8_t cb_size_ = 0;   // at most channel_binding_max_size
-    std::uint8_t rand_size_ = 0; // at most session_random_max
-    std::uint64_t error_offset_ = 0;
-    std::uint8_t cb_[channel_binding_max_size] = {};
-    std::uint8_t rand_[session_random_max] = {};
-    stream_features features_;
-    jid_view account_, bound_;
-    std::string_view resource_;
-    // Input: in_[0, in_len_); the current stream's offset 0 is at index origin_ (negative
-    // once its first bytes were dropped); dropped_ bytes were dropped before in_[0].
-    std::size_t in_len_ = 0;
-    std::int64_t origin_ = 0;
-    std::uint64_t dropped_ = 0;
-    std::size_t new_from_ = no_cut, proceed_cut_ = no_cut;
-    // Output: out_[out_head_, out_len_) is pending.
-    std::size_t out_head_ = 0, out_len_ = 0;
-    std::size_t features_len_ = 0;
     char account_buf_[Capacity::jid_bytes];
     char bound_buf_[Capacity::jid_bytes];
     char features_copy_[Capacity::features_bytes > 0 ? Capacity::features_bytes : 1];

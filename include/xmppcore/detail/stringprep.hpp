@@ -559,83 +559,110 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 
 // --- domain names ------------------------------------------------------------------------
 
-/// RFC 3986 dec-octet: 0-255 without leading zeros.
-constexpr bool parse_dec_octet(std::string_view s, std::size_t& i) noexcept {
-    const std::size_t start = i;
-    unsigned v = 0;
-    while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-        v = v * 10 + static_cast<unsigned>(s[i++] - '0');
-    const std::size_t len = i - start;
-    if (len == 0 || v > 255) return false;
-    if (len > 1 && s[start] == '0') return false;
-    return i == s.size() || s[i] < '0' || s[i] > '9';
-}
-
-/// RFC 3986 IPv4address: four dec-octets joined by '.', exactly.
-constexpr bool is_ipv4_address(std::string_view s) noexcept {
+/// RFC 3986 IPv4address: four dec-octets (0-255 without leading zeros) joined by '.',
+/// exactly; false when s is not one, else its value in v (the first octet highest).
+constexpr bool parse_ipv4(std::string_view s, std::uint32_t& v) noexcept {
     std::size_t i = 0;
+    v = 0;
     for (int k = 0; k < 4; ++k) {
         if (k > 0) {
             if (i >= s.size() || s[i] != '.') return false;
             ++i;
         }
-        if (!parse_dec_octet(s, i)) return false;
+        const std::size_t start = i;
+        unsigned octet = 0;
+        while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
+            octet = octet * 10 + static_cast<unsigned>(s[i++] - '0');
+        const std::size_t len = i - start;
+        if (len == 0 || octet > 255 || (len > 1 && s[start] == '0')) return false;
+        if (i < s.size() && s[i] >= '0' && s[i] <= '9') return false;
+        v = v << 8 | octet;
     }
     return i == s.size();
+}
+
+/// RFC 3986 IPv4address.
+constexpr bool is_ipv4_address(std::string_view s) noexcept {
+    std::uint32_t v = 0;
+    return parse_ipv4(s, v);
 }
 
 constexpr bool is_hex(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/// RFC 3986 IPv6address (the nine forms of its ABNF: eight 16-bit pieces, or fewer with one
-/// "::" standing for at least one, the last two of which may be an IPv4address).
-constexpr bool is_ipv6_address(std::string_view s) noexcept {
-    std::size_t i = 0, pieces = 0;
-    bool elided = false;
+constexpr unsigned hex_value(char c) noexcept {
+    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+}
+
+/// The eight 16-bit pieces of an RFC 3986 IPv6address (the nine forms of its ABNF: eight
+/// pieces, or fewer with one "::" standing for at least one, the last two of which may be an
+/// IPv4address); false (pieces unspecified) when s is not one. Checking and reading are one
+/// pass: a literal in a JID is read right after it is checked (flash on firmware, issue 8).
+constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+    std::uint16_t got[8] = {};
+    std::size_t i = 0, n = 0, gap = 9; // pieces read; how many of them precede the "::" (9: none)
     if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
-        elided = true;
+        gap = 0;
         i = 2;
-        if (i == s.size()) return true;
     }
-    for (;;) {
+    // A turn per piece; the first turn runs even on an empty s (which fails in it), none for
+    // "::" alone.
+    while (i < s.size() || (n == 0 && gap == 9)) {
         const std::size_t start = i;
-        while (i < s.size() && i - start < 5 && is_hex(s[i])) ++i;
+        unsigned v = 0;
+        while (i < s.size() && i - start < 5 && is_hex(s[i])) v = v * 16 + hex_value(s[i++]);
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
-            if (!is_ipv4_address(detail::substr(s, start))) return false;
-            pieces += 2;
+            std::uint32_t v4 = 0;
+            if (n > 6 || !parse_ipv4(detail::substr(s, start), v4)) return false;
+            got[n++] = static_cast<std::uint16_t>(v4 >> 16);
+            got[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
             break;
         }
         const std::size_t digits = i - start;
-        if (digits == 0 || digits > 4) return false;
-        ++pieces;
+        if (digits == 0 || digits > 4 || n == 8) return false;
+        got[n++] = static_cast<std::uint16_t>(v);
         if (i == s.size()) break;
         if (s[i] != ':') return false;
         ++i;
         if (i < s.size() && s[i] == ':') {
-            if (elided) return false;
-            elided = true;
+            if (gap != 9) return false;
+            gap = n;
             ++i;
-            if (i == s.size()) break;
         } else if (i == s.size()) {
             return false;
         }
     }
-    return elided ? pieces <= 7 : pieces == 8;
+    if (gap == 9 ? n != 8 : n > 7) return false;
+    const std::size_t after = gap == 9 ? 0 : n - gap;
+    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
+    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
+    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
+    return true;
 }
 
+/// RFC 3986 IPv6address.
+constexpr bool is_ipv6_address(std::string_view s) noexcept {
+    std::uint16_t pieces[8] = {};
+    return parse_ipv6(s, pieces);
+}
+
+/// What ip_literal() found.
+enum class ip_literal_kind : std::uint8_t { none, ipv6, future };
+
 /// RFC 3986 IP-literal: "[" ( IPv6address / IPvFuture ) "]". Zone identifiers (RFC 6874) are
-/// not part of it.
-constexpr bool is_ip_literal(std::string_view s) noexcept {
-    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
+/// not part of it. An IPv6address also gives its pieces.
+constexpr ip_literal_kind ip_literal(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+    using K = ip_literal_kind;
+    if (s.size() < 3 || s.front() != '[' || s.back() != ']') return K::none;
     const std::string_view in = detail::substr(s, 1, s.size() - 2);
-    if (in[0] != 'v' && in[0] != 'V') return is_ipv6_address(in);
+    if (in[0] != 'v' && in[0] != 'V') return parse_ipv6(in, pieces) ? K::ipv6 : K::none;
     // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
     while (i < in.size() && is_hex(in[i])) ++i;
-    if (i == 1 || i >= in.size() || in[i] != '.') return false;
-    if (++i == in.size()) return false;
+    if (i == 1 || i >= in.size() || in[i] != '.') return K::none;
+    if (++i == in.size()) return K::none;
     for (; i < in.size(); ++i) {
         const char c = in[i];
         const bool alnum =
@@ -643,53 +670,15 @@ constexpr bool is_ip_literal(std::string_view s) noexcept {
         const bool ok = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' ||
                         c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
                         c == '+' || c == ',' || c == ';' || c == '=' || c == ':';
-        if (!ok) return false;
+        if (!ok) return K::none;
     }
-    return true;
+    return K::future;
 }
 
-constexpr unsigned hex_value(char c) noexcept {
-    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
-}
-
-/// The eight 16-bit pieces of an RFC 3986 IPv6address; false (pieces unspecified) when s is
-/// not one.
-constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
-    if (!is_ipv6_address(s)) return false;
-    std::uint16_t got[8] = {};
-    std::size_t n = 0, gap = 8; // pieces read; how many of them precede the "::", if any
-    std::size_t i = 0;
-    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
-        gap = 0;
-        i = 2;
-    }
-    while (i < s.size()) {
-        std::size_t j = i;
-        unsigned v = 0;
-        while (j < s.size() && is_hex(s[j])) v = v * 16 + hex_value(s[j++]);
-        if (j < s.size() && s[j] == '.') { // the IPv4address that ends it
-            unsigned octets[4] = {};
-            for (unsigned& o : octets) {
-                while (i < s.size() && s[i] != '.')
-                    o = o * 10 + static_cast<unsigned>(s[i++] - '0');
-                ++i;
-            }
-            got[n++] = static_cast<std::uint16_t>(octets[0] << 8 | octets[1]);
-            got[n++] = static_cast<std::uint16_t>(octets[2] << 8 | octets[3]);
-            break;
-        }
-        got[n++] = static_cast<std::uint16_t>(v);
-        i = j + 1; // past ':' (or the end)
-        if (i < s.size() && s[i] == ':') {
-            gap = n;
-            ++i;
-        }
-    }
-    const std::size_t after = gap == 8 ? 0 : n - gap;
-    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
-    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
-    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
-    return true;
+/// RFC 3986 IP-literal.
+constexpr bool is_ip_literal(std::string_view s) noexcept {
+    std::uint16_t pieces[8] = {};
+    return ip_literal(s, pieces) != ip_literal_kind::none;
 }
 
 /// Writes the RFC 5952 text form of an IPv6 address to out (at most 39 bytes) and returns its
@@ -994,14 +983,15 @@ XMPPCORE_NOINLINE inline bool prepare_labels(cow_output& out, std::string_view d
 inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, prep_mode mode,
                            failure& f) noexcept {
     if (d[0] == '[') {
-        if (!is_ip_literal(d)) {
+        std::uint16_t pieces[8] = {};
+        const ip_literal_kind kind = ip_literal(d, pieces);
+        if (kind == ip_literal_kind::none) {
             f = {errc::jid_invalid_ip_literal, at, 0, rule_ip_literal};
             return false;
         }
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
-        std::uint16_t pieces[8] = {};
-        if (parse_ipv6(detail::substr(d, 1, d.size() - 2), pieces)) {
+        if (kind == ip_literal_kind::ipv6) {
             char text[2 + 39] = {'['};
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';

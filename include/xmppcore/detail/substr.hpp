@@ -33,6 +33,13 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
     return {s.data() + pos, n < rest ? n : rest};
 }
 
+/// `s == lit` for a NUL-terminated `lit` (a literal). Under XMPPCORE_SMALL one call, where
+/// `s == "lit"` builds a view and calls the comparison at each use (flash on firmware, issue
+/// 8); constant evaluation is unaffected.
+XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) noexcept {
+    return s == std::string_view(lit);
+}
+
 } // namespace detail
 XMPPCORE_END_NAMESPACE
 
