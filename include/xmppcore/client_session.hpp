@@ -956,7 +956,8 @@ private:
         features_ = stream_features{};
         features_len_ = 0;
         features_len_ = copy_features(f);
-        for (const element_view& c : f.children()) {
+        const element_range c_all = f.children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             bool* const flag = feature_flag(c.uri(), c.local());
             if (flag == nullptr) {
                 if (features_.unknown < 255) ++features_.unknown;
@@ -967,7 +968,8 @@ private:
                 features_.starttls_required =
                     static_cast<bool>(c.child(session_ns::tls, "required"));
             } else if (flag == &features_.mechanisms_offered) {
-                for (const element_view& m : c.children(session_ns::sasl, "mechanism")) {
+                const element_range m_all = c.children(session_ns::sasl, "mechanism");
+                for (element_view m = m_all.first(); m; m = m_all.next(m)) {
                     char name[64];
                     const auto t = m.text().trimmed().decode(name);
                     if (!t || !features_.mechanisms.add(*t)) {
@@ -975,7 +977,8 @@ private:
                     }
                 }
             } else if (flag == &features_.channel_binding_advertised) {
-                for (const element_view& b : c.children(session_ns::sasl_cb, "channel-binding")) {
+                const element_range b_all = c.children(session_ns::sasl_cb, "channel-binding");
+                for (element_view b = b_all.first(); b; b = b_all.next(b)) {
                     char name[32];
                     const auto t = b.attribute("type").decode(name);
                     const channel_binding_type cb =
@@ -1133,7 +1136,8 @@ private:
         }
         if (detail::eq(n, "failure")) {
             sasl_failure cond = sasl_failure::none;
-            for (const element_view& c : e.children())
+            const element_range c_all = e.children();
+            for (element_view c = c_all.first(); c; c = c_all.next(c))
                 if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
                     cond = sasl_failure_from_name(c.local());
                     break;

@@ -393,7 +393,8 @@ public:
         m.type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
         detail::alternatives bodies, subjects;
         bool thread = false;
-        for (const element_view& c : m.element_.children(m.uri(), "body", "subject", "thread")) {
+        const element_range c_all = m.element_.children(m.uri(), "body", "subject", "thread");
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             errc e = errc::ok;
             const std::string_view n = c.local();
             if (detail::eq(n, "body")) {
@@ -476,7 +477,8 @@ public:
         if (p.type_ == presence_type::unknown) return errc::stanza_unknown_type;
         detail::alternatives statuses;
         bool show = false, priority = false;
-        for (const element_view& c : p.element_.children(p.uri(), "status", "show", "priority")) {
+        const element_range c_all = p.element_.children(p.uri(), "status", "show", "priority");
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             const std::string_view n = c.local();
             if (detail::eq(n, "status")) {
                 const errc e = statuses.add(c);
@@ -551,7 +553,8 @@ public:
         if (q.type_ == iq_type::unknown) return errc::stanza_unknown_type;
         std::size_t payloads = 0;
         bool has_error = false;
-        for (const element_view& c : q.children()) {
+        const element_range c_all = q.children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             if (q.type_ == iq_type::error && !has_error && c.is(q.uri(), "error")) {
                 has_error = true;
                 continue;
@@ -580,7 +583,8 @@ public:
     /// The payload: the child of a get, set or result, or the original payload an error
     /// includes; an invalid view when there is none.
     element_view payload() const noexcept {
-        for (const element_view& c : children())
+        const element_range c_all = children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c))
             if (type_ != iq_type::error || !c.is(uri(), "error")) return c;
         return {};
     }

@@ -236,7 +236,8 @@ struct error_children_raw {
     // Not a template: one copy serves both error kinds.
     errc read(const element_view& e, std::string_view ns,
               std::uint8_t (*from_string)(std::string_view, bool*) noexcept) noexcept {
-        for (const element_view& c : e.children()) {
+        const element_range c_all = e.children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             if (!c.in_namespace(ns)) {
                 if (!app) app = c;
                 continue;

@@ -578,36 +578,8 @@ public:
                 advance(s.from);
         }
         void advance(std::size_t from) noexcept {
-            const std::string_view s = s_.root;
-            std::size_t pos = from;
-            while (pos < s.size()) {
-                const detail::xw_token t = detail::xw_next(s, pos);
-                if (t.kind == detail::xw_kind::text || t.kind == detail::xw_kind::cdata) {
-                    pos = t.end;
-                    continue;
-                }
-                if (t.kind != detail::xw_kind::start) break;
-                if (s_.locals != 0) {
-                    const std::string_view q =
-                        detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
-                    const std::size_t pl = detail::xw_prefix_length(q);
-                    const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
-                    bool match = false;
-                    for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
-                    if (!match) {
-                        pos = t.empty ? t.end : detail::xw_element_end(s, t.begin);
-                        continue;
-                    }
-                }
-                element_view c(s, t.begin, s_.in, s_.header);
-                if (s_.by_ns && !c.in_namespace(s_.ns)) {
-                    pos = c.end_;
-                    continue;
-                }
-                cur_ = c;
-                return;
-            }
-            done_ = true;
+            cur_ = find(s_, from);
+            done_ = !cur_;
         }
 
         scan s_;
@@ -617,6 +589,12 @@ public:
 
     /// The first matching child, and the end.
     iterator begin() const noexcept { return iterator(s_); }
+    /// The first matching child, or an invalid view when there is none (as front()).
+    element_view first() const noexcept { return find(s_, s_.from); }
+    /// The matching child after `prev` (a child this range returned), or an invalid view at
+    /// the end: `for (element_view c = r.first(); c; c = r.next(c))` walks the range without
+    /// the iterators' copies of the scan state.
+    element_view next(const element_view& prev) const noexcept { return find(s_, prev.end_); }
     iterator end() const noexcept { return iterator(); }
     /// True when no child matches.
     bool empty() const noexcept { return begin() == end(); }
@@ -627,13 +605,44 @@ public:
         return n;
     }
     /// The first matching child, or an invalid view.
-    element_view front() const noexcept {
-        const iterator it = begin();
-        return it == end() ? element_view() : *it;
-    }
+    element_view front() const noexcept { return first(); }
 
 private:
     friend class element_view;
+    // The first matching child at or after offset `from`, or an invalid view. One copy for
+    // the iterators, first() and next() (flash, issue 8).
+    XMPPCORE_SMALL_NOINLINE static element_view find(const scan& sc, std::size_t from) noexcept {
+        const std::string_view s = sc.root;
+        std::size_t pos = from;
+        while (pos < s.size()) {
+            const detail::xw_token t = detail::xw_next(s, pos);
+            if (t.kind == detail::xw_kind::text || t.kind == detail::xw_kind::cdata) {
+                pos = t.end;
+                continue;
+            }
+            if (t.kind != detail::xw_kind::start) break;
+            if (sc.locals != 0) {
+                const std::string_view q =
+                    detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                const std::size_t pl = detail::xw_prefix_length(q);
+                const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
+                bool match = false;
+                for (std::uint8_t i = 0; i < sc.locals; ++i) match = match || l == sc.local[i];
+                if (!match) {
+                    pos = t.empty ? t.end : detail::xw_element_end(s, t.begin);
+                    continue;
+                }
+            }
+            element_view c(s, t.begin, sc.in, sc.header);
+            if (sc.by_ns && !c.in_namespace(sc.ns)) {
+                pos = c.end_;
+                continue;
+            }
+            return c;
+        }
+        return {};
+    }
+
     element_range(const element_view& parent, std::string_view ns, bool by_ns,
                   std::string_view a = {}, std::string_view b = {},
                   std::string_view c = {}) noexcept {
@@ -716,7 +725,7 @@ inline element_view best_language(const element_range& candidates,
                                   std::string_view wanted) noexcept {
     if (!wanted.empty()) {
         for (std::string_view w = wanted; !w.empty();) {
-            for (const element_view& c : candidates)
+            for (element_view c = candidates.first(); c; c = candidates.next(c))
                 if (detail::lang_is(c.lang(), w)) return c;
             const std::size_t dash = w.rfind('-');
             if (dash == std::string_view::npos) break;
@@ -726,7 +735,7 @@ inline element_view best_language(const element_range& candidates,
         }
     }
     element_view first, extends, own_language;
-    for (const element_view& c : candidates) {
+    for (element_view c = candidates.first(); c; c = candidates.next(c)) {
         if (!first) first = c;
         if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
         if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;

@@ -10115,36 +10115,8 @@ public:
                 advance(s.from);
         }
         void advance(std::size_t from) noexcept {
-            const std::string_view s = s_.root;
-            std::size_t pos = from;
-            while (pos < s.size()) {
-                const detail::xw_token t = detail::xw_next(s, pos);
-                if (t.kind == detail::xw_kind::text || t.kind == detail::xw_kind::cdata) {
-                    pos = t.end;
-                    continue;
-                }
-                if (t.kind != detail::xw_kind::start) break;
-                if (s_.locals != 0) {
-                    const std::string_view q =
-                        detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
-                    const std::size_t pl = detail::xw_prefix_length(q);
-                    const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
-                    bool match = false;
-                    for (std::uint8_t i = 0; i < s_.locals; ++i) match = match || l == s_.local[i];
-                    if (!match) {
-                        pos = t.empty ? t.end : detail::xw_element_end(s, t.begin);
-                        continue;
-                    }
-                }
-                element_view c(s, t.begin, s_.in, s_.header);
-                if (s_.by_ns && !c.in_namespace(s_.ns)) {
-                    pos = c.end_;
-                    continue;
-                }
-                cur_ = c;
-                return;
-            }
-            done_ = true;
+            cur_ = find(s_, from);
+            done_ = !cur_;
         }
 
         scan s_;
@@ -10154,6 +10126,12 @@ public:
 
     /// The first matching child, and the end.
     iterator begin() const noexcept { return iterator(s_); }
+    /// The first matching child, or an invalid view when there is none (as front()).
+    element_view first() const noexcept { return find(s_, s_.from); }
+    /// The matching child after `prev` (a child this range returned), or an invalid view at
+    /// the end: `for (element_view c = r.first(); c; c = r.next(c))` walks the range without
+    /// the iterators' copies of the scan state.
+    element_view next(const element_view& prev) const noexcept { return find(s_, prev.end_); }
     iterator end() const noexcept { return iterator(); }
     /// True when no child matches.
     bool empty() const noexcept { return begin() == end(); }
@@ -10164,13 +10142,44 @@ public:
         return n;
     }
     /// The first matching child, or an invalid view.
-    element_view front() const noexcept {
-        const iterator it = begin();
-        return it == end() ? element_view() : *it;
-    }
+    element_view front() const noexcept { return first(); }
 
 private:
     friend class element_view;
+    // The first matching child at or after offset `from`, or an invalid view. One copy for
+    // the iterators, first() and next() (flash, issue 8).
+    XMPPCORE_SMALL_NOINLINE static element_view find(const scan& sc, std::size_t from) noexcept {
+        const std::string_view s = sc.root;
+        std::size_t pos = from;
+        while (pos < s.size()) {
+            const detail::xw_token t = detail::xw_next(s, pos);
+            if (t.kind == detail::xw_kind::text || t.kind == detail::xw_kind::cdata) {
+                pos = t.end;
+                continue;
+            }
+            if (t.kind != detail::xw_kind::start) break;
+            if (sc.locals != 0) {
+                const std::string_view q =
+                    detail::substr(s, t.begin + 1, detail::xw_name_length(s, t.begin + 1));
+                const std::size_t pl = detail::xw_prefix_length(q);
+                const std::string_view l = pl ? detail::substr(q, pl + 1) : q;
+                bool match = false;
+                for (std::uint8_t i = 0; i < sc.locals; ++i) match = match || l == sc.local[i];
+                if (!match) {
+                    pos = t.empty ? t.end : detail::xw_element_end(s, t.begin);
+                    continue;
+                }
+            }
+            element_view c(s, t.begin, sc.in, sc.header);
+            if (sc.by_ns && !c.in_namespace(sc.ns)) {
+                pos = c.end_;
+                continue;
+            }
+            return c;
+        }
+        return {};
+    }
+
     element_range(const element_view& parent, std::string_view ns, bool by_ns,
                   std::string_view a = {}, std::string_view b = {},
                   std::string_view c = {}) noexcept {
@@ -10253,7 +10262,7 @@ inline element_view best_language(const element_range& candidates,
                                   std::string_view wanted) noexcept {
     if (!wanted.empty()) {
         for (std::string_view w = wanted; !w.empty();) {
-            for (const element_view& c : candidates)
+            for (element_view c = candidates.first(); c; c = candidates.next(c))
                 if (detail::lang_is(c.lang(), w)) return c;
             const std::size_t dash = w.rfind('-');
             if (dash == std::string_view::npos) break;
@@ -10263,7 +10272,7 @@ inline element_view best_language(const element_range& candidates,
         }
     }
     element_view first, extends, own_language;
-    for (const element_view& c : candidates) {
+    for (element_view c = candidates.first(); c; c = candidates.next(c)) {
         if (!first) first = c;
         if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
         if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;
@@ -10509,7 +10518,8 @@ struct error_children_raw {
     // Not a template: one copy serves both error kinds.
     errc read(const element_view& e, std::string_view ns,
               std::uint8_t (*from_string)(std::string_view, bool*) noexcept) noexcept {
-        for (const element_view& c : e.children()) {
+        const element_range c_all = e.children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             if (!c.in_namespace(ns)) {
                 if (!app) app = c;
                 continue;
@@ -11055,7 +11065,8 @@ public:
         m.type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
         detail::alternatives bodies, subjects;
         bool thread = false;
-        for (const element_view& c : m.element_.children(m.uri(), "body", "subject", "thread")) {
+        const element_range c_all = m.element_.children(m.uri(), "body", "subject", "thread");
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             errc e = errc::ok;
             const std::string_view n = c.local();
             if (detail::eq(n, "body")) {
@@ -11138,7 +11149,8 @@ public:
         if (p.type_ == presence_type::unknown) return errc::stanza_unknown_type;
         detail::alternatives statuses;
         bool show = false, priority = false;
-        for (const element_view& c : p.element_.children(p.uri(), "status", "show", "priority")) {
+        const element_range c_all = p.element_.children(p.uri(), "status", "show", "priority");
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             const std::string_view n = c.local();
             if (detail::eq(n, "status")) {
                 const errc e = statuses.add(c);
@@ -11213,7 +11225,8 @@ public:
         if (q.type_ == iq_type::unknown) return errc::stanza_unknown_type;
         std::size_t payloads = 0;
         bool has_error = false;
-        for (const element_view& c : q.children()) {
+        const element_range c_all = q.children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             if (q.type_ == iq_type::error && !has_error && c.is(q.uri(), "error")) {
                 has_error = true;
                 continue;
@@ -11242,7 +11255,8 @@ public:
     /// The payload: the child of a get, set or result, or the original payload an error
     /// includes; an invalid view when there is none.
     element_view payload() const noexcept {
-        for (const element_view& c : children())
+        const element_range c_all = children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c))
             if (type_ != iq_type::error || !c.is(uri(), "error")) return c;
         return {};
     }
@@ -16227,7 +16241,8 @@ private:
         features_ = stream_features{};
         features_len_ = 0;
         features_len_ = copy_features(f);
-        for (const element_view& c : f.children()) {
+        const element_range c_all = f.children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             bool* const flag = feature_flag(c.uri(), c.local());
             if (flag == nullptr) {
                 if (features_.unknown < 255) ++features_.unknown;
@@ -16238,7 +16253,8 @@ private:
                 features_.starttls_required =
                     static_cast<bool>(c.child(session_ns::tls, "required"));
             } else if (flag == &features_.mechanisms_offered) {
-                for (const element_view& m : c.children(session_ns::sasl, "mechanism")) {
+                const element_range m_all = c.children(session_ns::sasl, "mechanism");
+                for (element_view m = m_all.first(); m; m = m_all.next(m)) {
                     char name[64];
                     const auto t = m.text().trimmed().decode(name);
                     if (!t || !features_.mechanisms.add(*t)) {
@@ -16246,7 +16262,8 @@ private:
                     }
                 }
             } else if (flag == &features_.channel_binding_advertised) {
-                for (const element_view& b : c.children(session_ns::sasl_cb, "channel-binding")) {
+                const element_range b_all = c.children(session_ns::sasl_cb, "channel-binding");
+                for (element_view b = b_all.first(); b; b = b_all.next(b)) {
                     char name[32];
                     const auto t = b.attribute("type").decode(name);
                     const channel_binding_type cb =
@@ -16404,7 +16421,8 @@ private:
         }
         if (detail::eq(n, "failure")) {
             sasl_failure cond = sasl_failure::none;
-            for (const element_view& c : e.children())
+            const element_range c_all = e.children();
+            for (element_view c = c_all.first(); c; c = c_all.next(c))
                 if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
                     cond = sasl_failure_from_name(c.local());
                     break;
