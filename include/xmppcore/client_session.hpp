@@ -1252,9 +1252,9 @@ private:
         // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
         errc k = errc::ok;
         switch (s->kind()) {
-        case stanza_kind::message: k = message::from_stanza(*s).error(); break;
-        case stanza_kind::presence: k = presence::from_stanza(*s).error(); break;
-        case stanza_kind::iq: k = iq::from_stanza(*s).error(); break;
+        case stanza_kind::message: k = message::check(*s); break;
+        case stanza_kind::presence: k = presence::check(*s); break;
+        case stanza_kind::iq: k = iq::check(*s); break;
         case stanza_kind::none: k = errc::stanza_unknown_element; break;
         }
         push_element(session_event_kind::stanza_received, e, k);

@@ -385,34 +385,16 @@ public:
     }
     /// The same checks on a stanza already read.
     static result<message> from_stanza(const stanza& s) noexcept {
-        if (s.kind() != stanza_kind::message) return errc::stanza_kind_mismatch;
         message m;
-        static_cast<stanza&>(m) = s;
-        const xml_value t = m.type_raw();
-        char buf[32];
-        m.type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
-        detail::alternatives bodies, subjects;
-        bool thread = false;
-        const element_range c_all = m.element_.children(m.uri(), "body", "subject", "thread");
-        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
-            errc e = errc::ok;
-            const std::string_view n = c.local();
-            if (detail::eq(n, "body")) {
-                e = bodies.add(c);
-                m.body_.note(c);
-            } else if (detail::eq(n, "subject")) {
-                e = subjects.add(c);
-                m.subject_.note(c);
-            } else if (detail::eq(n, "thread")) {
-                if (thread) e = errc::stanza_duplicate_child;
-                thread = true;
-                m.thread_.note(c);
-            }
-            if (e != errc::ok) return e;
-        }
-        const errc e = m.check_error();
+        const errc e = m.read(s);
         if (e != errc::ok) return e;
         return m;
+    }
+    /// The checks of from_stanza() alone: the error it would return, or errc::ok. For a
+    /// reader that only needs the verdict (no copy of the checked message is returned).
+    static errc check(const stanza& s) noexcept {
+        message m;
+        return m.read(s);
     }
 
     /// The type: normal when absent, unknown when not one of RFC 6121's five.
@@ -444,6 +426,36 @@ public:
     xml_value thread_parent() const noexcept { return thread().attribute("parent"); }
 
 private:
+    // The checks, filling in this reader; out of line under XMPPCORE_SMALL, where
+    // from_stanza() and check() share it.
+    XMPPCORE_SMALL_NOINLINE errc read(const stanza& s) noexcept {
+        if (s.kind() != stanza_kind::message) return errc::stanza_kind_mismatch;
+        static_cast<stanza&>(*this) = s;
+        const xml_value t = type_raw();
+        char buf[32];
+        type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
+        detail::alternatives body_langs, subject_langs;
+        bool thread_seen = false;
+        const element_range c_all = element_.children(uri(), "body", "subject", "thread");
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
+            errc e = errc::ok;
+            const std::string_view n = c.local();
+            if (detail::eq(n, "body")) {
+                e = body_langs.add(c);
+                body_.note(c);
+            } else if (detail::eq(n, "subject")) {
+                e = subject_langs.add(c);
+                subject_.note(c);
+            } else if (detail::eq(n, "thread")) {
+                if (thread_seen) e = errc::stanza_duplicate_child;
+                thread_seen = true;
+                thread_.note(c);
+            }
+            if (e != errc::ok) return e;
+        }
+        return check_error();
+    }
+
     message_type type_ = message_type::normal;
     // Where the first body, subject and thread are, found while checking, so that reading
     // them does not walk the children before them again.
@@ -467,39 +479,16 @@ public:
     }
     /// The same checks on a stanza already read.
     static result<presence> from_stanza(const stanza& s) noexcept {
-        if (s.kind() != stanza_kind::presence) return errc::stanza_kind_mismatch;
         presence p;
-        static_cast<stanza&>(p) = s;
-        const xml_value t = p.type_raw();
-        char buf[32];
-        p.type_ =
-            t ? presence_type_from_string(detail::short_value(t, buf)) : presence_type::available;
-        if (p.type_ == presence_type::unknown) return errc::stanza_unknown_type;
-        detail::alternatives statuses;
-        bool show = false, priority = false;
-        const element_range c_all = p.element_.children(p.uri(), "status", "show", "priority");
-        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
-            const std::string_view n = c.local();
-            if (detail::eq(n, "status")) {
-                const errc e = statuses.add(c);
-                if (e != errc::ok) return e;
-                p.status_.note(c);
-            } else if (detail::eq(n, "show")) {
-                if (show) return errc::stanza_duplicate_child;
-                show = true;
-                p.show_ = presence_show_from_string(detail::short_value(c.text().trimmed(), buf));
-                if (p.show_ == presence_show::unknown) return errc::stanza_bad_show;
-            } else if (detail::eq(n, "priority")) {
-                if (priority) return errc::stanza_duplicate_child;
-                priority = true;
-                if (!detail::parse_priority(c.text(), p.priority_))
-                    return errc::stanza_bad_priority;
-                p.has_priority_ = true;
-            }
-        }
-        const errc e = p.check_error();
+        const errc e = p.read(s);
         if (e != errc::ok) return e;
         return p;
+    }
+    /// The checks of from_stanza() alone: the error it would return, or errc::ok. For a
+    /// reader that only needs the verdict (no copy of the checked presence is returned).
+    static errc check(const stanza& s) noexcept {
+        presence p;
+        return p.read(s);
     }
 
     /// The type: available when absent (never unknown after parse).
@@ -517,6 +506,40 @@ public:
     }
 
 private:
+    // The checks, filling in this reader; out of line under XMPPCORE_SMALL, where
+    // from_stanza() and check() share it.
+    XMPPCORE_SMALL_NOINLINE errc read(const stanza& s) noexcept {
+        if (s.kind() != stanza_kind::presence) return errc::stanza_kind_mismatch;
+        static_cast<stanza&>(*this) = s;
+        const xml_value t = type_raw();
+        char buf[32];
+        type_ =
+            t ? presence_type_from_string(detail::short_value(t, buf)) : presence_type::available;
+        if (type_ == presence_type::unknown) return errc::stanza_unknown_type;
+        detail::alternatives status_langs;
+        bool show_seen = false, priority_seen = false;
+        const element_range c_all = element_.children(uri(), "status", "show", "priority");
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
+            const std::string_view n = c.local();
+            if (detail::eq(n, "status")) {
+                const errc e = status_langs.add(c);
+                if (e != errc::ok) return e;
+                status_.note(c);
+            } else if (detail::eq(n, "show")) {
+                if (show_seen) return errc::stanza_duplicate_child;
+                show_seen = true;
+                show_ = presence_show_from_string(detail::short_value(c.text().trimmed(), buf));
+                if (show_ == presence_show::unknown) return errc::stanza_bad_show;
+            } else if (detail::eq(n, "priority")) {
+                if (priority_seen) return errc::stanza_duplicate_child;
+                priority_seen = true;
+                if (!detail::parse_priority(c.text(), priority_)) return errc::stanza_bad_priority;
+                has_priority_ = true;
+            }
+        }
+        return check_error();
+    }
+
     detail::first_child status_; // found while checking, as message's bodies
     presence_type type_ = presence_type::available;
     presence_show show_ = presence_show::none;
@@ -542,40 +565,16 @@ public:
     }
     /// The same checks on a stanza already read.
     static result<iq> from_stanza(const stanza& s) noexcept {
-        if (s.kind() != stanza_kind::iq) return errc::stanza_kind_mismatch;
         iq q;
-        static_cast<stanza&>(q) = s;
-        if (!q.id()) return errc::stanza_missing_id;
-        const xml_value t = q.type_raw();
-        if (!t) return errc::stanza_missing_type;
-        char buf[32];
-        q.type_ = iq_type_from_string(detail::short_value(t, buf));
-        if (q.type_ == iq_type::unknown) return errc::stanza_unknown_type;
-        std::size_t payloads = 0;
-        bool has_error = false;
-        const element_range c_all = q.children();
-        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
-            if (q.type_ == iq_type::error && !has_error && c.is(q.uri(), "error")) {
-                has_error = true;
-                continue;
-            }
-            if (++payloads > 1) return errc::stanza_iq_payload;
-        }
-        switch (q.type_) {
-        case iq_type::get:
-        case iq_type::set:
-            if (payloads != 1) return errc::stanza_iq_payload;
-            break;
-        case iq_type::error: {
-            if (!has_error) return errc::stanza_missing_error;
-            const errc e = q.check_error();
-            if (e != errc::ok) return e;
-            break;
-        }
-        case iq_type::result:
-        case iq_type::unknown: break;
-        }
+        const errc e = q.read(s);
+        if (e != errc::ok) return e;
         return q;
+    }
+    /// The checks of from_stanza() alone: the error it would return, or errc::ok. For a
+    /// reader that only needs the verdict (no copy of the checked iq is returned).
+    static errc check(const stanza& s) noexcept {
+        iq q;
+        return q.read(s);
     }
 
     /// The type (never unknown after parse).
@@ -590,6 +589,44 @@ public:
     }
 
 private:
+    // The checks, filling in this reader; out of line under XMPPCORE_SMALL, where
+    // from_stanza() and check() share it.
+    XMPPCORE_SMALL_NOINLINE errc read(const stanza& s) noexcept {
+        if (s.kind() != stanza_kind::iq) return errc::stanza_kind_mismatch;
+        static_cast<stanza&>(*this) = s;
+        if (!id()) return errc::stanza_missing_id;
+        const xml_value t = type_raw();
+        if (!t) return errc::stanza_missing_type;
+        char buf[32];
+        type_ = iq_type_from_string(detail::short_value(t, buf));
+        if (type_ == iq_type::unknown) return errc::stanza_unknown_type;
+        std::size_t payloads = 0;
+        bool has_error = false;
+        const element_range c_all = children();
+        for (element_view c = c_all.first(); c; c = c_all.next(c)) {
+            if (type_ == iq_type::error && !has_error && c.is(uri(), "error")) {
+                has_error = true;
+                continue;
+            }
+            if (++payloads > 1) return errc::stanza_iq_payload;
+        }
+        switch (type_) {
+        case iq_type::get:
+        case iq_type::set:
+            if (payloads != 1) return errc::stanza_iq_payload;
+            break;
+        case iq_type::error: {
+            if (!has_error) return errc::stanza_missing_error;
+            const errc e = check_error();
+            if (e != errc::ok) return e;
+            break;
+        }
+        case iq_type::result:
+        case iq_type::unknown: break;
+        }
+        return errc::ok;
+    }
+
     iq_type type_ = iq_type::get;
 };
 
