@@ -687,6 +687,12 @@ XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) n
     return s == std::string_view(lit);
 }
 
+// A NUL-terminated string as a view; a null pointer (what `{}` passes to a const char*
+// overload) is the empty view.
+constexpr std::string_view c_str_view(const char* s) noexcept {
+    return s != nullptr ? std::string_view(s) : std::string_view();
+}
+
 } // namespace detail
 XMPPCORE_END_NAMESPACE
 
@@ -9872,6 +9878,10 @@ public:
     bool is(std::string_view ns, std::string_view local_name) const noexcept {
         return valid_ && local() == local_name && in_namespace(ns);
     }
+    /// The same with the local name as a NUL-terminated string (a literal).
+    XMPPCORE_SMALL_NOINLINE bool is(std::string_view ns, const char* local_name) const noexcept {
+        return is(ns, detail::c_str_view(local_name));
+    }
 
     /// The attribute with this local name in namespace `ns` (empty: an unprefixed
     /// attribute), or an absent value. `xml:lang` is `attribute("lang", xml_ns::xml)`.
@@ -9894,6 +9904,11 @@ public:
             if (resolve(pre).equals(ns)) return xml_value::attribute(a.value);
         }
         return {};
+    }
+    /// The unprefixed attribute named by a NUL-terminated string (a literal), or an absent
+    /// value: attribute(local_name) with the length found in one place, not at each call.
+    XMPPCORE_SMALL_NOINLINE xml_value attribute(const char* local_name) const noexcept {
+        return attribute(detail::c_str_view(local_name));
     }
     /// Every attribute as written, namespace declarations included.
     xml_attribute_range attributes() const noexcept {
@@ -9934,6 +9949,13 @@ public:
                                        std::string_view local_name) const noexcept;
     /// The first child named {ns}local, or an invalid view.
     inline element_view child(std::string_view ns, std::string_view local_name) const noexcept;
+    /// The same with the local name as a NUL-terminated string (a literal): the length is
+    /// found in one place, not at each call (flash, issue 8). A null pointer (`{}`) is the
+    /// empty name, as it is for the string_view overloads.
+    XMPPCORE_SMALL_NOINLINE element_view child(std::string_view ns,
+                                               const char* local_name) const noexcept {
+        return child(ns, detail::c_str_view(local_name));
+    }
     /// Number of child elements.
     inline std::size_t child_count() const noexcept;
 

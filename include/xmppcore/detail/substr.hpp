@@ -40,6 +40,12 @@ XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) n
     return s == std::string_view(lit);
 }
 
+// A NUL-terminated string as a view; a null pointer (what `{}` passes to a const char*
+// overload) is the empty view.
+constexpr std::string_view c_str_view(const char* s) noexcept {
+    return s != nullptr ? std::string_view(s) : std::string_view();
+}
+
 } // namespace detail
 XMPPCORE_END_NAMESPACE
 
