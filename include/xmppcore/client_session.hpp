@@ -455,8 +455,7 @@ private:
             e.element = payload_.element;
             if (q.kind == session_event_kind::stanza_received && q.error == errc::ok) {
                 // Read again from the element (accepted when queued, so this succeeds).
-                const auto s = stanza::from_element(payload_.element);
-                if (s) e.received = *s;
+                static_cast<void>(e.received.assign(payload_.element));
             }
         }
         ev_head_ = static_cast<std::uint8_t>((ev_head_ + 1u) % event_capacity);
@@ -1242,19 +1241,17 @@ private:
     void on_traffic(const element_view& e) noexcept {
         // In jabber:client, stanza::from_element() refuses exactly the names that are no
         // stanza: those are nonzas (so are elements in other namespaces).
-        const auto s = e.in_namespace(xmpp_ns::client)
-                           ? stanza::from_element(e)
-                           : result<stanza>(errc::stanza_unknown_element);
-        if (!s) {
+        stanza s;
+        if (!e.in_namespace(xmpp_ns::client) || s.assign(e) != errc::ok) {
             push_element(session_event_kind::nonza_received, e);
             return;
         }
         // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
         errc k = errc::ok;
-        switch (s->kind()) {
-        case stanza_kind::message: k = message::check(*s); break;
-        case stanza_kind::presence: k = presence::check(*s); break;
-        case stanza_kind::iq: k = iq::check(*s); break;
+        switch (s.kind()) {
+        case stanza_kind::message: k = message::check(s); break;
+        case stanza_kind::presence: k = presence::check(s); break;
+        case stanza_kind::iq: k = iq::check(s); break;
         case stanza_kind::none: k = errc::stanza_unknown_element; break;
         }
         push_element(session_event_kind::stanza_received, e, k);

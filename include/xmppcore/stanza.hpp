@@ -242,18 +242,26 @@ public:
     }
     /// The same, from an element already read.
     static result<stanza> from_element(const element_view& e) noexcept {
-        if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         stanza s;
+        const errc r = s.assign(e);
+        if (r != errc::ok) return r;
+        return s;
+    }
+    /// Reads `e` into this reader as from_element() does, without the returned copy. Returns
+    /// errc::ok or from_element()'s error; on error the reader is left as it was.
+    XMPPCORE_SMALL_NOINLINE errc assign(const element_view& e) noexcept {
+        if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         const std::string_view n = e.local();
         if (detail::eq(n, "message"))
-            s.kind_ = stanza_kind::message;
+            kind_ = stanza_kind::message;
         else if (detail::eq(n, "presence"))
-            s.kind_ = stanza_kind::presence;
+            kind_ = stanza_kind::presence;
         else if (detail::eq(n, "iq"))
-            s.kind_ = stanza_kind::iq;
+            kind_ = stanza_kind::iq;
         else
             return errc::stanza_unknown_element;
-        s.element_ = e;
+        element_ = e;
+        to_ = from_ = id_ = type_raw_ = xml_value();
         // The common attributes, found in one pass over the start tag (with the walker itself:
         // the attribute views' prefix and local parts are not needed here).
         const std::string_view tag = e.start_tag();
@@ -261,14 +269,14 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = detail::eq(q, "to")     ? &s.to_
-                              : detail::eq(q, "from") ? &s.from_
-                              : detail::eq(q, "id")   ? &s.id_
-                              : detail::eq(q, "type") ? &s.type_raw_
+            xml_value* slot = detail::eq(q, "to")     ? &to_
+                              : detail::eq(q, "from") ? &from_
+                              : detail::eq(q, "id")   ? &id_
+                              : detail::eq(q, "type") ? &type_raw_
                                                       : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
-        return s;
+        return errc::ok;
     }
 
     /// message, presence or iq.

@@ -10936,18 +10936,26 @@ public:
     }
     /// The same, from an element already read.
     static result<stanza> from_element(const element_view& e) noexcept {
-        if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         stanza s;
+        const errc r = s.assign(e);
+        if (r != errc::ok) return r;
+        return s;
+    }
+    /// Reads `e` into this reader as from_element() does, without the returned copy. Returns
+    /// errc::ok or from_element()'s error; on error the reader is left as it was.
+    XMPPCORE_SMALL_NOINLINE errc assign(const element_view& e) noexcept {
+        if (!e || !detail::in_stanza_namespace(e)) return errc::stanza_unknown_element;
         const std::string_view n = e.local();
         if (detail::eq(n, "message"))
-            s.kind_ = stanza_kind::message;
+            kind_ = stanza_kind::message;
         else if (detail::eq(n, "presence"))
-            s.kind_ = stanza_kind::presence;
+            kind_ = stanza_kind::presence;
         else if (detail::eq(n, "iq"))
-            s.kind_ = stanza_kind::iq;
+            kind_ = stanza_kind::iq;
         else
             return errc::stanza_unknown_element;
-        s.element_ = e;
+        element_ = e;
+        to_ = from_ = id_ = type_raw_ = xml_value();
         // The common attributes, found in one pass over the start tag (with the walker itself:
         // the attribute views' prefix and local parts are not needed here).
         const std::string_view tag = e.start_tag();
@@ -10955,14 +10963,14 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = detail::eq(q, "to")     ? &s.to_
-                              : detail::eq(q, "from") ? &s.from_
-                              : detail::eq(q, "id")   ? &s.id_
-                              : detail::eq(q, "type") ? &s.type_raw_
+            xml_value* slot = detail::eq(q, "to")     ? &to_
+                              : detail::eq(q, "from") ? &from_
+                              : detail::eq(q, "id")   ? &id_
+                              : detail::eq(q, "type") ? &type_raw_
                                                       : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
-        return s;
+        return errc::ok;
     }
 
     /// message, presence or iq.
@@ -15799,8 +15807,7 @@ private:
             e.element = payload_.element;
             if (q.kind == session_event_kind::stanza_received && q.error == errc::ok) {
                 // Read again from the element (accepted when queued, so this succeeds).
-                const auto s = stanza::from_element(payload_.element);
-                if (s) e.received = *s;
+                static_cast<void>(e.received.assign(payload_.element));
             }
         }
         ev_head_ = static_cast<std::uint8_t>((ev_head_ + 1u) % event_capacity);
@@ -16586,19 +16593,17 @@ private:
     void on_traffic(const element_view& e) noexcept {
         // In jabber:client, stanza::from_element() refuses exactly the names that are no
         // stanza: those are nonzas (so are elements in other namespaces).
-        const auto s = e.in_namespace(xmpp_ns::client)
-                           ? stanza::from_element(e)
-                           : result<stanza>(errc::stanza_unknown_element);
-        if (!s) {
+        stanza s;
+        if (!e.in_namespace(xmpp_ns::client) || s.assign(e) != errc::ok) {
             push_element(session_event_kind::nonza_received, e);
             return;
         }
         // Checked as its kind (an iq needs an id and a type, ...); kept as a stanza.
         errc k = errc::ok;
-        switch (s->kind()) {
-        case stanza_kind::message: k = message::check(*s); break;
-        case stanza_kind::presence: k = presence::check(*s); break;
-        case stanza_kind::iq: k = iq::check(*s); break;
+        switch (s.kind()) {
+        case stanza_kind::message: k = message::check(s); break;
+        case stanza_kind::presence: k = presence::check(s); break;
+        case stanza_kind::iq: k = iq::check(s); break;
         case stanza_kind::none: k = errc::stanza_unknown_element; break;
         }
         push_element(session_event_kind::stanza_received, e, k);
