@@ -659,9 +659,9 @@ private:
         return {};
     }
 
-    element_range(const element_view& parent, std::string_view ns, bool by_ns,
-                  std::string_view a = {}, std::string_view b = {},
-                  std::string_view c = {}) noexcept {
+    // The names to match are set by the caller (element_view::children): fewer arguments to
+    // pass here (flash, issue 8).
+    element_range(const element_view& parent, std::string_view ns, bool by_ns) noexcept {
         if (!parent.valid_ || parent.empty_) return;
         // Cut at the parent's end: its content, then its end tag, where the scan stops. The
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
@@ -669,8 +669,6 @@ private:
         s_.header = parent.header_;
         s_.in = parent.for_children();
         s_.ns = ns;
-        for (const std::string_view l : {a, b, c})
-            if (!l.empty()) s_.local[s_.locals++] = l;
         s_.from = parent.tag_end_;
         s_.by_ns = by_ns;
         s_.none = false;
@@ -684,12 +682,17 @@ inline element_range element_view::children() const noexcept {
 }
 inline element_range element_view::children(std::string_view ns,
                                             std::string_view local_name) const noexcept {
-    if (local_name.empty()) return element_range(*this, ns, true, "\x01"); // matches nothing
-    return element_range(*this, ns, true, local_name);
+    element_range r(*this, ns, true);
+    r.s_.local[0] = local_name.empty() ? std::string_view("\x01") : local_name; // \x01: no match
+    r.s_.locals = 1;
+    return r;
 }
 inline element_range element_view::children(std::string_view ns, std::string_view a,
                                             std::string_view b, std::string_view c) const noexcept {
-    return element_range(*this, ns, true, a, b, c);
+    element_range r(*this, ns, true);
+    for (const std::string_view l : {a, b, c})
+        if (!l.empty()) r.s_.local[r.s_.locals++] = l;
+    return r;
 }
 inline element_range element_view::children_in(std::string_view ns) const noexcept {
     return element_range(*this, ns, true);
