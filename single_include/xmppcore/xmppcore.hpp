@@ -9992,13 +9992,15 @@ private:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             if (a.qname.size() < 5) continue;
-            if (detail::eq(a.qname, "xmlns")) {
-                default_ns_ = xml_value::attribute(a.value);
-            } else if (a.qname.size() > 6 && detail::eq(detail::substr(a.qname, 0, 6), "xmlns:")) {
+            // One place reads a value (flash, issue 8).
+            xml_value* slot = nullptr;
+            if (detail::eq(a.qname, "xmlns"))
+                slot = &default_ns_;
+            else if (a.qname.size() > 6 && detail::eq(detail::substr(a.qname, 0, 6), "xmlns:"))
                 declares_prefix_ = true;
-            } else if (detail::eq(a.qname, "xml:lang")) {
-                lang_ = xml_value::attribute(a.value);
-            }
+            else if (detail::eq(a.qname, "xml:lang"))
+                slot = &lang_;
+            if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
         uri_ = prefix_len_ ? resolve(prefix()) : default_ns_;
     }
