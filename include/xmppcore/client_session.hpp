@@ -1209,8 +1209,7 @@ private:
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
             event_payload& ev = push_element(session_event_kind::bind_failed, e);
-            const auto err = stanza_error::parse(e.child(xmpp_ns::client, "error"));
-            ev.stanza_condition = err ? err->condition() : stanza_error_condition::none;
+            ev.stanza_condition = stanza_error::condition_of(e.child(xmpp_ns::client, "error"));
             return fail(errc::session_bind_failed, at);
         }
         const element_view j = e.child(session_ns::bind, "bind").child(session_ns::bind, "jid");

@@ -366,8 +366,11 @@ protected:
     }
     errc check_error() const noexcept {
         if (!is_error()) return errc::ok;
-        const result<stanza_error> e = error();
-        return e ? errc::ok : e.error();
+        // What error() checks, without its result copied (flash, issue 8).
+        const element_view e = element_.child(element_.uri(), "error");
+        if (!e) return errc::stanza_missing_error;
+        stanza_error r;
+        return r.read(e);
     }
 
     element_view element_;

@@ -285,15 +285,16 @@ public:
     /// defined condition; an unknown element in the stanzas namespace is not one),
     /// stanza_duplicate_child (two defined conditions).
     static result<stanza_error> parse(const element_view& error) noexcept {
-        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
         stanza_error r;
-        r.element_ = error;
-        char buf[32];
-        r.type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
-        if (r.type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
-        const errc e = r.c_.read(error, xmpp_ns::stanzas);
+        const errc e = r.read(error);
         if (e != errc::ok) return e;
         return r;
+    }
+    /// The condition parse() gives, or none when parse() fails: for a reader that needs no
+    /// more of the error (no stanza_error is returned).
+    static stanza_error_condition condition_of(const element_view& error) noexcept {
+        stanza_error r;
+        return r.read(error) == errc::ok ? r.condition() : stanza_error_condition::none;
     }
 
     /// The error type (never none for a parsed error).
@@ -332,6 +333,19 @@ public:
     const element_view& element() const noexcept { return element_; }
 
 private:
+    friend class stanza; // its checks need the verdict only
+
+    // parse() into this (empty) error; out of line under XMPPCORE_SMALL, where parse(),
+    // condition_of() and stanza's checks share it.
+    XMPPCORE_SMALL_NOINLINE errc read(const element_view& error) noexcept {
+        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
+        element_ = error;
+        char buf[32];
+        type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
+        if (type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
+        return c_.read(error, xmpp_ns::stanzas);
+    }
+
     element_view element_;
     detail::error_children<stanza_error_condition, &stanza_error_condition_from_string> c_;
     stanza_error_type type_ = stanza_error_type::none;

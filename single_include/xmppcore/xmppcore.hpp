@@ -10594,15 +10594,16 @@ public:
     /// defined condition; an unknown element in the stanzas namespace is not one),
     /// stanza_duplicate_child (two defined conditions).
     static result<stanza_error> parse(const element_view& error) noexcept {
-        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
         stanza_error r;
-        r.element_ = error;
-        char buf[32];
-        r.type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
-        if (r.type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
-        const errc e = r.c_.read(error, xmpp_ns::stanzas);
+        const errc e = r.read(error);
         if (e != errc::ok) return e;
         return r;
+    }
+    /// The condition parse() gives, or none when parse() fails: for a reader that needs no
+    /// more of the error (no stanza_error is returned).
+    static stanza_error_condition condition_of(const element_view& error) noexcept {
+        stanza_error r;
+        return r.read(error) == errc::ok ? r.condition() : stanza_error_condition::none;
     }
 
     /// The error type (never none for a parsed error).
@@ -10641,6 +10642,19 @@ public:
     const element_view& element() const noexcept { return element_; }
 
 private:
+    friend class stanza; // its checks need the verdict only
+
+    // parse() into this (empty) error; out of line under XMPPCORE_SMALL, where parse(),
+    // condition_of() and stanza's checks share it.
+    XMPPCORE_SMALL_NOINLINE errc read(const element_view& error) noexcept {
+        if (!error || !detail::eq(error.local(), "error")) return errc::stanza_kind_mismatch;
+        element_ = error;
+        char buf[32];
+        type_ = stanza_error_type_from_string(detail::short_value(error.attribute("type"), buf));
+        if (type_ == stanza_error_type::none) return errc::stanza_bad_error_type;
+        return c_.read(error, xmpp_ns::stanzas);
+    }
+
     element_view element_;
     detail::error_children<stanza_error_condition, &stanza_error_condition_from_string> c_;
     stanza_error_type type_ = stanza_error_type::none;
@@ -11065,8 +11079,11 @@ protected:
     }
     errc check_error() const noexcept {
         if (!is_error()) return errc::ok;
-        const result<stanza_error> e = error();
-        return e ? errc::ok : e.error();
+        // What error() checks, without its result copied (flash, issue 8).
+        const element_view e = element_.child(element_.uri(), "error");
+        if (!e) return errc::stanza_missing_error;
+        stanza_error r;
+        return r.read(e);
     }
 
     element_view element_;
@@ -16566,8 +16583,7 @@ private:
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
             event_payload& ev = push_element(session_event_kind::bind_failed, e);
-            const auto err = stanza_error::parse(e.child(xmpp_ns::client, "error"));
-            ev.stanza_condition = err ? err->condition() : stanza_error_condition::none;
+            ev.stanza_condition = stanza_error::condition_of(e.child(xmpp_ns::client, "error"));
             return fail(errc::session_bind_failed, at);
         }
         const element_view j = e.child(session_ns::bind, "bind").child(session_ns::bind, "jid");

@@ -94,6 +94,25 @@ TEST_CASE("the five stanza error types of RFC 6120 8.3.2", "[stanza][error]") {
     CHECK(std::string_view(to_string(stanza_error_type::none)).empty());
 }
 
+TEST_CASE("condition_of gives parse's condition, none where parse fails", "[stanza][error]") {
+    const stanza_context ctx("jabber:client");
+    // RFC 6120 8.3.2: type and one defined condition in the stanzas namespace.
+    CHECK(stanza_error::condition_of(
+              element_view::parse("<error type='cancel'><item-not-found "
+                                  "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>",
+                                  ctx)) == stanza_error_condition::item_not_found);
+    CHECK(stanza_error::condition_of(element_view::parse(
+              "<error><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>",
+              ctx)) == stanza_error_condition::none); // no type
+    CHECK(stanza_error::condition_of(element_view::parse(
+              "<error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+              "<gone xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>",
+              ctx)) == stanza_error_condition::none); // two conditions
+    CHECK(stanza_error::condition_of(element_view::parse("<nope type='cancel'/>", ctx)) ==
+          stanza_error_condition::none);
+    CHECK(stanza_error::condition_of(element_view()) == stanza_error_condition::none);
+}
+
 TEST_CASE("all 25 stream error conditions of RFC 6120 4.9.3 are read from their names",
           "[stanza][stream-error]") {
     for (std::size_t i = 1; i < stream_condition_count; ++i) {

@@ -1125,13 +1125,25 @@ TEST_CASE("every invalid case of the RFC rules is rejected with its error", "[st
     for (const auto& v : vs) {
         CAPTURE(v.where());
         REQUIRE_FALSE(v.expect.empty());
-        std::string got = "<not read>";
+        std::string got = "<not read>", got_checked = "<not read>";
         const errc ec =
             xmppcore_test::feed_vector(v, [&](const xml_stanza& s, const stanza_context& ctx) {
                 const element_view el = element_view::parse(s.bytes, ctx);
                 if (el.is(xml_ns::streams, "error")) {
                     got = to_string(stream_error::parse(el).error());
                     return;
+                }
+                // The check-only path (client_session's) gives the same verdict.
+                stanza read_in;
+                const errc assigned = read_in.assign(el);
+                if (assigned != errc::ok) got_checked = to_string(assigned);
+                switch (read_in.kind()) {
+                case stanza_kind::message: got_checked = to_string(message::check(read_in)); break;
+                case stanza_kind::presence:
+                    got_checked = to_string(presence::check(read_in));
+                    break;
+                case stanza_kind::iq: got_checked = to_string(iq::check(read_in)); break;
+                case stanza_kind::none: break;
                 }
                 const auto st = stanza::from_element(el);
                 if (!st) {
@@ -1151,7 +1163,42 @@ TEST_CASE("every invalid case of the RFC rules is rejected with its error", "[st
             });
         REQUIRE(ec == errc::ok); // well-formed XML: the tokenizer accepts it
         CHECK(got == v.expect);
+        if (got_checked != "<not read>") CHECK(got_checked == v.expect);
     }
+}
+
+TEST_CASE("stanza::assign reads into a reader, and leaves it unchanged on error",
+          "[stanza][assign]") {
+    stanza s;
+    REQUIRE(s.assign(element_view::parse("<message to='a@b' id='m1' type='chat'><body>x</body>"
+                                         "</message>",
+                                         stanza_context("jabber:client"))) == errc::ok);
+    CHECK(s.kind() == stanza_kind::message);
+    CHECK(s.to_raw() == "a@b");
+    CHECK(s.id() == "m1");
+    CHECK(message::check(s) == errc::ok);
+    CHECK(presence::check(s) == errc::stanza_kind_mismatch);
+    CHECK(iq::check(s) == errc::stanza_kind_mismatch);
+    // Not a stanza: an error, and the message is still there.
+    CHECK(s.assign(element_view::parse("<foo/>", stanza_context("jabber:client"))) ==
+          errc::stanza_unknown_element);
+    CHECK(s.assign(element_view()) == errc::stanza_unknown_element);
+    CHECK(s.assign(element_view::parse("<iq id='1' type='get'/>", stanza_context("urn:other"))) ==
+          errc::stanza_unknown_element);
+    CHECK(s.kind() == stanza_kind::message);
+    CHECK(s.id() == "m1");
+    // A second stanza replaces every attribute, including those it does not have.
+    REQUIRE(s.assign(element_view::parse("<presence type='unavailable'/>",
+                                         stanza_context("jabber:client"))) == errc::ok);
+    CHECK(s.kind() == stanza_kind::presence);
+    CHECK_FALSE(s.to_raw());
+    CHECK_FALSE(s.id());
+    CHECK(s.type_raw() == "unavailable");
+    CHECK(presence::check(s) == errc::ok);
+    // RFC 6120 8.2.3: an iq get needs exactly one payload.
+    REQUIRE(s.assign(element_view::parse("<iq id='q' type='get'/>",
+                                         stanza_context("jabber:client"))) == errc::ok);
+    CHECK(iq::check(s) == errc::stanza_iq_payload);
 }
 
 TEST_CASE("a rejected stanza is answered with the stanza error the RFC prescribes",

@@ -208,6 +208,30 @@ TEST_CASE("an element view gives names, bytes, attributes and children", "[xml][
     CHECK(x.children_from(x.child("jabber:client", "body").offset(), "jabber:client", "body")
               .size() == 1);
 
+    // first()/next() walk what the iterators walk.
+    const element_range all = m.children();
+    std::vector<std::string> walked;
+    for (element_view c = all.first(); c; c = all.next(c)) walked.push_back(std::string(c.qname()));
+    CHECK(walked == std::vector<std::string>{"body", "c:x", "body"});
+    const element_range bodies = m.children("jabber:client", "body");
+    REQUIRE(bodies.first());
+    CHECK(decoded(bodies.first().text()) == "one");
+    CHECK(decoded(bodies.next(bodies.first()).text()) == "two");
+    CHECK_FALSE(bodies.next(bodies.next(bodies.first())));
+    CHECK_FALSE(m.children("urn:none", "body").first());
+    CHECK_FALSE(element_view().children().first());
+    // The literal overloads find what the string_view ones find; a null name is the empty one.
+    const char* const body_name = "body";
+    CHECK(m.child("jabber:client", body_name).offset() ==
+          m.child("jabber:client", std::string_view("body")).offset());
+    CHECK(m.child("urn:c", "x").is("urn:c", "x"));
+    CHECK_FALSE(m.child("urn:c", "x").is("urn:c", "y"));
+    CHECK_FALSE(m.is("jabber:client", static_cast<const char*>(nullptr)));
+    CHECK_FALSE(m.child("jabber:client", static_cast<const char*>(nullptr)));
+    CHECK(m.attribute(static_cast<const char*>("to")) == "a&b");
+    CHECK_FALSE(m.attribute(static_cast<const char*>(nullptr)));
+    CHECK_FALSE(m.attribute(static_cast<const char*>("lang"))); // xml:lang is prefixed
+
     const element_view none;
     CHECK_FALSE(none);
     CHECK(none.qname().empty());
