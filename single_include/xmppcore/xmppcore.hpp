@@ -16067,6 +16067,16 @@ private:
         out_len_ += s.size();
         return true;
     }
+    // `<name xmlns='urn:ietf:params:xml:ns:xmpp-sasl'` and `tail`, whole or not at all as
+    // one put() of the literal would be: the namespace is in the image once (flash, issue 8).
+    XMPPCORE_SMALL_NOINLINE void put_sasl(const char* name, const char* tail) noexcept {
+        const std::string_view n(name), x(" xmlns='"), t(tail);
+        if (n.size() + x.size() + session_ns::sasl.size() + t.size() > room()) return;
+        put(n);
+        put(x);
+        put(session_ns::sasl);
+        put(t);
+    }
     // Makes room at the end of the queue by dropping bytes already sent.
     void compact_output() noexcept {
         if (out_head_ == 0) return;
@@ -16464,7 +16474,7 @@ private:
         o.max_iterations = cfg_.scram_max_iterations;
         const errc e = sasl_.start(*m, o);
         if (e != errc::ok) return fail(e, at);
-        put("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='");
+        put_sasl("<auth", "' mechanism='");
         put(to_string(*m));
         put("'>");
         put_base64(sasl_.output(), true);
@@ -16488,7 +16498,7 @@ private:
         if (detail::eq(n, "challenge")) {
             const errc r = payload(e, false);
             if (r != errc::ok) return sasl_abort(r, at);
-            put("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>");
+            put_sasl("<response", "'>");
             put_base64(sasl_.output(), false);
             put("</response>");
             return;
@@ -16539,7 +16549,7 @@ private:
 
     // A SASL message the client refuses: abort the exchange (RFC 6120 6.4.5), then end.
     void sasl_abort(errc e, std::uint64_t at) noexcept {
-        put("<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        put_sasl("<abort", "'/>");
         fail(e, at);
     }
 
