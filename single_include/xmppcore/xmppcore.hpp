@@ -11077,7 +11077,8 @@ protected:
         if (f.count == 0) return element_view();
         return f.count == 1 ? all.front() : best_language(all, lang);
     }
-    errc check_error() const noexcept {
+    // Out of line under XMPPCORE_SMALL: message, presence and iq share one copy.
+    XMPPCORE_SMALL_NOINLINE errc check_error() const noexcept {
         if (!is_error()) return errc::ok;
         // What error() checks, without its result copied (flash, issue 8).
         const element_view e = element_.child(element_.uri(), "error");
