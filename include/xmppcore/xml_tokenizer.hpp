@@ -511,9 +511,12 @@ private:
 
     // Validates the run of non-ASCII characters at p and returns the byte after it (ASCII, or
     // end). A character cut by `end` stops the run at its start with `cut` set; a bad one at
-    // its start with err set. Text in Cyrillic or CJK is one call, not one per character.
+    // its start with err set. Text in Cyrillic or CJK is one call, not one per character: one
+    // or two ASCII bytes whose class has no bit of `skip_stop` (0: none) between two non-ASCII
+    // characters, a space or ", ", are stepped over too, as the caller's scan would.
     XMPPCORE_FORCE_INLINE static const char* utf8_run(const char* p, const char* end, bool& cut,
-                                                      errc& err) noexcept {
+                                                      errc& err,
+                                                      std::uint8_t skip_stop = 0) noexcept {
         // Complete, valid characters that XML allows, inline (Unicode table 3-7; U+FFFE and
         // U+FFFF are the only such non-ASCII code points that are not XML Chars); anything
         // else goes to check_utf8 below for its exact verdict.
@@ -542,7 +545,15 @@ private:
             } else {
                 break;
             }
-            if (p == end || static_cast<byte>(*p) < 0x80) return p;
+            if (p == end) return p;
+            if (static_cast<byte>(*p) < 0x80) {
+                if (skip_stop == 0 || end - p < 3 || (cls(*p) & skip_stop)) return p;
+                if (static_cast<byte>(p[1]) < 0x80) {
+                    if ((cls(p[1]) & skip_stop) || static_cast<byte>(p[2]) < 0x80) return p;
+                    ++p;
+                }
+                ++p;
+            }
         }
         return utf8_run_careful(p, end, cut, err);
     }
@@ -912,6 +923,18 @@ private:
                         same_at(p + 1, open, o.name_len,
                                 !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
+                        if (speed_first && depth_ > top() + 1) {
+                            // An inner element (not a stanza, not the root): closed here,
+                            // without the call.
+                            if (close_inner(p, wbegin, wabs)) return paused_after(p, wbegin);
+                            if (p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         if (state_ == xml_state::content) {
@@ -1068,6 +1091,10 @@ private:
                         feed_result r{0, errc::ok};
                         if ((how & fs_sent) == 0)
                             r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
+                        else if ((how & fs_self_closing) && depth_ > top() + 1)
+                            r = close_inner(q, wbegin, wabs) || (how & fs_paused)
+                                    ? paused_after(q, wbegin)
+                                    : feed_result{0, errc::ok};
                         else if (how & fs_self_closing)
                             r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
                         else if (how & fs_paused)
@@ -1182,7 +1209,7 @@ private:
                     if (static_cast<byte>(c) < 0x80)
                         return error_here(p, errc::xml_illegal_character);
                     bool cut = false;
-                    p = utf8_run(p, stop, cut, err);
+                    p = utf8_run(p, stop, cut, err, detail::xc_attr_stop);
                     if (err != errc::ok) return error_here(p, err);
                     if (cut) return suspend(p, true);
                 }
@@ -1346,7 +1373,7 @@ private:
                     }
                     if (b < 0x80) return error_here(p, errc::xml_illegal_character);
                     bool cut = false;
-                    p = utf8_run(p, stop, cut, err);
+                    p = utf8_run(p, stop, cut, err, detail::xc_text_stop);
                     if (err != errc::ok) return error_here(p, err);
                     if (cut) return suspend(p, true);
                 }
@@ -1466,8 +1493,14 @@ private:
         const char* q = n + 1;
         const char* const lim = stop - q > 32 ? q + 32 : stop;
         q = name_bytes(q, lim);
-        if (q == lim || *q == ':' || static_cast<std::size_t>(q - n) > limits_.max_name_length)
-            return fast_qname(n, stop, colon);
+        if (q == lim || *q == ':' || static_cast<std::size_t>(q - n) > limits_.max_name_length) {
+            // (Through a local: colon's own address would escape into the call, and the
+            // caller would keep it in memory.)
+            const char* c = nullptr;
+            q = fast_qname(n, stop, c);
+            colon = c;
+            return q;
+        }
         colon = nullptr;
         return q;
     }
@@ -1623,7 +1656,7 @@ private:
                 if (static_cast<byte>(ch) < 0x80) goto value_cut;
                 bool cut = false;
                 errc err = errc::ok;
-                const char* r = utf8_run(q, stop, cut, err);
+                const char* r = utf8_run(q, stop, cut, err, detail::xc_attr_stop);
                 if (cut || err != errc::ok) goto value_cut;
                 q = r;
             }
@@ -2014,17 +2047,7 @@ private:
             return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
         }
         xml_element_end ev;
-        ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
-        ev.local = detail::qname_local(ev.qname, e.prefix_len);
-        ev.uri = ctx_.uri(e.ns);
-        ev.depth = depth();
-        if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
-        // Pop this element's declarations, and the decoded names they kept in the store.
-        if (ns_count_ != e.ns_mark) pop_namespaces(e.ns_mark);
-        --depth_;
-        text_ = pos_;
-        flags_ = brackets_ = 0;
+        if (end_event(e, ev)) paused = true;
         if (depth_ == top()) {
             xml_stanza s;
             s.offset = anchor_;
@@ -2040,6 +2063,35 @@ private:
             state_ = xml_state::content;
         }
         return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
+    }
+
+    // The end event of e, the innermost open element, and what follows it: its declarations
+    // popped, the depth one less, text from pos_ on. True when the handler paused.
+    XMPPCORE_FORCE_INLINE bool end_event(const detail::xml_elem_rec& e,
+                                         xml_element_end& ev) noexcept {
+        ev.qname = ctx_.at(e.name, e.name_len);
+        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
+        ev.local = detail::qname_local(ev.qname, e.prefix_len);
+        ev.uri = ctx_.uri(e.ns);
+        ev.depth = depth();
+        const bool paused = handler_->on_element_end(ev) == xml_action::pause;
+        // Pop this element's declarations, and the decoded names they kept in the store.
+        if (ns_count_ != e.ns_mark) pop_namespaces(e.ns_mark);
+        --depth_;
+        text_ = pos_;
+        flags_ = brackets_ = 0;
+        return paused;
+    }
+
+    // close_element for an element inside a stanza (depth_ > top() + 1), p just after its '>':
+    // on to its parent's content. True when the handler paused.
+    XMPPCORE_FORCE_INLINE bool close_inner(const char* p, const char* wbegin,
+                                           std::uint64_t wabs) noexcept {
+        pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
+        xml_element_end ev;
+        const bool paused = end_event(elems_[depth_ - 1], ev);
+        state_ = xml_state::content;
+        return paused;
     }
 
     // The XML declaration between "<?xml" and "?>" (XML 1.0 [23]..[32], [80], [81]). On an
