@@ -1573,7 +1573,6 @@ private:
         std::size_t na = attr_count_; // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = na + (ns_count_ - e.ns_mark); // attributes and declarations so far
         const bool prefixed = e.prefix_len != 0;
-        bool plain = attr_prefixed_ == 0; // no attribute is prefixed
         const char* const entry = q;
         const char* bound = q; // the end of the name or of the last attribute read
         const char* colon = nullptr;
@@ -1603,8 +1602,7 @@ private:
                 }
                 ++q;
                 attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = plain ? 0 : 1;
-                if (!speed_first || prefixed || !plain || (d0 == 0 && top())) {
+                if (!speed_first || prefixed || attr_prefixed_ || (d0 == 0 && top())) {
                     how = sc;
                     return q;
                 }
@@ -1666,7 +1664,6 @@ private:
             // the value, its name recorded as attr_name records it (or, when that fails, from
             // bound).
             attr_count_ = static_cast<std::uint8_t>(na);
-            attr_prefixed_ = plain ? 0 : 1;
             name_ = anchor_ + static_cast<std::uint64_t>(n - base);
             colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
             if (end_attr_name(std::string_view(n, nlen)) != errc::ok) goto partial;
@@ -1707,7 +1704,6 @@ private:
             } else if (decl) {
                 // A namespace declaration: the general bookkeeping.
                 attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = plain ? 0 : 1;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -1741,7 +1737,7 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
-                plain = plain && colon == nullptr;
+                if (colon) attr_prefixed_ = 1; // (kept in the member: rare, and one register less)
             }
             bound = ++q;
         }
@@ -1758,7 +1754,6 @@ private:
             return base + e.name;
         }
         attr_count_ = static_cast<std::uint8_t>(na);
-        attr_prefixed_ = plain ? 0 : 1;
         had_space_ = bound == entry && space0;
         state_ = xml_state::in_tag;
         how = fs_partial;
