@@ -1581,47 +1581,55 @@ private:
             // skipped below.
             if (q == stop) goto partial;
             char c = *q;
-            bool space = first && space0;
-            if (c == ' ') {
-                if (++q == stop) goto partial;
-                c = *q;
-                space = true;
-            }
-            if (is_space(c)) {
-                while (q != stop && is_space(*q)) ++q;
-                if (q == stop) goto partial;
-                c = *q;
-                space = true;
-            }
-            if (c == '>' || c == '/') {
-                std::uint8_t sc = 0;
-                if (c == '/') {
-                    if (q + 1 == stop || q[1] != '>') goto partial;
-                    sc = fs_self_closing;
-                    ++q;
-                }
+            if (c == ' ' && stop - q >= 2 && (cls(q[1]) & detail::xc_name_start)) {
+                // The usual ` name`: straight to the attribute.
                 ++q;
-                attr_count_ = static_cast<std::uint8_t>(na);
-                if (!speed_first || prefixed || attr_prefixed_ || (d0 == 0 && top())) {
-                    how = sc;
+                goto attribute;
+            }
+            {
+                bool space = first && space0;
+                if (c == ' ') {
+                    if (++q == stop) goto partial;
+                    c = *q;
+                    space = true;
+                }
+                if (is_space(c)) {
+                    while (q != stop && is_space(*q)) ++q;
+                    if (q == stop) goto partial;
+                    c = *q;
+                    space = true;
+                }
+                if (c == '>' || c == '/') {
+                    std::uint8_t sc = 0;
+                    if (c == '/') {
+                        if (q + 1 == stop || q[1] != '>') goto partial;
+                        sc = fs_self_closing;
+                        ++q;
+                    }
+                    ++q;
+                    attr_count_ = static_cast<std::uint8_t>(na);
+                    if (!speed_first || prefixed || attr_prefixed_ || (d0 == 0 && top())) {
+                        how = sc;
+                        return q;
+                    }
+                    // Unprefixed: the default namespace, from this tag's declarations or the
+                    // parent's scope.
+                    std::uint8_t d = d0 ? elems_[d0 - 1].dflt : detail::ns_none;
+                    for (std::size_t i = ns_count_; i-- > e.ns_mark;)
+                        if (ns_[i].prefix_len == 0) {
+                            d = ns_[i].uri_len ? static_cast<std::uint8_t>(i) : detail::ns_none;
+                            break;
+                        }
+                    e.ns = e.dflt = d;
+                    pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
+                    how = static_cast<std::uint8_t>(sc | fs_sent |
+                                                    (start_event(e, sc != 0) ? fs_paused : 0));
                     return q;
                 }
-                // Unprefixed: the default namespace, from this tag's declarations or the
-                // parent's scope.
-                std::uint8_t d = d0 ? elems_[d0 - 1].dflt : detail::ns_none;
-                for (std::size_t i = ns_count_; i-- > e.ns_mark;)
-                    if (ns_[i].prefix_len == 0) {
-                        d = ns_[i].uri_len ? static_cast<std::uint8_t>(i) : detail::ns_none;
-                        break;
-                    }
-                e.ns = e.dflt = d;
-                pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
-                how = static_cast<std::uint8_t>(sc | fs_sent |
-                                                (start_event(e, sc != 0) ? fs_paused : 0));
-                return q;
+                if (!space || (cls(c) & detail::xc_name_start) == 0) goto partial;
             }
-            if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
-                goto partial;
+        attribute:
+            if (used++ >= limits_.max_attributes) goto partial;
             const char* n = q;
             q = fast_attr_name(n, stop, colon);
             if (q == nullptr) goto partial;
