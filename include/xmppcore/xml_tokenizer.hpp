@@ -530,8 +530,11 @@ private:
             } else if ((b0 & 0xF0) == 0xE0) {
                 if (n < 3) break;
                 const auto b1 = static_cast<byte>(p[1]), b2 = static_cast<byte>(p[2]);
-                if ((b2 & 0xC0) != 0x80 || b1 < (b0 == 0xE0 ? 0xA0 : 0x80) ||
-                    b1 > (b0 == 0xED ? 0x9F : 0xBF) || (b0 == 0xEF && b1 == 0xBF && b2 >= 0xBE))
+                if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
+                // E1..EC and EE take any continuation bytes (most scripts, CJK among them).
+                if ((b0 == 0xE0 || b0 >= 0xED) &&
+                    (b1 < (b0 == 0xE0 ? 0xA0 : 0x80) || b1 > (b0 == 0xED ? 0x9F : 0xBF) ||
+                     (b0 == 0xEF && b1 == 0xBF && b2 >= 0xBE)))
                     break;
                 p += 3;
             } else if (b0 >= 0xF0 && b0 <= 0xF4) {
