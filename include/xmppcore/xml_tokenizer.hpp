@@ -1524,7 +1524,13 @@ private:
         if (speed_first && stop - n >= 36) {
             // Up to n + 33 (32 bytes after the first): the two bytes after that are before stop.
             q = name_bytes(q, n + 33);
-            if (q[0] == '=' && (q[1] == '\'' || q[1] == '"') &&
+            // `='` or `="` as one two-byte word (the constants fold, in either byte order).
+            static constexpr char eq_apos[2] = {'=', '\''}, eq_quot[2] = {'=', '"'};
+            std::uint16_t w = 0, wa = 0, wq = 0;
+            std::memcpy(&w, q, 2);
+            std::memcpy(&wa, eq_apos, 2);
+            std::memcpy(&wq, eq_quot, 2);
+            if ((w == wa || w == wq) &&
                 static_cast<std::size_t>(q - n) <= limits_.max_name_length) {
                 colon = nullptr;
                 return q;
