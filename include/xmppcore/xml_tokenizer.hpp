@@ -418,6 +418,7 @@ public:
         depth_ = attr_count_ = attr_prefixed_ = ns_count_ = header_ns_count_ = brackets_ = flags_ =
             0;
         store_top_ = 0;
+        seen_ = 0;
         quote_ = 0;
         had_space_ = decl_ = cut_ = false;
         header_ = xml_stream_header{};
@@ -709,6 +710,7 @@ private:
         // fast_tag_rest's start (whitespace just read, its duplicate filter).
         bool fast_space = false;
         std::uint32_t fast_seen = 0;
+        bool fast_resumed = false; // fast_tag_rest goes on after attributes the states read
         auto set_stop = [&]() {
             const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
             stop = lim - wabs < wsize ? ptr(lim) : wend;
@@ -912,6 +914,7 @@ private:
                         p = q;
                         fast_space = false;
                         fast_seen = 0;
+                        fast_resumed = false;
                         goto in_tag_fast;
                     }
                 }
@@ -1077,6 +1080,7 @@ private:
                 e.ns = detail::ns_none;
                 ++depth_;
                 attr_count_ = attr_prefixed_ = 0;
+                seen_ = 0;
                 had_space_ = false;
                 state_ = xml_state::in_tag;
                 continue;
@@ -1086,10 +1090,12 @@ private:
                     // The rest of the tag in one pass when it is plain: a tag cut by the end
                     // of a feed, or after an attribute the states read.
                     fast_space = had_space_;
-                    fast_seen = ~0u;
+                    fast_seen = seen_;
+                    fast_resumed = true;
                 in_tag_fast:
                     std::uint8_t how = 0;
-                    const char* q = fast_tag_rest(p, stop, fast_space, fast_seen, how);
+                    const char* q =
+                        fast_tag_rest(p, stop, fast_space, fast_seen, fast_resumed, how);
                     if ((how & fs_partial) == 0) {
                         feed_result r{0, errc::ok};
                         if ((how & fs_sent) == 0)
@@ -1571,10 +1577,10 @@ private:
     // anything unusual comes first: `fs_partial`, the position after the last attribute read
     // (or q), the tag recorded up to there as the states would have it (state in_tag), and
     // they go on from there; so a tag cut by the end of a feed is read once, not again from
-    // its start. `seen` starts the duplicate filter: ~0 compares each name with every earlier
-    // one.
+    // its start. `seen` starts the duplicate filter (seen_bit of the names so far); `resumed`:
+    // q is not the end of the name fast_start_tag read.
     XMPPCORE_FORCE_INLINE const char* fast_tag_rest(const char* q, const char* stop, bool space0,
-                                                    std::uint32_t seen,
+                                                    std::uint32_t seen, bool resumed,
                                                     std::uint8_t& how) noexcept {
         const std::uint8_t d0 = static_cast<std::uint8_t>(depth_ - 1);
         detail::xml_elem_rec& e = elems_[d0];
@@ -1681,6 +1687,7 @@ private:
             // the value, its name recorded as attr_name records it (or, when that fails, from
             // bound).
             attr_count_ = static_cast<std::uint8_t>(na);
+            seen_ = seen;
             name_ = anchor_ + static_cast<std::uint64_t>(n - base);
             colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
             if (end_attr_name(std::string_view(n, nlen)) != errc::ok) goto partial;
@@ -1738,7 +1745,7 @@ private:
                 // Unique Att Spec on the names as written; a declaration's name cannot match.
                 // `seen` has a bit per (first byte + length) so far: only a name that shares
                 // one is compared.
-                const std::uint32_t bit = 1u << ((static_cast<byte>(*n) + nlen) & 31u);
+                const std::uint32_t bit = seen_bit(std::string_view(n, nlen));
                 if (!speed_first || (seen & bit) != 0) {
                     for (std::size_t i = 0; i < na; ++i)
                         if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
@@ -1760,7 +1767,7 @@ private:
         }
     partial: // (a label, not a lambda: the locals stay in registers)
         // Hands the tag over to the states at bound.
-        if (bound == entry && seen == 0 && bound != stop && static_cast<byte>(*bound) >= 0x80) {
+        if (bound == entry && !resumed && bound != stop && static_cast<byte>(*bound) >= 0x80) {
             // Right after the name fast_start_tag read: a non-ASCII byte may go on with the
             // name, so start_name reads it again.
             --depth_;
@@ -1771,10 +1778,17 @@ private:
             return base + e.name;
         }
         attr_count_ = static_cast<std::uint8_t>(na);
+        seen_ = seen;
         had_space_ = bound == entry && space0;
         state_ = xml_state::in_tag;
         how = fs_partial;
         return bound;
+    }
+
+    // The bit of an attribute name in the duplicate filter (`seen`, seen_): one per (first byte
+    // + length), so only names that share one are compared.
+    static std::uint32_t seen_bit(std::string_view name) noexcept {
+        return 1u << ((static_cast<byte>(name[0]) + name.size()) & 31u);
     }
 
     // Namespace declarations added by the current start tag.
@@ -1820,6 +1834,7 @@ private:
         a.prefix_len = static_cast<std::uint16_t>(pl);
         a.ns = detail::ns_none;
         if (pl != 0) attr_prefixed_ = 1;
+        seen_ |= seen_bit(q);
         return errc::ok;
     }
 
@@ -2185,6 +2200,7 @@ private:
     std::uint8_t flags_ = 0;
     char quote_ = 0;
     std::uint32_t ref_value_ = 0; // the character reference read so far (at most 0x10FFFF)
+    std::uint32_t seen_ = 0;      // seen_bit of each attribute name of the current start tag
     bool had_space_ = false;      // whitespace since the last attribute (required before the next)
     bool decl_ = false;           // the attribute being read is a namespace declaration
     bool cut_ = false;            // input ended inside a multi-byte character
