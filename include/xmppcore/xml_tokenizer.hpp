@@ -395,6 +395,7 @@ struct xml_tokenizer_vars {
     std::uint64_t text_;   // start of the character data or attribute value being scanned
     xml_stream_header header_;
     std::uint32_t store_top_;
+    std::uint32_t seen_; // seen_bit of each attribute name of the current start tag
     std::uint8_t depth_; // open elements, the stream root included
     std::uint8_t attr_count_;
     std::uint8_t attr_prefixed_; // an attribute of the current start tag has a prefix
@@ -530,9 +531,12 @@ private:
 
     // Validates the run of non-ASCII characters at p and returns the byte after it (ASCII, or
     // end). A character cut by `end` stops the run at its start with `cut` set; a bad one at
-    // its start with err set. Text in Cyrillic or CJK is one call, not one per character.
+    // its start with err set. Text in Cyrillic or CJK is one call, not one per character: one
+    // or two ASCII bytes whose class has no bit of `skip_stop` (0: none) between two non-ASCII
+    // characters, a space or ", ", are stepped over too, as the caller's scan would.
     XMPPCORE_FORCE_INLINE static const char* utf8_run(const char* p, const char* end, bool& cut,
-                                                      errc& err) noexcept {
+                                                      errc& err,
+                                                      std::uint8_t skip_stop = 0) noexcept {
         // Complete, valid characters that XML allows, inline (Unicode table 3-7; U+FFFE and
         // U+FFFF are the only such non-ASCII code points that are not XML Chars); anything
         // else goes to check_utf8 below for its exact verdict.
@@ -546,8 +550,11 @@ private:
             } else if ((b0 & 0xF0) == 0xE0) {
                 if (n < 3) break;
                 const auto b1 = static_cast<byte>(p[1]), b2 = static_cast<byte>(p[2]);
-                if ((b2 & 0xC0) != 0x80 || b1 < (b0 == 0xE0 ? 0xA0 : 0x80) ||
-                    b1 > (b0 == 0xED ? 0x9F : 0xBF) || (b0 == 0xEF && b1 == 0xBF && b2 >= 0xBE))
+                if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
+                // E1..EC and EE take any continuation bytes (most scripts, CJK among them).
+                if ((b0 == 0xE0 || b0 >= 0xED) &&
+                    (b1 < (b0 == 0xE0 ? 0xA0 : 0x80) || b1 > (b0 == 0xED ? 0x9F : 0xBF) ||
+                     (b0 == 0xEF && b1 == 0xBF && b2 >= 0xBE)))
                     break;
                 p += 3;
             } else if (b0 >= 0xF0 && b0 <= 0xF4) {
@@ -561,7 +568,15 @@ private:
             } else {
                 break;
             }
-            if (p == end || static_cast<byte>(*p) < 0x80) return p;
+            if (p == end) return p;
+            if (static_cast<byte>(*p) < 0x80) {
+                if (skip_stop == 0 || end - p < 3 || (cls(*p) & skip_stop)) return p;
+                if (static_cast<byte>(p[1]) < 0x80) {
+                    if ((cls(p[1]) & skip_stop) || static_cast<byte>(p[2]) < 0x80) return p;
+                    ++p;
+                }
+                ++p;
+            }
         }
         return utf8_run_careful(p, end, cut, err);
     }
@@ -715,6 +730,7 @@ private:
         // fast_tag_rest's start (whitespace just read, its duplicate filter).
         bool fast_space = false;
         std::uint32_t fast_seen = 0;
+        bool fast_resumed = false; // fast_tag_rest goes on after attributes the states read
         auto set_stop = [&]() {
             const std::uint64_t lim = anchor_ + limits_.max_stanza_bytes;
             stop = lim - wabs < wsize ? ptr(lim) : wend;
@@ -918,6 +934,7 @@ private:
                         p = q;
                         fast_space = false;
                         fast_seen = 0;
+                        fast_resumed = false;
                         goto in_tag_fast;
                     }
                 }
@@ -932,6 +949,18 @@ private:
                         same_at(p + 1, open, o.name_len,
                                 !root && stop - p > 8 && o.name_len <= 8)) {
                         p += o.name_len + 2;
+                        if (speed_first && depth_ > top() + 1) {
+                            // An inner element (not a stanza, not the root): closed here,
+                            // without the call.
+                            if (close_inner(p, wbegin, wabs)) return paused_after(p, wbegin);
+                            if (p != stop && *p == '<') {
+                                mark_ = text_;
+                                ++p;
+                                state_ = xml_state::markup;
+                                goto at_markup;
+                            }
+                            goto at_content;
+                        }
                         const feed_result r = close_element(p, false, wbegin, wabs);
                         if (r.ec != errc::ok || r.consumed != 0) return r;
                         if (state_ == xml_state::content) {
@@ -1071,6 +1100,7 @@ private:
                 e.ns = detail::ns_none;
                 ++depth_;
                 attr_count_ = attr_prefixed_ = 0;
+                seen_ = 0;
                 had_space_ = false;
                 state_ = xml_state::in_tag;
                 continue;
@@ -1080,14 +1110,20 @@ private:
                     // The rest of the tag in one pass when it is plain: a tag cut by the end
                     // of a feed, or after an attribute the states read.
                     fast_space = had_space_;
-                    fast_seen = ~0u;
+                    fast_seen = seen_;
+                    fast_resumed = true;
                 in_tag_fast:
                     std::uint8_t how = 0;
-                    const char* q = fast_tag_rest(p, stop, fast_space, fast_seen, how);
+                    const char* q =
+                        fast_tag_rest(p, stop, fast_space, fast_seen, fast_resumed, how);
                     if ((how & fs_partial) == 0) {
                         feed_result r{0, errc::ok};
                         if ((how & fs_sent) == 0)
                             r = end_start_tag(q, (how & fs_self_closing) != 0, wbegin, wabs);
+                        else if ((how & fs_self_closing) && depth_ > top() + 1)
+                            r = close_inner(q, wbegin, wabs) || (how & fs_paused)
+                                    ? paused_after(q, wbegin)
+                                    : feed_result{0, errc::ok};
                         else if (how & fs_self_closing)
                             r = close_element(q, (how & fs_paused) != 0, wbegin, wabs);
                         else if (how & fs_paused)
@@ -1202,7 +1238,7 @@ private:
                     if (static_cast<byte>(c) < 0x80)
                         return error_here(p, errc::xml_illegal_character);
                     bool cut = false;
-                    p = utf8_run(p, stop, cut, err);
+                    p = utf8_run(p, stop, cut, err, detail::xc_attr_stop);
                     if (err != errc::ok) return error_here(p, err);
                     if (cut) return suspend(p, true);
                 }
@@ -1366,7 +1402,7 @@ private:
                     }
                     if (b < 0x80) return error_here(p, errc::xml_illegal_character);
                     bool cut = false;
-                    p = utf8_run(p, stop, cut, err);
+                    p = utf8_run(p, stop, cut, err, detail::xc_text_stop);
                     if (err != errc::ok) return error_here(p, err);
                     if (cut) return suspend(p, true);
                 }
@@ -1486,8 +1522,14 @@ private:
         const char* q = n + 1;
         const char* const lim = stop - q > 32 ? q + 32 : stop;
         q = name_bytes(q, lim);
-        if (q == lim || *q == ':' || static_cast<std::size_t>(q - n) > limits_.max_name_length)
-            return fast_qname(n, stop, colon);
+        if (q == lim || *q == ':' || static_cast<std::size_t>(q - n) > limits_.max_name_length) {
+            // (Through a local: colon's own address would escape into the call, and the
+            // caller would keep it in memory.)
+            const char* c = nullptr;
+            q = fast_qname(n, stop, c);
+            colon = c;
+            return q;
+        }
         colon = nullptr;
         return q;
     }
@@ -1508,7 +1550,13 @@ private:
         if (speed_first && stop - n >= 36) {
             // Up to n + 33 (32 bytes after the first): the two bytes after that are before stop.
             q = name_bytes(q, n + 33);
-            if (q[0] == '=' && (q[1] == '\'' || q[1] == '"') &&
+            // `='` or `="` as one two-byte word (the constants fold, in either byte order).
+            static constexpr char eq_apos[2] = {'=', '\''}, eq_quot[2] = {'=', '"'};
+            std::uint16_t w = 0, wa = 0, wq = 0;
+            std::memcpy(&w, q, 2);
+            std::memcpy(&wa, eq_apos, 2);
+            std::memcpy(&wq, eq_quot, 2);
+            if ((w == wa || w == wq) &&
                 static_cast<std::size_t>(q - n) <= limits_.max_name_length) {
                 colon = nullptr;
                 return q;
@@ -1549,10 +1597,10 @@ private:
     // anything unusual comes first: `fs_partial`, the position after the last attribute read
     // (or q), the tag recorded up to there as the states would have it (state in_tag), and
     // they go on from there; so a tag cut by the end of a feed is read once, not again from
-    // its start. `seen` starts the duplicate filter: ~0 compares each name with every earlier
-    // one.
+    // its start. `seen` starts the duplicate filter (seen_bit of the names so far); `resumed`:
+    // q is not the end of the name fast_start_tag read.
     XMPPCORE_FORCE_INLINE const char* fast_tag_rest(const char* q, const char* stop, bool space0,
-                                                    std::uint32_t seen,
+                                                    std::uint32_t seen, bool resumed,
                                                     std::uint8_t& how) noexcept {
         const std::uint8_t d0 = static_cast<std::uint8_t>(depth_ - 1);
         detail::xml_elem_rec& e = elems_[d0];
@@ -1560,7 +1608,6 @@ private:
         std::size_t na = attr_count_; // attributes so far, in registers (attr_count_ when leaving)
         std::size_t used = na + (ns_count_ - e.ns_mark); // attributes and declarations so far
         const bool prefixed = e.prefix_len != 0;
-        bool plain = attr_prefixed_ == 0; // no attribute is prefixed
         const char* const entry = q;
         const char* bound = q; // the end of the name or of the last attribute read
         const char* colon = nullptr;
@@ -1569,48 +1616,55 @@ private:
             // skipped below.
             if (q == stop) goto partial;
             char c = *q;
-            bool space = first && space0;
-            if (c == ' ') {
-                if (++q == stop) goto partial;
-                c = *q;
-                space = true;
-            }
-            if (is_space(c)) {
-                while (q != stop && is_space(*q)) ++q;
-                if (q == stop) goto partial;
-                c = *q;
-                space = true;
-            }
-            if (c == '>' || c == '/') {
-                std::uint8_t sc = 0;
-                if (c == '/') {
-                    if (q + 1 == stop || q[1] != '>') goto partial;
-                    sc = fs_self_closing;
-                    ++q;
-                }
+            if (c == ' ' && stop - q >= 2 && (cls(q[1]) & detail::xc_name_start)) {
+                // The usual ` name`: straight to the attribute.
                 ++q;
-                attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = plain ? 0 : 1;
-                if (!speed_first || prefixed || !plain || (d0 == 0 && top())) {
-                    how = sc;
+                goto attribute;
+            }
+            {
+                bool space = first && space0;
+                if (c == ' ') {
+                    if (++q == stop) goto partial;
+                    c = *q;
+                    space = true;
+                }
+                if (is_space(c)) {
+                    while (q != stop && is_space(*q)) ++q;
+                    if (q == stop) goto partial;
+                    c = *q;
+                    space = true;
+                }
+                if (c == '>' || c == '/') {
+                    std::uint8_t sc = 0;
+                    if (c == '/') {
+                        if (q + 1 == stop || q[1] != '>') goto partial;
+                        sc = fs_self_closing;
+                        ++q;
+                    }
+                    ++q;
+                    attr_count_ = static_cast<std::uint8_t>(na);
+                    if (!speed_first || prefixed || attr_prefixed_ || (d0 == 0 && top())) {
+                        how = sc;
+                        return q;
+                    }
+                    // Unprefixed: the default namespace, from this tag's declarations or the
+                    // parent's scope.
+                    std::uint8_t d = d0 ? elems_[d0 - 1].dflt : detail::ns_none;
+                    for (std::size_t i = ns_count_; i-- > e.ns_mark;)
+                        if (ns_[i].prefix_len == 0) {
+                            d = ns_[i].uri_len ? static_cast<std::uint8_t>(i) : detail::ns_none;
+                            break;
+                        }
+                    e.ns = e.dflt = d;
+                    pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
+                    how = static_cast<std::uint8_t>(sc | fs_sent |
+                                                    (start_event(e, sc != 0) ? fs_paused : 0));
                     return q;
                 }
-                // Unprefixed: the default namespace, from this tag's declarations or the
-                // parent's scope.
-                std::uint8_t d = d0 ? elems_[d0 - 1].dflt : detail::ns_none;
-                for (std::size_t i = ns_count_; i-- > e.ns_mark;)
-                    if (ns_[i].prefix_len == 0) {
-                        d = ns_[i].uri_len ? static_cast<std::uint8_t>(i) : detail::ns_none;
-                        break;
-                    }
-                e.ns = e.dflt = d;
-                pos_ = anchor_ + static_cast<std::uint64_t>(q - base);
-                how = static_cast<std::uint8_t>(sc | fs_sent |
-                                                (start_event(e, sc != 0) ? fs_paused : 0));
-                return q;
+                if (!space || (cls(c) & detail::xc_name_start) == 0) goto partial;
             }
-            if (!space || (cls(c) & detail::xc_name_start) == 0 || used++ >= limits_.max_attributes)
-                goto partial;
+        attribute:
+            if (used++ >= limits_.max_attributes) goto partial;
             const char* n = q;
             q = fast_attr_name(n, stop, colon);
             if (q == nullptr) goto partial;
@@ -1643,7 +1697,7 @@ private:
                 if (static_cast<byte>(ch) < 0x80) goto value_cut;
                 bool cut = false;
                 errc err = errc::ok;
-                const char* r = utf8_run(q, stop, cut, err);
+                const char* r = utf8_run(q, stop, cut, err, detail::xc_attr_stop);
                 if (cut || err != errc::ok) goto value_cut;
                 q = r;
             }
@@ -1653,7 +1707,7 @@ private:
             // the value, its name recorded as attr_name records it (or, when that fails, from
             // bound).
             attr_count_ = static_cast<std::uint8_t>(na);
-            attr_prefixed_ = plain ? 0 : 1;
+            seen_ = seen;
             name_ = anchor_ + static_cast<std::uint64_t>(n - base);
             colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
             if (end_attr_name(std::string_view(n, nlen)) != errc::ok) goto partial;
@@ -1694,7 +1748,6 @@ private:
             } else if (decl) {
                 // A namespace declaration: the general bookkeeping.
                 attr_count_ = static_cast<std::uint8_t>(na);
-                attr_prefixed_ = plain ? 0 : 1;
                 name_ = anchor_ + static_cast<std::uint64_t>(n - base);
                 colon_ = colon ? anchor_ + static_cast<std::uint64_t>(colon - base) : 0;
                 text_ = anchor_ + static_cast<std::uint64_t>(v - base);
@@ -1712,7 +1765,7 @@ private:
                 // Unique Att Spec on the names as written; a declaration's name cannot match.
                 // `seen` has a bit per (first byte + length) so far: only a name that shares
                 // one is compared.
-                const std::uint32_t bit = 1u << ((static_cast<byte>(*n) + nlen) & 31u);
+                const std::uint32_t bit = seen_bit(std::string_view(n, nlen));
                 if (!speed_first || (seen & bit) != 0) {
                     for (std::size_t i = 0; i < na; ++i)
                         if (attrs_[i].name_len == nlen && *(base + attrs_[i].name) == *n &&
@@ -1728,13 +1781,13 @@ private:
                 a.value = static_cast<std::uint32_t>(v - base);
                 a.value_len = static_cast<std::uint32_t>(q - v);
                 a.needs_decoding = decode ? 1 : 0;
-                plain = plain && colon == nullptr;
+                if (colon) attr_prefixed_ = 1; // (kept in the member: rare, and one register less)
             }
             bound = ++q;
         }
     partial: // (a label, not a lambda: the locals stay in registers)
         // Hands the tag over to the states at bound.
-        if (bound == entry && seen == 0 && bound != stop && static_cast<byte>(*bound) >= 0x80) {
+        if (bound == entry && !resumed && bound != stop && static_cast<byte>(*bound) >= 0x80) {
             // Right after the name fast_start_tag read: a non-ASCII byte may go on with the
             // name, so start_name reads it again.
             --depth_;
@@ -1745,11 +1798,17 @@ private:
             return base + e.name;
         }
         attr_count_ = static_cast<std::uint8_t>(na);
-        attr_prefixed_ = plain ? 0 : 1;
+        seen_ = seen;
         had_space_ = bound == entry && space0;
         state_ = xml_state::in_tag;
         how = fs_partial;
         return bound;
+    }
+
+    // The bit of an attribute name in the duplicate filter (`seen`, seen_): one per (first byte
+    // + length), so only names that share one are compared.
+    static std::uint32_t seen_bit(std::string_view name) noexcept {
+        return 1u << ((static_cast<byte>(name[0]) + name.size()) & 31u);
     }
 
     // Namespace declarations added by the current start tag.
@@ -1796,6 +1855,7 @@ private:
         a.prefix_len = static_cast<std::uint16_t>(pl);
         a.ns = detail::ns_none;
         if (pl != 0) attr_prefixed_ = 1;
+        seen_ |= seen_bit(q);
         return errc::ok;
     }
 
@@ -2036,17 +2096,7 @@ private:
             return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
         }
         xml_element_end ev;
-        ev.qname = ctx_.at(e.name, e.name_len);
-        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
-        ev.local = detail::qname_local(ev.qname, e.prefix_len);
-        ev.uri = ctx_.uri(e.ns);
-        ev.depth = depth();
-        if (handler_->on_element_end(ev) == xml_action::pause) paused = true;
-        // Pop this element's declarations, and the decoded names they kept in the store.
-        if (ns_count_ != e.ns_mark) pop_namespaces(e.ns_mark);
-        --depth_;
-        text_ = pos_;
-        flags_ = brackets_ = 0;
+        if (end_event(e, ev)) paused = true;
         if (depth_ == top()) {
             xml_stanza s;
             s.offset = anchor_;
@@ -2062,6 +2112,35 @@ private:
             state_ = xml_state::content;
         }
         return paused ? paused_after(p, wbegin) : feed_result{0, errc::ok};
+    }
+
+    // The end event of e, the innermost open element, and what follows it: its declarations
+    // popped, the depth one less, text from pos_ on. True when the handler paused.
+    XMPPCORE_FORCE_INLINE bool end_event(const detail::xml_elem_rec& e,
+                                         xml_element_end& ev) noexcept {
+        ev.qname = ctx_.at(e.name, e.name_len);
+        ev.prefix = detail::qname_prefix(ev.qname, e.prefix_len);
+        ev.local = detail::qname_local(ev.qname, e.prefix_len);
+        ev.uri = ctx_.uri(e.ns);
+        ev.depth = depth();
+        const bool paused = handler_->on_element_end(ev) == xml_action::pause;
+        // Pop this element's declarations, and the decoded names they kept in the store.
+        if (ns_count_ != e.ns_mark) pop_namespaces(e.ns_mark);
+        --depth_;
+        text_ = pos_;
+        flags_ = brackets_ = 0;
+        return paused;
+    }
+
+    // close_element for an element inside a stanza (depth_ > top() + 1), p just after its '>':
+    // on to its parent's content. True when the handler paused.
+    XMPPCORE_FORCE_INLINE bool close_inner(const char* p, const char* wbegin,
+                                           std::uint64_t wabs) noexcept {
+        pos_ = wabs + static_cast<std::uint64_t>(p - wbegin);
+        xml_element_end ev;
+        const bool paused = end_event(elems_[depth_ - 1], ev);
+        state_ = xml_state::content;
+        return paused;
     }
 
     // The XML declaration between "<?xml" and "?>" (XML 1.0 [23]..[32], [80], [81]). On an
