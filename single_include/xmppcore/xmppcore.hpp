@@ -13164,6 +13164,9 @@ struct sha512_traits {
 
 } // namespace detail
 
+template <class Hash>
+class hmac;
+
 /// A Merkle-Damgard hash (SHA-1, SHA-256, SHA-512: use those aliases) computed incrementally:
 /// update() any number of times, then finish(). Holds its state inline (at most 200 bytes) and
 /// wipes it on destruction. Copyable, so a hash of a common prefix can be forked. Never
@@ -13194,11 +13197,7 @@ public:
     ~basic_hash() { secure_wipe(this, sizeof *this); }
 
     /// Starts over with the empty message.
-    void reset() noexcept {
-        for (std::size_t i = 0; i < state_words; ++i) h_[i] = Traits::initial[i];
-        length_ = 0;
-        used_ = 0;
-    }
+    void reset() noexcept { restart(Traits::initial, 0); }
 
     /// Appends data to the message.
     basic_hash& update(byte_view data) noexcept {
@@ -13265,8 +13264,7 @@ public:
     /// See state().
     static basic_hash resume(const word* state, std::uint64_t length) noexcept {
         basic_hash h;
-        for (std::size_t i = 0; i < state_words; ++i) h.h_[i] = state[i];
-        h.length_ = length;
+        h.restart(state, length);
         return h;
     }
 
@@ -13277,6 +13275,16 @@ public:
     }
 
 private:
+    template <class>
+    friend class hmac;
+
+    // resume() in place (HMAC's inner and outer hashes: no temporary to copy and wipe).
+    void restart(const word* state, std::uint64_t length) noexcept {
+        for (std::size_t i = 0; i < state_words; ++i) h_[i] = state[i];
+        length_ = length;
+        used_ = 0;
+    }
+
     word h_[state_words];
     std::uint64_t length_;
     std::size_t used_;
@@ -13310,18 +13318,18 @@ public:
             Hash::hash(key, k);
         else if (!key.empty())
             std::memcpy(k, key.data(), key.size());
-        std::uint8_t pad[Hash::block_size];
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x36u);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) inner_[i] = initial(i);
-        Hash::compress(inner_, pad, 1);
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x5Cu);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) outer_[i] = initial(i);
-        Hash::compress(outer_, pad, 1);
+        // The padded key in place: k ^ ipad for the inner state, then (k ^ ipad) ^ (ipad ^ opad)
+        // for the outer one; one loop for both (flash on firmware).
+        word* const states[2] = {inner_, outer_};
+        std::uint8_t x = 0x36u;
+        for (word* const st : states) {
+            for (std::size_t i = 0; i < Hash::block_size; ++i) k[i] ^= x;
+            for (std::size_t i = 0; i < Hash::state_words; ++i) st[i] = initial(i);
+            Hash::compress(st, k, 1);
+            x = 0x36u ^ 0x5Cu;
+        }
         secure_wipe(k, sizeof k);
-        secure_wipe(pad, sizeof pad);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        running_.restart(inner_, Hash::block_size);
     }
     /// A copy with the same key and message so far.
     hmac(const hmac&) noexcept = default;
@@ -13344,11 +13352,12 @@ public:
     void finish(std::uint8_t* out) noexcept {
         std::uint8_t inner_digest[Hash::digest_size];
         running_.finish(inner_digest);
-        Hash outer = Hash::resume(outer_, Hash::block_size);
-        outer.update(byte_view(inner_digest, sizeof inner_digest));
-        outer.finish(out);
+        // The outer hash in running_ itself, which then starts the next message.
+        running_.restart(outer_, Hash::block_size);
+        running_.update(byte_view(inner_digest, sizeof inner_digest));
+        running_.finish(out);
         secure_wipe(inner_digest, sizeof inner_digest);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        running_.restart(inner_, Hash::block_size);
     }
 
     /// HMAC(key, data) written to out (digest_size bytes).
@@ -13381,15 +13390,15 @@ errc pbkdf2_with(byte_view password, byte_view salt, std::uint32_t iterations, s
     constexpr std::size_t hlen = Hash::digest_size;
     constexpr std::size_t dw = hlen / sizeof(word);
     if (iterations == 0 || out_len == 0) return errc::invalid_argument;
-    const hmac<Hash> prf(password);
+    // U1 of each block with prf itself: finish() leaves it keyed and ready for the next.
+    hmac<Hash> prf(password);
     std::uint32_t block = 1;
     word u[dw], t[dw];
     std::uint8_t first[hlen];
     for (std::size_t done = 0; done < out_len; ++block) {
-        hmac<Hash> h = prf;
         std::uint8_t be[4];
         detail::store_be<std::uint32_t>(be, block);
-        h.update(salt).update(byte_view(be, 4)).finish(first);
+        prf.update(salt).update(byte_view(be, 4)).finish(first);
         for (std::size_t i = 0; i < dw; ++i) {
             u[i] = detail::load_be<word>(first + i * sizeof(word));
             t[i] = u[i];
@@ -13640,11 +13649,27 @@ inline base64_result base64_decode(std::string_view in, std::uint8_t* out,
     const std::size_t size = n / 4 * 3 - pad;
     if (size > cap) return {0, 0, errc::buffer_too_small};
     std::size_t o = 0;
+    if (XMPPCORE_SMALL) {
+        // One loop, a byte out whenever 8 bits are in (less code than groups of four; the
+        // output still never overtakes the input).
+        unsigned v = 0, bits = 0;
+        for (std::size_t i = 0; i < n - pad; ++i) {
+            v = v << 6 |
+                static_cast<unsigned>(detail::base64_value(static_cast<unsigned char>(in[i])));
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out[o++] = static_cast<std::uint8_t>(v >> bits);
+            }
+        }
+        return {size, 0, errc::ok};
+    }
     for (std::size_t i = 0; i < n; i += 4) {
         unsigned v = 0;
         for (std::size_t j = 0; j < 4; ++j) {
             const unsigned char c = static_cast<unsigned char>(in[i + j]);
-            v = v << 6 | (c == '=' ? 0u : static_cast<unsigned>(detail::base64_value(c)));
+            // '=' (value -1) adds 63: only to bits that the padding drops.
+            v = v << 6 | (static_cast<unsigned>(detail::base64_value(c)) & 63u);
         }
         out[o++] = static_cast<std::uint8_t>(v >> 16);
         if (o < size) out[o++] = static_cast<std::uint8_t>(v >> 8);
