@@ -246,18 +246,31 @@ private:
         for (std::size_t i = 0; i < s.size(); ++i) {
             const char c = s[i];
             const char* rep = nullptr;
-            switch (c) {
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '&': rep = "&amp;"; break;
-            case '\r': rep = "&#13;"; break;
-            case '\'': rep = attr ? "&apos;" : nullptr; break;
-            case '"': rep = attr ? "&quot;" : nullptr; break;
-            case '\t': rep = attr ? "&#9;" : nullptr; break;
-            case '\n': rep = attr ? "&#10;" : nullptr; break;
-            default: break;
+            if (XMPPCORE_SMALL) {
+                // A table instead of the switch (for size only): the characters escaped, the
+                // first four in text too, and their references.
+                static constexpr char chars[] = "<>&\r'\"\t\n";
+                static constexpr char refs[8][7] = {"&lt;",   "&gt;",   "&amp;", "&#13;",
+                                                    "&apos;", "&quot;", "&#9;",  "&#10;"};
+                const std::size_t count = attr ? 8 : 4;
+                std::size_t k = 0;
+                while (k < count && chars[k] != c) ++k;
+                if (k == count) continue;
+                rep = refs[k];
+            } else {
+                switch (c) {
+                case '<': rep = "&lt;"; break;
+                case '>': rep = "&gt;"; break;
+                case '&': rep = "&amp;"; break;
+                case '\r': rep = "&#13;"; break;
+                case '\'': rep = attr ? "&apos;" : nullptr; break;
+                case '"': rep = attr ? "&quot;" : nullptr; break;
+                case '\t': rep = attr ? "&#9;" : nullptr; break;
+                case '\n': rep = attr ? "&#10;" : nullptr; break;
+                default: break;
+                }
+                if (rep == nullptr) continue;
             }
-            if (rep == nullptr) continue;
             if (!put(detail::substr(s, run, i - run)) || !put(rep)) return false;
             run = i + 1;
         }
