@@ -1216,6 +1216,18 @@ public:
         const std::uint8_t* p = data.data();
         std::size_t n = data.size();
         length_ += n;
+        if (XMPPCORE_SMALL) {
+            // Byte by byte through the block buffer (for size only: the messages hashed on
+            // firmware are short, and PBKDF2's iterations do not come here).
+            for (std::size_t i = 0; i < n; ++i) {
+                buf_[used_++] = p[i];
+                if (used_ == block_size) {
+                    compress(h_, buf_, 1);
+                    used_ = 0;
+                }
+            }
+            return *this;
+        }
         if (used_ != 0) {
             const std::size_t take = n < block_size - used_ ? n : block_size - used_;
             std::memcpy(buf_ + used_, p, take);
@@ -1240,16 +1252,33 @@ public:
     void finish(std::uint8_t* out) noexcept {
         constexpr std::size_t length_field = block_size / 8; // 8 or 16 bytes
         const std::uint64_t bits = length_ * 8;
-        buf_[used_++] = 0x80;
-        if (used_ > block_size - length_field) {
-            std::memset(buf_ + used_, 0, block_size - used_);
+        if (XMPPCORE_SMALL) {
+            // The padding through update(), a byte at a time (for size only: finish() is
+            // once per message, and PBKDF2's iterations do not use it).
+            std::uint8_t tail[length_field] = {};
+            if (length_field == 16) tail[7] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint32_t>(tail + length_field - 8,
+                                            static_cast<std::uint32_t>(bits >> 32));
+            detail::store_be<std::uint32_t>(tail + length_field - 4,
+                                            static_cast<std::uint32_t>(bits));
+            std::uint8_t b = 0x80;
+            do {
+                update(byte_view(&b, 1));
+                b = 0;
+            } while (used_ != block_size - length_field);
+            update(byte_view(tail, length_field)); // the last block, compressed
+        } else {
+            buf_[used_++] = 0x80;
+            if (used_ > block_size - length_field) {
+                std::memset(buf_ + used_, 0, block_size - used_);
+                compress(h_, buf_, 1);
+                used_ = 0;
+            }
+            std::memset(buf_ + used_, 0, block_size - 8 - used_);
+            if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
             compress(h_, buf_, 1);
-            used_ = 0;
         }
-        std::memset(buf_ + used_, 0, block_size - 8 - used_);
-        if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
-        detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
-        compress(h_, buf_, 1);
         for (std::size_t i = 0; i < digest_size / sizeof(word); ++i)
             detail::store_be<word>(out + i * sizeof(word), h_[i]);
         reset();

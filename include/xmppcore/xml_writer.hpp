@@ -65,6 +65,9 @@ inline errc check_xml_chars(std::string_view s) noexcept {
 
 } // namespace detail
 
+template <std::size_t Depth>
+class stanza_builder;
+
 /// The writer. `Depth` bounds the open elements it tracks (their names stay in the output
 /// buffer, so the buffer holds everything written since `reset`).
 template <std::size_t Depth = 16>
@@ -213,9 +216,21 @@ public:
     }
 
 private:
+    // stanza_builder points its writer at the rest of its buffer for each element (rebind()),
+    // instead of building a fresh writer and copying it over.
+    template <std::size_t>
+    friend class stanza_builder;
+
     struct entry {
         std::uint32_t at, len;
     };
+
+    // reset() in another buffer.
+    void rebind(char* buf, std::size_t cap) noexcept {
+        buf_ = buf;
+        cap_ = cap;
+        reset();
+    }
 
     errc undo(std::size_t mark, bool was_open) noexcept {
         len_ = mark;

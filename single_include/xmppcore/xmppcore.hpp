@@ -3579,6 +3579,9 @@ inline errc check_xml_chars(std::string_view s) noexcept {
 
 } // namespace detail
 
+template <std::size_t Depth>
+class stanza_builder;
+
 /// The writer. `Depth` bounds the open elements it tracks (their names stay in the output
 /// buffer, so the buffer holds everything written since `reset`).
 template <std::size_t Depth = 16>
@@ -3727,9 +3730,21 @@ public:
     }
 
 private:
+    // stanza_builder points its writer at the rest of its buffer for each element (rebind()),
+    // instead of building a fresh writer and copying it over.
+    template <std::size_t>
+    friend class stanza_builder;
+
     struct entry {
         std::uint32_t at, len;
     };
+
+    // reset() in another buffer.
+    void rebind(char* buf, std::size_t cap) noexcept {
+        buf_ = buf;
+        cap_ = cap;
+        reset();
+    }
 
     errc undo(std::size_t mark, bool was_open) noexcept {
         len_ = mark;
@@ -8080,7 +8095,7 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
     if (XMPPCORE_UNLIKELY(acc & (c_control | p.ascii_prohibited)) &&
         ascii_failure(s, at, p.ascii_prohibited, f))
         return false;
-    if (p.case_fold && (acc & c_upper))
+    if (p.case_fold && (XMPPCORE_SMALL || (acc & c_upper)))
         put_lowercase(out, s);
     else
         out.put(s.data(), s.size());
@@ -8337,7 +8352,7 @@ inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at,
         f = {errc::jid_invalid_domain, at, 0, rule_long_label};
         return false;
     }
-    if (acc & c_upper)
+    if (XMPPCORE_SMALL || (acc & c_upper)) // (lowercasing changes nothing without uppercase)
         put_lowercase(out, label);
     else
         out.put(label.data(), label.size());
@@ -11892,7 +11907,7 @@ private:
         return err_;
     }
     void begin() noexcept {
-        w_ = xml_writer<Depth>(buf_ + committed_, cap_ - committed_);
+        w_.rebind(buf_ + committed_, cap_ - committed_);
         open_ = true;
         err_ = errc::ok;
     }
@@ -13227,6 +13242,18 @@ public:
         const std::uint8_t* p = data.data();
         std::size_t n = data.size();
         length_ += n;
+        if (XMPPCORE_SMALL) {
+            // Byte by byte through the block buffer (for size only: the messages hashed on
+            // firmware are short, and PBKDF2's iterations do not come here).
+            for (std::size_t i = 0; i < n; ++i) {
+                buf_[used_++] = p[i];
+                if (used_ == block_size) {
+                    compress(h_, buf_, 1);
+                    used_ = 0;
+                }
+            }
+            return *this;
+        }
         if (used_ != 0) {
             const std::size_t take = n < block_size - used_ ? n : block_size - used_;
             std::memcpy(buf_ + used_, p, take);
@@ -13251,16 +13278,33 @@ public:
     void finish(std::uint8_t* out) noexcept {
         constexpr std::size_t length_field = block_size / 8; // 8 or 16 bytes
         const std::uint64_t bits = length_ * 8;
-        buf_[used_++] = 0x80;
-        if (used_ > block_size - length_field) {
-            std::memset(buf_ + used_, 0, block_size - used_);
+        if (XMPPCORE_SMALL) {
+            // The padding through update(), a byte at a time (for size only: finish() is
+            // once per message, and PBKDF2's iterations do not use it).
+            std::uint8_t tail[length_field] = {};
+            if (length_field == 16) tail[7] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint32_t>(tail + length_field - 8,
+                                            static_cast<std::uint32_t>(bits >> 32));
+            detail::store_be<std::uint32_t>(tail + length_field - 4,
+                                            static_cast<std::uint32_t>(bits));
+            std::uint8_t b = 0x80;
+            do {
+                update(byte_view(&b, 1));
+                b = 0;
+            } while (used_ != block_size - length_field);
+            update(byte_view(tail, length_field)); // the last block, compressed
+        } else {
+            buf_[used_++] = 0x80;
+            if (used_ > block_size - length_field) {
+                std::memset(buf_ + used_, 0, block_size - used_);
+                compress(h_, buf_, 1);
+                used_ = 0;
+            }
+            std::memset(buf_ + used_, 0, block_size - 8 - used_);
+            if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
             compress(h_, buf_, 1);
-            used_ = 0;
         }
-        std::memset(buf_ + used_, 0, block_size - 8 - used_);
-        if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
-        detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
-        compress(h_, buf_, 1);
         for (std::size_t i = 0; i < digest_size / sizeof(word); ++i)
             detail::store_be<word>(out + i * sizeof(word), h_[i]);
         reset();

@@ -561,7 +561,7 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
     if (XMPPCORE_UNLIKELY(acc & (c_control | p.ascii_prohibited)) &&
         ascii_failure(s, at, p.ascii_prohibited, f))
         return false;
-    if (p.case_fold && (acc & c_upper))
+    if (p.case_fold && (XMPPCORE_SMALL || (acc & c_upper)))
         put_lowercase(out, s);
     else
         out.put(s.data(), s.size());
@@ -818,7 +818,7 @@ inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at,
         f = {errc::jid_invalid_domain, at, 0, rule_long_label};
         return false;
     }
-    if (acc & c_upper)
+    if (XMPPCORE_SMALL || (acc & c_upper)) // (lowercasing changes nothing without uppercase)
         put_lowercase(out, label);
     else
         out.put(label.data(), label.size());
