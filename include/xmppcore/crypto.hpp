@@ -1176,6 +1176,9 @@ struct sha512_traits {
 
 } // namespace detail
 
+template <class Hash>
+class hmac;
+
 /// A Merkle-Damgard hash (SHA-1, SHA-256, SHA-512: use those aliases) computed incrementally:
 /// update() any number of times, then finish(). Holds its state inline (at most 200 bytes) and
 /// wipes it on destruction. Copyable, so a hash of a common prefix can be forked. Never
@@ -1206,17 +1209,25 @@ public:
     ~basic_hash() { secure_wipe(this, sizeof *this); }
 
     /// Starts over with the empty message.
-    void reset() noexcept {
-        for (std::size_t i = 0; i < state_words; ++i) h_[i] = Traits::initial[i];
-        length_ = 0;
-        used_ = 0;
-    }
+    void reset() noexcept { restart(Traits::initial, 0); }
 
     /// Appends data to the message.
     basic_hash& update(byte_view data) noexcept {
         const std::uint8_t* p = data.data();
         std::size_t n = data.size();
         length_ += n;
+        if (XMPPCORE_SMALL) {
+            // Byte by byte through the block buffer (for size only: the messages hashed on
+            // firmware are short, and PBKDF2's iterations do not come here).
+            for (std::size_t i = 0; i < n; ++i) {
+                buf_[used_++] = p[i];
+                if (used_ == block_size) {
+                    compress(h_, buf_, 1);
+                    used_ = 0;
+                }
+            }
+            return *this;
+        }
         if (used_ != 0) {
             const std::size_t take = n < block_size - used_ ? n : block_size - used_;
             std::memcpy(buf_ + used_, p, take);
@@ -1241,16 +1252,33 @@ public:
     void finish(std::uint8_t* out) noexcept {
         constexpr std::size_t length_field = block_size / 8; // 8 or 16 bytes
         const std::uint64_t bits = length_ * 8;
-        buf_[used_++] = 0x80;
-        if (used_ > block_size - length_field) {
-            std::memset(buf_ + used_, 0, block_size - used_);
+        if (XMPPCORE_SMALL) {
+            // The padding through update(), a byte at a time (for size only: finish() is
+            // once per message, and PBKDF2's iterations do not use it).
+            std::uint8_t tail[length_field] = {};
+            if (length_field == 16) tail[7] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint32_t>(tail + length_field - 8,
+                                            static_cast<std::uint32_t>(bits >> 32));
+            detail::store_be<std::uint32_t>(tail + length_field - 4,
+                                            static_cast<std::uint32_t>(bits));
+            std::uint8_t b = 0x80;
+            do {
+                update(byte_view(&b, 1));
+                b = 0;
+            } while (used_ != block_size - length_field);
+            update(byte_view(tail, length_field)); // the last block, compressed
+        } else {
+            buf_[used_++] = 0x80;
+            if (used_ > block_size - length_field) {
+                std::memset(buf_ + used_, 0, block_size - used_);
+                compress(h_, buf_, 1);
+                used_ = 0;
+            }
+            std::memset(buf_ + used_, 0, block_size - 8 - used_);
+            if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
             compress(h_, buf_, 1);
-            used_ = 0;
         }
-        std::memset(buf_ + used_, 0, block_size - 8 - used_);
-        if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
-        detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
-        compress(h_, buf_, 1);
         for (std::size_t i = 0; i < digest_size / sizeof(word); ++i)
             detail::store_be<word>(out + i * sizeof(word), h_[i]);
         reset();
@@ -1277,8 +1305,7 @@ public:
     /// See state().
     static basic_hash resume(const word* state, std::uint64_t length) noexcept {
         basic_hash h;
-        for (std::size_t i = 0; i < state_words; ++i) h.h_[i] = state[i];
-        h.length_ = length;
+        h.restart(state, length);
         return h;
     }
 
@@ -1289,6 +1316,16 @@ public:
     }
 
 private:
+    template <class>
+    friend class hmac;
+
+    // resume() in place (HMAC's inner and outer hashes: no temporary to copy and wipe).
+    void restart(const word* state, std::uint64_t length) noexcept {
+        for (std::size_t i = 0; i < state_words; ++i) h_[i] = state[i];
+        length_ = length;
+        used_ = 0;
+    }
+
     word h_[state_words];
     std::uint64_t length_;
     std::size_t used_;
@@ -1322,18 +1359,18 @@ public:
             Hash::hash(key, k);
         else if (!key.empty())
             std::memcpy(k, key.data(), key.size());
-        std::uint8_t pad[Hash::block_size];
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x36u);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) inner_[i] = initial(i);
-        Hash::compress(inner_, pad, 1);
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x5Cu);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) outer_[i] = initial(i);
-        Hash::compress(outer_, pad, 1);
+        // The padded key in place: k ^ ipad for the inner state, then (k ^ ipad) ^ (ipad ^ opad)
+        // for the outer one; one loop for both (flash on firmware).
+        word* const states[2] = {inner_, outer_};
+        std::uint8_t x = 0x36u;
+        for (word* const st : states) {
+            for (std::size_t i = 0; i < Hash::block_size; ++i) k[i] ^= x;
+            for (std::size_t i = 0; i < Hash::state_words; ++i) st[i] = initial(i);
+            Hash::compress(st, k, 1);
+            x = 0x36u ^ 0x5Cu;
+        }
         secure_wipe(k, sizeof k);
-        secure_wipe(pad, sizeof pad);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        running_.restart(inner_, Hash::block_size);
     }
     /// A copy with the same key and message so far.
     hmac(const hmac&) noexcept = default;
@@ -1356,11 +1393,12 @@ public:
     void finish(std::uint8_t* out) noexcept {
         std::uint8_t inner_digest[Hash::digest_size];
         running_.finish(inner_digest);
-        Hash outer = Hash::resume(outer_, Hash::block_size);
-        outer.update(byte_view(inner_digest, sizeof inner_digest));
-        outer.finish(out);
+        // The outer hash in running_ itself, which then starts the next message.
+        running_.restart(outer_, Hash::block_size);
+        running_.update(byte_view(inner_digest, sizeof inner_digest));
+        running_.finish(out);
         secure_wipe(inner_digest, sizeof inner_digest);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        running_.restart(inner_, Hash::block_size);
     }
 
     /// HMAC(key, data) written to out (digest_size bytes).
@@ -1393,15 +1431,15 @@ errc pbkdf2_with(byte_view password, byte_view salt, std::uint32_t iterations, s
     constexpr std::size_t hlen = Hash::digest_size;
     constexpr std::size_t dw = hlen / sizeof(word);
     if (iterations == 0 || out_len == 0) return errc::invalid_argument;
-    const hmac<Hash> prf(password);
+    // U1 of each block with prf itself: finish() leaves it keyed and ready for the next.
+    hmac<Hash> prf(password);
     std::uint32_t block = 1;
     word u[dw], t[dw];
     std::uint8_t first[hlen];
     for (std::size_t done = 0; done < out_len; ++block) {
-        hmac<Hash> h = prf;
         std::uint8_t be[4];
         detail::store_be<std::uint32_t>(be, block);
-        h.update(salt).update(byte_view(be, 4)).finish(first);
+        prf.update(salt).update(byte_view(be, 4)).finish(first);
         for (std::size_t i = 0; i < dw; ++i) {
             u[i] = detail::load_be<word>(first + i * sizeof(word));
             t[i] = u[i];

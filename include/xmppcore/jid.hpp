@@ -206,55 +206,63 @@ inline constexpr const char* rule_part_too_long =
     XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
 inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
 
-/// A JID split into its raw parts (offsets are in the caller's input, for errors).
+/// A JID split into its raw parts, indexed by jid_part minus one: local, domain, resource
+/// (offsets are in the caller's input, for errors).
 struct jid_parts {
-    std::string_view local, domain, resource;
-    std::size_t local_at = 0, domain_at = 0, resource_at = 0;
-    bool has_local = false, has_resource = false;
+    std::string_view text[3];
+    std::size_t at[3] = {};
+    bool has[3] = {false, true, false};
 };
+
+// The parts in the order of jid_part and of the errc values about them: one loop over the
+// three parts, not three copies of it (flash on firmware).
+static_assert(static_cast<int>(jid_part::domainpart) == static_cast<int>(jid_part::localpart) + 1 &&
+                  static_cast<int>(jid_part::resourcepart) ==
+                      static_cast<int>(jid_part::localpart) + 2,
+              "jid_part order");
+static_assert(static_cast<int>(errc::jid_empty_resourcepart) ==
+                      static_cast<int>(errc::jid_empty_localpart) + 2 &&
+                  static_cast<int>(errc::jid_empty_domainpart) ==
+                      static_cast<int>(errc::jid_empty_localpart) + 1 &&
+                  static_cast<int>(errc::jid_domainpart_too_long) ==
+                      static_cast<int>(errc::jid_localpart_too_long) + 1 &&
+                  static_cast<int>(errc::jid_resourcepart_too_long) ==
+                      static_cast<int>(errc::jid_localpart_too_long) + 2,
+              "errc order of the jid part errors");
+
+/// The error about part k (0 local, 1 domain, 2 resource) among three consecutive errc values.
+constexpr errc jid_part_errc(errc first, std::size_t k) noexcept {
+    return static_cast<errc>(static_cast<std::size_t>(first) + k);
+}
 
 /// Prepares the parts of p (structure already checked: present parts are not empty) into out
 /// as `local@domain/resource`; the prepared sizes go to sizes[0..2].
 inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mode mode,
                               jid_error* err, std::size_t (&sizes)[3]) noexcept {
     prep::failure f;
-    sizes[0] = sizes[1] = sizes[2] = 0;
-    if (p.has_local) {
-        if (!prep::prepare(out, p.local, p.local_at, prep::nodeprep, mode,
-                           errc::jid_localpart_too_long, f))
-            return jid_report(err, f, jid_part::localpart);
-        const std::size_t n = out.size();
+    for (std::size_t k = 0; k < 3; ++k) {
+        sizes[k] = 0;
+        if (!p.has[k]) continue;
+        const auto part = static_cast<jid_part>(k + 1);
+        const errc too_long = jid_part_errc(errc::jid_localpart_too_long, k);
+        if (k == 1 && p.has[0]) out.put('@');
+        if (k == 2) out.put('/');
+        const std::size_t start = out.size();
+        const bool ok =
+            k == 1 ? prep::prepare_domain(out, p.text[1], p.at[1], mode, f)
+                   : prep::prepare(out, p.text[k], p.at[k],
+                                   k == 0 ? prep::nodeprep : prep::resourceprep, mode, too_long, f);
+        if (!ok) return jid_report(err, f, part);
+        const std::size_t n = out.size() - start;
+        // (A domain never prepares to nothing without an error of its own.)
         if (n == 0)
             return jid_report(
-                err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
+                err, jid_part_errc(errc::jid_empty_localpart, k), part, p.at[k], 0,
+                k == 0 ? XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing")
+                       : XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (n > jid_part_max_size)
-            return jid_report(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
-                              rule_part_too_long);
-        sizes[0] = n;
-        out.put('@');
-    }
-    const std::size_t d0 = out.size();
-    if (!prep::prepare_domain(out, p.domain, p.domain_at, mode, f))
-        return jid_report(err, f, jid_part::domainpart);
-    sizes[1] = out.size() - d0;
-    if (sizes[1] > jid_part_max_size)
-        return jid_report(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
-                          rule_part_too_long);
-    if (p.has_resource) {
-        out.put('/');
-        const std::size_t r0 = out.size();
-        if (!prep::prepare(out, p.resource, p.resource_at, prep::resourceprep, mode,
-                           errc::jid_resourcepart_too_long, f))
-            return jid_report(err, f, jid_part::resourcepart);
-        sizes[2] = out.size() - r0;
-        if (sizes[2] == 0)
-            return jid_report(
-                err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
-                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
-        if (sizes[2] > jid_part_max_size)
-            return jid_report(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
-                              p.resource_at, 0, rule_part_too_long);
+            return jid_report(err, too_long, part, p.at[k], 0, rule_part_too_long);
+        sizes[k] = n;
     }
     if (out.overflow())
         return jid_report(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
@@ -496,30 +504,26 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     jid_parts p;
     std::string_view rest = in;
     if (slash != std::string_view::npos) {
-        p.has_resource = true;
-        p.resource = detail::substr(in, slash + 1);
-        p.resource_at = slash + 1;
+        p.has[2] = true;
+        p.text[2] = detail::substr(in, slash + 1);
+        p.at[2] = slash + 1;
         rest = detail::substr(in, 0, slash);
     }
+    p.text[1] = rest;
     if (at != std::string_view::npos) {
-        p.has_local = true;
-        p.local = detail::substr(rest, 0, at);
-        p.domain = detail::substr(rest, at + 1);
-        p.domain_at = at + 1;
-    } else {
-        p.domain = rest;
+        p.has[0] = true;
+        p.text[0] = detail::substr(rest, 0, at);
+        p.text[1] = detail::substr(rest, at + 1);
+        p.at[1] = at + 1;
     }
-    if (p.has_local && p.local.empty())
-        return jid_report(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
-    p.domain = strip_trailing_dot(p.domain);
-    if (p.domain.empty())
-        return jid_report(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
-                          rule_empty_domain);
-    if (p.has_resource && p.resource.empty())
-        return jid_report(error, errc::jid_empty_resourcepart, jid_part::resourcepart,
-                          p.resource_at, 0,
-                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
+    p.text[1] = strip_trailing_dot(p.text[1]);
+    static constexpr const char* empty_rules[3] = {
+        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"), rule_empty_domain,
+        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart")};
+    for (std::size_t k = 0; k < 3; ++k)
+        if (p.has[k] && p.text[k].empty())
+            return jid_report(error, jid_part_errc(errc::jid_empty_localpart, k),
+                              static_cast<jid_part>(k + 1), p.at[k], 0, empty_rules[k]);
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -585,12 +589,12 @@ inline result<jid_view> make_jid(std::string_view local, std::string_view domain
                                  prep_mode mode = prep_mode::query,
                                  jid_error* error = nullptr) noexcept {
     detail::jid_parts p;
-    p.has_local = !local.empty();
-    p.local = local;
-    p.domain = detail::strip_trailing_dot(domain);
-    p.has_resource = !resource.empty();
-    p.resource = resource;
-    if (p.domain.empty())
+    p.has[0] = !local.empty();
+    p.text[0] = local;
+    p.text[1] = detail::strip_trailing_dot(domain);
+    p.has[2] = !resource.empty();
+    p.text[2] = resource;
+    if (p.text[1].empty())
         return detail::jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, 0, 0,
                                 detail::rule_empty_domain);
     detail::prep::cow_output out(std::string_view(), buf, cap);

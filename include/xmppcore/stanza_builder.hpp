@@ -439,7 +439,7 @@ private:
         return err_;
     }
     void begin() noexcept {
-        w_ = xml_writer<Depth>(buf_ + committed_, cap_ - committed_);
+        w_.rebind(buf_ + committed_, cap_ - committed_);
         open_ = true;
         err_ = errc::ok;
     }

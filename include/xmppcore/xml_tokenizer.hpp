@@ -2195,9 +2195,9 @@ private:
             // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
             bool ok =
                 !encoding.empty() && (encoding[0] | 0x20) >= 'a' && (encoding[0] | 0x20) <= 'z';
-            for (const char c : encoding)
-                ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+            for (const char c : encoding) // [A-Za-z0-9._-]: the ASCII NameChars but ':'
+                ok =
+                    ok && (detail::xml_byte_class(static_cast<unsigned char>(c)) & detail::xc_name);
             if (!ok) return fail(encoding.data(), errc::xml_bad_declaration);
             const bool utf8 = encoding.size() == 5 && (encoding[0] | 0x20) == 'u' &&
                               (encoding[1] | 0x20) == 't' && (encoding[2] | 0x20) == 'f' &&

@@ -65,6 +65,9 @@ inline errc check_xml_chars(std::string_view s) noexcept {
 
 } // namespace detail
 
+template <std::size_t Depth>
+class stanza_builder;
+
 /// The writer. `Depth` bounds the open elements it tracks (their names stay in the output
 /// buffer, so the buffer holds everything written since `reset`).
 template <std::size_t Depth = 16>
@@ -213,9 +216,21 @@ public:
     }
 
 private:
+    // stanza_builder points its writer at the rest of its buffer for each element (rebind()),
+    // instead of building a fresh writer and copying it over.
+    template <std::size_t>
+    friend class stanza_builder;
+
     struct entry {
         std::uint32_t at, len;
     };
+
+    // reset() in another buffer.
+    void rebind(char* buf, std::size_t cap) noexcept {
+        buf_ = buf;
+        cap_ = cap;
+        reset();
+    }
 
     errc undo(std::size_t mark, bool was_open) noexcept {
         len_ = mark;
@@ -246,18 +261,31 @@ private:
         for (std::size_t i = 0; i < s.size(); ++i) {
             const char c = s[i];
             const char* rep = nullptr;
-            switch (c) {
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '&': rep = "&amp;"; break;
-            case '\r': rep = "&#13;"; break;
-            case '\'': rep = attr ? "&apos;" : nullptr; break;
-            case '"': rep = attr ? "&quot;" : nullptr; break;
-            case '\t': rep = attr ? "&#9;" : nullptr; break;
-            case '\n': rep = attr ? "&#10;" : nullptr; break;
-            default: break;
+            if (XMPPCORE_SMALL) {
+                // A table instead of the switch (for size only): the characters escaped, the
+                // first four in text too, and their references.
+                static constexpr char chars[] = "<>&\r'\"\t\n";
+                static constexpr char refs[8][7] = {"&lt;",   "&gt;",   "&amp;", "&#13;",
+                                                    "&apos;", "&quot;", "&#9;",  "&#10;"};
+                const std::size_t count = attr ? 8 : 4;
+                std::size_t k = 0;
+                while (k < count && chars[k] != c) ++k;
+                if (k == count) continue;
+                rep = refs[k];
+            } else {
+                switch (c) {
+                case '<': rep = "&lt;"; break;
+                case '>': rep = "&gt;"; break;
+                case '&': rep = "&amp;"; break;
+                case '\r': rep = "&#13;"; break;
+                case '\'': rep = attr ? "&apos;" : nullptr; break;
+                case '"': rep = attr ? "&quot;" : nullptr; break;
+                case '\t': rep = attr ? "&#9;" : nullptr; break;
+                case '\n': rep = attr ? "&#10;" : nullptr; break;
+                default: break;
+                }
+                if (rep == nullptr) continue;
             }
-            if (rep == nullptr) continue;
             if (!put(detail::substr(s, run, i - run)) || !put(rep)) return false;
             run = i + 1;
         }

@@ -2029,13 +2029,20 @@ private:
         const char* stop = wend; // the current construct may not extend past stop
         errc err = errc::ok;
         // By value: inlined uses read the copies, not wabs and wbegin through a pointer.
-        // The stream offset of q: one addition of its address (unsigned arithmetic, which
-        // wraps exactly as the offsets do), rather than a subtraction, a sign extension and
-        // an addition (64-bit offsets on 32-bit firmware: fewer instructions at each use).
+#if XMPPCORE_SMALL
+        // The stream offset of q as one addition of its address (unsigned arithmetic, which
+        // wraps as the offsets do) rather than a subtraction, a sign extension and an addition:
+        // 64-bit offsets on 32-bit firmware take fewer instructions at each use. (Not on the
+        // host, where g++ lays out the loop worse with it.)
         const std::uint64_t abs_base = wabs - reinterpret_cast<std::uintptr_t>(wbegin);
         auto abs = [abs_base](const char* q) {
             return abs_base + reinterpret_cast<std::uintptr_t>(q);
         };
+#else
+        auto abs = [wabs, wbegin](const char* q) {
+            return wabs + static_cast<std::uint64_t>(q - wbegin);
+        };
+#endif
         auto ptr = [wabs, wbegin](std::uint64_t off) { return wbegin + (off - wabs); };
         // fast_tag_rest's start (whitespace just read, its duplicate filter).
         bool fast_space = false;
@@ -3494,9 +3501,9 @@ private:
             // EncName ::= [A-Za-z] ([A-Za-z0-9._] | '-')*
             bool ok =
                 !encoding.empty() && (encoding[0] | 0x20) >= 'a' && (encoding[0] | 0x20) <= 'z';
-            for (const char c : encoding)
-                ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+            for (const char c : encoding) // [A-Za-z0-9._-]: the ASCII NameChars but ':'
+                ok =
+                    ok && (detail::xml_byte_class(static_cast<unsigned char>(c)) & detail::xc_name);
             if (!ok) return fail(encoding.data(), errc::xml_bad_declaration);
             const bool utf8 = encoding.size() == 5 && (encoding[0] | 0x20) == 'u' &&
                               (encoding[1] | 0x20) == 't' && (encoding[2] | 0x20) == 'f' &&
@@ -3582,6 +3589,9 @@ inline errc check_xml_chars(std::string_view s) noexcept {
 }
 
 } // namespace detail
+
+template <std::size_t Depth>
+class stanza_builder;
 
 /// The writer. `Depth` bounds the open elements it tracks (their names stay in the output
 /// buffer, so the buffer holds everything written since `reset`).
@@ -3731,9 +3741,21 @@ public:
     }
 
 private:
+    // stanza_builder points its writer at the rest of its buffer for each element (rebind()),
+    // instead of building a fresh writer and copying it over.
+    template <std::size_t>
+    friend class stanza_builder;
+
     struct entry {
         std::uint32_t at, len;
     };
+
+    // reset() in another buffer.
+    void rebind(char* buf, std::size_t cap) noexcept {
+        buf_ = buf;
+        cap_ = cap;
+        reset();
+    }
 
     errc undo(std::size_t mark, bool was_open) noexcept {
         len_ = mark;
@@ -3764,18 +3786,31 @@ private:
         for (std::size_t i = 0; i < s.size(); ++i) {
             const char c = s[i];
             const char* rep = nullptr;
-            switch (c) {
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '&': rep = "&amp;"; break;
-            case '\r': rep = "&#13;"; break;
-            case '\'': rep = attr ? "&apos;" : nullptr; break;
-            case '"': rep = attr ? "&quot;" : nullptr; break;
-            case '\t': rep = attr ? "&#9;" : nullptr; break;
-            case '\n': rep = attr ? "&#10;" : nullptr; break;
-            default: break;
+            if (XMPPCORE_SMALL) {
+                // A table instead of the switch (for size only): the characters escaped, the
+                // first four in text too, and their references.
+                static constexpr char chars[] = "<>&\r'\"\t\n";
+                static constexpr char refs[8][7] = {"&lt;",   "&gt;",   "&amp;", "&#13;",
+                                                    "&apos;", "&quot;", "&#9;",  "&#10;"};
+                const std::size_t count = attr ? 8 : 4;
+                std::size_t k = 0;
+                while (k < count && chars[k] != c) ++k;
+                if (k == count) continue;
+                rep = refs[k];
+            } else {
+                switch (c) {
+                case '<': rep = "&lt;"; break;
+                case '>': rep = "&gt;"; break;
+                case '&': rep = "&amp;"; break;
+                case '\r': rep = "&#13;"; break;
+                case '\'': rep = attr ? "&apos;" : nullptr; break;
+                case '"': rep = attr ? "&quot;" : nullptr; break;
+                case '\t': rep = attr ? "&#9;" : nullptr; break;
+                case '\n': rep = attr ? "&#10;" : nullptr; break;
+                default: break;
+                }
+                if (rep == nullptr) continue;
             }
-            if (rep == nullptr) continue;
             if (!put(detail::substr(s, run, i - run)) || !put(rep)) return false;
             run = i + 1;
         }
@@ -7794,6 +7829,10 @@ public:
     const char* input_here() const noexcept { return in_.data() + n_; }
 
     void put(const char* p, std::size_t len) noexcept {
+        if (XMPPCORE_SMALL) { // byte by byte: the same output, less code
+            for (std::size_t i = 0; i < len; ++i) put(p[i]);
+            return;
+        }
         if (!diverged_) {
             if (len <= in_.size() - n_ && (p == in_.data() + n_ || same(p, in_.data() + n_, len))) {
                 n_ += len;
@@ -7834,8 +7873,11 @@ private:
 // --- ASCII -------------------------------------------------------------------------------
 
 /// Fills f for the first byte of s (at byte `at` of the caller's input) that is NUL or in one of
-/// the classes `bad`; false when there is none.
-inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, failure& f) noexcept {
+/// the classes `bad` (then with ec and rule, or ascii_rule() for a null rule); false when there
+/// is none.
+inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, failure& f,
+                          errc ec = errc::jid_prohibited_character,
+                          const char* rule = nullptr) noexcept {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto b = static_cast<unsigned char>(s[i]);
         if (b == 0) {
@@ -7843,7 +7885,7 @@ inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, fail
             return true;
         }
         if (byte_classes.v[b] & bad) {
-            f = {errc::jid_prohibited_character, at + i, b, ascii_rule(b)};
+            f = {ec, at + i, b, rule != nullptr ? rule : ascii_rule(b)};
             return true;
         }
     }
@@ -7852,6 +7894,10 @@ inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, fail
 
 /// Appends s lowercased (ASCII): the unchanged prefix as it is, the rest written directly.
 inline void put_lowercase(cow_output& out, std::string_view s) noexcept {
+    if (XMPPCORE_SMALL) { // byte by byte: the same output, less code
+        for (const char c : s) out.put(ascii_lower(c));
+        return;
+    }
     std::size_t i = 0;
     while (i < s.size() && !(s[i] >= 'A' && s[i] <= 'Z')) ++i;
     out.put(s.data(), i);
@@ -8060,7 +8106,7 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
     if (XMPPCORE_UNLIKELY(acc & (c_control | p.ascii_prohibited)) &&
         ascii_failure(s, at, p.ascii_prohibited, f))
         return false;
-    if (p.case_fold && (acc & c_upper))
+    if (p.case_fold && (XMPPCORE_SMALL || (acc & c_upper)))
         put_lowercase(out, s);
     else
         out.put(s.data(), s.size());
@@ -8068,6 +8114,30 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 }
 
 // --- domain names ------------------------------------------------------------------------
+
+/// The value of a hexadecimal digit (either case), or 16 for any other character.
+constexpr unsigned hex_digit(char c) noexcept {
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+    const unsigned l = static_cast<unsigned>((c | 0x20) - 'a');
+    return l < 6 ? l + 10 : 16;
+}
+
+constexpr bool is_hex(char c) noexcept {
+    return hex_digit(c) < 16;
+}
+
+/// Reads at most `max` digits of base 10 or 16 at s[i], moving i past them: their value. The
+/// one digit loop of the IPv4 and IPv6 parsers (flash on firmware).
+XMPPCORE_SMALL_NOINLINE constexpr unsigned read_digits(std::string_view s, std::size_t& i,
+                                                       unsigned base, std::size_t max) noexcept {
+    unsigned v = 0;
+    for (std::size_t k = 0; k < max && i < s.size(); ++k, ++i) {
+        const unsigned d = hex_digit(s[i]);
+        if (d >= base) break;
+        v = v * base + d;
+    }
+    return v;
+}
 
 /// RFC 3986 IPv4address: four dec-octets (0-255 without leading zeros) joined by '.',
 /// exactly; false when s is not one, else its value in v (the first octet highest).
@@ -8080,9 +8150,7 @@ constexpr bool parse_ipv4(std::string_view s, std::uint32_t& v) noexcept {
             ++i;
         }
         const std::size_t start = i;
-        unsigned octet = 0;
-        while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-            octet = octet * 10 + static_cast<unsigned>(s[i++] - '0');
+        const unsigned octet = read_digits(s, i, 10, 3);
         const std::size_t len = i - start;
         if (len == 0 || octet > 255 || (len > 1 && s[start] == '0')) return false;
         if (i < s.size() && s[i] >= '0' && s[i] <= '9') return false;
@@ -8097,20 +8165,11 @@ constexpr bool is_ipv4_address(std::string_view s) noexcept {
     return parse_ipv4(s, v);
 }
 
-constexpr bool is_hex(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-constexpr unsigned hex_value(char c) noexcept {
-    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
-}
-
 /// The eight 16-bit pieces of an RFC 3986 IPv6address (the nine forms of its ABNF: eight
 /// pieces, or fewer with one "::" standing for at least one, the last two of which may be an
 /// IPv4address); false (pieces unspecified) when s is not one. Checking and reading are one
 /// pass: a literal in a JID is read right after it is checked (flash on firmware, issue 8).
 constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
-    std::uint16_t got[8] = {};
     std::size_t i = 0, n = 0, gap = 9; // pieces read; how many of them precede the "::" (9: none)
     if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
         gap = 0;
@@ -8120,19 +8179,18 @@ constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexce
     // "::" alone.
     while (i < s.size() || (n == 0 && gap == 9)) {
         const std::size_t start = i;
-        unsigned v = 0;
-        while (i < s.size() && i - start < 5 && is_hex(s[i])) v = v * 16 + hex_value(s[i++]);
+        const unsigned v = read_digits(s, i, 16, 5);
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
             std::uint32_t v4 = 0;
             if (n > 6 || !parse_ipv4(detail::substr(s, start), v4)) return false;
-            got[n++] = static_cast<std::uint16_t>(v4 >> 16);
-            got[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
+            pieces[n++] = static_cast<std::uint16_t>(v4 >> 16);
+            pieces[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
             break;
         }
         const std::size_t digits = i - start;
         if (digits == 0 || digits > 4 || n == 8) return false;
-        got[n++] = static_cast<std::uint16_t>(v);
+        pieces[n++] = static_cast<std::uint16_t>(v);
         if (i == s.size()) break;
         if (s[i] != ':') return false;
         ++i;
@@ -8145,10 +8203,11 @@ constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexce
         }
     }
     if (gap == 9 ? n != 8 : n > 7) return false;
-    const std::size_t after = gap == 9 ? 0 : n - gap;
-    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
-    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
-    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
+    // In place, from the end: the pieces after the "::" to the end, zeros between (none
+    // without a "::", where n is 8).
+    const std::size_t shift = 8 - n, g = gap == 9 ? n : gap;
+    for (std::size_t k = 8; k-- > g;)
+        pieces[k] = k >= g + shift ? pieces[k - shift] : std::uint16_t{0};
     return true;
 }
 
@@ -8197,36 +8256,27 @@ constexpr bool is_ip_literal(std::string_view s) noexcept {
 /// (the mixed notation of section 5 is a recommendation for some prefixes; one form for
 /// every address keeps comparison simple, and is what Python's ipaddress writes).
 constexpr std::size_t format_ipv6(const std::uint16_t (&pieces)[8], char* out) noexcept {
-    std::size_t best = 0, best_len = 0;
-    for (std::size_t k = 0; k < 8;) {
-        if (pieces[k] != 0) {
-            ++k;
-            continue;
+    // The first longest run of zero pieces, if two or more long: [best, best + best_len).
+    std::size_t best = 8, best_len = 1;
+    for (std::size_t k = 0, run = 0; k < 8; ++k) {
+        run = pieces[k] == 0 ? run + 1 : 0;
+        if (run > best_len) {
+            best_len = run;
+            best = k + 1 - run;
         }
-        std::size_t e = k;
-        while (e < 8 && pieces[e] == 0) ++e;
-        if (e - k > best_len) {
-            best = k;
-            best_len = e - k;
-        }
-        k = e;
     }
-    if (best_len < 2) best_len = 0;
     std::size_t w = 0;
     for (std::size_t k = 0; k < 8; ++k) {
-        if (best_len != 0 && k == best) {
+        if (k == best) {
             out[w++] = ':';
             if (k == 0) out[w++] = ':';
             k += best_len - 1;
             continue;
         }
-        bool started = false;
-        for (int shift = 12; shift >= 0; shift -= 4) {
-            const unsigned digit = (pieces[k] >> shift) & 0xFu;
-            if (digit == 0 && !started && shift != 0) continue;
-            started = true;
-            out[w++] = "0123456789abcdef"[digit];
-        }
+        const unsigned v = pieces[k];
+        int shift = 12;
+        while (shift > 0 && (v >> shift) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) out[w++] = "0123456789abcdef"[(v >> shift) & 0xFu];
         if (k != 7) out[w++] = ':';
     }
     return w;
@@ -8302,19 +8352,9 @@ inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at,
         f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
         return false;
     }
-    if (XMPPCORE_UNLIKELY(acc & c_non_ldh)) {
-        for (std::size_t i = 0; i < label.size(); ++i) {
-            const auto b = static_cast<unsigned char>(label[i]);
-            if (b == 0) {
-                f = {errc::jid_nul, at + i, 0, rule_nul};
-                return false;
-            }
-            if (byte_classes.v[b] & c_non_ldh) {
-                f = {errc::jid_invalid_domain, at + i, b, rule_non_ldh};
-                return false;
-            }
-        }
-    }
+    if (XMPPCORE_UNLIKELY(acc & c_non_ldh) &&
+        ascii_failure(label, at, c_non_ldh, f, errc::jid_invalid_domain, rule_non_ldh))
+        return false;
     if (label.front() == '-' || label.back() == '-') {
         f = {errc::jid_invalid_domain, at, '-', rule_hyphen};
         return false;
@@ -8323,7 +8363,7 @@ inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at,
         f = {errc::jid_invalid_domain, at, 0, rule_long_label};
         return false;
     }
-    if (acc & c_upper)
+    if (XMPPCORE_SMALL || (acc & c_upper)) // (lowercasing changes nothing without uppercase)
         put_lowercase(out, label);
     else
         out.put(label.data(), label.size());
@@ -8502,7 +8542,8 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
         if (kind == ip_literal_kind::ipv6) {
-            char text[2 + 39] = {'['};
+            char text[2 + 39]; // only the n + 1 bytes written are read
+            text[0] = '[';
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
             out.put(text, n + 1);
@@ -8714,55 +8755,63 @@ inline constexpr const char* rule_part_too_long =
     XMPPCORE_ERROR_TEXT("RFC 6122 2.1: each part is at most 1023 bytes after preparation");
 inline constexpr const char* rule_buffer = XMPPCORE_ERROR_TEXT("the output buffer is too small");
 
-/// A JID split into its raw parts (offsets are in the caller's input, for errors).
+/// A JID split into its raw parts, indexed by jid_part minus one: local, domain, resource
+/// (offsets are in the caller's input, for errors).
 struct jid_parts {
-    std::string_view local, domain, resource;
-    std::size_t local_at = 0, domain_at = 0, resource_at = 0;
-    bool has_local = false, has_resource = false;
+    std::string_view text[3];
+    std::size_t at[3] = {};
+    bool has[3] = {false, true, false};
 };
+
+// The parts in the order of jid_part and of the errc values about them: one loop over the
+// three parts, not three copies of it (flash on firmware).
+static_assert(static_cast<int>(jid_part::domainpart) == static_cast<int>(jid_part::localpart) + 1 &&
+                  static_cast<int>(jid_part::resourcepart) ==
+                      static_cast<int>(jid_part::localpart) + 2,
+              "jid_part order");
+static_assert(static_cast<int>(errc::jid_empty_resourcepart) ==
+                      static_cast<int>(errc::jid_empty_localpart) + 2 &&
+                  static_cast<int>(errc::jid_empty_domainpart) ==
+                      static_cast<int>(errc::jid_empty_localpart) + 1 &&
+                  static_cast<int>(errc::jid_domainpart_too_long) ==
+                      static_cast<int>(errc::jid_localpart_too_long) + 1 &&
+                  static_cast<int>(errc::jid_resourcepart_too_long) ==
+                      static_cast<int>(errc::jid_localpart_too_long) + 2,
+              "errc order of the jid part errors");
+
+/// The error about part k (0 local, 1 domain, 2 resource) among three consecutive errc values.
+constexpr errc jid_part_errc(errc first, std::size_t k) noexcept {
+    return static_cast<errc>(static_cast<std::size_t>(first) + k);
+}
 
 /// Prepares the parts of p (structure already checked: present parts are not empty) into out
 /// as `local@domain/resource`; the prepared sizes go to sizes[0..2].
 inline errc prepare_jid_parts(const jid_parts& p, prep::cow_output& out, prep_mode mode,
                               jid_error* err, std::size_t (&sizes)[3]) noexcept {
     prep::failure f;
-    sizes[0] = sizes[1] = sizes[2] = 0;
-    if (p.has_local) {
-        if (!prep::prepare(out, p.local, p.local_at, prep::nodeprep, mode,
-                           errc::jid_localpart_too_long, f))
-            return jid_report(err, f, jid_part::localpart);
-        const std::size_t n = out.size();
+    for (std::size_t k = 0; k < 3; ++k) {
+        sizes[k] = 0;
+        if (!p.has[k]) continue;
+        const auto part = static_cast<jid_part>(k + 1);
+        const errc too_long = jid_part_errc(errc::jid_localpart_too_long, k);
+        if (k == 1 && p.has[0]) out.put('@');
+        if (k == 2) out.put('/');
+        const std::size_t start = out.size();
+        const bool ok =
+            k == 1 ? prep::prepare_domain(out, p.text[1], p.at[1], mode, f)
+                   : prep::prepare(out, p.text[k], p.at[k],
+                                   k == 0 ? prep::nodeprep : prep::resourceprep, mode, too_long, f);
+        if (!ok) return jid_report(err, f, part);
+        const std::size_t n = out.size() - start;
+        // (A domain never prepares to nothing without an error of its own.)
         if (n == 0)
             return jid_report(
-                err, errc::jid_empty_localpart, jid_part::localpart, p.local_at, 0,
-                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing"));
+                err, jid_part_errc(errc::jid_empty_localpart, k), part, p.at[k], 0,
+                k == 0 ? XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the localpart prepares to nothing")
+                       : XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
         if (n > jid_part_max_size)
-            return jid_report(err, errc::jid_localpart_too_long, jid_part::localpart, p.local_at, 0,
-                              rule_part_too_long);
-        sizes[0] = n;
-        out.put('@');
-    }
-    const std::size_t d0 = out.size();
-    if (!prep::prepare_domain(out, p.domain, p.domain_at, mode, f))
-        return jid_report(err, f, jid_part::domainpart);
-    sizes[1] = out.size() - d0;
-    if (sizes[1] > jid_part_max_size)
-        return jid_report(err, errc::jid_domainpart_too_long, jid_part::domainpart, p.domain_at, 0,
-                          rule_part_too_long);
-    if (p.has_resource) {
-        out.put('/');
-        const std::size_t r0 = out.size();
-        if (!prep::prepare(out, p.resource, p.resource_at, prep::resourceprep, mode,
-                           errc::jid_resourcepart_too_long, f))
-            return jid_report(err, f, jid_part::resourcepart);
-        sizes[2] = out.size() - r0;
-        if (sizes[2] == 0)
-            return jid_report(
-                err, errc::jid_empty_resourcepart, jid_part::resourcepart, p.resource_at, 0,
-                XMPPCORE_ERROR_TEXT("RFC 6122 2.1: the resourcepart prepares to nothing"));
-        if (sizes[2] > jid_part_max_size)
-            return jid_report(err, errc::jid_resourcepart_too_long, jid_part::resourcepart,
-                              p.resource_at, 0, rule_part_too_long);
+            return jid_report(err, too_long, part, p.at[k], 0, rule_part_too_long);
+        sizes[k] = n;
     }
     if (out.overflow())
         return jid_report(err, errc::buffer_too_small, jid_part::none, 0, 0, rule_buffer);
@@ -9004,30 +9053,26 @@ XMPPCORE_NOINLINE inline result<jid_view> parse_jid_general(std::string_view in,
     jid_parts p;
     std::string_view rest = in;
     if (slash != std::string_view::npos) {
-        p.has_resource = true;
-        p.resource = detail::substr(in, slash + 1);
-        p.resource_at = slash + 1;
+        p.has[2] = true;
+        p.text[2] = detail::substr(in, slash + 1);
+        p.at[2] = slash + 1;
         rest = detail::substr(in, 0, slash);
     }
+    p.text[1] = rest;
     if (at != std::string_view::npos) {
-        p.has_local = true;
-        p.local = detail::substr(rest, 0, at);
-        p.domain = detail::substr(rest, at + 1);
-        p.domain_at = at + 1;
-    } else {
-        p.domain = rest;
+        p.has[0] = true;
+        p.text[0] = detail::substr(rest, 0, at);
+        p.text[1] = detail::substr(rest, at + 1);
+        p.at[1] = at + 1;
     }
-    if (p.has_local && p.local.empty())
-        return jid_report(error, errc::jid_empty_localpart, jid_part::localpart, 0, 0,
-                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"));
-    p.domain = strip_trailing_dot(p.domain);
-    if (p.domain.empty())
-        return jid_report(error, errc::jid_empty_domainpart, jid_part::domainpart, p.domain_at, 0,
-                          rule_empty_domain);
-    if (p.has_resource && p.resource.empty())
-        return jid_report(error, errc::jid_empty_resourcepart, jid_part::resourcepart,
-                          p.resource_at, 0,
-                          XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart"));
+    p.text[1] = strip_trailing_dot(p.text[1]);
+    static constexpr const char* empty_rules[3] = {
+        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '@' with an empty localpart"), rule_empty_domain,
+        XMPPCORE_ERROR_TEXT("RFC 6122 2.1: '/' with an empty resourcepart")};
+    for (std::size_t k = 0; k < 3; ++k)
+        if (p.has[k] && p.text[k].empty())
+            return jid_report(error, jid_part_errc(errc::jid_empty_localpart, k),
+                              static_cast<jid_part>(k + 1), p.at[k], 0, empty_rules[k]);
     prep::cow_output out(in, buf, cap);
     std::size_t sizes[3] = {};
     const errc e = prepare_jid_parts(p, out, mode, error, sizes);
@@ -9093,12 +9138,12 @@ inline result<jid_view> make_jid(std::string_view local, std::string_view domain
                                  prep_mode mode = prep_mode::query,
                                  jid_error* error = nullptr) noexcept {
     detail::jid_parts p;
-    p.has_local = !local.empty();
-    p.local = local;
-    p.domain = detail::strip_trailing_dot(domain);
-    p.has_resource = !resource.empty();
-    p.resource = resource;
-    if (p.domain.empty())
+    p.has[0] = !local.empty();
+    p.text[0] = local;
+    p.text[1] = detail::strip_trailing_dot(domain);
+    p.has[2] = !resource.empty();
+    p.text[2] = resource;
+    if (p.text[1].empty())
         return detail::jid_fail(error, errc::jid_empty_domainpart, jid_part::domainpart, 0, 0,
                                 detail::rule_empty_domain);
     detail::prep::cow_output out(std::string_view(), buf, cap);
@@ -11873,7 +11918,7 @@ private:
         return err_;
     }
     void begin() noexcept {
-        w_ = xml_writer<Depth>(buf_ + committed_, cap_ - committed_);
+        w_.rebind(buf_ + committed_, cap_ - committed_);
         open_ = true;
         err_ = errc::ok;
     }
@@ -13168,6 +13213,9 @@ struct sha512_traits {
 
 } // namespace detail
 
+template <class Hash>
+class hmac;
+
 /// A Merkle-Damgard hash (SHA-1, SHA-256, SHA-512: use those aliases) computed incrementally:
 /// update() any number of times, then finish(). Holds its state inline (at most 200 bytes) and
 /// wipes it on destruction. Copyable, so a hash of a common prefix can be forked. Never
@@ -13198,17 +13246,25 @@ public:
     ~basic_hash() { secure_wipe(this, sizeof *this); }
 
     /// Starts over with the empty message.
-    void reset() noexcept {
-        for (std::size_t i = 0; i < state_words; ++i) h_[i] = Traits::initial[i];
-        length_ = 0;
-        used_ = 0;
-    }
+    void reset() noexcept { restart(Traits::initial, 0); }
 
     /// Appends data to the message.
     basic_hash& update(byte_view data) noexcept {
         const std::uint8_t* p = data.data();
         std::size_t n = data.size();
         length_ += n;
+        if (XMPPCORE_SMALL) {
+            // Byte by byte through the block buffer (for size only: the messages hashed on
+            // firmware are short, and PBKDF2's iterations do not come here).
+            for (std::size_t i = 0; i < n; ++i) {
+                buf_[used_++] = p[i];
+                if (used_ == block_size) {
+                    compress(h_, buf_, 1);
+                    used_ = 0;
+                }
+            }
+            return *this;
+        }
         if (used_ != 0) {
             const std::size_t take = n < block_size - used_ ? n : block_size - used_;
             std::memcpy(buf_ + used_, p, take);
@@ -13233,16 +13289,33 @@ public:
     void finish(std::uint8_t* out) noexcept {
         constexpr std::size_t length_field = block_size / 8; // 8 or 16 bytes
         const std::uint64_t bits = length_ * 8;
-        buf_[used_++] = 0x80;
-        if (used_ > block_size - length_field) {
-            std::memset(buf_ + used_, 0, block_size - used_);
+        if (XMPPCORE_SMALL) {
+            // The padding through update(), a byte at a time (for size only: finish() is
+            // once per message, and PBKDF2's iterations do not use it).
+            std::uint8_t tail[length_field] = {};
+            if (length_field == 16) tail[7] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint32_t>(tail + length_field - 8,
+                                            static_cast<std::uint32_t>(bits >> 32));
+            detail::store_be<std::uint32_t>(tail + length_field - 4,
+                                            static_cast<std::uint32_t>(bits));
+            std::uint8_t b = 0x80;
+            do {
+                update(byte_view(&b, 1));
+                b = 0;
+            } while (used_ != block_size - length_field);
+            update(byte_view(tail, length_field)); // the last block, compressed
+        } else {
+            buf_[used_++] = 0x80;
+            if (used_ > block_size - length_field) {
+                std::memset(buf_ + used_, 0, block_size - used_);
+                compress(h_, buf_, 1);
+                used_ = 0;
+            }
+            std::memset(buf_ + used_, 0, block_size - 8 - used_);
+            if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
+            detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
             compress(h_, buf_, 1);
-            used_ = 0;
         }
-        std::memset(buf_ + used_, 0, block_size - 8 - used_);
-        if (length_field == 16) buf_[block_size - 9] = static_cast<std::uint8_t>(length_ >> 61);
-        detail::store_be<std::uint64_t>(buf_ + block_size - 8, bits);
-        compress(h_, buf_, 1);
         for (std::size_t i = 0; i < digest_size / sizeof(word); ++i)
             detail::store_be<word>(out + i * sizeof(word), h_[i]);
         reset();
@@ -13269,8 +13342,7 @@ public:
     /// See state().
     static basic_hash resume(const word* state, std::uint64_t length) noexcept {
         basic_hash h;
-        for (std::size_t i = 0; i < state_words; ++i) h.h_[i] = state[i];
-        h.length_ = length;
+        h.restart(state, length);
         return h;
     }
 
@@ -13281,6 +13353,16 @@ public:
     }
 
 private:
+    template <class>
+    friend class hmac;
+
+    // resume() in place (HMAC's inner and outer hashes: no temporary to copy and wipe).
+    void restart(const word* state, std::uint64_t length) noexcept {
+        for (std::size_t i = 0; i < state_words; ++i) h_[i] = state[i];
+        length_ = length;
+        used_ = 0;
+    }
+
     word h_[state_words];
     std::uint64_t length_;
     std::size_t used_;
@@ -13314,18 +13396,18 @@ public:
             Hash::hash(key, k);
         else if (!key.empty())
             std::memcpy(k, key.data(), key.size());
-        std::uint8_t pad[Hash::block_size];
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x36u);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) inner_[i] = initial(i);
-        Hash::compress(inner_, pad, 1);
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x5Cu);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) outer_[i] = initial(i);
-        Hash::compress(outer_, pad, 1);
+        // The padded key in place: k ^ ipad for the inner state, then (k ^ ipad) ^ (ipad ^ opad)
+        // for the outer one; one loop for both (flash on firmware).
+        word* const states[2] = {inner_, outer_};
+        std::uint8_t x = 0x36u;
+        for (word* const st : states) {
+            for (std::size_t i = 0; i < Hash::block_size; ++i) k[i] ^= x;
+            for (std::size_t i = 0; i < Hash::state_words; ++i) st[i] = initial(i);
+            Hash::compress(st, k, 1);
+            x = 0x36u ^ 0x5Cu;
+        }
         secure_wipe(k, sizeof k);
-        secure_wipe(pad, sizeof pad);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        running_.restart(inner_, Hash::block_size);
     }
     /// A copy with the same key and message so far.
     hmac(const hmac&) noexcept = default;
@@ -13348,11 +13430,12 @@ public:
     void finish(std::uint8_t* out) noexcept {
         std::uint8_t inner_digest[Hash::digest_size];
         running_.finish(inner_digest);
-        Hash outer = Hash::resume(outer_, Hash::block_size);
-        outer.update(byte_view(inner_digest, sizeof inner_digest));
-        outer.finish(out);
+        // The outer hash in running_ itself, which then starts the next message.
+        running_.restart(outer_, Hash::block_size);
+        running_.update(byte_view(inner_digest, sizeof inner_digest));
+        running_.finish(out);
         secure_wipe(inner_digest, sizeof inner_digest);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        running_.restart(inner_, Hash::block_size);
     }
 
     /// HMAC(key, data) written to out (digest_size bytes).
@@ -13385,15 +13468,15 @@ errc pbkdf2_with(byte_view password, byte_view salt, std::uint32_t iterations, s
     constexpr std::size_t hlen = Hash::digest_size;
     constexpr std::size_t dw = hlen / sizeof(word);
     if (iterations == 0 || out_len == 0) return errc::invalid_argument;
-    const hmac<Hash> prf(password);
+    // U1 of each block with prf itself: finish() leaves it keyed and ready for the next.
+    hmac<Hash> prf(password);
     std::uint32_t block = 1;
     word u[dw], t[dw];
     std::uint8_t first[hlen];
     for (std::size_t done = 0; done < out_len; ++block) {
-        hmac<Hash> h = prf;
         std::uint8_t be[4];
         detail::store_be<std::uint32_t>(be, block);
-        h.update(salt).update(byte_view(be, 4)).finish(first);
+        prf.update(salt).update(byte_view(be, 4)).finish(first);
         for (std::size_t i = 0; i < dw; ++i) {
             u[i] = detail::load_be<word>(first + i * sizeof(word));
             t[i] = u[i];
@@ -13644,11 +13727,27 @@ inline base64_result base64_decode(std::string_view in, std::uint8_t* out,
     const std::size_t size = n / 4 * 3 - pad;
     if (size > cap) return {0, 0, errc::buffer_too_small};
     std::size_t o = 0;
+    if (XMPPCORE_SMALL) {
+        // One loop, a byte out whenever 8 bits are in (less code than groups of four; the
+        // output still never overtakes the input).
+        unsigned v = 0, bits = 0;
+        for (std::size_t i = 0; i < n - pad; ++i) {
+            v = v << 6 |
+                static_cast<unsigned>(detail::base64_value(static_cast<unsigned char>(in[i])));
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out[o++] = static_cast<std::uint8_t>(v >> bits);
+            }
+        }
+        return {size, 0, errc::ok};
+    }
     for (std::size_t i = 0; i < n; i += 4) {
         unsigned v = 0;
         for (std::size_t j = 0; j < 4; ++j) {
             const unsigned char c = static_cast<unsigned char>(in[i + j]);
-            v = v << 6 | (c == '=' ? 0u : static_cast<unsigned>(detail::base64_value(c)));
+            // '=' (value -1) adds 63: only to bits that the padding drops.
+            v = v << 6 | (static_cast<unsigned>(detail::base64_value(c)) & 63u);
         }
         out[o++] = static_cast<std::uint8_t>(v >> 16);
         if (o < size) out[o++] = static_cast<std::uint8_t>(v >> 8);

@@ -17,7 +17,7 @@ using xmppcore::errc;
 
 namespace {
 
-std::string encode(std::string_view in) {
+std::string b64_encode(std::string_view in) {
     std::string out(xmppcore::base64_encoded_size(in.size()), '\0');
     const auto r = xmppcore::base64_encode(in, out.data(), out.size());
     REQUIRE(r.has_value());
@@ -25,13 +25,13 @@ std::string encode(std::string_view in) {
     return out;
 }
 
-struct decoded {
+struct b64_decoded {
     std::string bytes;
     std::size_t position;
     errc ec;
 };
 
-decoded decode(std::string_view in) {
+b64_decoded b64_decode(std::string_view in) {
     std::vector<std::uint8_t> out(xmppcore::base64_decoded_max(in.size()) + 1);
     const auto r = xmppcore::base64_decode(in, out.data(), out.size());
     return {std::string(reinterpret_cast<const char*>(out.data()), r.size), r.position, r.ec};
@@ -49,19 +49,19 @@ TEST_CASE("base64 round-trips the RFC 4648 section 10 vectors", "[base64][sasl]"
                                                                      {"foobar", "Zm9vYmFy"}};
     for (const auto& [plain, b64] : vectors) {
         CAPTURE(plain);
-        CHECK(encode(plain) == b64);
-        const decoded d = decode(b64);
+        CHECK(b64_encode(plain) == b64);
+        const b64_decoded d = b64_decode(b64);
         CHECK(d.ec == errc::ok);
         CHECK(d.bytes == plain);
     }
 }
 
 TEST_CASE("base64 uses the standard alphabet with + and /", "[base64][sasl]") {
-    CHECK(encode("\xfb\xff\xbf"sv) == "+/+/");
-    CHECK(decode("+/+/").bytes == "\xfb\xff\xbf"sv);
+    CHECK(b64_encode("\xfb\xff\xbf"sv) == "+/+/");
+    CHECK(b64_decode("+/+/").bytes == "\xfb\xff\xbf"sv);
     // RFC 4616 section 4 PLAIN examples.
-    CHECK(encode("\0tim\0tanstaaftanstaaf"sv) == "AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
-    CHECK(encode("Ursel\0Kurt\0xipj3plmq"sv) == "VXJzZWwAS3VydAB4aXBqM3BsbXE=");
+    CHECK(b64_encode("\0tim\0tanstaaftanstaaf"sv) == "AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
+    CHECK(b64_encode("Ursel\0Kurt\0xipj3plmq"sv) == "VXJzZWwAS3VydAB4aXBqM3BsbXE=");
 }
 
 TEST_CASE("every byte string up to 40 bytes round-trips", "[base64][sasl]") {
@@ -70,7 +70,7 @@ TEST_CASE("every byte string up to 40 bytes round-trips", "[base64][sasl]") {
         for (int k = 0; k < 20; ++k) {
             std::string s(n, '\0');
             for (auto& c : s) c = static_cast<char>(rng());
-            const decoded d = decode(encode(s));
+            const b64_decoded d = b64_decode(b64_encode(s));
             REQUIRE(d.ec == errc::ok);
             REQUIRE(d.bytes == s);
         }
@@ -103,7 +103,7 @@ TEST_CASE("the decoder rejects what is not canonical base64, and says where", "[
     };
     for (const bad& b : cases) {
         CAPTURE(b.in);
-        const decoded d = decode(b.in);
+        const b64_decoded d = b64_decode(b.in);
         CHECK(d.ec == errc::base64_invalid);
         CHECK(d.position == b.position);
         CHECK(d.bytes.empty());

@@ -284,6 +284,10 @@ public:
     const char* input_here() const noexcept { return in_.data() + n_; }
 
     void put(const char* p, std::size_t len) noexcept {
+        if (XMPPCORE_SMALL) { // byte by byte: the same output, less code
+            for (std::size_t i = 0; i < len; ++i) put(p[i]);
+            return;
+        }
         if (!diverged_) {
             if (len <= in_.size() - n_ && (p == in_.data() + n_ || same(p, in_.data() + n_, len))) {
                 n_ += len;
@@ -324,8 +328,11 @@ private:
 // --- ASCII -------------------------------------------------------------------------------
 
 /// Fills f for the first byte of s (at byte `at` of the caller's input) that is NUL or in one of
-/// the classes `bad`; false when there is none.
-inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, failure& f) noexcept {
+/// the classes `bad` (then with ec and rule, or ascii_rule() for a null rule); false when there
+/// is none.
+inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, failure& f,
+                          errc ec = errc::jid_prohibited_character,
+                          const char* rule = nullptr) noexcept {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto b = static_cast<unsigned char>(s[i]);
         if (b == 0) {
@@ -333,7 +340,7 @@ inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, fail
             return true;
         }
         if (byte_classes.v[b] & bad) {
-            f = {errc::jid_prohibited_character, at + i, b, ascii_rule(b)};
+            f = {ec, at + i, b, rule != nullptr ? rule : ascii_rule(b)};
             return true;
         }
     }
@@ -342,6 +349,10 @@ inline bool ascii_failure(std::string_view s, std::size_t at, unsigned bad, fail
 
 /// Appends s lowercased (ASCII): the unchanged prefix as it is, the rest written directly.
 inline void put_lowercase(cow_output& out, std::string_view s) noexcept {
+    if (XMPPCORE_SMALL) { // byte by byte: the same output, less code
+        for (const char c : s) out.put(ascii_lower(c));
+        return;
+    }
     std::size_t i = 0;
     while (i < s.size() && !(s[i] >= 'A' && s[i] <= 'Z')) ++i;
     out.put(s.data(), i);
@@ -550,7 +561,7 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
     if (XMPPCORE_UNLIKELY(acc & (c_control | p.ascii_prohibited)) &&
         ascii_failure(s, at, p.ascii_prohibited, f))
         return false;
-    if (p.case_fold && (acc & c_upper))
+    if (p.case_fold && (XMPPCORE_SMALL || (acc & c_upper)))
         put_lowercase(out, s);
     else
         out.put(s.data(), s.size());
@@ -558,6 +569,30 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 }
 
 // --- domain names ------------------------------------------------------------------------
+
+/// The value of a hexadecimal digit (either case), or 16 for any other character.
+constexpr unsigned hex_digit(char c) noexcept {
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+    const unsigned l = static_cast<unsigned>((c | 0x20) - 'a');
+    return l < 6 ? l + 10 : 16;
+}
+
+constexpr bool is_hex(char c) noexcept {
+    return hex_digit(c) < 16;
+}
+
+/// Reads at most `max` digits of base 10 or 16 at s[i], moving i past them: their value. The
+/// one digit loop of the IPv4 and IPv6 parsers (flash on firmware).
+XMPPCORE_SMALL_NOINLINE constexpr unsigned read_digits(std::string_view s, std::size_t& i,
+                                                       unsigned base, std::size_t max) noexcept {
+    unsigned v = 0;
+    for (std::size_t k = 0; k < max && i < s.size(); ++k, ++i) {
+        const unsigned d = hex_digit(s[i]);
+        if (d >= base) break;
+        v = v * base + d;
+    }
+    return v;
+}
 
 /// RFC 3986 IPv4address: four dec-octets (0-255 without leading zeros) joined by '.',
 /// exactly; false when s is not one, else its value in v (the first octet highest).
@@ -570,9 +605,7 @@ constexpr bool parse_ipv4(std::string_view s, std::uint32_t& v) noexcept {
             ++i;
         }
         const std::size_t start = i;
-        unsigned octet = 0;
-        while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-            octet = octet * 10 + static_cast<unsigned>(s[i++] - '0');
+        const unsigned octet = read_digits(s, i, 10, 3);
         const std::size_t len = i - start;
         if (len == 0 || octet > 255 || (len > 1 && s[start] == '0')) return false;
         if (i < s.size() && s[i] >= '0' && s[i] <= '9') return false;
@@ -587,20 +620,11 @@ constexpr bool is_ipv4_address(std::string_view s) noexcept {
     return parse_ipv4(s, v);
 }
 
-constexpr bool is_hex(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-constexpr unsigned hex_value(char c) noexcept {
-    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
-}
-
 /// The eight 16-bit pieces of an RFC 3986 IPv6address (the nine forms of its ABNF: eight
 /// pieces, or fewer with one "::" standing for at least one, the last two of which may be an
 /// IPv4address); false (pieces unspecified) when s is not one. Checking and reading are one
 /// pass: a literal in a JID is read right after it is checked (flash on firmware, issue 8).
 constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
-    std::uint16_t got[8] = {};
     std::size_t i = 0, n = 0, gap = 9; // pieces read; how many of them precede the "::" (9: none)
     if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
         gap = 0;
@@ -610,19 +634,18 @@ constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexce
     // "::" alone.
     while (i < s.size() || (n == 0 && gap == 9)) {
         const std::size_t start = i;
-        unsigned v = 0;
-        while (i < s.size() && i - start < 5 && is_hex(s[i])) v = v * 16 + hex_value(s[i++]);
+        const unsigned v = read_digits(s, i, 16, 5);
         if (i < s.size() && s[i] == '.') {
             // ls32 as an IPv4address: the rest of the string.
             std::uint32_t v4 = 0;
             if (n > 6 || !parse_ipv4(detail::substr(s, start), v4)) return false;
-            got[n++] = static_cast<std::uint16_t>(v4 >> 16);
-            got[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
+            pieces[n++] = static_cast<std::uint16_t>(v4 >> 16);
+            pieces[n++] = static_cast<std::uint16_t>(v4 & 0xFFFFu);
             break;
         }
         const std::size_t digits = i - start;
         if (digits == 0 || digits > 4 || n == 8) return false;
-        got[n++] = static_cast<std::uint16_t>(v);
+        pieces[n++] = static_cast<std::uint16_t>(v);
         if (i == s.size()) break;
         if (s[i] != ':') return false;
         ++i;
@@ -635,10 +658,11 @@ constexpr bool parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexce
         }
     }
     if (gap == 9 ? n != 8 : n > 7) return false;
-    const std::size_t after = gap == 9 ? 0 : n - gap;
-    for (std::size_t k = 0; k < 8; ++k) pieces[k] = 0;
-    for (std::size_t k = 0; k < n - after; ++k) pieces[k] = got[k];
-    for (std::size_t k = 0; k < after; ++k) pieces[8 - after + k] = got[gap + k];
+    // In place, from the end: the pieces after the "::" to the end, zeros between (none
+    // without a "::", where n is 8).
+    const std::size_t shift = 8 - n, g = gap == 9 ? n : gap;
+    for (std::size_t k = 8; k-- > g;)
+        pieces[k] = k >= g + shift ? pieces[k - shift] : std::uint16_t{0};
     return true;
 }
 
@@ -687,36 +711,27 @@ constexpr bool is_ip_literal(std::string_view s) noexcept {
 /// (the mixed notation of section 5 is a recommendation for some prefixes; one form for
 /// every address keeps comparison simple, and is what Python's ipaddress writes).
 constexpr std::size_t format_ipv6(const std::uint16_t (&pieces)[8], char* out) noexcept {
-    std::size_t best = 0, best_len = 0;
-    for (std::size_t k = 0; k < 8;) {
-        if (pieces[k] != 0) {
-            ++k;
-            continue;
+    // The first longest run of zero pieces, if two or more long: [best, best + best_len).
+    std::size_t best = 8, best_len = 1;
+    for (std::size_t k = 0, run = 0; k < 8; ++k) {
+        run = pieces[k] == 0 ? run + 1 : 0;
+        if (run > best_len) {
+            best_len = run;
+            best = k + 1 - run;
         }
-        std::size_t e = k;
-        while (e < 8 && pieces[e] == 0) ++e;
-        if (e - k > best_len) {
-            best = k;
-            best_len = e - k;
-        }
-        k = e;
     }
-    if (best_len < 2) best_len = 0;
     std::size_t w = 0;
     for (std::size_t k = 0; k < 8; ++k) {
-        if (best_len != 0 && k == best) {
+        if (k == best) {
             out[w++] = ':';
             if (k == 0) out[w++] = ':';
             k += best_len - 1;
             continue;
         }
-        bool started = false;
-        for (int shift = 12; shift >= 0; shift -= 4) {
-            const unsigned digit = (pieces[k] >> shift) & 0xFu;
-            if (digit == 0 && !started && shift != 0) continue;
-            started = true;
-            out[w++] = "0123456789abcdef"[digit];
-        }
+        const unsigned v = pieces[k];
+        int shift = 12;
+        while (shift > 0 && (v >> shift) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) out[w++] = "0123456789abcdef"[(v >> shift) & 0xFu];
         if (k != 7) out[w++] = ':';
     }
     return w;
@@ -792,19 +807,9 @@ inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at,
         f = {errc::jid_invalid_domain, at, 0, rule_empty_label};
         return false;
     }
-    if (XMPPCORE_UNLIKELY(acc & c_non_ldh)) {
-        for (std::size_t i = 0; i < label.size(); ++i) {
-            const auto b = static_cast<unsigned char>(label[i]);
-            if (b == 0) {
-                f = {errc::jid_nul, at + i, 0, rule_nul};
-                return false;
-            }
-            if (byte_classes.v[b] & c_non_ldh) {
-                f = {errc::jid_invalid_domain, at + i, b, rule_non_ldh};
-                return false;
-            }
-        }
-    }
+    if (XMPPCORE_UNLIKELY(acc & c_non_ldh) &&
+        ascii_failure(label, at, c_non_ldh, f, errc::jid_invalid_domain, rule_non_ldh))
+        return false;
     if (label.front() == '-' || label.back() == '-') {
         f = {errc::jid_invalid_domain, at, '-', rule_hyphen};
         return false;
@@ -813,7 +818,7 @@ inline bool ascii_label(cow_output& out, std::string_view label, std::size_t at,
         f = {errc::jid_invalid_domain, at, 0, rule_long_label};
         return false;
     }
-    if (acc & c_upper)
+    if (XMPPCORE_SMALL || (acc & c_upper)) // (lowercasing changes nothing without uppercase)
         put_lowercase(out, label);
     else
         out.put(label.data(), label.size());
@@ -992,7 +997,8 @@ inline bool prepare_domain(cow_output& out, std::string_view d, std::size_t at, 
         // An IPv6 literal in its RFC 5952 form, so that equal addresses make equal JIDs
         // ([::1] and [0:0:0:0:0:0:0:1]); an IPvFuture literal as it is.
         if (kind == ip_literal_kind::ipv6) {
-            char text[2 + 39] = {'['};
+            char text[2 + 39]; // only the n + 1 bytes written are read
+            text[0] = '[';
             const std::size_t n = 1 + format_ipv6(pieces, text + 1);
             text[n] = ']';
             out.put(text, n + 1);
