@@ -973,32 +973,32 @@ private:
                 continue;
             }
             *flag = true;
-            if (flag == &features_.starttls) {
-                features_.starttls_required =
-                    static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (flag == &features_.mechanisms_offered) {
-                const element_range m_all = c.children(session_ns::sasl, "mechanism");
-                for (element_view m = m_all.first(); m; m = m_all.next(m)) {
+            // The sub-elements read below are in the feature's own namespace (c.uri(), the
+            // table's), each pair through one call site (flash on firmware, issue 8).
+            const bool tls = flag == &features_.starttls;
+            const bool mechs = flag == &features_.mechanisms_offered;
+            if (tls || flag == &features_.session) {
+                (tls ? features_.starttls_required : features_.session_optional) =
+                    static_cast<bool>(c.child(c.uri(), tls ? "required" : "optional"));
+            } else if (mechs || flag == &features_.channel_binding_advertised) {
+                // <mechanism>name</mechanism>, <channel-binding type='name'/>
+                const element_range all =
+                    c.children(c.uri(), mechs ? "mechanism" : "channel-binding");
+                for (element_view m = all.first(); m; m = all.next(m)) {
                     char name[64];
-                    const auto t = m.text().trimmed().decode(name);
-                    if (!t || !features_.mechanisms.add(*t)) {
-                        if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                    const auto t = (mechs ? m.text().trimmed() : m.attribute("type")).decode(name);
+                    if (mechs) {
+                        if (!t || !features_.mechanisms.add(*t)) {
+                            if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                        }
+                        continue;
                     }
-                }
-            } else if (flag == &features_.channel_binding_advertised) {
-                const element_range b_all = c.children(session_ns::sasl_cb, "channel-binding");
-                for (element_view b = b_all.first(); b; b = b_all.next(b)) {
-                    char name[32];
-                    const auto t = b.attribute("type").decode(name);
                     const channel_binding_type cb =
                         t ? channel_binding_from_name(*t) : channel_binding_type::none;
                     if (cb != channel_binding_type::none)
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (flag == &features_.session) {
-                features_.session_optional =
-                    static_cast<bool>(c.child(session_ns::session, "optional"));
             }
         }
     }

@@ -1125,8 +1125,8 @@ private:
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
             if (e != errc::ok) return e;
-            Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
-            Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
+            key_hmac(salted, "Client Key", keys_.client_key);
+            key_hmac(salted, "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
         }
         have_keys_ = keys_.salt_size == salt_size;
@@ -1147,10 +1147,10 @@ private:
 
         std::uint8_t stored_key[max_digest_size], signature[max_digest_size];
         Crypto::hash(hash_, byte_view(keys_.client_key, hl), stored_key);
-        Crypto::hmac(hash_, byte_view(stored_key, hl), auth_message, signature);
+        key_hmac(stored_key, auth_message, signature);
         for (std::size_t i = 0; i < hl; ++i)
             signature[i] = static_cast<std::uint8_t>(signature[i] ^ keys_.client_key[i]);
-        Crypto::hmac(hash_, byte_view(keys_.server_key, hl), auth_message, server_signature_);
+        key_hmac(keys_.server_key, auth_message, server_signature_);
         ok = buf_.put(",p=") && buf_.put_base64(byte_view(signature, hl));
         secure_wipe(stored_key, sizeof stored_key);
         secure_wipe(signature, sizeof signature);
@@ -1194,6 +1194,13 @@ private:
     void wipe_password() noexcept {
         if (!password_.empty()) secure_wipe(const_cast<char*>(password_.data()), password_.size());
         password_ = {};
+    }
+
+    // out = HMAC-hash_(key, data) for a key of hash_'s digest size (the salted password and
+    // the SCRAM keys): one call site for the four of server_first() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void key_hmac(const std::uint8_t* key, byte_view data,
+                                          std::uint8_t* out) const noexcept {
+        Crypto::hmac(hash_, byte_view(key, digest_size(hash_)), data, out);
     }
 
     detail::sasl_buffer<Capacity> buf_;

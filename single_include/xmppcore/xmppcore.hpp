@@ -14878,8 +14878,8 @@ private:
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
             if (e != errc::ok) return e;
-            Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
-            Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
+            key_hmac(salted, "Client Key", keys_.client_key);
+            key_hmac(salted, "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
         }
         have_keys_ = keys_.salt_size == salt_size;
@@ -14900,10 +14900,10 @@ private:
 
         std::uint8_t stored_key[max_digest_size], signature[max_digest_size];
         Crypto::hash(hash_, byte_view(keys_.client_key, hl), stored_key);
-        Crypto::hmac(hash_, byte_view(stored_key, hl), auth_message, signature);
+        key_hmac(stored_key, auth_message, signature);
         for (std::size_t i = 0; i < hl; ++i)
             signature[i] = static_cast<std::uint8_t>(signature[i] ^ keys_.client_key[i]);
-        Crypto::hmac(hash_, byte_view(keys_.server_key, hl), auth_message, server_signature_);
+        key_hmac(keys_.server_key, auth_message, server_signature_);
         ok = buf_.put(",p=") && buf_.put_base64(byte_view(signature, hl));
         secure_wipe(stored_key, sizeof stored_key);
         secure_wipe(signature, sizeof signature);
@@ -14947,6 +14947,13 @@ private:
     void wipe_password() noexcept {
         if (!password_.empty()) secure_wipe(const_cast<char*>(password_.data()), password_.size());
         password_ = {};
+    }
+
+    // out = HMAC-hash_(key, data) for a key of hash_'s digest size (the salted password and
+    // the SCRAM keys): one call site for the four of server_first() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void key_hmac(const std::uint8_t* key, byte_view data,
+                                          std::uint8_t* out) const noexcept {
+        Crypto::hmac(hash_, byte_view(key, digest_size(hash_)), data, out);
     }
 
     detail::sasl_buffer<Capacity> buf_;
@@ -16427,32 +16434,32 @@ private:
                 continue;
             }
             *flag = true;
-            if (flag == &features_.starttls) {
-                features_.starttls_required =
-                    static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (flag == &features_.mechanisms_offered) {
-                const element_range m_all = c.children(session_ns::sasl, "mechanism");
-                for (element_view m = m_all.first(); m; m = m_all.next(m)) {
+            // The sub-elements read below are in the feature's own namespace (c.uri(), the
+            // table's), each pair through one call site (flash on firmware, issue 8).
+            const bool tls = flag == &features_.starttls;
+            const bool mechs = flag == &features_.mechanisms_offered;
+            if (tls || flag == &features_.session) {
+                (tls ? features_.starttls_required : features_.session_optional) =
+                    static_cast<bool>(c.child(c.uri(), tls ? "required" : "optional"));
+            } else if (mechs || flag == &features_.channel_binding_advertised) {
+                // <mechanism>name</mechanism>, <channel-binding type='name'/>
+                const element_range all =
+                    c.children(c.uri(), mechs ? "mechanism" : "channel-binding");
+                for (element_view m = all.first(); m; m = all.next(m)) {
                     char name[64];
-                    const auto t = m.text().trimmed().decode(name);
-                    if (!t || !features_.mechanisms.add(*t)) {
-                        if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                    const auto t = (mechs ? m.text().trimmed() : m.attribute("type")).decode(name);
+                    if (mechs) {
+                        if (!t || !features_.mechanisms.add(*t)) {
+                            if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                        }
+                        continue;
                     }
-                }
-            } else if (flag == &features_.channel_binding_advertised) {
-                const element_range b_all = c.children(session_ns::sasl_cb, "channel-binding");
-                for (element_view b = b_all.first(); b; b = b_all.next(b)) {
-                    char name[32];
-                    const auto t = b.attribute("type").decode(name);
                     const channel_binding_type cb =
                         t ? channel_binding_from_name(*t) : channel_binding_type::none;
                     if (cb != channel_binding_type::none)
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (flag == &features_.session) {
-                features_.session_optional =
-                    static_cast<bool>(c.child(session_ns::session, "optional"));
             }
         }
     }
