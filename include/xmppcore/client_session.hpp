@@ -1205,16 +1205,16 @@ private:
     }
 
     // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
-    // bind and session requests, through one builder call site (flash on firmware, issue 8).
-    void send_request(std::string_view id, std::string_view name, std::string_view ns,
-                      std::string_view resource) noexcept {
+    // bind and session requests, through one builder call site (flash on firmware, issue 8),
+    // chosen here rather than passed in (no views built at each caller).
+    void send_request(bool session) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, id, {}});
-        b.start(name, ns);
-        if (!resource.empty()) b.leaf("resource", resource);
+        b.open_iq(iq_type::set, {{}, {}, session ? session_id : bind_id, {}});
+        b.start(session ? "session" : "bind", session ? session_ns::session : session_ns::bind);
+        if (!session && !resource_.empty()) b.leaf("resource", resource_);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
-    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
+    void send_bind() noexcept { send_request(false); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -1233,7 +1233,7 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            send_request(session_id, "session", session_ns::session, {});
+            send_request(true);
             set_state(session_state::establishing);
             return;
         }

@@ -724,16 +724,6 @@ inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]
     if (!lang.needs_decoding()) return lang.raw();
     return lang.decode(buf);
 }
-inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && xw_iequal(*d, tag);
-}
-inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && lang_prefix(tag, *d);
-}
 } // namespace detail
 
 /// The element of `candidates` whose `xml:lang` (own or inherited) best suits a reader of
@@ -744,23 +734,39 @@ inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
 /// language. Invalid view when there is no candidate. Never allocates.
 inline element_view best_language(const element_range& candidates,
                                   std::string_view wanted) noexcept {
-    if (!wanted.empty()) {
-        for (std::string_view w = wanted; !w.empty();) {
-            for (element_view c = candidates.first(); c; c = candidates.next(c))
-                if (detail::lang_is(c.lang(), w)) return c;
-            const std::size_t dash = w.rfind('-');
-            if (dash == std::string_view::npos) break;
-            w = detail::substr(w, 0, dash);
-            // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
-        }
-    }
-    element_view first, extends, own_language;
+    // One walk over the candidates, each one's language decoded once: `best` is the first
+    // one matching the least truncated form of `wanted` (level: how many times it was
+    // truncated), as a walk per form would find it.
+    element_view best, first, extends, own_language;
+    std::size_t best_level = 0;
     for (element_view c = candidates.first(); c; c = candidates.next(c)) {
         if (!first) first = c;
-        if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
+        if (!wanted.empty()) {
+            char buf[64];
+            const result<std::string_view> d = detail::lang_text(c.lang(), buf);
+            if (d) {
+                std::size_t level = 0;
+                for (std::string_view w = wanted; !w.empty() && (!best || level < best_level);
+                     ++level) {
+                    if (detail::xw_iequal(*d, w)) {
+                        if (level == 0) return c; // an exact match: no better one
+                        best = c;
+                        best_level = level;
+                        break;
+                    }
+                    const std::size_t dash = w.rfind('-');
+                    if (dash == std::string_view::npos) break;
+                    w = detail::substr(w, 0, dash);
+                    // RFC 4647 3.4: a single-character subtag left at the end goes too.
+                    if (w.size() >= 2 && w[w.size() - 2] == '-')
+                        w = detail::substr(w, 0, w.size() - 2);
+                }
+                if (!extends && detail::lang_prefix(wanted, *d)) extends = c;
+            }
+        }
         if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;
     }
+    if (best) return best;
     if (extends) return extends;
     if (own_language) return own_language;
     return first;

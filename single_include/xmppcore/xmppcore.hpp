@@ -10346,16 +10346,6 @@ inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]
     if (!lang.needs_decoding()) return lang.raw();
     return lang.decode(buf);
 }
-inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && xw_iequal(*d, tag);
-}
-inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && lang_prefix(tag, *d);
-}
 } // namespace detail
 
 /// The element of `candidates` whose `xml:lang` (own or inherited) best suits a reader of
@@ -10366,23 +10356,39 @@ inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
 /// language. Invalid view when there is no candidate. Never allocates.
 inline element_view best_language(const element_range& candidates,
                                   std::string_view wanted) noexcept {
-    if (!wanted.empty()) {
-        for (std::string_view w = wanted; !w.empty();) {
-            for (element_view c = candidates.first(); c; c = candidates.next(c))
-                if (detail::lang_is(c.lang(), w)) return c;
-            const std::size_t dash = w.rfind('-');
-            if (dash == std::string_view::npos) break;
-            w = detail::substr(w, 0, dash);
-            // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
-        }
-    }
-    element_view first, extends, own_language;
+    // One walk over the candidates, each one's language decoded once: `best` is the first
+    // one matching the least truncated form of `wanted` (level: how many times it was
+    // truncated), as a walk per form would find it.
+    element_view best, first, extends, own_language;
+    std::size_t best_level = 0;
     for (element_view c = candidates.first(); c; c = candidates.next(c)) {
         if (!first) first = c;
-        if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
+        if (!wanted.empty()) {
+            char buf[64];
+            const result<std::string_view> d = detail::lang_text(c.lang(), buf);
+            if (d) {
+                std::size_t level = 0;
+                for (std::string_view w = wanted; !w.empty() && (!best || level < best_level);
+                     ++level) {
+                    if (detail::xw_iequal(*d, w)) {
+                        if (level == 0) return c; // an exact match: no better one
+                        best = c;
+                        best_level = level;
+                        break;
+                    }
+                    const std::size_t dash = w.rfind('-');
+                    if (dash == std::string_view::npos) break;
+                    w = detail::substr(w, 0, dash);
+                    // RFC 4647 3.4: a single-character subtag left at the end goes too.
+                    if (w.size() >= 2 && w[w.size() - 2] == '-')
+                        w = detail::substr(w, 0, w.size() - 2);
+                }
+                if (!extends && detail::lang_prefix(wanted, *d)) extends = c;
+            }
+        }
         if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;
     }
+    if (best) return best;
     if (extends) return extends;
     if (own_language) return own_language;
     return first;
@@ -14569,6 +14575,28 @@ constexpr const char* to_string(sasl_client_state s) noexcept {
     return "";
 }
 
+namespace detail {
+/// The plain state of a sasl_client, whatever its parameters: a base that the constructor
+/// value-initialises, so that it is cleared as one block rather than member by member (flash
+/// on firmware, issue 8). Every member starts as zero (none, idle, ok, empty) but the
+/// iteration limits and the hash, which the client's constructor sets.
+struct sasl_client_vars {
+    std::string_view output_;
+    std::string_view server_error_;
+    std::string_view password_;         // at the back of buf_
+    std::string_view cb_data_;          // at the back of buf_
+    std::size_t nonce_from_, nonce_to_; // the client nonce in buf_
+    std::size_t gs2_end_;
+    std::uint32_t min_iterations_, max_iterations_;
+    errc error_;
+    mechanism mech_;
+    hash_algorithm hash_;
+    sasl_client_state state_;
+    sasl_failure failure_;
+    bool have_keys_;
+};
+} // namespace detail
+
 /// The client side of one SASL exchange. start() with the mechanism select_mechanism() chose;
 /// send output() (base64) in <auth/>; feed each <challenge/> to challenge() and send output()
 /// in <response/>; feed <success/> to success() and <failure/> to failure(). Every error is
@@ -14580,10 +14608,14 @@ constexpr const char* to_string(sasl_client_state s) noexcept {
 /// The object holds secrets and wipes them on reset() and destruction. Never allocates, never
 /// throws.
 template <class Crypto = default_crypto, std::size_t Capacity = 1024>
-class sasl_client {
+class sasl_client : detail::sasl_client_vars {
 public:
     /// An idle client.
-    sasl_client() noexcept = default;
+    sasl_client() noexcept : sasl_client_vars() {
+        min_iterations_ = scram_default_min_iterations;
+        max_iterations_ = scram_default_max_iterations;
+        hash_ = hash_algorithm::sha256;
+    }
     /// Not copyable: it holds secrets and views into itself.
     sasl_client(const sasl_client&) = delete;
     /// Not copyable.
@@ -14780,7 +14812,8 @@ private:
             if (o.random.size() < 16 || o.random.size() > 48) return errc::invalid_argument;
             if (!buf_.put_base64(o.random)) return errc::sasl_message_too_long;
         }
-        nonce_ = {nonce_at, buf_.front()};
+        nonce_from_ = nonce_at;
+        nonce_to_ = buf_.front();
         output_ = buf_.view(0, buf_.front());
         state_ = sasl_client_state::awaiting_challenge;
         return errc::ok;
@@ -14841,7 +14874,7 @@ private:
             return errc::scram_server_error;
         }
         if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
-        const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
+        const std::string_view cnonce = buf_.view(nonce_from_, nonce_to_);
         if (value.size() <= cnonce.size() || detail::substr(value, 0, cnonce.size()) != cnonce)
             return errc::scram_nonce_mismatch;
         const std::string_view nonce = value;
@@ -14961,20 +14994,7 @@ private:
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
     key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
-    std::string_view output_;
-    std::string_view server_error_;
-    std::string_view password_;                       // at the back of buf_
-    std::string_view cb_data_;                        // at the back of buf_
-    std::pair<std::size_t, std::size_t> nonce_{0, 0}; // the client nonce in buf_
-    std::size_t gs2_end_ = 0;
-    std::uint32_t min_iterations_ = scram_default_min_iterations;
-    std::uint32_t max_iterations_ = scram_default_max_iterations;
-    errc error_ = errc::ok;
-    mechanism mech_ = mechanism::none;
-    hash_algorithm hash_ = hash_algorithm::sha256;
-    sasl_client_state state_ = sasl_client_state::idle;
-    sasl_failure failure_ = sasl_failure::none;
-    bool have_keys_ = false;
+    // The other members: detail::sasl_client_vars.
 };
 
 // ---- server ------------------------------------------------------------------------------
@@ -16666,16 +16686,16 @@ private:
     }
 
     // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
-    // bind and session requests, through one builder call site (flash on firmware, issue 8).
-    void send_request(std::string_view id, std::string_view name, std::string_view ns,
-                      std::string_view resource) noexcept {
+    // bind and session requests, through one builder call site (flash on firmware, issue 8),
+    // chosen here rather than passed in (no views built at each caller).
+    void send_request(bool session) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, id, {}});
-        b.start(name, ns);
-        if (!resource.empty()) b.leaf("resource", resource);
+        b.open_iq(iq_type::set, {{}, {}, session ? session_id : bind_id, {}});
+        b.start(session ? "session" : "bind", session ? session_ns::session : session_ns::bind);
+        if (!session && !resource_.empty()) b.leaf("resource", resource_);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
-    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
+    void send_bind() noexcept { send_request(false); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -16694,7 +16714,7 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            send_request(session_id, "session", session_ns::session, {});
+            send_request(true);
             set_state(session_state::establishing);
             return;
         }
