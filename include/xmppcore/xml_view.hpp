@@ -714,6 +714,14 @@ inline std::size_t element_view::child_count() const noexcept {
 }
 
 namespace detail {
+// e.children(ns, a, b, c) with the names as literals: their lengths are found here, not at
+// each call (flash on firmware, issue 8).
+XMPPCORE_SMALL_NOINLINE inline element_range children_named(const element_view& e,
+                                                            std::string_view ns, const char* a,
+                                                            const char* b, const char* c) noexcept {
+    return e.children(ns, c_str_view(a), c_str_view(b), c_str_view(c));
+}
+
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&

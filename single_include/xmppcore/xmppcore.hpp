@@ -1579,10 +1579,10 @@ public:
         }
         return {};
     }
-    std::string_view to() const noexcept { return attribute("to").value; }
-    std::string_view from() const noexcept { return attribute("from").value; }
-    std::string_view id() const noexcept { return attribute("id").value; }
-    std::string_view version() const noexcept { return attribute("version").value; }
+    std::string_view to() const noexcept { return value_of("to"); }
+    std::string_view from() const noexcept { return value_of("from"); }
+    std::string_view id() const noexcept { return value_of("id"); }
+    std::string_view version() const noexcept { return value_of("version"); }
     std::string_view lang() const noexcept { return attribute("lang", xml_ns::xml).value; }
     /// The default namespace the header declares (`jabber:client`, `jabber:server`), or empty.
     std::string_view default_namespace() const noexcept { return default_ns_; }
@@ -1600,6 +1600,11 @@ public:
 private:
     template <class, class>
     friend class xml_tokenizer;
+    // The value of the unprefixed attribute `local_name` (a literal): one out-of-line lookup
+    // under XMPPCORE_SMALL instead of one at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE std::string_view value_of(const char* local_name) const noexcept {
+        return attribute(detail::c_str_view(local_name)).value;
+    }
     std::string_view str(std::uint32_t off, std::size_t len) const noexcept {
         return {store_ + off, len};
     }
@@ -10336,6 +10341,14 @@ inline std::size_t element_view::child_count() const noexcept {
 }
 
 namespace detail {
+// e.children(ns, a, b, c) with the names as literals: their lengths are found here, not at
+// each call (flash on firmware, issue 8).
+XMPPCORE_SMALL_NOINLINE inline element_range children_named(const element_view& e,
+                                                            std::string_view ns, const char* a,
+                                                            const char* b, const char* c) noexcept {
+    return e.children(ns, c_str_view(a), c_str_view(b), c_str_view(c));
+}
+
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
@@ -11059,7 +11072,7 @@ public:
         else
             return errc::stanza_unknown_element;
         element_ = e;
-        to_ = from_ = id_ = type_raw_ = xml_value();
+        for (xml_value& v : attrs_) v = xml_value(); // one loop, not a chain of copies
         // The common attributes, found in one pass over the start tag (with the walker itself:
         // the attribute views' prefix and local parts are not needed here).
         const std::string_view tag = e.start_tag();
@@ -11067,10 +11080,10 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = detail::eq(q, "to")     ? &to_
-                              : detail::eq(q, "from") ? &from_
-                              : detail::eq(q, "id")   ? &id_
-                              : detail::eq(q, "type") ? &type_raw_
+            xml_value* slot = detail::eq(q, "to")     ? &attrs_[0]
+                              : detail::eq(q, "from") ? &attrs_[1]
+                              : detail::eq(q, "id")   ? &attrs_[2]
+                              : detail::eq(q, "type") ? &attrs_[3]
                                                       : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
@@ -11087,13 +11100,13 @@ public:
     std::string_view uri() const noexcept { return element_.uri(); }
 
     /// The 'to' address as written (absent when there is none).
-    xml_value to_raw() const noexcept { return to_; }
+    xml_value to_raw() const noexcept { return attrs_[0]; }
     /// The 'from' address as written.
-    xml_value from_raw() const noexcept { return from_; }
+    xml_value from_raw() const noexcept { return attrs_[1]; }
     /// The 'id' (absent when there is none).
-    xml_value id() const noexcept { return id_; }
+    xml_value id() const noexcept { return attrs_[2]; }
     /// The 'type' as written (absent when there is none).
-    xml_value type_raw() const noexcept { return type_raw_; }
+    xml_value type_raw() const noexcept { return attrs_[3]; }
     /// The language in scope (own xml:lang, else the stream's; absent when neither).
     xml_value lang() const noexcept { return element_.lang(); }
 
@@ -11173,7 +11186,7 @@ protected:
     }
 
     element_view element_;
-    xml_value to_, from_, id_, type_raw_;
+    xml_value attrs_[4]; // to, from, id and type, as written
     stanza_kind kind_ = stanza_kind::none;
 };
 
@@ -11246,7 +11259,8 @@ private:
         type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
         detail::alternatives body_langs, subject_langs;
         bool thread_seen = false;
-        const element_range c_all = element_.children(uri(), "body", "subject", "thread");
+        const element_range c_all =
+            detail::children_named(element_, uri(), "body", "subject", "thread");
         for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             errc e = errc::ok;
             const std::string_view n = c.local();
@@ -11328,7 +11342,8 @@ private:
         if (type_ == presence_type::unknown) return errc::stanza_unknown_type;
         detail::alternatives status_langs;
         bool show_seen = false, priority_seen = false;
-        const element_range c_all = element_.children(uri(), "status", "show", "priority");
+        const element_range c_all =
+            detail::children_named(element_, uri(), "status", "show", "priority");
         for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             const std::string_view n = c.local();
             if (detail::eq(n, "status")) {
