@@ -429,7 +429,8 @@ private:
     // `whole`: root is exactly this element (a framed stanza), so its end is known.
     element_view(std::string_view root, std::size_t begin, const inherited& in,
                  const xml_stream_header* header, bool whole = false) noexcept
-        : root_(root), header_(header), valid_(true) {
+        : root_(root), header_(header), default_ns_(in.default_ns), lang_(in.lang),
+          ancestors_declare_(in.prefixes), valid_(true) {
         bool empty = false;
         const std::size_t te = detail::xw_tag_end(root, begin, &empty);
         begin_ = static_cast<std::uint32_t>(begin);
@@ -441,9 +442,6 @@ private:
         const std::size_t nl = detail::xw_name_length(root, begin + 1);
         name_len_ = static_cast<std::uint32_t>(nl);
         prefix_len_ = static_cast<std::uint32_t>(detail::xw_prefix_length(qname()));
-        default_ns_ = in.default_ns;
-        lang_ = in.lang;
-        ancestors_declare_ = in.prefixes;
         const std::string_view tag = start_tag();
         std::size_t pos = 1 + nl;
         detail::xw_attr a;
@@ -524,14 +522,6 @@ private:
                     return xml_value::plain(header_->namespace_uri(i));
         }
         return {};
-    }
-
-    inherited for_children() const noexcept {
-        inherited in;
-        in.default_ns = default_ns_;
-        in.lang = lang_;
-        in.prefixes = ancestors_declare_ || declares_prefix_;
-        return in;
     }
 
     std::string_view root_; // the top-level element
@@ -669,7 +659,10 @@ private:
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
         s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
-        s_.in = parent.for_children();
+        // What the parent hands down to its children, set in place (flash, issue 8).
+        s_.in.default_ns = parent.default_ns_;
+        s_.in.lang = parent.lang_;
+        s_.in.prefixes = parent.ancestors_declare_ || parent.declares_prefix_;
         s_.ns = ns;
         s_.from = parent.tag_end_;
         s_.by_ns = by_ns;

@@ -10056,7 +10056,8 @@ private:
     // `whole`: root is exactly this element (a framed stanza), so its end is known.
     element_view(std::string_view root, std::size_t begin, const inherited& in,
                  const xml_stream_header* header, bool whole = false) noexcept
-        : root_(root), header_(header), valid_(true) {
+        : root_(root), header_(header), default_ns_(in.default_ns), lang_(in.lang),
+          ancestors_declare_(in.prefixes), valid_(true) {
         bool empty = false;
         const std::size_t te = detail::xw_tag_end(root, begin, &empty);
         begin_ = static_cast<std::uint32_t>(begin);
@@ -10068,9 +10069,6 @@ private:
         const std::size_t nl = detail::xw_name_length(root, begin + 1);
         name_len_ = static_cast<std::uint32_t>(nl);
         prefix_len_ = static_cast<std::uint32_t>(detail::xw_prefix_length(qname()));
-        default_ns_ = in.default_ns;
-        lang_ = in.lang;
-        ancestors_declare_ = in.prefixes;
         const std::string_view tag = start_tag();
         std::size_t pos = 1 + nl;
         detail::xw_attr a;
@@ -10151,14 +10149,6 @@ private:
                     return xml_value::plain(header_->namespace_uri(i));
         }
         return {};
-    }
-
-    inherited for_children() const noexcept {
-        inherited in;
-        in.default_ns = default_ns_;
-        in.lang = lang_;
-        in.prefixes = ancestors_declare_ || declares_prefix_;
-        return in;
     }
 
     std::string_view root_; // the top-level element
@@ -10296,7 +10286,10 @@ private:
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
         s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
-        s_.in = parent.for_children();
+        // What the parent hands down to its children, set in place (flash, issue 8).
+        s_.in.default_ns = parent.default_ns_;
+        s_.in.lang = parent.lang_;
+        s_.in.prefixes = parent.ancestors_declare_ || parent.declares_prefix_;
         s_.ns = ns;
         s_.from = parent.tag_end_;
         s_.by_ns = by_ns;
@@ -16502,18 +16495,21 @@ private:
     // The presence flag of a known feature (read_features() reads the four with content
     // further), or null. A table rather than a chain of comparisons: each inlined string
     // comparison costs flash on firmware.
+    // Under XMPPCORE_SMALL the names are pointers to their literals, compared through
+    // detail::eq: 8 bytes fewer an entry.
     bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
+        using text = std::conditional_t<XMPPCORE_SMALL, const char*, std::string_view>;
         struct entry {
-            std::string_view ns, name;
+            text ns, name;
             bool stream_features::*flag;
         };
         static constexpr entry table[] = {
-            {session_ns::tls, "starttls", &stream_features::starttls},
-            {session_ns::sasl, "mechanisms", &stream_features::mechanisms_offered},
-            {session_ns::sasl_cb, "sasl-channel-binding",
+            {session_ns::tls.data(), "starttls", &stream_features::starttls},
+            {session_ns::sasl.data(), "mechanisms", &stream_features::mechanisms_offered},
+            {session_ns::sasl_cb.data(), "sasl-channel-binding",
              &stream_features::channel_binding_advertised},
-            {session_ns::session, "session", &stream_features::session},
-            {session_ns::bind, "bind", &stream_features::bind},
+            {session_ns::session.data(), "session", &stream_features::session},
+            {session_ns::bind.data(), "bind", &stream_features::bind},
             {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
             {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
             {"urn:xmpp:csi:0", "csi", &stream_features::csi},
@@ -16522,9 +16518,11 @@ private:
             {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
         };
         for (const entry& e : table)
-            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+            if (same(ns, e.ns) && same(name, e.name)) return &(features_.*e.flag);
         return nullptr;
     }
+    static bool same(std::string_view a, std::string_view b) noexcept { return a == b; }
+    static bool same(std::string_view a, const char* b) noexcept { return detail::eq(a, b); }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.
     std::size_t copy_features(const element_view& f) noexcept {
