@@ -1006,9 +1006,8 @@ private:
 
     // The presence flag of a known feature (read_features() reads the four with content
     // further), or null. A table rather than a chain of comparisons: each inlined string
-    // comparison costs flash on firmware.
-    // Under XMPPCORE_SMALL the names are pointers to their literals, compared through
-    // detail::eq: 8 bytes fewer an entry.
+    // comparison costs flash on firmware. Under XMPPCORE_SMALL the names are pointers to
+    // their literals, compared through detail::eq: 8 bytes fewer an entry.
     bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
         using text = std::conditional_t<XMPPCORE_SMALL, const char*, std::string_view>;
         struct entry {

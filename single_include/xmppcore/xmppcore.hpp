@@ -13325,14 +13325,8 @@ public:
         else if (!key.empty())
             std::memcpy(k, key.data(), key.size());
         std::uint8_t pad[Hash::block_size];
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x36u);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) inner_[i] = initial(i);
-        Hash::compress(inner_, pad, 1);
-        for (std::size_t i = 0; i < Hash::block_size; ++i)
-            pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x5Cu);
-        for (std::size_t i = 0; i < Hash::state_words; ++i) outer_[i] = initial(i);
-        Hash::compress(outer_, pad, 1);
+        pad_state(inner_, k, 0x36u, pad);
+        pad_state(outer_, k, 0x5Cu, pad);
         secure_wipe(k, sizeof k);
         secure_wipe(pad, sizeof pad);
         running_ = Hash::resume(inner_, Hash::block_size);
@@ -13379,6 +13373,15 @@ public:
 
 private:
     static constexpr word initial(std::size_t i) noexcept { return Hash::traits_type::initial[i]; }
+    // state = the chaining state after the block pad = k ^ x (ipad or opad): one copy for
+    // both under XMPPCORE_SMALL (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE static void pad_state(word* state, const std::uint8_t* k,
+                                                  std::uint8_t x, std::uint8_t* pad) noexcept {
+        for (std::size_t i = 0; i < Hash::block_size; ++i)
+            pad[i] = static_cast<std::uint8_t>(k[i] ^ x);
+        for (std::size_t i = 0; i < Hash::state_words; ++i) state[i] = initial(i);
+        Hash::compress(state, pad, 1);
+    }
 
     word inner_[Hash::state_words];
     word outer_[Hash::state_words];
@@ -16494,9 +16497,8 @@ private:
 
     // The presence flag of a known feature (read_features() reads the four with content
     // further), or null. A table rather than a chain of comparisons: each inlined string
-    // comparison costs flash on firmware.
-    // Under XMPPCORE_SMALL the names are pointers to their literals, compared through
-    // detail::eq: 8 bytes fewer an entry.
+    // comparison costs flash on firmware. Under XMPPCORE_SMALL the names are pointers to
+    // their literals, compared through detail::eq: 8 bytes fewer an entry.
     bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
         using text = std::conditional_t<XMPPCORE_SMALL, const char*, std::string_view>;
         struct entry {
