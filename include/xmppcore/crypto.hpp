@@ -570,21 +570,31 @@ struct sha2_portable : word_engine<sha2_portable<P, Rolled, Flat>, typename P::w
         }
     }
 
+    // The rolled block (see block()): one copy for every caller under XMPPCORE_SMALL, the
+    // state copied in and added back as loops.
+    XMPPCORE_SMALL_NOINLINE static void rolled_block(word* s, word* w) noexcept {
+        word v[8];
+        for (std::size_t i = 0; i < 8; ++i) v[i] = s[i];
+        rolled_rounds(v, w);
+        for (std::size_t i = 0; i < 8; ++i) s[i] += v[i];
+    }
+
     // One block, given as its 16 words in w (overwritten by the schedule).
     XMPPCORE_FORCE_INLINE static void block(word* s, word* w) noexcept {
-        word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
-        if constexpr (Rolled)
-            rolled_rounds(v, w);
-        else
+        if constexpr (Rolled) {
+            rolled_block(s, w);
+        } else {
+            word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
             all_rounds(v, w, std::make_index_sequence<P::rounds>{});
-        s[0] += v[0];
-        s[1] += v[1];
-        s[2] += v[2];
-        s[3] += v[3];
-        s[4] += v[4];
-        s[5] += v[5];
-        s[6] += v[6];
-        s[7] += v[7];
+            s[0] += v[0];
+            s[1] += v[1];
+            s[2] += v[2];
+            s[3] += v[3];
+            s[4] += v[4];
+            s[5] += v[5];
+            s[6] += v[6];
+            s[7] += v[7];
+        }
     }
 
     static void compress_words(word* s, const word* m) noexcept {
@@ -1327,7 +1337,7 @@ public:
         pad_state(outer_, k, 0x5Cu, pad);
         secure_wipe(k, sizeof k);
         secure_wipe(pad, sizeof pad);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        restart();
     }
     /// A copy with the same key and message so far.
     hmac(const hmac&) noexcept = default;
@@ -1354,7 +1364,7 @@ public:
         outer.update(byte_view(inner_digest, sizeof inner_digest));
         outer.finish(out);
         secure_wipe(inner_digest, sizeof inner_digest);
-        running_ = Hash::resume(inner_, Hash::block_size);
+        restart();
     }
 
     /// HMAC(key, data) written to out (digest_size bytes).
@@ -1371,6 +1381,11 @@ public:
 
 private:
     static constexpr word initial(std::size_t i) noexcept { return Hash::traits_type::initial[i]; }
+    // The message starts empty again, after the inner block: one copy for the constructor
+    // and finish() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void restart() noexcept {
+        running_ = Hash::resume(inner_, Hash::block_size);
+    }
     // state = the chaining state after the block pad = k ^ x (ipad or opad): one copy for
     // both under XMPPCORE_SMALL (flash on firmware, issue 8).
     XMPPCORE_SMALL_NOINLINE static void pad_state(word* state, const std::uint8_t* k,
