@@ -16063,8 +16063,7 @@ public:
             return errc::invalid_state;
         if (state_ == session_state::tls_handshake) {
             // Nothing may be said in plaintext any more: just end.
-            set_state(session_state::closed);
-            push_simple(session_event_kind::closed);
+            enter(session_state::closed, session_event_kind::closed);
             return errc::ok;
         }
         put("</stream:stream>");
@@ -16185,6 +16184,11 @@ private:
         return e;
     }
     void push_simple(session_event_kind k) noexcept { static_cast<void>(push(k)); }
+    // set_state(to), then the event k: one call site for the pairs under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void enter(session_state to, session_event_kind k) noexcept {
+        set_state(to);
+        push_simple(k);
+    }
 
     // --- output -------------------------------------------------------------------------
 
@@ -16396,8 +16400,7 @@ private:
     void on_close() noexcept {
         if (state_ == session_state::closing || state_ == session_state::ready) {
             if (state_ == session_state::ready) put("</stream:stream>");
-            set_state(session_state::closed);
-            push_simple(session_event_kind::closed);
+            enter(session_state::closed, session_event_kind::closed);
             return;
         }
         // Closed in the middle of negotiation: answer the close, report a failure.
@@ -16446,8 +16449,7 @@ private:
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
         error_ = errc::session_stream_error;
-        set_state(session_state::closed);
-        push_simple(session_event_kind::closed);
+        enter(session_state::closed, session_event_kind::closed);
     }
 
     void on_features(const element_view& f, std::uint64_t at) noexcept {
@@ -16655,17 +16657,26 @@ private:
             return;
         }
         if (detail::eq(n, "failure")) {
+            // One walk over the SASL children: the condition (the first one but <text/>) and
+            // the first <text/> (a found element's text is present, so `text` says whether
+            // one was seen).
             sasl_failure cond = sasl_failure::none;
-            const element_range c_all = e.children();
-            for (element_view c = c_all.first(); c; c = c_all.next(c))
-                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
-                    cond = sasl_failure_from_name(c.local());
-                    break;
+            bool named = false;
+            xml_value text;
+            const element_range c_all = e.children_in(session_ns::sasl);
+            for (element_view c = c_all.first(); c; c = c_all.next(c)) {
+                const std::string_view local = c.local();
+                if (detail::eq(local, "text")) {
+                    if (!text) text = c.text();
+                } else if (!named) {
+                    named = true;
+                    cond = sasl_failure_from_name(local);
                 }
+            }
             sasl_.failure(cond == sasl_failure::none ? sasl_failure::not_authorized : cond);
             event_payload& ev = push_element(session_event_kind::sasl_failed, e);
             ev.sasl_condition = cond;
-            ev.text = e.child(session_ns::sasl, "text").text();
+            ev.text = text;
             // RFC 6120 6.4.5: the server keeps the stream open; we end it (no silent retry).
             return fail(errc::sasl_not_authorized, at);
         }
@@ -16700,8 +16711,7 @@ private:
                 return fail(errc::session_data_after_proceed, absolute(offset + bytes.size()));
             proceed_cut_ = end;
         }
-        set_state(session_state::tls_handshake);
-        push_simple(session_event_kind::tls_requested);
+        enter(session_state::tls_handshake, session_event_kind::tls_requested);
     }
 
     static constexpr std::string_view bind_id = "xc-bind-1";
@@ -16748,14 +16758,12 @@ private:
             set_state(session_state::establishing);
             return;
         }
-        set_state(session_state::ready);
-        push_simple(session_event_kind::ready);
+        enter(session_state::ready, session_event_kind::ready);
     }
 
     void on_session_result(iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) return fail(errc::session_establishment_failed, at);
-        set_state(session_state::ready);
-        push_simple(session_event_kind::ready);
+        enter(session_state::ready, session_event_kind::ready);
     }
 
     void on_traffic(const element_view& e) noexcept {
