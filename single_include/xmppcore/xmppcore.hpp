@@ -16381,20 +16381,23 @@ private:
 
     void on_open() noexcept {
         const xml_stream_header& h = tok_.stream_header();
-        const std::uint64_t at = absolute(h.offset());
-        if (state_ != session_state::awaiting_stream)
-            return fail(errc::session_unexpected_element, at);
+        const errc e = check_header(h);
+        if (e != errc::ok) return fail(e, absolute(h.offset()));
+        set_state(session_state::awaiting_features);
+    }
+    // What on_open() refuses in the server's header, or errc::ok: one failure call site.
+    errc check_header(const xml_stream_header& h) const noexcept {
+        if (state_ != session_state::awaiting_stream) return errc::session_unexpected_element;
         const std::string_view v = h.version();
-        if (v.size() < 3 || v[0] != '1' || v[1] != '.')
-            return fail(errc::session_unsupported_version, at);
+        if (v.size() < 3 || v[0] != '1' || v[1] != '.') return errc::session_unsupported_version;
         for (std::size_t i = 2; i < v.size(); ++i)
-            if (v[i] < '0' || v[i] > '9') return fail(errc::session_unsupported_version, at);
-        if (h.default_namespace() != xmpp_ns::client) return fail(errc::session_bad_namespace, at);
-        if (h.id().empty()) return fail(errc::session_missing_stream_id, at);
+            if (v[i] < '0' || v[i] > '9') return errc::session_unsupported_version;
+        if (h.default_namespace() != xmpp_ns::client) return errc::session_bad_namespace;
+        if (h.id().empty()) return errc::session_missing_stream_id;
         char buf[Capacity::jid_bytes];
         const auto from = prepare_domainpart(h.from(), buf, sizeof buf);
-        if (!from || *from != account_.domain()) return fail(errc::session_invalid_from, at);
-        set_state(session_state::awaiting_features);
+        if (!from || *from != account_.domain()) return errc::session_invalid_from;
+        return errc::ok;
     }
 
     void on_close() noexcept {
