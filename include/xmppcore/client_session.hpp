@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 XMPPCORE_BEGIN_NAMESPACE
 
@@ -556,8 +557,7 @@ public:
             return errc::invalid_state;
         if (state_ == session_state::tls_handshake) {
             // Nothing may be said in plaintext any more: just end.
-            set_state(session_state::closed);
-            push_simple(session_event_kind::closed);
+            enter(session_state::closed, session_event_kind::closed);
             return errc::ok;
         }
         put("</stream:stream>");
@@ -678,6 +678,11 @@ private:
         return e;
     }
     void push_simple(session_event_kind k) noexcept { static_cast<void>(push(k)); }
+    // set_state(to), then the event k: one call site for the pairs under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void enter(session_state to, session_event_kind k) noexcept {
+        set_state(to);
+        push_simple(k);
+    }
 
     // --- output -------------------------------------------------------------------------
 
@@ -870,27 +875,29 @@ private:
 
     void on_open() noexcept {
         const xml_stream_header& h = tok_.stream_header();
-        const std::uint64_t at = absolute(h.offset());
-        if (state_ != session_state::awaiting_stream)
-            return fail(errc::session_unexpected_element, at);
+        const errc e = check_header(h);
+        if (e != errc::ok) return fail(e, absolute(h.offset()));
+        set_state(session_state::awaiting_features);
+    }
+    // What on_open() refuses in the server's header, or errc::ok: one failure call site.
+    errc check_header(const xml_stream_header& h) const noexcept {
+        if (state_ != session_state::awaiting_stream) return errc::session_unexpected_element;
         const std::string_view v = h.version();
-        if (v.size() < 3 || v[0] != '1' || v[1] != '.')
-            return fail(errc::session_unsupported_version, at);
+        if (v.size() < 3 || v[0] != '1' || v[1] != '.') return errc::session_unsupported_version;
         for (std::size_t i = 2; i < v.size(); ++i)
-            if (v[i] < '0' || v[i] > '9') return fail(errc::session_unsupported_version, at);
-        if (h.default_namespace() != xmpp_ns::client) return fail(errc::session_bad_namespace, at);
-        if (h.id().empty()) return fail(errc::session_missing_stream_id, at);
+            if (v[i] < '0' || v[i] > '9') return errc::session_unsupported_version;
+        if (h.default_namespace() != xmpp_ns::client) return errc::session_bad_namespace;
+        if (h.id().empty()) return errc::session_missing_stream_id;
         char buf[Capacity::jid_bytes];
         const auto from = prepare_domainpart(h.from(), buf, sizeof buf);
-        if (!from || *from != account_.domain()) return fail(errc::session_invalid_from, at);
-        set_state(session_state::awaiting_features);
+        if (!from || *from != account_.domain()) return errc::session_invalid_from;
+        return errc::ok;
     }
 
     void on_close() noexcept {
         if (state_ == session_state::closing || state_ == session_state::ready) {
             if (state_ == session_state::ready) put("</stream:stream>");
-            set_state(session_state::closed);
-            push_simple(session_event_kind::closed);
+            enter(session_state::closed, session_event_kind::closed);
             return;
         }
         // Closed in the middle of negotiation: answer the close, report a failure.
@@ -939,8 +946,7 @@ private:
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
         error_ = errc::session_stream_error;
-        set_state(session_state::closed);
-        push_simple(session_event_kind::closed);
+        enter(session_state::closed, session_event_kind::closed);
     }
 
     void on_features(const element_view& f, std::uint64_t at) noexcept {
@@ -973,51 +979,53 @@ private:
                 continue;
             }
             *flag = true;
-            if (flag == &features_.starttls) {
-                features_.starttls_required =
-                    static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (flag == &features_.mechanisms_offered) {
-                const element_range m_all = c.children(session_ns::sasl, "mechanism");
-                for (element_view m = m_all.first(); m; m = m_all.next(m)) {
+            // The sub-elements read below are in the feature's own namespace (c.uri(), the
+            // table's), each pair through one call site (flash on firmware, issue 8).
+            const bool tls = flag == &features_.starttls;
+            const bool mechs = flag == &features_.mechanisms_offered;
+            if (tls || flag == &features_.session) {
+                (tls ? features_.starttls_required : features_.session_optional) =
+                    static_cast<bool>(c.child(c.uri(), tls ? "required" : "optional"));
+            } else if (mechs || flag == &features_.channel_binding_advertised) {
+                // <mechanism>name</mechanism>, <channel-binding type='name'/>
+                const element_range all =
+                    c.children(c.uri(), mechs ? "mechanism" : "channel-binding");
+                for (element_view m = all.first(); m; m = all.next(m)) {
                     char name[64];
-                    const auto t = m.text().trimmed().decode(name);
-                    if (!t || !features_.mechanisms.add(*t)) {
-                        if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                    const auto t = (mechs ? m.text().trimmed() : m.attribute("type")).decode(name);
+                    if (mechs) {
+                        if (!t || !features_.mechanisms.add(*t)) {
+                            if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                        }
+                        continue;
                     }
-                }
-            } else if (flag == &features_.channel_binding_advertised) {
-                const element_range b_all = c.children(session_ns::sasl_cb, "channel-binding");
-                for (element_view b = b_all.first(); b; b = b_all.next(b)) {
-                    char name[32];
-                    const auto t = b.attribute("type").decode(name);
                     const channel_binding_type cb =
                         t ? channel_binding_from_name(*t) : channel_binding_type::none;
                     if (cb != channel_binding_type::none)
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (flag == &features_.session) {
-                features_.session_optional =
-                    static_cast<bool>(c.child(session_ns::session, "optional"));
             }
         }
     }
 
     // The presence flag of a known feature (read_features() reads the four with content
     // further), or null. A table rather than a chain of comparisons: each inlined string
-    // comparison costs flash on firmware.
+    // comparison costs flash on firmware. Under XMPPCORE_SMALL the names are pointers to
+    // their literals, compared through detail::eq: 8 bytes fewer an entry.
     bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
+        using text = std::conditional_t<XMPPCORE_SMALL, const char*, std::string_view>;
         struct entry {
-            std::string_view ns, name;
+            text ns, name;
             bool stream_features::*flag;
         };
         static constexpr entry table[] = {
-            {session_ns::tls, "starttls", &stream_features::starttls},
-            {session_ns::sasl, "mechanisms", &stream_features::mechanisms_offered},
-            {session_ns::sasl_cb, "sasl-channel-binding",
+            {session_ns::tls.data(), "starttls", &stream_features::starttls},
+            {session_ns::sasl.data(), "mechanisms", &stream_features::mechanisms_offered},
+            {session_ns::sasl_cb.data(), "sasl-channel-binding",
              &stream_features::channel_binding_advertised},
-            {session_ns::session, "session", &stream_features::session},
-            {session_ns::bind, "bind", &stream_features::bind},
+            {session_ns::session.data(), "session", &stream_features::session},
+            {session_ns::bind.data(), "bind", &stream_features::bind},
             {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
             {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
             {"urn:xmpp:csi:0", "csi", &stream_features::csi},
@@ -1026,9 +1034,11 @@ private:
             {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
         };
         for (const entry& e : table)
-            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+            if (same(ns, e.ns) && same(name, e.name)) return &(features_.*e.flag);
         return nullptr;
     }
+    static bool same(std::string_view a, std::string_view b) noexcept { return a == b; }
+    static bool same(std::string_view a, const char* b) noexcept { return detail::eq(a, b); }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.
     std::size_t copy_features(const element_view& f) noexcept {
@@ -1144,17 +1154,26 @@ private:
             return;
         }
         if (detail::eq(n, "failure")) {
+            // One walk over the SASL children: the condition (the first one but <text/>) and
+            // the first <text/> (a found element's text is present, so `text` says whether
+            // one was seen).
             sasl_failure cond = sasl_failure::none;
-            const element_range c_all = e.children();
-            for (element_view c = c_all.first(); c; c = c_all.next(c))
-                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
-                    cond = sasl_failure_from_name(c.local());
-                    break;
+            bool named = false;
+            xml_value text;
+            const element_range c_all = e.children_in(session_ns::sasl);
+            for (element_view c = c_all.first(); c; c = c_all.next(c)) {
+                const std::string_view local = c.local();
+                if (detail::eq(local, "text")) {
+                    if (!text) text = c.text();
+                } else if (!named) {
+                    named = true;
+                    cond = sasl_failure_from_name(local);
                 }
+            }
             sasl_.failure(cond == sasl_failure::none ? sasl_failure::not_authorized : cond);
             event_payload& ev = push_element(session_event_kind::sasl_failed, e);
             ev.sasl_condition = cond;
-            ev.text = e.child(session_ns::sasl, "text").text();
+            ev.text = text;
             // RFC 6120 6.4.5: the server keeps the stream open; we end it (no silent retry).
             return fail(errc::sasl_not_authorized, at);
         }
@@ -1189,8 +1208,7 @@ private:
                 return fail(errc::session_data_after_proceed, absolute(offset + bytes.size()));
             proceed_cut_ = end;
         }
-        set_state(session_state::tls_handshake);
-        push_simple(session_event_kind::tls_requested);
+        enter(session_state::tls_handshake, session_event_kind::tls_requested);
     }
 
     static constexpr std::string_view bind_id = "xc-bind-1";
@@ -1205,16 +1223,16 @@ private:
     }
 
     // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
-    // bind and session requests, through one builder call site (flash on firmware, issue 8).
-    void send_request(std::string_view id, std::string_view name, std::string_view ns,
-                      std::string_view resource) noexcept {
+    // bind and session requests, through one builder call site (flash on firmware, issue 8),
+    // chosen here rather than passed in (no views built at each caller).
+    void send_request(bool session) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, id, {}});
-        b.start(name, ns);
-        if (!resource.empty()) b.leaf("resource", resource);
+        b.open_iq(iq_type::set, {{}, {}, session ? session_id : bind_id, {}});
+        b.start(session ? "session" : "bind", session ? session_ns::session : session_ns::bind);
+        if (!session && !resource_.empty()) b.leaf("resource", resource_);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
-    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
+    void send_bind() noexcept { send_request(false); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -1233,18 +1251,16 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            send_request(session_id, "session", session_ns::session, {});
+            send_request(true);
             set_state(session_state::establishing);
             return;
         }
-        set_state(session_state::ready);
-        push_simple(session_event_kind::ready);
+        enter(session_state::ready, session_event_kind::ready);
     }
 
     void on_session_result(iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) return fail(errc::session_establishment_failed, at);
-        set_state(session_state::ready);
-        push_simple(session_event_kind::ready);
+        enter(session_state::ready, session_event_kind::ready);
     }
 
     void on_traffic(const element_view& e) noexcept {

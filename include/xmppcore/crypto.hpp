@@ -570,21 +570,31 @@ struct sha2_portable : word_engine<sha2_portable<P, Rolled, Flat>, typename P::w
         }
     }
 
+    // The rolled block (see block()): one copy for every caller under XMPPCORE_SMALL, the
+    // state copied in and added back as loops.
+    XMPPCORE_SMALL_NOINLINE static void rolled_block(word* s, word* w) noexcept {
+        word v[8];
+        for (std::size_t i = 0; i < 8; ++i) v[i] = s[i];
+        rolled_rounds(v, w);
+        for (std::size_t i = 0; i < 8; ++i) s[i] += v[i];
+    }
+
     // One block, given as its 16 words in w (overwritten by the schedule).
     XMPPCORE_FORCE_INLINE static void block(word* s, word* w) noexcept {
-        word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
-        if constexpr (Rolled)
-            rolled_rounds(v, w);
-        else
+        if constexpr (Rolled) {
+            rolled_block(s, w);
+        } else {
+            word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
             all_rounds(v, w, std::make_index_sequence<P::rounds>{});
-        s[0] += v[0];
-        s[1] += v[1];
-        s[2] += v[2];
-        s[3] += v[3];
-        s[4] += v[4];
-        s[5] += v[5];
-        s[6] += v[6];
-        s[7] += v[7];
+            s[0] += v[0];
+            s[1] += v[1];
+            s[2] += v[2];
+            s[3] += v[3];
+            s[4] += v[4];
+            s[5] += v[5];
+            s[6] += v[6];
+            s[7] += v[7];
+        }
     }
 
     static void compress_words(word* s, const word* m) noexcept {
@@ -1370,7 +1380,7 @@ public:
             x = 0x36u ^ 0x5Cu;
         }
         secure_wipe(k, sizeof k);
-        running_.restart(inner_, Hash::block_size);
+        restart();
     }
     /// A copy with the same key and message so far.
     hmac(const hmac&) noexcept = default;
@@ -1398,7 +1408,7 @@ public:
         running_.update(byte_view(inner_digest, sizeof inner_digest));
         running_.finish(out);
         secure_wipe(inner_digest, sizeof inner_digest);
-        running_.restart(inner_, Hash::block_size);
+        restart();
     }
 
     /// HMAC(key, data) written to out (digest_size bytes).
@@ -1415,6 +1425,9 @@ public:
 
 private:
     static constexpr word initial(std::size_t i) noexcept { return Hash::traits_type::initial[i]; }
+    // The message starts empty again, after the inner block: one call site for the constructor
+    // and finish() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void restart() noexcept { running_.restart(inner_, Hash::block_size); }
 
     word inner_[Hash::state_words];
     word outer_[Hash::state_words];

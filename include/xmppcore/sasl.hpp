@@ -816,6 +816,28 @@ constexpr const char* to_string(sasl_client_state s) noexcept {
     return "";
 }
 
+namespace detail {
+/// The plain state of a sasl_client, whatever its parameters: a base that the constructor
+/// value-initialises, so that it is cleared as one block rather than member by member (flash
+/// on firmware, issue 8). Every member starts as zero (none, idle, ok, empty) but the
+/// iteration limits and the hash, which the client's constructor sets.
+struct sasl_client_vars {
+    std::string_view output_;
+    std::string_view server_error_;
+    std::string_view password_;         // at the back of buf_
+    std::string_view cb_data_;          // at the back of buf_
+    std::size_t nonce_from_, nonce_to_; // the client nonce in buf_
+    std::size_t gs2_end_;
+    std::uint32_t min_iterations_, max_iterations_;
+    errc error_;
+    mechanism mech_;
+    hash_algorithm hash_;
+    sasl_client_state state_;
+    sasl_failure failure_;
+    bool have_keys_;
+};
+} // namespace detail
+
 /// The client side of one SASL exchange. start() with the mechanism select_mechanism() chose;
 /// send output() (base64) in <auth/>; feed each <challenge/> to challenge() and send output()
 /// in <response/>; feed <success/> to success() and <failure/> to failure(). Every error is
@@ -827,10 +849,14 @@ constexpr const char* to_string(sasl_client_state s) noexcept {
 /// The object holds secrets and wipes them on reset() and destruction. Never allocates, never
 /// throws.
 template <class Crypto = default_crypto, std::size_t Capacity = 1024>
-class sasl_client {
+class sasl_client : detail::sasl_client_vars {
 public:
     /// An idle client.
-    sasl_client() noexcept = default;
+    sasl_client() noexcept : sasl_client_vars() {
+        min_iterations_ = scram_default_min_iterations;
+        max_iterations_ = scram_default_max_iterations;
+        hash_ = hash_algorithm::sha256;
+    }
     /// Not copyable: it holds secrets and views into itself.
     sasl_client(const sasl_client&) = delete;
     /// Not copyable.
@@ -1027,7 +1053,8 @@ private:
             if (o.random.size() < 16 || o.random.size() > 48) return errc::invalid_argument;
             if (!buf_.put_base64(o.random)) return errc::sasl_message_too_long;
         }
-        nonce_ = {nonce_at, buf_.front()};
+        nonce_from_ = nonce_at;
+        nonce_to_ = buf_.front();
         output_ = buf_.view(0, buf_.front());
         state_ = sasl_client_state::awaiting_challenge;
         return errc::ok;
@@ -1088,7 +1115,7 @@ private:
             return errc::scram_server_error;
         }
         if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
-        const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
+        const std::string_view cnonce = buf_.view(nonce_from_, nonce_to_);
         if (value.size() <= cnonce.size() || detail::substr(value, 0, cnonce.size()) != cnonce)
             return errc::scram_nonce_mismatch;
         const std::string_view nonce = value;
@@ -1125,8 +1152,8 @@ private:
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
             if (e != errc::ok) return e;
-            Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
-            Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
+            key_hmac(salted, "Client Key", keys_.client_key);
+            key_hmac(salted, "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
         }
         have_keys_ = keys_.salt_size == salt_size;
@@ -1147,10 +1174,10 @@ private:
 
         std::uint8_t stored_key[max_digest_size], signature[max_digest_size];
         Crypto::hash(hash_, byte_view(keys_.client_key, hl), stored_key);
-        Crypto::hmac(hash_, byte_view(stored_key, hl), auth_message, signature);
+        key_hmac(stored_key, auth_message, signature);
         for (std::size_t i = 0; i < hl; ++i)
             signature[i] = static_cast<std::uint8_t>(signature[i] ^ keys_.client_key[i]);
-        Crypto::hmac(hash_, byte_view(keys_.server_key, hl), auth_message, server_signature_);
+        key_hmac(keys_.server_key, auth_message, server_signature_);
         ok = buf_.put(",p=") && buf_.put_base64(byte_view(signature, hl));
         secure_wipe(stored_key, sizeof stored_key);
         secure_wipe(signature, sizeof signature);
@@ -1196,25 +1223,19 @@ private:
         password_ = {};
     }
 
+    // out = HMAC-hash_(key, data) for a key of hash_'s digest size (the salted password and
+    // the SCRAM keys): one call site for the four of server_first() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void key_hmac(const std::uint8_t* key, byte_view data,
+                                          std::uint8_t* out) const noexcept {
+        Crypto::hmac(hash_, byte_view(key, digest_size(hash_)), data, out);
+    }
+
     detail::sasl_buffer<Capacity> buf_;
     static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
     key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
-    std::string_view output_;
-    std::string_view server_error_;
-    std::string_view password_;                       // at the back of buf_
-    std::string_view cb_data_;                        // at the back of buf_
-    std::pair<std::size_t, std::size_t> nonce_{0, 0}; // the client nonce in buf_
-    std::size_t gs2_end_ = 0;
-    std::uint32_t min_iterations_ = scram_default_min_iterations;
-    std::uint32_t max_iterations_ = scram_default_max_iterations;
-    errc error_ = errc::ok;
-    mechanism mech_ = mechanism::none;
-    hash_algorithm hash_ = hash_algorithm::sha256;
-    sasl_client_state state_ = sasl_client_state::idle;
-    sasl_failure failure_ = sasl_failure::none;
-    bool have_keys_ = false;
+    // The other members: detail::sasl_client_vars.
 };
 
 // ---- server ------------------------------------------------------------------------------

@@ -261,7 +261,7 @@ public:
         else
             return errc::stanza_unknown_element;
         element_ = e;
-        to_ = from_ = id_ = type_raw_ = xml_value();
+        for (xml_value& v : attrs_) v = xml_value(); // one loop, not a chain of copies
         // The common attributes, found in one pass over the start tag (with the walker itself:
         // the attribute views' prefix and local parts are not needed here).
         const std::string_view tag = e.start_tag();
@@ -269,10 +269,10 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = detail::eq(q, "to")     ? &to_
-                              : detail::eq(q, "from") ? &from_
-                              : detail::eq(q, "id")   ? &id_
-                              : detail::eq(q, "type") ? &type_raw_
+            xml_value* slot = detail::eq(q, "to")     ? &attrs_[0]
+                              : detail::eq(q, "from") ? &attrs_[1]
+                              : detail::eq(q, "id")   ? &attrs_[2]
+                              : detail::eq(q, "type") ? &attrs_[3]
                                                       : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
@@ -289,13 +289,13 @@ public:
     std::string_view uri() const noexcept { return element_.uri(); }
 
     /// The 'to' address as written (absent when there is none).
-    xml_value to_raw() const noexcept { return to_; }
+    xml_value to_raw() const noexcept { return attrs_[0]; }
     /// The 'from' address as written.
-    xml_value from_raw() const noexcept { return from_; }
+    xml_value from_raw() const noexcept { return attrs_[1]; }
     /// The 'id' (absent when there is none).
-    xml_value id() const noexcept { return id_; }
+    xml_value id() const noexcept { return attrs_[2]; }
     /// The 'type' as written (absent when there is none).
-    xml_value type_raw() const noexcept { return type_raw_; }
+    xml_value type_raw() const noexcept { return attrs_[3]; }
     /// The language in scope (own xml:lang, else the stream's; absent when neither).
     xml_value lang() const noexcept { return element_.lang(); }
 
@@ -375,7 +375,7 @@ protected:
     }
 
     element_view element_;
-    xml_value to_, from_, id_, type_raw_;
+    xml_value attrs_[4]; // to, from, id and type, as written
     stanza_kind kind_ = stanza_kind::none;
 };
 
@@ -448,7 +448,8 @@ private:
         type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
         detail::alternatives body_langs, subject_langs;
         bool thread_seen = false;
-        const element_range c_all = element_.children(uri(), "body", "subject", "thread");
+        const element_range c_all =
+            detail::children_named(element_, uri(), "body", "subject", "thread");
         for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             errc e = errc::ok;
             const std::string_view n = c.local();
@@ -530,7 +531,8 @@ private:
         if (type_ == presence_type::unknown) return errc::stanza_unknown_type;
         detail::alternatives status_langs;
         bool show_seen = false, priority_seen = false;
-        const element_range c_all = element_.children(uri(), "status", "show", "priority");
+        const element_range c_all =
+            detail::children_named(element_, uri(), "status", "show", "priority");
         for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             const std::string_view n = c.local();
             if (detail::eq(n, "status")) {

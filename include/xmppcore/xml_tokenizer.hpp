@@ -273,10 +273,10 @@ public:
         }
         return {};
     }
-    std::string_view to() const noexcept { return attribute("to").value; }
-    std::string_view from() const noexcept { return attribute("from").value; }
-    std::string_view id() const noexcept { return attribute("id").value; }
-    std::string_view version() const noexcept { return attribute("version").value; }
+    std::string_view to() const noexcept { return value_of("to"); }
+    std::string_view from() const noexcept { return value_of("from"); }
+    std::string_view id() const noexcept { return value_of("id"); }
+    std::string_view version() const noexcept { return value_of("version"); }
     std::string_view lang() const noexcept { return attribute("lang", xml_ns::xml).value; }
     /// The default namespace the header declares (`jabber:client`, `jabber:server`), or empty.
     std::string_view default_namespace() const noexcept { return default_ns_; }
@@ -294,6 +294,11 @@ public:
 private:
     template <class, class>
     friend class xml_tokenizer;
+    // The value of the unprefixed attribute `local_name` (a literal): one out-of-line lookup
+    // under XMPPCORE_SMALL instead of one at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE std::string_view value_of(const char* local_name) const noexcept {
+        return attribute(detail::c_str_view(local_name)).value;
+    }
     std::string_view str(std::uint32_t off, std::size_t len) const noexcept {
         return {store_ + off, len};
     }

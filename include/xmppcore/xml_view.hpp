@@ -429,7 +429,8 @@ private:
     // `whole`: root is exactly this element (a framed stanza), so its end is known.
     element_view(std::string_view root, std::size_t begin, const inherited& in,
                  const xml_stream_header* header, bool whole = false) noexcept
-        : root_(root), header_(header), valid_(true) {
+        : root_(root), header_(header), default_ns_(in.default_ns), lang_(in.lang),
+          ancestors_declare_(in.prefixes), valid_(true) {
         bool empty = false;
         const std::size_t te = detail::xw_tag_end(root, begin, &empty);
         begin_ = static_cast<std::uint32_t>(begin);
@@ -441,9 +442,6 @@ private:
         const std::size_t nl = detail::xw_name_length(root, begin + 1);
         name_len_ = static_cast<std::uint32_t>(nl);
         prefix_len_ = static_cast<std::uint32_t>(detail::xw_prefix_length(qname()));
-        default_ns_ = in.default_ns;
-        lang_ = in.lang;
-        ancestors_declare_ = in.prefixes;
         const std::string_view tag = start_tag();
         std::size_t pos = 1 + nl;
         detail::xw_attr a;
@@ -524,14 +522,6 @@ private:
                     return xml_value::plain(header_->namespace_uri(i));
         }
         return {};
-    }
-
-    inherited for_children() const noexcept {
-        inherited in;
-        in.default_ns = default_ns_;
-        in.lang = lang_;
-        in.prefixes = ancestors_declare_ || declares_prefix_;
-        return in;
     }
 
     std::string_view root_; // the top-level element
@@ -669,7 +659,10 @@ private:
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
         s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
-        s_.in = parent.for_children();
+        // What the parent hands down to its children, set in place (flash, issue 8).
+        s_.in.default_ns = parent.default_ns_;
+        s_.in.lang = parent.lang_;
+        s_.in.prefixes = parent.ancestors_declare_ || parent.declares_prefix_;
         s_.ns = ns;
         s_.from = parent.tag_end_;
         s_.by_ns = by_ns;
@@ -714,6 +707,14 @@ inline std::size_t element_view::child_count() const noexcept {
 }
 
 namespace detail {
+// e.children(ns, a, b, c) with the names as literals: their lengths are found here, not at
+// each call (flash on firmware, issue 8).
+XMPPCORE_SMALL_NOINLINE inline element_range children_named(const element_view& e,
+                                                            std::string_view ns, const char* a,
+                                                            const char* b, const char* c) noexcept {
+    return e.children(ns, c_str_view(a), c_str_view(b), c_str_view(c));
+}
+
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
@@ -723,16 +724,6 @@ inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept 
 inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]) noexcept {
     if (!lang.needs_decoding()) return lang.raw();
     return lang.decode(buf);
-}
-inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && xw_iequal(*d, tag);
-}
-inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && lang_prefix(tag, *d);
 }
 } // namespace detail
 
@@ -744,23 +735,39 @@ inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
 /// language. Invalid view when there is no candidate. Never allocates.
 inline element_view best_language(const element_range& candidates,
                                   std::string_view wanted) noexcept {
-    if (!wanted.empty()) {
-        for (std::string_view w = wanted; !w.empty();) {
-            for (element_view c = candidates.first(); c; c = candidates.next(c))
-                if (detail::lang_is(c.lang(), w)) return c;
-            const std::size_t dash = w.rfind('-');
-            if (dash == std::string_view::npos) break;
-            w = detail::substr(w, 0, dash);
-            // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
-        }
-    }
-    element_view first, extends, own_language;
+    // One walk over the candidates, each one's language decoded once: `best` is the first
+    // one matching the least truncated form of `wanted` (level: how many times it was
+    // truncated), as a walk per form would find it.
+    element_view best, first, extends, own_language;
+    std::size_t best_level = 0;
     for (element_view c = candidates.first(); c; c = candidates.next(c)) {
         if (!first) first = c;
-        if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
+        if (!wanted.empty()) {
+            char buf[64];
+            const result<std::string_view> d = detail::lang_text(c.lang(), buf);
+            if (d) {
+                std::size_t level = 0;
+                for (std::string_view w = wanted; !w.empty() && (!best || level < best_level);
+                     ++level) {
+                    if (detail::xw_iequal(*d, w)) {
+                        if (level == 0) return c; // an exact match: no better one
+                        best = c;
+                        best_level = level;
+                        break;
+                    }
+                    const std::size_t dash = w.rfind('-');
+                    if (dash == std::string_view::npos) break;
+                    w = detail::substr(w, 0, dash);
+                    // RFC 4647 3.4: a single-character subtag left at the end goes too.
+                    if (w.size() >= 2 && w[w.size() - 2] == '-')
+                        w = detail::substr(w, 0, w.size() - 2);
+                }
+                if (!extends && detail::lang_prefix(wanted, *d)) extends = c;
+            }
+        }
         if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;
     }
+    if (best) return best;
     if (extends) return extends;
     if (own_language) return own_language;
     return first;

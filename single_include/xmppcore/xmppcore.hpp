@@ -1579,10 +1579,10 @@ public:
         }
         return {};
     }
-    std::string_view to() const noexcept { return attribute("to").value; }
-    std::string_view from() const noexcept { return attribute("from").value; }
-    std::string_view id() const noexcept { return attribute("id").value; }
-    std::string_view version() const noexcept { return attribute("version").value; }
+    std::string_view to() const noexcept { return value_of("to"); }
+    std::string_view from() const noexcept { return value_of("from"); }
+    std::string_view id() const noexcept { return value_of("id"); }
+    std::string_view version() const noexcept { return value_of("version"); }
     std::string_view lang() const noexcept { return attribute("lang", xml_ns::xml).value; }
     /// The default namespace the header declares (`jabber:client`, `jabber:server`), or empty.
     std::string_view default_namespace() const noexcept { return default_ns_; }
@@ -1600,6 +1600,11 @@ public:
 private:
     template <class, class>
     friend class xml_tokenizer;
+    // The value of the unprefixed attribute `local_name` (a literal): one out-of-line lookup
+    // under XMPPCORE_SMALL instead of one at each call (flash on firmware, issue 8).
+    XMPPCORE_SMALL_NOINLINE std::string_view value_of(const char* local_name) const noexcept {
+        return attribute(detail::c_str_view(local_name)).value;
+    }
     std::string_view str(std::uint32_t off, std::size_t len) const noexcept {
         return {store_ + off, len};
     }
@@ -10100,7 +10105,8 @@ private:
     // `whole`: root is exactly this element (a framed stanza), so its end is known.
     element_view(std::string_view root, std::size_t begin, const inherited& in,
                  const xml_stream_header* header, bool whole = false) noexcept
-        : root_(root), header_(header), valid_(true) {
+        : root_(root), header_(header), default_ns_(in.default_ns), lang_(in.lang),
+          ancestors_declare_(in.prefixes), valid_(true) {
         bool empty = false;
         const std::size_t te = detail::xw_tag_end(root, begin, &empty);
         begin_ = static_cast<std::uint32_t>(begin);
@@ -10112,9 +10118,6 @@ private:
         const std::size_t nl = detail::xw_name_length(root, begin + 1);
         name_len_ = static_cast<std::uint32_t>(nl);
         prefix_len_ = static_cast<std::uint32_t>(detail::xw_prefix_length(qname()));
-        default_ns_ = in.default_ns;
-        lang_ = in.lang;
-        ancestors_declare_ = in.prefixes;
         const std::string_view tag = start_tag();
         std::size_t pos = 1 + nl;
         detail::xw_attr a;
@@ -10195,14 +10198,6 @@ private:
                     return xml_value::plain(header_->namespace_uri(i));
         }
         return {};
-    }
-
-    inherited for_children() const noexcept {
-        inherited in;
-        in.default_ns = default_ns_;
-        in.lang = lang_;
-        in.prefixes = ancestors_declare_ || declares_prefix_;
-        return in;
     }
 
     std::string_view root_; // the top-level element
@@ -10340,7 +10335,10 @@ private:
         // root keeps the top-level element's start, so child offsets stay stanza offsets.
         s_.root = detail::substr(parent.root_, 0, parent.end_);
         s_.header = parent.header_;
-        s_.in = parent.for_children();
+        // What the parent hands down to its children, set in place (flash, issue 8).
+        s_.in.default_ns = parent.default_ns_;
+        s_.in.lang = parent.lang_;
+        s_.in.prefixes = parent.ancestors_declare_ || parent.declares_prefix_;
         s_.ns = ns;
         s_.from = parent.tag_end_;
         s_.by_ns = by_ns;
@@ -10385,6 +10383,14 @@ inline std::size_t element_view::child_count() const noexcept {
 }
 
 namespace detail {
+// e.children(ns, a, b, c) with the names as literals: their lengths are found here, not at
+// each call (flash on firmware, issue 8).
+XMPPCORE_SMALL_NOINLINE inline element_range children_named(const element_view& e,
+                                                            std::string_view ns, const char* a,
+                                                            const char* b, const char* c) noexcept {
+    return e.children(ns, c_str_view(a), c_str_view(b), c_str_view(c));
+}
+
 // Case-insensitive prefix at a subtag boundary: "de" is a prefix of "de-CH".
 inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept {
     return tag.size() > prefix.size() && tag[prefix.size()] == '-' &&
@@ -10394,16 +10400,6 @@ inline bool lang_prefix(std::string_view prefix, std::string_view tag) noexcept 
 inline result<std::string_view> lang_text(const xml_value& lang, char (&buf)[64]) noexcept {
     if (!lang.needs_decoding()) return lang.raw();
     return lang.decode(buf);
-}
-inline bool lang_is(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && xw_iequal(*d, tag);
-}
-inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
-    char buf[64];
-    const result<std::string_view> d = lang_text(lang, buf);
-    return d && lang_prefix(tag, *d);
 }
 } // namespace detail
 
@@ -10415,23 +10411,39 @@ inline bool lang_extends(const xml_value& lang, std::string_view tag) noexcept {
 /// language. Invalid view when there is no candidate. Never allocates.
 inline element_view best_language(const element_range& candidates,
                                   std::string_view wanted) noexcept {
-    if (!wanted.empty()) {
-        for (std::string_view w = wanted; !w.empty();) {
-            for (element_view c = candidates.first(); c; c = candidates.next(c))
-                if (detail::lang_is(c.lang(), w)) return c;
-            const std::size_t dash = w.rfind('-');
-            if (dash == std::string_view::npos) break;
-            w = detail::substr(w, 0, dash);
-            // RFC 4647 3.4: a single-character subtag left at the end goes too.
-            if (w.size() >= 2 && w[w.size() - 2] == '-') w = detail::substr(w, 0, w.size() - 2);
-        }
-    }
-    element_view first, extends, own_language;
+    // One walk over the candidates, each one's language decoded once: `best` is the first
+    // one matching the least truncated form of `wanted` (level: how many times it was
+    // truncated), as a walk per form would find it.
+    element_view best, first, extends, own_language;
+    std::size_t best_level = 0;
     for (element_view c = candidates.first(); c; c = candidates.next(c)) {
         if (!first) first = c;
-        if (!extends && !wanted.empty() && detail::lang_extends(c.lang(), wanted)) extends = c;
+        if (!wanted.empty()) {
+            char buf[64];
+            const result<std::string_view> d = detail::lang_text(c.lang(), buf);
+            if (d) {
+                std::size_t level = 0;
+                for (std::string_view w = wanted; !w.empty() && (!best || level < best_level);
+                     ++level) {
+                    if (detail::xw_iequal(*d, w)) {
+                        if (level == 0) return c; // an exact match: no better one
+                        best = c;
+                        best_level = level;
+                        break;
+                    }
+                    const std::size_t dash = w.rfind('-');
+                    if (dash == std::string_view::npos) break;
+                    w = detail::substr(w, 0, dash);
+                    // RFC 4647 3.4: a single-character subtag left at the end goes too.
+                    if (w.size() >= 2 && w[w.size() - 2] == '-')
+                        w = detail::substr(w, 0, w.size() - 2);
+                }
+                if (!extends && detail::lang_prefix(wanted, *d)) extends = c;
+            }
+        }
         if (!own_language && !c.attribute("lang", xml_ns::xml)) own_language = c;
     }
+    if (best) return best;
     if (extends) return extends;
     if (own_language) return own_language;
     return first;
@@ -11102,7 +11114,7 @@ public:
         else
             return errc::stanza_unknown_element;
         element_ = e;
-        to_ = from_ = id_ = type_raw_ = xml_value();
+        for (xml_value& v : attrs_) v = xml_value(); // one loop, not a chain of copies
         // The common attributes, found in one pass over the start tag (with the walker itself:
         // the attribute views' prefix and local parts are not needed here).
         const std::string_view tag = e.start_tag();
@@ -11110,10 +11122,10 @@ public:
         detail::xw_attr a;
         while (detail::xw_next_attr(tag, pos, a)) {
             const std::string_view q = a.qname;
-            xml_value* slot = detail::eq(q, "to")     ? &to_
-                              : detail::eq(q, "from") ? &from_
-                              : detail::eq(q, "id")   ? &id_
-                              : detail::eq(q, "type") ? &type_raw_
+            xml_value* slot = detail::eq(q, "to")     ? &attrs_[0]
+                              : detail::eq(q, "from") ? &attrs_[1]
+                              : detail::eq(q, "id")   ? &attrs_[2]
+                              : detail::eq(q, "type") ? &attrs_[3]
                                                       : nullptr;
             if (slot != nullptr) *slot = xml_value::attribute(a.value);
         }
@@ -11130,13 +11142,13 @@ public:
     std::string_view uri() const noexcept { return element_.uri(); }
 
     /// The 'to' address as written (absent when there is none).
-    xml_value to_raw() const noexcept { return to_; }
+    xml_value to_raw() const noexcept { return attrs_[0]; }
     /// The 'from' address as written.
-    xml_value from_raw() const noexcept { return from_; }
+    xml_value from_raw() const noexcept { return attrs_[1]; }
     /// The 'id' (absent when there is none).
-    xml_value id() const noexcept { return id_; }
+    xml_value id() const noexcept { return attrs_[2]; }
     /// The 'type' as written (absent when there is none).
-    xml_value type_raw() const noexcept { return type_raw_; }
+    xml_value type_raw() const noexcept { return attrs_[3]; }
     /// The language in scope (own xml:lang, else the stream's; absent when neither).
     xml_value lang() const noexcept { return element_.lang(); }
 
@@ -11216,7 +11228,7 @@ protected:
     }
 
     element_view element_;
-    xml_value to_, from_, id_, type_raw_;
+    xml_value attrs_[4]; // to, from, id and type, as written
     stanza_kind kind_ = stanza_kind::none;
 };
 
@@ -11289,7 +11301,8 @@ private:
         type_ = t ? message_type_from_string(detail::short_value(t, buf)) : message_type::normal;
         detail::alternatives body_langs, subject_langs;
         bool thread_seen = false;
-        const element_range c_all = element_.children(uri(), "body", "subject", "thread");
+        const element_range c_all =
+            detail::children_named(element_, uri(), "body", "subject", "thread");
         for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             errc e = errc::ok;
             const std::string_view n = c.local();
@@ -11371,7 +11384,8 @@ private:
         if (type_ == presence_type::unknown) return errc::stanza_unknown_type;
         detail::alternatives status_langs;
         bool show_seen = false, priority_seen = false;
-        const element_range c_all = element_.children(uri(), "status", "show", "priority");
+        const element_range c_all =
+            detail::children_named(element_, uri(), "status", "show", "priority");
         for (element_view c = c_all.first(); c; c = c_all.next(c)) {
             const std::string_view n = c.local();
             if (detail::eq(n, "status")) {
@@ -12607,21 +12621,31 @@ struct sha2_portable : word_engine<sha2_portable<P, Rolled, Flat>, typename P::w
         }
     }
 
+    // The rolled block (see block()): one copy for every caller under XMPPCORE_SMALL, the
+    // state copied in and added back as loops.
+    XMPPCORE_SMALL_NOINLINE static void rolled_block(word* s, word* w) noexcept {
+        word v[8];
+        for (std::size_t i = 0; i < 8; ++i) v[i] = s[i];
+        rolled_rounds(v, w);
+        for (std::size_t i = 0; i < 8; ++i) s[i] += v[i];
+    }
+
     // One block, given as its 16 words in w (overwritten by the schedule).
     XMPPCORE_FORCE_INLINE static void block(word* s, word* w) noexcept {
-        word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
-        if constexpr (Rolled)
-            rolled_rounds(v, w);
-        else
+        if constexpr (Rolled) {
+            rolled_block(s, w);
+        } else {
+            word v[8] = {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]};
             all_rounds(v, w, std::make_index_sequence<P::rounds>{});
-        s[0] += v[0];
-        s[1] += v[1];
-        s[2] += v[2];
-        s[3] += v[3];
-        s[4] += v[4];
-        s[5] += v[5];
-        s[6] += v[6];
-        s[7] += v[7];
+            s[0] += v[0];
+            s[1] += v[1];
+            s[2] += v[2];
+            s[3] += v[3];
+            s[4] += v[4];
+            s[5] += v[5];
+            s[6] += v[6];
+            s[7] += v[7];
+        }
     }
 
     static void compress_words(word* s, const word* m) noexcept {
@@ -13407,7 +13431,7 @@ public:
             x = 0x36u ^ 0x5Cu;
         }
         secure_wipe(k, sizeof k);
-        running_.restart(inner_, Hash::block_size);
+        restart();
     }
     /// A copy with the same key and message so far.
     hmac(const hmac&) noexcept = default;
@@ -13435,7 +13459,7 @@ public:
         running_.update(byte_view(inner_digest, sizeof inner_digest));
         running_.finish(out);
         secure_wipe(inner_digest, sizeof inner_digest);
-        running_.restart(inner_, Hash::block_size);
+        restart();
     }
 
     /// HMAC(key, data) written to out (digest_size bytes).
@@ -13452,6 +13476,9 @@ public:
 
 private:
     static constexpr word initial(std::size_t i) noexcept { return Hash::traits_type::initial[i]; }
+    // The message starts empty again, after the inner block: one call site for the constructor
+    // and finish() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void restart() noexcept { running_.restart(inner_, Hash::block_size); }
 
     word inner_[Hash::state_words];
     word outer_[Hash::state_words];
@@ -14672,6 +14699,28 @@ constexpr const char* to_string(sasl_client_state s) noexcept {
     return "";
 }
 
+namespace detail {
+/// The plain state of a sasl_client, whatever its parameters: a base that the constructor
+/// value-initialises, so that it is cleared as one block rather than member by member (flash
+/// on firmware, issue 8). Every member starts as zero (none, idle, ok, empty) but the
+/// iteration limits and the hash, which the client's constructor sets.
+struct sasl_client_vars {
+    std::string_view output_;
+    std::string_view server_error_;
+    std::string_view password_;         // at the back of buf_
+    std::string_view cb_data_;          // at the back of buf_
+    std::size_t nonce_from_, nonce_to_; // the client nonce in buf_
+    std::size_t gs2_end_;
+    std::uint32_t min_iterations_, max_iterations_;
+    errc error_;
+    mechanism mech_;
+    hash_algorithm hash_;
+    sasl_client_state state_;
+    sasl_failure failure_;
+    bool have_keys_;
+};
+} // namespace detail
+
 /// The client side of one SASL exchange. start() with the mechanism select_mechanism() chose;
 /// send output() (base64) in <auth/>; feed each <challenge/> to challenge() and send output()
 /// in <response/>; feed <success/> to success() and <failure/> to failure(). Every error is
@@ -14683,10 +14732,14 @@ constexpr const char* to_string(sasl_client_state s) noexcept {
 /// The object holds secrets and wipes them on reset() and destruction. Never allocates, never
 /// throws.
 template <class Crypto = default_crypto, std::size_t Capacity = 1024>
-class sasl_client {
+class sasl_client : detail::sasl_client_vars {
 public:
     /// An idle client.
-    sasl_client() noexcept = default;
+    sasl_client() noexcept : sasl_client_vars() {
+        min_iterations_ = scram_default_min_iterations;
+        max_iterations_ = scram_default_max_iterations;
+        hash_ = hash_algorithm::sha256;
+    }
     /// Not copyable: it holds secrets and views into itself.
     sasl_client(const sasl_client&) = delete;
     /// Not copyable.
@@ -14883,7 +14936,8 @@ private:
             if (o.random.size() < 16 || o.random.size() > 48) return errc::invalid_argument;
             if (!buf_.put_base64(o.random)) return errc::sasl_message_too_long;
         }
-        nonce_ = {nonce_at, buf_.front()};
+        nonce_from_ = nonce_at;
+        nonce_to_ = buf_.front();
         output_ = buf_.view(0, buf_.front());
         state_ = sasl_client_state::awaiting_challenge;
         return errc::ok;
@@ -14944,7 +14998,7 @@ private:
             return errc::scram_server_error;
         }
         if (name != 'r' || !detail::scram_nonce_ok(value)) return errc::sasl_malformed_message;
-        const std::string_view cnonce = buf_.view(nonce_.first, nonce_.second);
+        const std::string_view cnonce = buf_.view(nonce_from_, nonce_to_);
         if (value.size() <= cnonce.size() || detail::substr(value, 0, cnonce.size()) != cnonce)
             return errc::scram_nonce_mismatch;
         const std::string_view nonce = value;
@@ -14981,8 +15035,8 @@ private:
             e = Crypto::pbkdf2(hash_, password_, byte_view(salt, salt_size), iterations, salted,
                                hl);
             if (e != errc::ok) return e;
-            Crypto::hmac(hash_, byte_view(salted, hl), "Client Key", keys_.client_key);
-            Crypto::hmac(hash_, byte_view(salted, hl), "Server Key", keys_.server_key);
+            key_hmac(salted, "Client Key", keys_.client_key);
+            key_hmac(salted, "Server Key", keys_.server_key);
             secure_wipe(salted, sizeof salted);
         }
         have_keys_ = keys_.salt_size == salt_size;
@@ -15003,10 +15057,10 @@ private:
 
         std::uint8_t stored_key[max_digest_size], signature[max_digest_size];
         Crypto::hash(hash_, byte_view(keys_.client_key, hl), stored_key);
-        Crypto::hmac(hash_, byte_view(stored_key, hl), auth_message, signature);
+        key_hmac(stored_key, auth_message, signature);
         for (std::size_t i = 0; i < hl; ++i)
             signature[i] = static_cast<std::uint8_t>(signature[i] ^ keys_.client_key[i]);
-        Crypto::hmac(hash_, byte_view(keys_.server_key, hl), auth_message, server_signature_);
+        key_hmac(keys_.server_key, auth_message, server_signature_);
         ok = buf_.put(",p=") && buf_.put_base64(byte_view(signature, hl));
         secure_wipe(stored_key, sizeof stored_key);
         secure_wipe(signature, sizeof signature);
@@ -15052,25 +15106,19 @@ private:
         password_ = {};
     }
 
+    // out = HMAC-hash_(key, data) for a key of hash_'s digest size (the salted password and
+    // the SCRAM keys): one call site for the four of server_first() under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void key_hmac(const std::uint8_t* key, byte_view data,
+                                          std::uint8_t* out) const noexcept {
+        Crypto::hmac(hash_, byte_view(key, digest_size(hash_)), data, out);
+    }
+
     detail::sasl_buffer<Capacity> buf_;
     static constexpr std::size_t digest_max = detail::provided_digest_max<Crypto>();
     using key_store = detail::scram_key_store<digest_max, detail::scram_cache_salt(Capacity)>;
     key_store keys_{}; // the cached keys from start() until the server-first message
     std::uint8_t server_signature_[digest_max] = {};
-    std::string_view output_;
-    std::string_view server_error_;
-    std::string_view password_;                       // at the back of buf_
-    std::string_view cb_data_;                        // at the back of buf_
-    std::pair<std::size_t, std::size_t> nonce_{0, 0}; // the client nonce in buf_
-    std::size_t gs2_end_ = 0;
-    std::uint32_t min_iterations_ = scram_default_min_iterations;
-    std::uint32_t max_iterations_ = scram_default_max_iterations;
-    errc error_ = errc::ok;
-    mechanism mech_ = mechanism::none;
-    hash_algorithm hash_ = hash_algorithm::sha256;
-    sasl_client_state state_ = sasl_client_state::idle;
-    sasl_failure failure_ = sasl_failure::none;
-    bool have_keys_ = false;
+    // The other members: detail::sasl_client_vars.
 };
 
 // ---- server ------------------------------------------------------------------------------
@@ -16113,8 +16161,7 @@ public:
             return errc::invalid_state;
         if (state_ == session_state::tls_handshake) {
             // Nothing may be said in plaintext any more: just end.
-            set_state(session_state::closed);
-            push_simple(session_event_kind::closed);
+            enter(session_state::closed, session_event_kind::closed);
             return errc::ok;
         }
         put("</stream:stream>");
@@ -16235,6 +16282,11 @@ private:
         return e;
     }
     void push_simple(session_event_kind k) noexcept { static_cast<void>(push(k)); }
+    // set_state(to), then the event k: one call site for the pairs under XMPPCORE_SMALL.
+    XMPPCORE_SMALL_NOINLINE void enter(session_state to, session_event_kind k) noexcept {
+        set_state(to);
+        push_simple(k);
+    }
 
     // --- output -------------------------------------------------------------------------
 
@@ -16427,27 +16479,29 @@ private:
 
     void on_open() noexcept {
         const xml_stream_header& h = tok_.stream_header();
-        const std::uint64_t at = absolute(h.offset());
-        if (state_ != session_state::awaiting_stream)
-            return fail(errc::session_unexpected_element, at);
+        const errc e = check_header(h);
+        if (e != errc::ok) return fail(e, absolute(h.offset()));
+        set_state(session_state::awaiting_features);
+    }
+    // What on_open() refuses in the server's header, or errc::ok: one failure call site.
+    errc check_header(const xml_stream_header& h) const noexcept {
+        if (state_ != session_state::awaiting_stream) return errc::session_unexpected_element;
         const std::string_view v = h.version();
-        if (v.size() < 3 || v[0] != '1' || v[1] != '.')
-            return fail(errc::session_unsupported_version, at);
+        if (v.size() < 3 || v[0] != '1' || v[1] != '.') return errc::session_unsupported_version;
         for (std::size_t i = 2; i < v.size(); ++i)
-            if (v[i] < '0' || v[i] > '9') return fail(errc::session_unsupported_version, at);
-        if (h.default_namespace() != xmpp_ns::client) return fail(errc::session_bad_namespace, at);
-        if (h.id().empty()) return fail(errc::session_missing_stream_id, at);
+            if (v[i] < '0' || v[i] > '9') return errc::session_unsupported_version;
+        if (h.default_namespace() != xmpp_ns::client) return errc::session_bad_namespace;
+        if (h.id().empty()) return errc::session_missing_stream_id;
         char buf[Capacity::jid_bytes];
         const auto from = prepare_domainpart(h.from(), buf, sizeof buf);
-        if (!from || *from != account_.domain()) return fail(errc::session_invalid_from, at);
-        set_state(session_state::awaiting_features);
+        if (!from || *from != account_.domain()) return errc::session_invalid_from;
+        return errc::ok;
     }
 
     void on_close() noexcept {
         if (state_ == session_state::closing || state_ == session_state::ready) {
             if (state_ == session_state::ready) put("</stream:stream>");
-            set_state(session_state::closed);
-            push_simple(session_event_kind::closed);
+            enter(session_state::closed, session_event_kind::closed);
             return;
         }
         // Closed in the middle of negotiation: answer the close, report a failure.
@@ -16496,8 +16550,7 @@ private:
         // RFC 6120 4.9.1.1: a stream error ends the stream; close our side.
         if (state_ != session_state::closing && header_sent_) put("</stream:stream>");
         error_ = errc::session_stream_error;
-        set_state(session_state::closed);
-        push_simple(session_event_kind::closed);
+        enter(session_state::closed, session_event_kind::closed);
     }
 
     void on_features(const element_view& f, std::uint64_t at) noexcept {
@@ -16530,51 +16583,53 @@ private:
                 continue;
             }
             *flag = true;
-            if (flag == &features_.starttls) {
-                features_.starttls_required =
-                    static_cast<bool>(c.child(session_ns::tls, "required"));
-            } else if (flag == &features_.mechanisms_offered) {
-                const element_range m_all = c.children(session_ns::sasl, "mechanism");
-                for (element_view m = m_all.first(); m; m = m_all.next(m)) {
+            // The sub-elements read below are in the feature's own namespace (c.uri(), the
+            // table's), each pair through one call site (flash on firmware, issue 8).
+            const bool tls = flag == &features_.starttls;
+            const bool mechs = flag == &features_.mechanisms_offered;
+            if (tls || flag == &features_.session) {
+                (tls ? features_.starttls_required : features_.session_optional) =
+                    static_cast<bool>(c.child(c.uri(), tls ? "required" : "optional"));
+            } else if (mechs || flag == &features_.channel_binding_advertised) {
+                // <mechanism>name</mechanism>, <channel-binding type='name'/>
+                const element_range all =
+                    c.children(c.uri(), mechs ? "mechanism" : "channel-binding");
+                for (element_view m = all.first(); m; m = all.next(m)) {
                     char name[64];
-                    const auto t = m.text().trimmed().decode(name);
-                    if (!t || !features_.mechanisms.add(*t)) {
-                        if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                    const auto t = (mechs ? m.text().trimmed() : m.attribute("type")).decode(name);
+                    if (mechs) {
+                        if (!t || !features_.mechanisms.add(*t)) {
+                            if (features_.unknown_mechanisms < 255) ++features_.unknown_mechanisms;
+                        }
+                        continue;
                     }
-                }
-            } else if (flag == &features_.channel_binding_advertised) {
-                const element_range b_all = c.children(session_ns::sasl_cb, "channel-binding");
-                for (element_view b = b_all.first(); b; b = b_all.next(b)) {
-                    char name[32];
-                    const auto t = b.attribute("type").decode(name);
                     const channel_binding_type cb =
                         t ? channel_binding_from_name(*t) : channel_binding_type::none;
                     if (cb != channel_binding_type::none)
                         features_.channel_binding_types = static_cast<std::uint8_t>(
                             features_.channel_binding_types | (1u << static_cast<unsigned>(cb)));
                 }
-            } else if (flag == &features_.session) {
-                features_.session_optional =
-                    static_cast<bool>(c.child(session_ns::session, "optional"));
             }
         }
     }
 
     // The presence flag of a known feature (read_features() reads the four with content
     // further), or null. A table rather than a chain of comparisons: each inlined string
-    // comparison costs flash on firmware.
+    // comparison costs flash on firmware. Under XMPPCORE_SMALL the names are pointers to
+    // their literals, compared through detail::eq: 8 bytes fewer an entry.
     bool* feature_flag(std::string_view ns, std::string_view name) noexcept {
+        using text = std::conditional_t<XMPPCORE_SMALL, const char*, std::string_view>;
         struct entry {
-            std::string_view ns, name;
+            text ns, name;
             bool stream_features::*flag;
         };
         static constexpr entry table[] = {
-            {session_ns::tls, "starttls", &stream_features::starttls},
-            {session_ns::sasl, "mechanisms", &stream_features::mechanisms_offered},
-            {session_ns::sasl_cb, "sasl-channel-binding",
+            {session_ns::tls.data(), "starttls", &stream_features::starttls},
+            {session_ns::sasl.data(), "mechanisms", &stream_features::mechanisms_offered},
+            {session_ns::sasl_cb.data(), "sasl-channel-binding",
              &stream_features::channel_binding_advertised},
-            {session_ns::session, "session", &stream_features::session},
-            {session_ns::bind, "bind", &stream_features::bind},
+            {session_ns::session.data(), "session", &stream_features::session},
+            {session_ns::bind.data(), "bind", &stream_features::bind},
             {"urn:xmpp:sm:2", "sm", &stream_features::sm2},
             {"urn:xmpp:sm:3", "sm", &stream_features::sm3},
             {"urn:xmpp:csi:0", "csi", &stream_features::csi},
@@ -16583,9 +16638,11 @@ private:
             {"http://jabber.org/protocol/caps", "c", &stream_features::caps},
         };
         for (const entry& e : table)
-            if (ns == e.ns && name == e.name) return &(features_.*e.flag);
+            if (same(ns, e.ns) && same(name, e.name)) return &(features_.*e.flag);
         return nullptr;
     }
+    static bool same(std::string_view a, std::string_view b) noexcept { return a == b; }
+    static bool same(std::string_view a, const char* b) noexcept { return detail::eq(a, b); }
 
     // Copies <stream:features> as a standalone element in the scope of a client stream.
     std::size_t copy_features(const element_view& f) noexcept {
@@ -16701,17 +16758,26 @@ private:
             return;
         }
         if (detail::eq(n, "failure")) {
+            // One walk over the SASL children: the condition (the first one but <text/>) and
+            // the first <text/> (a found element's text is present, so `text` says whether
+            // one was seen).
             sasl_failure cond = sasl_failure::none;
-            const element_range c_all = e.children();
-            for (element_view c = c_all.first(); c; c = c_all.next(c))
-                if (c.in_namespace(session_ns::sasl) && !detail::eq(c.local(), "text")) {
-                    cond = sasl_failure_from_name(c.local());
-                    break;
+            bool named = false;
+            xml_value text;
+            const element_range c_all = e.children_in(session_ns::sasl);
+            for (element_view c = c_all.first(); c; c = c_all.next(c)) {
+                const std::string_view local = c.local();
+                if (detail::eq(local, "text")) {
+                    if (!text) text = c.text();
+                } else if (!named) {
+                    named = true;
+                    cond = sasl_failure_from_name(local);
                 }
+            }
             sasl_.failure(cond == sasl_failure::none ? sasl_failure::not_authorized : cond);
             event_payload& ev = push_element(session_event_kind::sasl_failed, e);
             ev.sasl_condition = cond;
-            ev.text = e.child(session_ns::sasl, "text").text();
+            ev.text = text;
             // RFC 6120 6.4.5: the server keeps the stream open; we end it (no silent retry).
             return fail(errc::sasl_not_authorized, at);
         }
@@ -16746,8 +16812,7 @@ private:
                 return fail(errc::session_data_after_proceed, absolute(offset + bytes.size()));
             proceed_cut_ = end;
         }
-        set_state(session_state::tls_handshake);
-        push_simple(session_event_kind::tls_requested);
+        enter(session_state::tls_handshake, session_event_kind::tls_requested);
     }
 
     static constexpr std::string_view bind_id = "xc-bind-1";
@@ -16762,16 +16827,16 @@ private:
     }
 
     // <iq type='set' id='id'><name xmlns='ns'>[<resource>resource</resource>]</name></iq>: the
-    // bind and session requests, through one builder call site (flash on firmware, issue 8).
-    void send_request(std::string_view id, std::string_view name, std::string_view ns,
-                      std::string_view resource) noexcept {
+    // bind and session requests, through one builder call site (flash on firmware, issue 8),
+    // chosen here rather than passed in (no views built at each caller).
+    void send_request(bool session) noexcept {
         stanza_builder<> b(out_ + out_len_, room());
-        b.open_iq(iq_type::set, {{}, {}, id, {}});
-        b.start(name, ns);
-        if (!resource.empty()) b.leaf("resource", resource);
+        b.open_iq(iq_type::set, {{}, {}, session ? session_id : bind_id, {}});
+        b.start(session ? "session" : "bind", session ? session_ns::session : session_ns::bind);
+        if (!session && !resource_.empty()) b.leaf("resource", resource_);
         if (b.close() == errc::ok) out_len_ += b.size();
     }
-    void send_bind() noexcept { send_request(bind_id, "bind", session_ns::bind, resource_); }
+    void send_bind() noexcept { send_request(false); }
 
     void on_bind_result(const element_view& e, iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) {
@@ -16790,18 +16855,16 @@ private:
         bound_ = full;
         push_simple(session_event_kind::bound);
         if (features_.session && !features_.session_optional) {
-            send_request(session_id, "session", session_ns::session, {});
+            send_request(true);
             set_state(session_state::establishing);
             return;
         }
-        set_state(session_state::ready);
-        push_simple(session_event_kind::ready);
+        enter(session_state::ready, session_event_kind::ready);
     }
 
     void on_session_result(iq_reply r, std::uint64_t at) noexcept {
         if (r == reply_error) return fail(errc::session_establishment_failed, at);
-        set_state(session_state::ready);
-        push_simple(session_event_kind::ready);
+        enter(session_state::ready, session_event_kind::ready);
     }
 
     void on_traffic(const element_view& e) noexcept {

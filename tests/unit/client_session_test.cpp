@@ -582,6 +582,25 @@ TEST_CASE("the hand-written plaintext stream reaches each state", "[session][sta
     }
 }
 
+TEST_CASE("a SASL failure reports its first condition and its first text, in any order",
+          "[session][failure]") {
+    auto c = make(plain_config());
+    feed(*c, hdr + f_plain);
+    REQUIRE(c->state() == session_state::authenticating);
+    const fed f = feed(*c, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><text>first</text>"
+                           "<x xmlns='urn:other'/><account-disabled/><text>second</text>"
+                           "<not-authorized/></failure>");
+    REQUIRE(f.events.size() == 2);
+    CHECK(f.events[0] == "sasl_failed account-disabled text=first");
+    CHECK(f.events[1].rfind("failed sasl_not_authorized", 0) == 0);
+    auto d = make(plain_config());
+    feed(*d, hdr + f_plain);
+    const fed g =
+        feed(*d, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><aborted/></failure>");
+    REQUIRE(g.events.size() == 2);
+    CHECK(g.events[0] == "sasl_failed aborted");
+}
+
 TEST_CASE("every element out of turn in every negotiation state fails with a defined error",
           "[session][states][illegal]") {
     struct input {

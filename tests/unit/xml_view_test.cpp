@@ -317,6 +317,12 @@ TEST_CASE("the best language follows RFC 4647 lookup, then sensible fallbacks", 
     CHECK(best("fr") == "en");    // the stanza's own language
     CHECK(best("") == "en");
     CHECK(best("en") == "en");
+    // The least truncated form wins wherever its candidate is; among equals, the first.
+    const element_view tie = element_view::parse(
+        "<m><t xml:lang='de'>1</t><t xml:lang='DE'>2</t><t xml:lang='de-at'>3</t></m>");
+    CHECK(decoded(best_language(tie.children("", "t"), "de-CH").text()) == "1");
+    CHECK(decoded(best_language(tie.children("", "t"), "de-AT-x-y").text()) == "3");
+    CHECK(decoded(best_language(tie.children("", "t"), "DE").text()) == "1");
     const element_view only = element_view::parse("<m><t xml:lang='it'>it</t></m>");
     CHECK(decoded(best_language(only.children("", "t"), "fr").text()) == "it"); // the first
     CHECK_FALSE(best_language(only.children("", "nothing"), "fr"));
