@@ -259,50 +259,109 @@ def utf8(seq):
     return "".join(chr(c) for c in seq).encode("utf-8")
 
 
+OFFSET_MAX = (1 << 13) - 1  # an offset run's delta is a signed 14-bit field
+
+
+def offset_run_length(keys, i, single, limit, step):
+    """How many keys from keys[i] on (stepping by `step` code points, none skipped, one plane)
+    map to one code point each at the same distance from their key (single[k]: that distance,
+    absent when k maps to more than one code point or to another plane), at most limit."""
+    k = keys[i]
+    if k not in single:
+        return 0
+    m = 1
+    while (i + m < len(keys) and m < limit and keys[i + m] == k + m * step and
+           keys[i + m] >> 16 == k >> 16 and single.get(keys[i + m]) == single[k]):
+        m += 1
+    return m
+
+
+def single_deltas(mapping):
+    """{key: value - key} for the keys that map to one code point in their own plane within
+    OFFSET_MAX of the key: the keys an offset run can hold."""
+    out = {}
+    for k, v in mapping.items():
+        if len(v) == 1 and v[0] >> 16 == k >> 16 and abs(v[0] - k) <= OFFSET_MAX:
+            out[k] = v[0] - k
+    return out
+
+
 class Runs:
     """A mapping packed as runs: run i covers keys start, start + stride, ... (count keys, no
     other key inside its span, all in one plane); each key maps to `width` bytes of UTF-8 in
-    the pool at offset + index * width (stride 0 = every key maps to the same bytes). Stored
-    as three 16-bit words (start & 0xFFFF; offset | stride << 14; count - 1 | width << 10)
-    with planes[p] the first run of plane p."""
+    the pool at offset + index * width (stride 0 = every key maps to the same bytes), or, in an
+    offset run (width 0, stride 1 or 2), to the one code point key + delta, the offset field
+    holding delta as a signed 14-bit number. Stored as three 16-bit words (start & 0xFFFF;
+    offset | stride << 14; count - 1 | width << 10) with planes[p] the first run of plane p.
+    The runs are chosen to minimize run bytes + blob bytes (before the pool's sharing)."""
 
     MAX_COUNT = 1 << 10
 
     def __init__(self, mapping):
         keys = sorted(mapping)
-        keyset = set(keys)
-        enc = {k: utf8(mapping[k]) for k in keys}
-        self.runs = []  # (start, count, offset, width, stride)
-        blobs = []
+        n = len(keys)
+        enc = [utf8(mapping[k]) for k in keys]
+        single = single_deltas(mapping)
+        best = [0] * (n + 1)
+        choice = [None] * (n + 1)
+        for i in reversed(range(n)):
+            k, w = keys[i], len(enc[i])
+            top = None
+
+            def consider(kind, m, cost):
+                nonlocal top
+                key = (cost + best[i + m], -m, kind)
+                if top is None or key < top[0]:
+                    top = (key, kind, m)
+
+            def extend(ok, limit=Runs.MAX_COUNT):
+                m = 1
+                while i + m < n and m < limit and keys[i + m] >> 16 == k >> 16 and ok(m):
+                    m += 1
+                return m
+
+            m0 = extend(lambda m: keys[i + m] == k + m and enc[i + m] == enc[i])
+            for m in range(1, m0 + 1):
+                consider(0, m, 6 + w)
+            m1 = extend(lambda m: keys[i + m] == k + m and len(enc[i + m]) == w)
+            for m in range(1, m1 + 1):
+                consider(1, m, 6 + w * m)
+            m2 = extend(lambda m: keys[i + m] == k + 2 * m and len(enc[i + m]) == w)
+            for m in range(2, m2 + 1):
+                consider(2, m, 6 + w * m)
+            for step in (1, 2):
+                mo = offset_run_length(keys, i, single, Runs.MAX_COUNT, step)
+                for m in range(1 if step == 1 else 2, mo + 1):
+                    consider(2 + step, m, 6)
+            best[i], choice[i] = top[0][0], (top[1], top[2])
+        runs, blobs = [], []
         i = 0
-        while i < len(keys):
+        while i < n:
+            kind, m = choice[i]
             k = keys[i]
-            width = len(enc[k])
-            best = (1, 1)
-            for stride in (0, 1, 2):  # ties go to stride 0, which stores one value
-                n = 1
-                while n < self.MAX_COUNT:
-                    if stride == 0:
-                        nxt = k + n
-                        ok = nxt in keyset and enc[nxt] == enc[k]
-                    else:
-                        nxt = k + n * stride
-                        ok = (nxt in keyset and len(enc[nxt]) == width and
-                              all(k + n * stride - d not in keyset
-                                  for d in range(1, stride)))
-                    if not ok or nxt >> 16 != k >> 16:  # a run stays in its plane
-                        break
-                    n += 1
-                if n > best[0]:
-                    best = (n, stride)
-            n, stride = best
-            if stride == 0:
-                blobs.append(enc[k])
+            if kind >= 3:
+                blobs.append(None)
+                runs.append([k, m, single[k] & 0x3FFF, 0, kind - 2])
+            elif kind == 0:
+                blobs.append(enc[i])
+                runs.append([k, m, 0, len(enc[i]), 0])
             else:
-                blobs.append(b"".join(enc[k + j * stride] for j in range(n)))
-            self.runs.append([k, n, 0, width, stride])
-            i += n
-        self.pool, self.runs, self.planes = pack_pool(self.runs, blobs)
+                blobs.append(b"".join(enc[i:i + m]))
+                runs.append([k, m, 0, len(enc[i]), kind])
+            i += m
+        self.pool, self.runs, self.planes = pack_pool(runs, blobs)
+        # Every key reads back.
+        for k, m, off, wd, s in self.runs:
+            for j in range(m):
+                key = k + j * (s or 1)
+                if wd == 0:
+                    delta = off - (1 << 14) if off >> 13 else off
+                    got = [key + delta]
+                else:
+                    at = off + (j * wd if s else 0)
+                    got = codes(self.pool[at:at + wd].decode("utf-8"))
+                if got != mapping[key]:
+                    sys.exit(f"gen_unicode_tables: run misreads U+{key:04X}")
 
 
 def pack_pool(runs, blobs):
@@ -311,7 +370,7 @@ def pack_pool(runs, blobs):
     end; the runs with their offsets; the first run of each plane."""
     pool = bytearray()
     offsets = {}
-    for blob in sorted(set(blobs), key=lambda b: (-len(b), b)):
+    for blob in sorted(set(b for b in blobs if b is not None), key=lambda b: (-len(b), b)):
         off = pool.find(blob)
         if off < 0:
             k = min(len(blob) - 1, len(pool))
@@ -321,7 +380,8 @@ def pack_pool(runs, blobs):
             pool += blob[k:]
         offsets[blob] = off
     for r, blob in zip(runs, blobs):
-        r[2] = offsets[blob]
+        if blob is not None:  # else an offset run, its delta already in place
+            r[2] = offsets[blob]
         if r[2] >= 1 << 14 or r[3] >= 1 << 6 or r[4] >= 1 << 2 or r[1] > Runs.MAX_COUNT:
             sys.exit("gen_unicode_tables: run does not fit its packing")
     runs = [tuple(r) for r in runs]
@@ -438,6 +498,7 @@ class PackedRuns:
         n = len(keys)
         enc = [code.encode(mapping[k]) for k in keys]
         ncp = [len(mapping[k]) for k in keys]
+        single = single_deltas(mapping)
         best = [0] * (n + 1)
         choice = [None] * (n + 1)
         for i in reversed(range(n)):
@@ -467,6 +528,10 @@ class PackedRuns:
                         Runs.MAX_COUNT)
             for m in range(2, m2 + 1):
                 consider(2, m, 6 + w * m)
+            for step in (1, 2):
+                mo = offset_run_length(keys, i, single, Runs.MAX_COUNT, step)
+                for m in range(1 if step == 1 else 2, mo + 1):
+                    consider(3 + step, m, 6)
             m3 = extend(lambda m: keys[i + m] == k + m and ncp[i + m] == ncp[i],
                         self.COUNT_RUN_MAX)
             if any(x in random_access for x in keys[i:i + m3]):
@@ -480,7 +545,10 @@ class PackedRuns:
         i = 0
         while i < n:
             stride, m = choice[i]
-            if stride == 0:
+            if stride >= 4:
+                blobs.append(None)
+                runs.append([keys[i], m, single[keys[i]] & 0x3FFF, 0, stride - 3])
+            elif stride == 0:
                 blobs.append(enc[i])
                 runs.append([keys[i], m, 0, len(enc[i]), 0])
             else:
@@ -494,7 +562,9 @@ class PackedRuns:
             p = off
             for j in range(m):
                 key = k + j * (s if s in (1, 2) else 1)
-                if s == 0:
+                if wd == 0:
+                    got = [key + (off - (1 << 14) if off >> 13 else off)]
+                elif s == 0:
                     got = code.decode(self.pool[off:off + wd])
                 elif s in (1, 2):
                     got = code.decode(self.pool[off + j * wd:off + (j + 1) * wd])
@@ -763,7 +833,9 @@ def generate():
     w("// first key; runs[i].body = offset | stride << 14, runs[i].shape = (count - 1) | width <<")
     w("// 10. Run keys: start + i * stride, i < count (stride 0: start + i, all mapped to the same")
     w("// bytes); key i maps to `width` bytes of UTF-8 at pool[offset + i * width] (offset alone")
-    w("// for stride 0). No other key lies inside a run's span.")
+    w("// for stride 0), or, when width is 0 (an offset run, stride 1 or 2), to the one code point")
+    w("// key + offset, offset read as a signed 14-bit number (offset_value()). No other key lies")
+    w("// inside a run's span.")
     w("struct run {")
     w("    std::uint16_t body;")
     w("    std::uint16_t shape;")
@@ -871,8 +943,10 @@ constexpr std::size_t range_index(const std::uint16_t* starts, const std::uint16
 } // namespace tables
 
 /// Code points stored as UTF-8 in a table pool: the result of b2_mapping() and
-/// decomposition(). A view into static storage, valid for the whole program; empty when the
-/// lookup found no mapping. Iterating yields char32_t. Never allocates, never throws.
+/// decomposition(). A view into static storage, valid for the whole program, or, for a
+/// mapping to one code point computed from its key (an offset run), that code point's UTF-8
+/// held in the view itself (iterators and utf8_data() then valid while the view lives); empty
+/// when the lookup found no mapping. Iterating yields char32_t. Never allocates, never throws.
 class code_point_view {
 public:
     /// Iterator for range-for loops, decoding the (always valid) UTF-8 of the pool.
@@ -909,21 +983,44 @@ public:
 
     constexpr code_point_view() noexcept = default;
     constexpr code_point_view(const char* utf8, std::size_t bytes) noexcept
-        : data_(utf8), bytes_(bytes) {}
+        : data_(utf8), bytes_(static_cast<std::uint32_t>(bytes)) {}
+    /// The one code point cp (<= U+10FFFF), encoded in the view.
+    constexpr explicit code_point_view(char32_t cp) noexcept {
+        const std::uint32_t c = cp;
+        if (c < 0x80) {
+            own_[0] = static_cast<char>(c);
+            bytes_ = 1;
+        } else if (c < 0x800) {
+            own_[0] = static_cast<char>(0xC0u | (c >> 6));
+            own_[1] = static_cast<char>(0x80u | (c & 0x3Fu));
+            bytes_ = 2;
+        } else if (c < 0x10000) {
+            own_[0] = static_cast<char>(0xE0u | (c >> 12));
+            own_[1] = static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
+            own_[2] = static_cast<char>(0x80u | (c & 0x3Fu));
+            bytes_ = 3;
+        } else {
+            own_[0] = static_cast<char>(0xF0u | (c >> 18));
+            own_[1] = static_cast<char>(0x80u | ((c >> 12) & 0x3Fu));
+            own_[2] = static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
+            own_[3] = static_cast<char>(0x80u | (c & 0x3Fu));
+            bytes_ = 4;
+        }
+    }
 
     constexpr bool empty() const noexcept { return bytes_ == 0; }
     /// Number of code points (counted, at most 4 bytes each: O(bytes)).
     constexpr std::size_t size() const noexcept {
         std::size_t n = 0;
         for (std::size_t i = 0; i < bytes_; ++i)
-            if ((static_cast<unsigned char>(data_[i]) & 0xC0u) != 0x80u) ++n;
+            if ((static_cast<unsigned char>(utf8_data()[i]) & 0xC0u) != 0x80u) ++n;
         return n;
     }
     /// The UTF-8 bytes (not NUL-terminated), e.g. to append to UTF-8 output directly.
-    constexpr const char* utf8_data() const noexcept { return data_; }
+    constexpr const char* utf8_data() const noexcept { return data_ != nullptr ? data_ : own_; }
     constexpr std::size_t utf8_size() const noexcept { return bytes_; }
-    constexpr iterator begin() const noexcept { return iterator(data_); }
-    constexpr iterator end() const noexcept { return iterator(data_ + bytes_); }
+    constexpr iterator begin() const noexcept { return iterator(utf8_data()); }
+    constexpr iterator end() const noexcept { return iterator(utf8_data() + bytes_); }
     /// Copies the code points to out (room for size() of them) and returns how many.
     constexpr std::size_t copy_to(char32_t* out) const noexcept {
         std::size_t n = 0;
@@ -932,18 +1029,25 @@ public:
     }
 
 private:
-    const char* data_ = nullptr;
-    std::size_t bytes_ = 0;
+    const char* data_ = nullptr; // null: the code point in own_
+    std::uint32_t bytes_ = 0;
+    char own_[4] = {};
 };
 
 namespace tables {
 
-/// The bytes the key whose low 16 bits are lo16 (>= start, in the run's plane) maps to in run
-/// r starting at start, or an empty view when it is no key of r.
+/// The code point of key cp in an offset run whose offset field is `field` (the distance from
+/// the key as a signed 14-bit number).
+constexpr char32_t offset_value(char32_t cp, std::uint32_t field) noexcept {
+    return static_cast<char32_t>(static_cast<std::uint32_t>(cp) + ((field ^ 0x2000u) - 0x2000u));
+}
+
+/// What key cp (whose low 16 bits are >= start, in the run's plane) maps to in run r starting
+/// at start, or an empty view when it is no key of r.
 constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const char* pool,
-                                     std::uint32_t lo16) noexcept {
+                                     char32_t cp) noexcept {
     const std::uint32_t body = r.body, shape = r.shape;
-    const std::uint32_t d = lo16 - start;
+    const std::uint32_t d = (static_cast<std::uint32_t>(cp) & 0xFFFFu) - start;
     const std::uint32_t count = (shape & 0x3FFu) + 1;
     const std::uint32_t width = shape >> 10;
     const std::uint32_t offset = body & 0x3FFFu;
@@ -953,6 +1057,7 @@ constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const ch
         return code_point_view(pool + offset, width);
     }
     if (d % stride != 0 || d / stride >= count) return {};
+    if (width == 0) return code_point_view(offset_value(cp, offset));
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
@@ -997,7 +1102,7 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
         else
             hi = mid;
     }
-    return run_lookup(starts[lo], runs[lo], pool, key);
+    return run_lookup(starts[lo], runs[lo], pool, cp);
 }
 
 /// True when the key whose low 16 bits are lo16 (>= start, in the run's plane) is a key of
@@ -1017,8 +1122,10 @@ constexpr bool run_has(std::uint32_t start, const run& r, std::uint32_t lo16) no
 /// index i = (b - 0x7F) & 0xFF: below packed_first_block, the code point
 /// decomposition1_leads[i]; below packed_first_wide, decomposition1_leads[i] << 8 | the next
 /// byte; else (i - packed_first_wide) << 16 | the next two bytes. A view into static storage,
-/// valid for the whole program; empty when the lookup found no mapping. Iterating yields
-/// char32_t. Never allocates, never throws.
+/// valid for the whole program, or, for a mapping to one code point computed from its key (an
+/// offset run), that code point's code held in the view itself (iterators then valid while the
+/// view lives); empty when the lookup found no mapping. Iterating yields char32_t. Never
+/// allocates, never throws.
 class packed_view {
 public:
     /// Iterator for range-for loops, decoding the packed code.
@@ -1054,7 +1161,15 @@ public:
 
     constexpr packed_view() noexcept = default;
     constexpr packed_view(const char* data, std::size_t bytes) noexcept
-        : data_(data), bytes_(bytes) {}
+        : data_(data), bytes_(static_cast<std::uint32_t>(bytes)) {}
+    /// The one code point cp, encoded in the view in three bytes (the generator checks that
+    /// every plane an offset run maps to has its lead).
+    constexpr explicit packed_view(char32_t cp) noexcept : bytes_(3) {
+        const std::uint32_t c = cp;
+        own_[0] = static_cast<char>((tables::packed_first_wide + (c >> 16) + 0x7Fu) & 0xFFu);
+        own_[1] = static_cast<char>((c >> 8) & 0xFFu);
+        own_[2] = static_cast<char>(c & 0xFFu);
+    }
 
     /// Bytes of the code point whose lead byte is b0.
     static constexpr std::size_t length(unsigned b0) noexcept {
@@ -1075,8 +1190,8 @@ public:
         for (auto it = begin(); it != end(); ++it) ++n;
         return n;
     }
-    constexpr iterator begin() const noexcept { return iterator(data_); }
-    constexpr iterator end() const noexcept { return iterator(data_ + bytes_); }
+    constexpr iterator begin() const noexcept { return iterator(data()); }
+    constexpr iterator end() const noexcept { return iterator(data() + bytes_); }
     /// Copies the code points to out (room for size() of them) and returns how many.
     constexpr std::size_t copy_to(char32_t* out) const noexcept {
         std::size_t n = 0;
@@ -1085,8 +1200,10 @@ public:
     }
 
 private:
-    const char* data_ = nullptr;
-    std::size_t bytes_ = 0;
+    constexpr const char* data() const noexcept { return data_ != nullptr ? data_ : own_; }
+    const char* data_ = nullptr; // null: the code point in own_
+    std::uint32_t bytes_ = 0;
+    char own_[4] = {};
 };
 
 /// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
@@ -1217,12 +1334,11 @@ constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
     const std::uint32_t count = (r.shape & 0x3FFu) + 1;
     const std::uint32_t width = r.shape >> 10;
     const std::uint32_t stride = r.body >> 14;
+    if (stride == 2 ? d % 2 != 0 || d / 2 >= count : d >= count) return {};
+    // Width 0: an offset run (stride 1 or 2), its offset field the distance to the value.
+    if (width == 0) return packed_view(tables::offset_value(cp, r.body & 0x3FFFu));
     const char* p = tables::decomposition1_pool + (r.body & 0x3FFFu);
-    if (stride == 2) {
-        if (d % 2 != 0 || d / 2 >= count) return {};
-        return packed_view(p + d / 2 * width, width);
-    }
-    if (d >= count) return {};
+    if (stride == 2) return packed_view(p + d / 2 * width, width);
     if (stride == 0) return packed_view(p, width);
     if (stride == 1) return packed_view(p + d * width, width);
     // Stride 3: `width` code points per key, of any byte lengths.

@@ -53,32 +53,33 @@ constexpr std::uint32_t info_by_search(char32_t cp) noexcept {
 /// decompositions. Hangul syllables are not expanded. Never allocates, never throws.
 template <class F>
 constexpr bool expand_decomposition(char32_t cp, F&& f) noexcept {
-    packed_view::iterator at[max_decomposition_depth] = {}, end[max_decomposition_depth] = {};
-    const packed_view top = decomposition_one_level(cp);
+    // The views live here (one may hold its code point itself), their iterators beside them.
+    packed_view view[max_decomposition_depth] = {};
+    packed_view::iterator at[max_decomposition_depth] = {};
+    view[0] = decomposition_one_level(cp);
     std::size_t depth = 0;
-    if (!top.empty()) {
-        at[0] = top.begin();
-        end[0] = top.end();
+    if (!view[0].empty()) {
+        at[0] = view[0].begin();
         depth = 1;
     }
     while (depth != 0) {
         packed_view::iterator& it = at[depth - 1];
-        if (it == end[depth - 1]) {
+        if (it == view[depth - 1].end()) {
             --depth;
             continue;
         }
         const char32_t x = *it;
         ++it;
         // The generator checks the depth, so at the last level nothing decomposes.
-        const packed_view d =
-            depth < max_decomposition_depth ? decomposition_one_level(x) : packed_view{};
-        if (d.empty()) {
-            if (!f(x)) return false;
-        } else {
-            at[depth] = d.begin();
-            end[depth] = d.end();
-            ++depth;
+        if (depth < max_decomposition_depth) {
+            view[depth] = decomposition_one_level(x);
+            if (!view[depth].empty()) {
+                at[depth] = view[depth].begin();
+                ++depth;
+                continue;
+            }
         }
+        if (!f(x)) return false;
     }
     return true;
 }
@@ -195,7 +196,7 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const tables::ru
         else
             hi = mid - 1;
     }
-    return tables::run_lookup(starts[lo], runs[lo], pool, static_cast<std::uint32_t>(cp));
+    return tables::run_lookup(starts[lo], runs[lo], pool, cp);
 }
 
 /// Same as unicode::decomposition().
