@@ -286,6 +286,42 @@ def single_deltas(mapping):
     return out
 
 
+RANGE_GROUP = 32  # ranges per anchor of a range table
+
+
+def range_code(parts):
+    """(anchors, lengths) of a partition [(start, value)] of U+0000..U+10FFFF: each range's
+    length in one byte, or for 256 and more a 0 and three bytes (high first); and for every
+    RANGE_GROUP-th range, start << 11 | the offset of its length. Checked by decoding."""
+    starts = [s for s, _ in parts] + [MAX_CP + 1]
+    anchors, code = [], bytearray()
+    for i in range(len(parts)):
+        if i % RANGE_GROUP == 0:
+            if len(code) >= 1 << 11:
+                sys.exit("gen_unicode_tables: range lengths do not fit an anchor")
+            anchors.append(starts[i] << 11 | len(code))
+        n = starts[i + 1] - starts[i]
+        code += bytes([n]) if n < 256 else bytes([0, n >> 16, (n >> 8) & 0xFF, n & 0xFF])
+    # What range_index() does, at each range's first and last code point.
+    for i in range(len(parts)):
+        for cp in (starts[i], starts[i + 1] - 1):
+            a = max(j for j in range(len(anchors)) if anchors[j] >> 11 <= cp)
+            at, p, k = anchors[a] >> 11, anchors[a] & 0x7FF, a * RANGE_GROUP
+            while True:
+                n = code[p]
+                p += 1
+                if n == 0:
+                    n = code[p] << 16 | code[p + 1] << 8 | code[p + 2]
+                    p += 3
+                at += n
+                if cp < at:
+                    break
+                k += 1
+            if k != i:
+                sys.exit("gen_unicode_tables: range code misreads")
+    return anchors, code
+
+
 class Runs:
     """A mapping packed as runs: run i covers keys start, start + stride, ... (count keys, no
     other key inside its span, all in one plane); each key maps to `width` bytes of UTF-8 in
@@ -709,9 +745,11 @@ def generate():
     max_b2 = max(len(v) for v in b2.values())
 
     sizes = {
-        "property_ranges": 3 * len(prop_parts) + 36,
+        "property_ranges": len(prop_parts) + sum(
+            4 * len(a) + len(c) for a, c in [range_code(prop_parts)]),
         "property_sets": 2 * len(sets),
-        "ccc_ranges": 3 * len(ccc_parts) + 36,
+        "ccc_ranges": len(ccc_parts) + sum(
+            4 * len(a) + len(c) for a, c in [range_code(ccc_parts)]),
         "b2_runs": 6 * len(b2_runs.runs),  # starts and runs
         "b2_planes": 2 * len(b2_runs.planes),
         "b2_pool": len(b2_runs.pool) + 1,
@@ -801,26 +839,27 @@ def generate():
     w("")
     w("namespace tables {")
     w("")
-    w("// Partitions of U+0000..U+10FFFF into ranges of equal values. Range i starts at")
-    w("// <name>_starts[i] in its plane and holds <name>_values[i]; <name>_planes[p] is the first")
-    w("// range starting in plane p (p = 0..17, the last one the count): a code point before it")
-    w("// is in the range before, which began in an earlier plane. property_values index")
-    w("// property_sets (bits of `table`); ccc_values are canonical combining classes.")
+    w("// Partitions of U+0000..U+10FFFF into ranges of equal values. Range i holds")
+    w("// <name>_values[i]; <name>_lengths holds the ranges' lengths in order, each in one byte,")
+    w("// or for 256 and more a 0 and three bytes (high first); <name>_anchors[j] = the first")
+    w("// code point of range j * range_group << 11 | the offset of its length. property_values")
+    w("// index property_sets (bits of `table`); ccc_values are canonical combining classes.")
+    w(f"inline constexpr std::size_t range_group = {RANGE_GROUP};")
     for name, parts, value in (("property", prop_parts, lambda v: set_index[v]),
                                ("ccc", ccc_parts, lambda v: v)):
         values = [value(v) for _, v in parts]
         if max(values) >= 1 << 8:
             sys.exit("gen_unicode_tables: a range value does not fit a byte")
-        planes = [sum(1 for s, _ in parts if s >> 16 < p) for p in range(18)]
+        anchors, lengths = range_code(parts)
         w("// clang-format off")
-        w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
-        L.extend(hex_rows([f"0x{s & 0xFFFF:04X}" for s, _ in parts], 10))
+        w(f"inline constexpr std::uint32_t {name}_anchors[] = {{")
+        L.extend(hex_rows([f"0x{a:08X}" for a in anchors], 8))
+        w("};")
+        w(f"inline constexpr std::uint8_t {name}_lengths[] = {{")
+        L.extend(hex_rows([f"{v}" for v in lengths], 16))
         w("};")
         w(f"inline constexpr std::uint8_t {name}_values[] = {{")
         L.extend(hex_rows([f"{v}" for v in values], 16))
-        w("};")
-        w(f"inline constexpr std::uint16_t {name}_planes[] = {{")
-        L.extend(hex_rows([f"{x}" for x in planes], 12))
         w("};")
         if name == "property":
             w("inline constexpr std::uint16_t property_sets[] = {")
@@ -922,22 +961,32 @@ def generate():
 
 # The lookup functions, copied verbatim into the header after the tables.
 API = r"""
-/// Index of the range of a partition (see above) that holds cp (<= U+10FFFF).
-constexpr std::size_t range_index(const std::uint16_t* starts, const std::uint16_t (&planes)[18],
+/// Index of the range of a partition (see above) that holds cp (<= U+10FFFF): a binary search
+/// over the anchors, then at most range_group lengths read.
+template <std::size_t A>
+constexpr std::size_t range_index(const std::uint32_t (&anchors)[A], const std::uint8_t* lengths,
                                   char32_t cp) noexcept {
-    const std::size_t plane = cp >> 16;
-    std::size_t lo = planes[plane], hi = planes[plane + 1];
-    const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
-    // Range 0 starts at U+0000, so lo > 0 here when it is not plane 0's first range.
-    if (lo == hi || starts[lo] > key) return lo - 1;
+    const std::uint32_t c = cp;
+    std::size_t lo = 0, hi = A; // anchor 0 is U+0000
     while (hi - lo > 1) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (starts[mid] <= key)
+        if (anchors[mid] >> 11 <= c)
             lo = mid;
         else
             hi = mid;
     }
-    return lo;
+    std::uint32_t end = anchors[lo] >> 11;
+    const std::uint8_t* p = lengths + (anchors[lo] & 0x7FFu);
+    for (std::size_t i = lo * range_group;; ++i) {
+        std::uint32_t n = *p++;
+        if (n == 0) {
+            n = static_cast<std::uint32_t>(p[0]) << 16 | static_cast<std::uint32_t>(p[1]) << 8 |
+                p[2];
+            p += 3;
+        }
+        end += n;
+        if (c < end) return i;
+    }
 }
 
 } // namespace tables
@@ -1210,7 +1259,7 @@ private:
 constexpr std::uint16_t properties(char32_t cp) noexcept {
     if (cp > 0x10FFFF) return 0;
     return tables::property_sets[tables::property_values[tables::range_index(
-        tables::property_starts, tables::property_planes, cp)]];
+        tables::property_anchors, tables::property_lengths, cp)]];
 }
 
 /// Flags of bmp_info() (bits 0-15 are the properties() bits, 16-23 the combining class).
@@ -1306,7 +1355,7 @@ constexpr code_point_view b2_mapping(char32_t cp) noexcept {
 /// Canonical combining class of cp in Unicode 3.2 (0 for starters and unassigned code points).
 constexpr std::uint8_t combining_class(char32_t cp) noexcept {
     if (cp < first_combining || cp > 0x10FFFF) return 0;
-    return tables::ccc_values[tables::range_index(tables::ccc_starts, tables::ccc_planes, cp)];
+    return tables::ccc_values[tables::range_index(tables::ccc_anchors, tables::ccc_lengths, cp)];
 }
 
 /// Full compatibility decomposition of cp in Unicode 3.2 (compatibility and canonical
