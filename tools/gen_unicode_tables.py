@@ -322,6 +322,65 @@ def range_code(parts):
     return anchors, code
 
 
+def least_byte_runs(keys, enc, single, more=None, kind3_width=None):
+    """(runs, blobs) for pack_pool(): the runs over keys (sorted; enc[i] the encoding of key
+    i's mapping, single as single_deltas() gives it) of least bytes, 6 a run plus its blob
+    (before the pool's sharing). Kinds 0-2: pool runs of that stride; 4 and 5: offset runs of
+    step 1 and 2; and what more(i, consider, extend) offers (PackedRuns' kind 3, whose width
+    is kind3_width[i]). Ties go to kinds other than 3, then to longer runs."""
+    n = len(keys)
+    best = [0] * (n + 1)
+    choice = [None] * (n + 1)
+    for i in reversed(range(n)):
+        k, w = keys[i], len(enc[i])
+        top = None
+
+        def consider(kind, m, cost):
+            nonlocal top
+            key = (cost + best[i + m], kind == 3, -m, kind)
+            if top is None or key < top[0]:
+                top = (key, kind, m)
+
+        def extend(ok, limit=Runs.MAX_COUNT):
+            m = 1
+            while i + m < n and m < limit and keys[i + m] >> 16 == k >> 16 and ok(m):
+                m += 1
+            return m
+
+        m0 = extend(lambda m: keys[i + m] == k + m and enc[i + m] == enc[i])
+        for m in range(1, m0 + 1):
+            consider(0, m, 6 + w)
+        m1 = extend(lambda m: keys[i + m] == k + m and len(enc[i + m]) == w)
+        for m in range(1, m1 + 1):
+            consider(1, m, 6 + w * m)
+        m2 = extend(lambda m: keys[i + m] == k + 2 * m and len(enc[i + m]) == w)
+        for m in range(2, m2 + 1):
+            consider(2, m, 6 + w * m)
+        for step in (1, 2):
+            mo = offset_run_length(keys, i, single, Runs.MAX_COUNT, step)
+            for m in range(1 if step == 1 else 2, mo + 1):
+                consider(3 + step, m, 6)
+        if more is not None:
+            more(i, consider, extend)
+        best[i], choice[i] = top[0][0], (top[1], top[2])
+    runs, blobs = [], []
+    i = 0
+    while i < n:
+        kind, m = choice[i]
+        k = keys[i]
+        if kind >= 4:
+            blobs.append(None)
+            runs.append([k, m, single[k] & 0x3FFF, 0, kind - 3])
+        elif kind == 0:
+            blobs.append(enc[i])
+            runs.append([k, m, 0, len(enc[i]), 0])
+        else:
+            blobs.append(b"".join(enc[i:i + m]))
+            runs.append([k, m, 0, kind3_width[i] if kind == 3 else len(enc[i]), kind])
+        i += m
+    return runs, blobs
+
+
 class Runs:
     """A mapping packed as runs: run i covers keys start, start + stride, ... (count keys, no
     other key inside its span, all in one plane); each key maps to `width` bytes of UTF-8 in
@@ -335,56 +394,8 @@ class Runs:
 
     def __init__(self, mapping):
         keys = sorted(mapping)
-        n = len(keys)
         enc = [utf8(mapping[k]) for k in keys]
-        single = single_deltas(mapping)
-        best = [0] * (n + 1)
-        choice = [None] * (n + 1)
-        for i in reversed(range(n)):
-            k, w = keys[i], len(enc[i])
-            top = None
-
-            def consider(kind, m, cost):
-                nonlocal top
-                key = (cost + best[i + m], -m, kind)
-                if top is None or key < top[0]:
-                    top = (key, kind, m)
-
-            def extend(ok, limit=Runs.MAX_COUNT):
-                m = 1
-                while i + m < n and m < limit and keys[i + m] >> 16 == k >> 16 and ok(m):
-                    m += 1
-                return m
-
-            m0 = extend(lambda m: keys[i + m] == k + m and enc[i + m] == enc[i])
-            for m in range(1, m0 + 1):
-                consider(0, m, 6 + w)
-            m1 = extend(lambda m: keys[i + m] == k + m and len(enc[i + m]) == w)
-            for m in range(1, m1 + 1):
-                consider(1, m, 6 + w * m)
-            m2 = extend(lambda m: keys[i + m] == k + 2 * m and len(enc[i + m]) == w)
-            for m in range(2, m2 + 1):
-                consider(2, m, 6 + w * m)
-            for step in (1, 2):
-                mo = offset_run_length(keys, i, single, Runs.MAX_COUNT, step)
-                for m in range(1 if step == 1 else 2, mo + 1):
-                    consider(2 + step, m, 6)
-            best[i], choice[i] = top[0][0], (top[1], top[2])
-        runs, blobs = [], []
-        i = 0
-        while i < n:
-            kind, m = choice[i]
-            k = keys[i]
-            if kind >= 3:
-                blobs.append(None)
-                runs.append([k, m, single[k] & 0x3FFF, 0, kind - 2])
-            elif kind == 0:
-                blobs.append(enc[i])
-                runs.append([k, m, 0, len(enc[i]), 0])
-            else:
-                blobs.append(b"".join(enc[i:i + m]))
-                runs.append([k, m, 0, len(enc[i]), kind])
-            i += m
+        runs, blobs = least_byte_runs(keys, enc, single_deltas(mapping))
         self.pool, self.runs, self.planes = pack_pool(runs, blobs)
         # Every key reads back.
         for k, m, off, wd, s in self.runs:
@@ -531,44 +542,12 @@ class PackedRuns:
 
     def __init__(self, mapping, code, random_access=()):
         keys = sorted(mapping)
-        n = len(keys)
         enc = [code.encode(mapping[k]) for k in keys]
         ncp = [len(mapping[k]) for k in keys]
-        single = single_deltas(mapping)
-        best = [0] * (n + 1)
-        choice = [None] * (n + 1)
-        for i in reversed(range(n)):
-            k, w = keys[i], len(enc[i])
-            top = None
 
-            def consider(stride, m, cost):
-                nonlocal top
-                key = (cost + best[i + m], stride == 3, -m, stride)
-                if top is None or key < top[0]:
-                    top = (key, stride, m)
-
-            def extend(ok, limit):
-                m = 1
-                while (i + m < n and m < limit and keys[i + m] >> 16 == k >> 16 and
-                       ok(m)):
-                    m += 1
-                return m
-
-            m0 = extend(lambda m: keys[i + m] == k + m and enc[i + m] == enc[i], Runs.MAX_COUNT)
-            for m in range(1, m0 + 1):
-                consider(0, m, 6 + w)
-            m1 = extend(lambda m: keys[i + m] == k + m and len(enc[i + m]) == w, Runs.MAX_COUNT)
-            for m in range(1, m1 + 1):
-                consider(1, m, 6 + w * m)
-            m2 = extend(lambda m: keys[i + m] == k + 2 * m and len(enc[i + m]) == w,
-                        Runs.MAX_COUNT)
-            for m in range(2, m2 + 1):
-                consider(2, m, 6 + w * m)
-            for step in (1, 2):
-                mo = offset_run_length(keys, i, single, Runs.MAX_COUNT, step)
-                for m in range(1 if step == 1 else 2, mo + 1):
-                    consider(3 + step, m, 6)
-            m3 = extend(lambda m: keys[i + m] == k + m and ncp[i + m] == ncp[i],
+        def count_runs(i, consider, extend):
+            # Kind 3: consecutive keys of ncp code points each, back to back.
+            m3 = extend(lambda m: keys[i + m] == keys[i] + m and ncp[i + m] == ncp[i],
                         self.COUNT_RUN_MAX)
             if any(x in random_access for x in keys[i:i + m3]):
                 m3 = min(m3, self.COUNT_RUN_RANDOM_MAX)
@@ -576,21 +555,8 @@ class PackedRuns:
             for m in range(1, m3 + 1):
                 size += len(enc[i + m - 1])
                 consider(3, m, 6 + size)
-            best[i], choice[i] = top[0][0], (top[1], top[2])
-        runs, blobs = [], []
-        i = 0
-        while i < n:
-            stride, m = choice[i]
-            if stride >= 4:
-                blobs.append(None)
-                runs.append([keys[i], m, single[keys[i]] & 0x3FFF, 0, stride - 3])
-            elif stride == 0:
-                blobs.append(enc[i])
-                runs.append([keys[i], m, 0, len(enc[i]), 0])
-            else:
-                blobs.append(b"".join(enc[i:i + m]))
-                runs.append([keys[i], m, 0, ncp[i] if stride == 3 else len(enc[i]), stride])
-            i += m
+
+        runs, blobs = least_byte_runs(keys, enc, single_deltas(mapping), count_runs, ncp)
         self.pool, self.runs, self.planes = pack_pool(runs, blobs)
         # Every key reads back.
         for r in self.runs:
