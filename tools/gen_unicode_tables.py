@@ -702,6 +702,13 @@ def generate():
         if one_level[c] != [a, pairs_second_of(pairs, c)]:
             sys.exit(f"gen_unicode_tables: U+{c:04X} is not its pair's composite")
 
+    # The composites as a low byte and a 4-bit index into the few 256-code-point pages they
+    # lie in (compose_by_decomposition()).
+    composite_pages = sorted({c >> 8 for _, c in flat})
+    if len(composite_pages) > 16 or composite_pages[-1] > 0xFF:
+        sys.exit("gen_unicode_tables: the composites' pages do not fit their code")
+    composite_nibbles = [composite_pages.index(c >> 8) for _, c in flat]
+
     bmp_index, bmp_blocks, bmp_infos = bmp_lookup(flags, set_index, sets, ccc, b2, decomp,
                                                   seconds)
 
@@ -711,7 +718,8 @@ def generate():
     max_b2 = max(len(v) for v in b2.values())
 
     sizes = {
-        "property_ranges": len(prop_parts) + sum(
+        "property_ranges": (len(prop_parts) * max(1, (len(sets) - 1).bit_length()) + 7) // 8 + 1
+        + sum(
             4 * len(a) + len(c) for a, c in [range_code(prop_parts)]),
         "property_sets": 2 * len(sets),
         "ccc_ranges": len(ccc_parts) + sum(
@@ -722,14 +730,15 @@ def generate():
         "decomposition_runs": 6 * len(dec_runs.runs),
         "decomposition_planes": 2 * len(dec_runs.planes),
         "decomposition_pool": len(dec_runs.pool) + 1,
-        "decomposition1_runs": 6 * len(dec1_runs.runs),
-        "decomposition1_planes": 2 * len(dec1_runs.planes),
+        "decomposition1_runs": 4 * len(dec1_runs.runs) + sum(
+            4 * len(a) + len(c)
+            for a, c in [range_code([(r[0], None) for r in dec1_runs.runs])]),
         "decomposition1_pool": len(dec1_runs.pool) + 1,
         "decomposition1_leads": 2 * len(dec1_code.leads),
         "composition_seconds": 2 * len(seconds),
         "composition_groups": 2 * len(groups),
         "composition_pairs": 4 * len(flat),
-        "composition_composites": 2 * len(flat),
+        "composition_composites": len(flat) + (len(flat) + 1) // 2 + len(composite_pages),
         "bmp_index": len(bmp_index),
         "bmp_blocks": len(bmp_blocks),
         "bmp_infos": 4 * len(bmp_infos),
@@ -768,6 +777,7 @@ def generate():
     w("/// no mapping.")
     w("")
     w("#include <xmppcore/config.hpp>")
+    w("#include <xmppcore/detail/utf8.hpp>")
     w("")
     w("#include <cstddef>")
     w("#include <cstdint>")
@@ -809,7 +819,8 @@ def generate():
     w("// <name>_values[i]; <name>_lengths holds the ranges' lengths in order, each in one byte,")
     w("// or for 256 and more a 0 and three bytes (high first); <name>_anchors[j] = the first")
     w("// code point of range j * range_group << 11 | the offset of its length. property_values")
-    w("// index property_sets (bits of `table`); ccc_values are canonical combining classes.")
+    w("// index property_sets (bits of `table`), packed property_value_bits each (packed_bits());")
+    w("// ccc_values are canonical combining classes.")
     w(f"inline constexpr std::size_t range_group = {RANGE_GROUP};")
     for name, parts, value in (("property", prop_parts, lambda v: set_index[v]),
                                ("ccc", ccc_parts, lambda v: v)):
@@ -824,9 +835,20 @@ def generate():
         w(f"inline constexpr std::uint8_t {name}_lengths[] = {{")
         L.extend(hex_rows([f"{v}" for v in lengths], 16))
         w("};")
-        w(f"inline constexpr std::uint8_t {name}_values[] = {{")
-        L.extend(hex_rows([f"{v}" for v in values], 16))
-        w("};")
+        if name == "property":
+            bits = max(1, (len(sets) - 1).bit_length())
+            acc = 0
+            for i, v in enumerate(values):
+                acc |= v << (i * bits)
+            packed = acc.to_bytes((len(values) * bits + 7) // 8 + 1, "little")  # + a pad byte
+            w(f"inline constexpr unsigned property_value_bits = {bits};")
+            w("inline constexpr std::uint8_t property_values[] = {")
+            L.extend(hex_rows([f"0x{v:02X}" for v in packed], 16))
+            w("};")
+        else:
+            w(f"inline constexpr std::uint8_t {name}_values[] = {{")
+            L.extend(hex_rows([f"{v}" for v in values], 16))
+            w("};")
         if name == "property":
             w("inline constexpr std::uint16_t property_sets[] = {")
             L.extend(hex_rows([f"0x{v:04X}" for v in sets], 10))
@@ -853,7 +875,10 @@ def generate():
               " packed")
             w("// code of packed_view (not UTF-8) and that stride 3 is a run of consecutive keys"
               " each")
-            w("// mapped to `width` code points (not bytes) of any lengths, stored back to back.")
+            w("// mapped to `width` code points (not bytes) of any lengths, stored back to back;"
+              " and")
+            w("// the starts are a partition from the first key on, anchors and lengths as for the")
+            w("// ranges above (no plane index), each run spanning to the next one's first key.")
             w("// clang-format off")
             w(f"inline constexpr unsigned packed_first_block = {dec1_code.first_block};")
             w(f"inline constexpr unsigned packed_first_wide = {dec1_code.first_wide};")
@@ -862,17 +887,33 @@ def generate():
             w("};")
             w("// clang-format on")
         w("// clang-format off")
-        w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
-        L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
-        w("};")
+        if name == "b2":
+            w("// B.2's run starts both ways: b2_starts and b2_planes for the fast lookups (whose")
+            w("// page index reads them), b2_anchors and b2_lengths, a partition as described for")
+            w("// the one-level decompositions below, for the compact ones.")
+        if name in ("b2", "decomposition1"):
+            # The runs' starts as a partition from the first key on (see the ranges above):
+            # run i spans from its first key to the next run's.
+            anchors, lengths = range_code([(k, None) for k, _, _, _, _ in runs.runs])
+            w(f"inline constexpr std::uint32_t {name}_anchors[] = {{")
+            L.extend(hex_rows([f"0x{a:08X}" for a in anchors], 8))
+            w("};")
+            w(f"inline constexpr std::uint8_t {name}_lengths[] = {{")
+            L.extend(hex_rows([f"{v}" for v in lengths], 16))
+            w("};")
+        if name != "decomposition1":  # b2 both ways: the fast lookups' page index reads starts
+            w(f"inline constexpr std::uint16_t {name}_starts[] = {{")
+            L.extend(hex_rows([f"0x{k & 0xFFFF:04X}" for k, _, _, _, _ in runs.runs], 10))
+            w("};")
         w(f"inline constexpr run {name}_runs[] = {{")
         items = [f"{{0x{off | (s << 14):04X}, 0x{(n - 1) | (wd << 10):04X}}}"
                  for k, n, off, wd, s in runs.runs]
         L.extend(hex_rows(items, 6))
         w("};")
-        w(f"inline constexpr std::uint16_t {name}_planes[] = {{")
-        L.extend(hex_rows([f"{x}" for x in runs.planes], 12))
-        w("};")
+        if name != "decomposition1":
+            w(f"inline constexpr std::uint16_t {name}_planes[] = {{")
+            L.extend(hex_rows([f"{x}" for x in runs.planes], 12))
+            w("};")
         w(f"inline constexpr char {name}_pool[] =")
         L.extend(string_literal_rows(runs.pool))
         L[-1] += ";"
@@ -891,9 +932,19 @@ def generate():
     w("inline constexpr std::uint32_t composition_pairs[] = {")
     L.extend(hex_rows([f"0x{(a << 16) | c:08X}" for a, c in flat], 8))
     w("};")
-    w("// composition_pairs without the firsts (for compose_by_decomposition()).")
-    w("inline constexpr std::uint16_t composition_composites[] = {")
-    L.extend(hex_rows([f"0x{c:04X}" for a, c in flat], 10))
+    w("// The composites of composition_pairs without the firsts (for compose_by_decomposition()):")
+    w("// composite j is composition_pages[k] << 8 | composition_low[j], k the 4 bits of")
+    w("// composition_page_of[j / 2] at bit 4 * (j % 2).")
+    w("inline constexpr std::uint8_t composition_pages[] = {")
+    L.extend(hex_rows([f"0x{p:02X}" for p in composite_pages], 16))
+    w("};")
+    w("inline constexpr std::uint8_t composition_low[] = {")
+    L.extend(hex_rows([f"0x{c & 0xFF:02X}" for _, c in flat], 16))
+    w("};")
+    w("inline constexpr std::uint8_t composition_page_of[] = {")
+    packed = [composite_nibbles[j] | (composite_nibbles[j + 1] << 4 if j + 1 < len(flat) else 0)
+              for j in range(0, len(flat), 2)]
+    L.extend(hex_rows([f"0x{v:02X}" for v in packed], 16))
     w("};")
     w("// clang-format on")
     w("")
@@ -927,13 +978,26 @@ def generate():
 
 # The lookup functions, copied verbatim into the header after the tables.
 API = r"""
-/// Index of the range of a partition (see above) that holds cp (<= U+10FFFF): a binary search
-/// over the anchors, then at most range_group lengths read.
-template <std::size_t A>
-constexpr std::size_t range_index(const std::uint32_t (&anchors)[A], const std::uint8_t* lengths,
-                                  char32_t cp) noexcept {
+/// Value i of an array of `bits`-bit values (bits <= 8) packed little-endian, with a pad byte.
+constexpr unsigned packed_bits(const std::uint8_t* p, std::size_t i, unsigned bits) noexcept {
+    const std::size_t at = i * bits;
+    const unsigned two = p[at / 8] | static_cast<unsigned>(p[at / 8 + 1]) << 8;
+    return (two >> (at % 8)) & ((1u << bits) - 1);
+}
+
+/// A range of a partition: its index and first code point.
+struct range_at {
+    std::size_t index;
+    std::uint32_t start;
+};
+
+/// The range of a partition (see above; `count` anchors) that holds cp (<= U+10FFFF, and not
+/// before the first range): a binary search over the anchors, then at most range_group
+/// lengths read.
+constexpr range_at find_range(const std::uint32_t* anchors, std::size_t count,
+                              const std::uint8_t* lengths, char32_t cp) noexcept {
     const std::uint32_t c = cp;
-    std::size_t lo = 0, hi = A; // anchor 0 is U+0000
+    std::size_t lo = 0, hi = count;
     while (hi - lo > 1) {
         const std::size_t mid = lo + (hi - lo) / 2;
         if (anchors[mid] >> 11 <= c)
@@ -941,7 +1005,7 @@ constexpr std::size_t range_index(const std::uint32_t (&anchors)[A], const std::
         else
             hi = mid;
     }
-    std::uint32_t end = anchors[lo] >> 11;
+    std::uint32_t start = anchors[lo] >> 11;
     const std::uint8_t* p = lengths + (anchors[lo] & 0x7FFu);
     for (std::size_t i = lo * range_group;; ++i) {
         std::uint32_t n = *p++;
@@ -950,9 +1014,16 @@ constexpr std::size_t range_index(const std::uint32_t (&anchors)[A], const std::
                 p[2];
             p += 3;
         }
-        end += n;
-        if (c < end) return i;
+        if (c - start < n) return {i, start};
+        start += n;
     }
+}
+
+/// The same over an array of anchors.
+template <std::size_t A>
+constexpr range_at find_range(const std::uint32_t (&anchors)[A], const std::uint8_t* lengths,
+                              char32_t cp) noexcept {
+    return find_range(anchors, A, lengths, cp);
 }
 
 } // namespace tables
@@ -999,28 +1070,9 @@ public:
     constexpr code_point_view() noexcept = default;
     constexpr code_point_view(const char* utf8, std::size_t bytes) noexcept
         : data_(utf8), bytes_(static_cast<std::uint32_t>(bytes)) {}
-    /// The one code point cp (<= U+10FFFF), encoded in the view.
+    /// The one code point cp (a scalar value: an offset run's value), encoded in the view.
     constexpr explicit code_point_view(char32_t cp) noexcept {
-        const std::uint32_t c = cp;
-        if (c < 0x80) {
-            own_[0] = static_cast<char>(c);
-            bytes_ = 1;
-        } else if (c < 0x800) {
-            own_[0] = static_cast<char>(0xC0u | (c >> 6));
-            own_[1] = static_cast<char>(0x80u | (c & 0x3Fu));
-            bytes_ = 2;
-        } else if (c < 0x10000) {
-            own_[0] = static_cast<char>(0xE0u | (c >> 12));
-            own_[1] = static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
-            own_[2] = static_cast<char>(0x80u | (c & 0x3Fu));
-            bytes_ = 3;
-        } else {
-            own_[0] = static_cast<char>(0xF0u | (c >> 18));
-            own_[1] = static_cast<char>(0x80u | ((c >> 12) & 0x3Fu));
-            own_[2] = static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
-            own_[3] = static_cast<char>(0x80u | (c & 0x3Fu));
-            bytes_ = 4;
-        }
+        bytes_ = static_cast<std::uint32_t>(encode_utf8(cp, own_)); // after own_'s zeros
     }
 
     constexpr bool empty() const noexcept { return bytes_ == 0; }
@@ -1057,12 +1109,11 @@ constexpr char32_t offset_value(char32_t cp, std::uint32_t field) noexcept {
     return static_cast<char32_t>(static_cast<std::uint32_t>(cp) + ((field ^ 0x2000u) - 0x2000u));
 }
 
-/// What key cp (whose low 16 bits are >= start, in the run's plane) maps to in run r starting
-/// at start, or an empty view when it is no key of r.
-constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const char* pool,
-                                     char32_t cp) noexcept {
+/// What key cp, d code points after the start of run r, maps to in r, or an empty view when
+/// it is no key of r.
+constexpr code_point_view run_lookup_at(const run& r, const char* pool, std::uint32_t d,
+                                        char32_t cp) noexcept {
     const std::uint32_t body = r.body, shape = r.shape;
-    const std::uint32_t d = (static_cast<std::uint32_t>(cp) & 0xFFFFu) - start;
     const std::uint32_t count = (shape & 0x3FFu) + 1;
     const std::uint32_t width = shape >> 10;
     const std::uint32_t offset = body & 0x3FFFu;
@@ -1076,30 +1127,14 @@ constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const ch
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
-/// No run (run_index()).
-inline constexpr std::size_t no_run = static_cast<std::size_t>(-1);
-
-/// Index of the last run of a run table in cp's plane starting at or before cp, or no_run.
-template <std::size_t P>
-constexpr std::size_t run_index(const std::uint16_t* starts, const std::uint16_t (&planes)[P],
-                                char32_t cp) noexcept {
-    const std::size_t plane = cp >> 16;
-    if (plane + 1 >= P) return no_run;
-    std::size_t lo = planes[plane], hi = planes[plane + 1];
-    const std::uint32_t key = static_cast<std::uint32_t>(cp) & 0xFFFFu;
-    if (lo == hi || starts[lo] > key) return no_run;
-    while (hi - lo > 1) {
-        const std::size_t mid = lo + (hi - lo) / 2;
-        if (starts[mid] <= key)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+/// What key cp (whose low 16 bits are >= start, in the run's plane) maps to in run r starting
+/// at start, or an empty view when it is no key of r.
+constexpr code_point_view run_lookup(std::uint32_t start, const run& r, const char* pool,
+                                     char32_t cp) noexcept {
+    return run_lookup_at(r, pool, (static_cast<std::uint32_t>(cp) & 0xFFFFu) - start, cp);
 }
 
-/// Looks cp up in a run table; empty view when cp is not a key. (The search of run_index(),
-/// written out: the fast lookups' fallback outside the BMP keeps its exact code.)
+/// Looks cp up in a run table; empty view when cp is not a key.
 template <std::size_t P>
 constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
                                    const std::uint16_t (&planes)[P], const char* pool,
@@ -1120,10 +1155,9 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
     return run_lookup(starts[lo], runs[lo], pool, cp);
 }
 
-/// True when the key whose low 16 bits are lo16 (>= start, in the run's plane) is a key of
-/// run r starting at start (any stride, 3 included).
-constexpr bool run_has(std::uint32_t start, const run& r, std::uint32_t lo16) noexcept {
-    const std::uint32_t d = lo16 - start;
+/// True when the key d code points after the start of run r is a key of r (any stride, 3
+/// included).
+constexpr bool run_has(const run& r, std::uint32_t d) noexcept {
     const std::uint32_t count = (r.shape & 0x3FFu) + 1;
     const std::uint32_t stride = r.body >> 14;
     if (stride != 2) return d < count;
@@ -1224,8 +1258,10 @@ private:
 /// Every stringprep table cp belongs to, as a set of `table` bits (one binary search).
 constexpr std::uint16_t properties(char32_t cp) noexcept {
     if (cp > 0x10FFFF) return 0;
-    return tables::property_sets[tables::property_values[tables::range_index(
-        tables::property_anchors, tables::property_lengths, cp)]];
+    const std::size_t i =
+        tables::find_range(tables::property_anchors, tables::property_lengths, cp).index;
+    return tables::property_sets[tables::packed_bits(tables::property_values, i,
+                                                     tables::property_value_bits)];
 }
 
 /// Flags of bmp_info() (bits 0-15 are the properties() bits, 16-23 the combining class).
@@ -1314,14 +1350,23 @@ constexpr bool in_d2(char32_t cp) noexcept {
 /// to, or an empty view when B.2 leaves cp unchanged. Unicode 3.2 only: U+1E9E (unassigned in
 /// 3.2) has no mapping.
 constexpr code_point_view b2_mapping(char32_t cp) noexcept {
+#if XMPPCORE_UNICODE_COMPACT
+    // The runs as a partition (tables::b2_anchors): one search shared with the other tables.
+    if (cp < (tables::b2_anchors[0] >> 11) || cp > 0x10FFFF) return {};
+    const tables::range_at at = tables::find_range(tables::b2_anchors, tables::b2_lengths, cp);
+    return tables::run_lookup_at(tables::b2_runs[at.index], tables::b2_pool,
+                                 static_cast<std::uint32_t>(cp) - at.start, cp);
+#else
     return tables::find_run(tables::b2_starts, tables::b2_runs, tables::b2_planes, tables::b2_pool,
                             cp);
+#endif
 }
 
 /// Canonical combining class of cp in Unicode 3.2 (0 for starters and unassigned code points).
 constexpr std::uint8_t combining_class(char32_t cp) noexcept {
     if (cp < first_combining || cp > 0x10FFFF) return 0;
-    return tables::ccc_values[tables::range_index(tables::ccc_anchors, tables::ccc_lengths, cp)];
+    const std::size_t i = tables::find_range(tables::ccc_anchors, tables::ccc_lengths, cp).index;
+    return tables::ccc_values[i];
 }
 
 /// Full compatibility decomposition of cp in Unicode 3.2 (compatibility and canonical
@@ -1339,13 +1384,12 @@ constexpr code_point_view decomposition(char32_t cp) noexcept {
 /// each of its code points, at most max_decomposition_depth levels in all, and canonically
 /// ordered, it gives decomposition(cp). Hangul syllables are not tabled.
 constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
-    if (cp < first_decomposable) return {};
-    const std::size_t i =
-        tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
-    if (i == tables::no_run) return {};
-    const tables::run& r = tables::decomposition1_runs[i];
-    const std::uint32_t d =
-        (static_cast<std::uint32_t>(cp) & 0xFFFFu) - tables::decomposition1_starts[i];
+    if (cp < first_decomposable || cp > 0x10FFFF) return {};
+    // The run holding cp in its span; a key of it or not (the span runs to the next run).
+    const tables::range_at at =
+        tables::find_range(tables::decomposition1_anchors, tables::decomposition1_lengths, cp);
+    const tables::run& r = tables::decomposition1_runs[at.index];
+    const std::uint32_t d = static_cast<std::uint32_t>(cp) - at.start;
     const std::uint32_t count = (r.shape & 0x3FFu) + 1;
     const std::uint32_t width = r.shape >> 10;
     const std::uint32_t stride = r.body >> 14;
@@ -1364,12 +1408,11 @@ constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
 /// True when cp has a decomposition (decomposition_one_level(cp) is not empty), without
 /// locating it.
 constexpr bool has_decomposition(char32_t cp) noexcept {
-    if (cp < first_decomposable) return false;
-    const std::size_t i =
-        tables::run_index(tables::decomposition1_starts, tables::decomposition1_planes, cp);
-    return i != tables::no_run &&
-           tables::run_has(tables::decomposition1_starts[i], tables::decomposition1_runs[i],
-                           static_cast<std::uint32_t>(cp) & 0xFFFFu);
+    if (cp < first_decomposable || cp > 0x10FFFF) return false;
+    const tables::range_at at =
+        tables::find_range(tables::decomposition1_anchors, tables::decomposition1_lengths, cp);
+    return tables::run_has(tables::decomposition1_runs[at.index],
+                           static_cast<std::uint32_t>(cp) - at.start);
 }
 
 /// How many code points are the second of a canonical composition pair.
@@ -1424,12 +1467,18 @@ constexpr char32_t compose(char32_t a, char32_t b) noexcept {
                             [](std::size_t j) noexcept { return tables::composition_pairs[j]; });
 }
 
-/// Same as compose(), from tables::composition_composites and the first code point of each
+/// Composite j of tables::composition_pairs, from its packed form.
+constexpr char32_t composition_composite(std::size_t j) noexcept {
+    const unsigned k = (tables::composition_page_of[j / 2] >> (4 * (j % 2))) & 0xFu;
+    return static_cast<char32_t>(tables::composition_pages[k]) << 8 | tables::composition_low[j];
+}
+
+/// Same as compose(), from the packed composites and the first code point of each
 /// candidate's decomposition_one_level() (a binary search with a lookup per step), without
 /// tables::composition_pairs.
 constexpr char32_t compose_by_decomposition(char32_t a, char32_t b) noexcept {
     return compose_in_group(a, b, [](std::size_t j) noexcept {
-        const std::uint32_t c = tables::composition_composites[j];
+        const std::uint32_t c = composition_composite(j);
         return static_cast<std::uint32_t>(*decomposition_one_level(c).begin()) << 16 | c;
     });
 }

@@ -145,8 +145,9 @@ public:
     constexpr bool push(char32_t c) noexcept {
         // Most text: a code point below U+00A0 with no marks pending is a starter that neither
         // decomposes nor composes with what precedes it (no composition has a second below
-        // first_composable_second); append it as the new last starter.
-        if (c < first_decomposable && pending_ == st_.written) {
+        // first_composable_second); append it as the new last starter. (Under XMPPCORE_SMALL
+        // feed() does the same, with a lookup and a composition attempt that find nothing.)
+        if (!XMPPCORE_SMALL && c < first_decomposable && pending_ == st_.written) {
             static_assert(first_decomposable <= first_composable_second &&
                               first_decomposable <= first_combining,
                           "the fast path needs these orders");
@@ -165,8 +166,9 @@ public:
     constexpr bool push_known(char32_t c, std::uint32_t info) noexcept {
         // Most non-ASCII text (Cyrillic, Greek, Arabic, Hebrew, CJK, Hangul syllables): a
         // starter that does not decompose (or, Hangul, recomposes to itself) and composes with
-        // nothing before it; with no marks pending, it is the new last starter as it is.
-        if ((info & info_inert) && pending_ == st_.written) {
+        // nothing before it; with no marks pending, it is the new last starter as it is (feed()
+        // further down does the same with more work: left out under XMPPCORE_SMALL).
+        if (!XMPPCORE_SMALL && (info & info_inert) && pending_ == st_.written) {
             if (st_.written == st_.cap) return false;
             st_.starter = st_.written;
             st_.last_class = 0;
