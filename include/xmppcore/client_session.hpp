@@ -202,7 +202,9 @@ constexpr const char* to_string(session_state s) noexcept {
 /// | any but idle, closed, failed | closed | the server's </stream:stream> (ready, closing) or
 /// stream error; close() in tls_handshake | | any but closed, failed | failed | an error (the event
 /// says which) |
-constexpr bool session_transition_allowed(session_state from, session_state to) noexcept {
+namespace detail {
+// The table above as rules; session_transition_allowed() reads them from a table of masks.
+constexpr bool session_transition_rule(session_state from, session_state to) noexcept {
     using S = session_state;
     switch (to) {
     case S::idle: return false;
@@ -222,6 +224,30 @@ constexpr bool session_transition_allowed(session_state from, session_state to) 
     case S::failed: return from != S::closed && from != S::failed;
     }
     return false;
+}
+
+// For each state, the states it may be entered from, one bit each.
+struct session_transitions {
+    std::uint16_t from[session_state_count];
+};
+constexpr session_transitions make_session_transitions() noexcept {
+    session_transitions t{};
+    for (std::size_t to = 0; to < session_state_count; ++to)
+        for (std::size_t from = 0; from < session_state_count; ++from)
+            if (session_transition_rule(static_cast<session_state>(from),
+                                        static_cast<session_state>(to)))
+                t.from[to] = static_cast<std::uint16_t>(t.from[to] | 1u << from);
+    return t;
+}
+inline constexpr session_transitions session_transition_table = make_session_transitions();
+static_assert(session_state_count <= 16, "a mask per state");
+} // namespace detail
+
+/// True when the table above allows entering `to` from `from`.
+constexpr bool session_transition_allowed(session_state from, session_state to) noexcept {
+    return (detail::session_transition_table.from[static_cast<std::size_t>(to)] >>
+            static_cast<unsigned>(from)) &
+           1u;
 }
 
 /// What the session reports to the host.

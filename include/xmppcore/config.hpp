@@ -94,7 +94,7 @@
 /// the paths that exist only for host speed (the tokenizer's one-pass start tags, end tags,
 /// names, references and UTF-8 runs, whose bytes its state machine reads anyway; parse_jid's
 /// one-pass ASCII path and all-LDH domain shortcut; NFKC's shortcuts for starters; the memchr
-/// search when decoding values) and
+/// search when decoding values; UTF-8 encoding's unrolled cases) and
 /// compiles the hashes as loops (XMPPCORE_SMALL_SHA). Same results, events and errors either
 /// way; the tests run in both modes. The default is 1 under -Os (GCC and Clang define
 /// __OPTIMIZE_SIZE__), else 0; define it to override. Every translation unit of a program

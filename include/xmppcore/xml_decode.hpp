@@ -30,6 +30,19 @@ namespace detail {
 /// The character a predefined entity (XML 1.0 section 4.6: lt, gt, amp, apos, quot) stands
 /// for, given its name; 0 for any other name. One copy for the tokenizer and both decoders.
 constexpr char predefined_entity(std::string_view n) noexcept {
+#if XMPPCORE_SMALL
+    // Flash: the five as length, name and character in one string, compared in one loop.
+    const char* e = "\2lt<\2gt>\3amp&\4apos'\4quot\"";
+    for (int k = 0; k < 5; ++k) {
+        const std::size_t len = static_cast<unsigned char>(e[0]);
+        std::size_t i = 0;
+        if (n.size() == len)
+            while (i < len && n[i] == e[1 + i]) ++i;
+        if (i == len && n.size() == len) return e[1 + len];
+        e += len + 2;
+    }
+    return 0;
+#else
     switch (n.size()) {
     case 2:
         if (n[1] != 't') return 0;
@@ -40,6 +53,7 @@ constexpr char predefined_entity(std::string_view n) noexcept {
         return n[0] == 'q' && n[1] == 'u' && n[2] == 'o' && n[3] == 't' ? '"' : '\0';
     default: return 0;
     }
+#endif
 }
 
 /// Returned by parse_char_ref for a malformed reference or an illegal character.

@@ -105,7 +105,7 @@
 /// the paths that exist only for host speed (the tokenizer's one-pass start tags, end tags,
 /// names, references and UTF-8 runs, whose bytes its state machine reads anyway; parse_jid's
 /// one-pass ASCII path and all-LDH domain shortcut; NFKC's shortcuts for starters; the memchr
-/// search when decoding values) and
+/// search when decoding values; UTF-8 encoding's unrolled cases) and
 /// compiles the hashes as loops (XMPPCORE_SMALL_SHA). Same results, events and errors either
 /// way; the tests run in both modes. The default is 1 under -Os (GCC and Clang define
 /// __OPTIMIZE_SIZE__), else 0; define it to override. Every translation unit of a program
@@ -781,6 +781,19 @@ constexpr std::size_t utf8_length(char32_t cp) noexcept {
 /// writes nothing) for a surrogate or a value above U+10FFFF.
 constexpr std::size_t encode_utf8(char32_t cp, char* out) noexcept {
     const std::size_t n = utf8_length(cp);
+#if XMPPCORE_SMALL
+    // One loop for every length (flash): continuation bytes from the last, then the lead
+    // (0xC0, 0xE0 or 0xF0 for 2, 3 or 4 bytes).
+    if (n == 1) out[0] = static_cast<char>(cp);
+    if (n < 2) return n;
+    std::uint32_t v = cp;
+    for (std::size_t i = n - 1; i != 0; --i) {
+        out[i] = static_cast<char>(0x80u | (v & 0x3Fu));
+        v >>= 6;
+    }
+    out[0] = static_cast<char>(((0xFF00u >> n) & 0xFFu) | v);
+    return n;
+#else
     switch (n) {
     case 1: out[0] = static_cast<char>(cp); break;
     case 2:
@@ -801,6 +814,7 @@ constexpr std::size_t encode_utf8(char32_t cp, char* out) noexcept {
     default: break;
     }
     return n;
+#endif
 }
 
 /// Offset of the first byte that does not start a complete, valid sequence, or s.size() when
@@ -847,15 +861,29 @@ constexpr bool is_xml_char(char32_t c) noexcept {
     return c >= 0x10000 && c <= 0x10FFFF;
 }
 
+#if XMPPCORE_SMALL
+/// The non-ASCII ranges of NameStartChar in the BMP, first and last of each (flash: a table
+/// and a loop instead of the comparisons).
+inline constexpr std::uint16_t name_start_bmp[] = {
+    0xC0,   0xD6,   0xD8,   0xF6,   0xF8,   0x2FF,  0x370,  0x37D,  0x37F,  0x1FFF, 0x200C,
+    0x200D, 0x2070, 0x218F, 0x2C00, 0x2FEF, 0x3001, 0xD7FF, 0xF900, 0xFDCF, 0xFDF0, 0xFFFD};
+#endif
+
 /// XML 1.0 Fifth Edition production [4] NameStartChar.
 constexpr bool is_name_start_char(char32_t c) noexcept {
     if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+#if XMPPCORE_SMALL
+    for (std::size_t i = 0; i < sizeof name_start_bmp / sizeof name_start_bmp[0]; i += 2)
+        if (c >= name_start_bmp[i] && c <= name_start_bmp[i + 1]) return true;
+    return c >= 0x10000 && c <= 0xEFFFF;
+#else
     return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
            (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
            (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
            (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
            (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
            (c >= 0x10000 && c <= 0xEFFFF);
+#endif
 }
 
 /// XML 1.0 Fifth Edition production [4a] NameChar.
@@ -932,6 +960,19 @@ namespace detail {
 /// The character a predefined entity (XML 1.0 section 4.6: lt, gt, amp, apos, quot) stands
 /// for, given its name; 0 for any other name. One copy for the tokenizer and both decoders.
 constexpr char predefined_entity(std::string_view n) noexcept {
+#if XMPPCORE_SMALL
+    // Flash: the five as length, name and character in one string, compared in one loop.
+    const char* e = "\2lt<\2gt>\3amp&\4apos'\4quot\"";
+    for (int k = 0; k < 5; ++k) {
+        const std::size_t len = static_cast<unsigned char>(e[0]);
+        std::size_t i = 0;
+        if (n.size() == len)
+            while (i < len && n[i] == e[1 + i]) ++i;
+        if (i == len && n.size() == len) return e[1 + len];
+        e += len + 2;
+    }
+    return 0;
+#else
     switch (n.size()) {
     case 2:
         if (n[1] != 't') return 0;
@@ -942,6 +983,7 @@ constexpr char predefined_entity(std::string_view n) noexcept {
         return n[0] == 'q' && n[1] == 'u' && n[2] == 'o' && n[3] == 't' ? '"' : '\0';
     default: return 0;
     }
+#endif
 }
 
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
@@ -15741,7 +15783,9 @@ constexpr const char* to_string(session_state s) noexcept {
 /// | any but idle, closed, failed | closed | the server's </stream:stream> (ready, closing) or
 /// stream error; close() in tls_handshake | | any but closed, failed | failed | an error (the event
 /// says which) |
-constexpr bool session_transition_allowed(session_state from, session_state to) noexcept {
+namespace detail {
+// The table above as rules; session_transition_allowed() reads them from a table of masks.
+constexpr bool session_transition_rule(session_state from, session_state to) noexcept {
     using S = session_state;
     switch (to) {
     case S::idle: return false;
@@ -15761,6 +15805,30 @@ constexpr bool session_transition_allowed(session_state from, session_state to) 
     case S::failed: return from != S::closed && from != S::failed;
     }
     return false;
+}
+
+// For each state, the states it may be entered from, one bit each.
+struct session_transitions {
+    std::uint16_t from[session_state_count];
+};
+constexpr session_transitions make_session_transitions() noexcept {
+    session_transitions t{};
+    for (std::size_t to = 0; to < session_state_count; ++to)
+        for (std::size_t from = 0; from < session_state_count; ++from)
+            if (session_transition_rule(static_cast<session_state>(from),
+                                        static_cast<session_state>(to)))
+                t.from[to] = static_cast<std::uint16_t>(t.from[to] | 1u << from);
+    return t;
+}
+inline constexpr session_transitions session_transition_table = make_session_transitions();
+static_assert(session_state_count <= 16, "a mask per state");
+} // namespace detail
+
+/// True when the table above allows entering `to` from `from`.
+constexpr bool session_transition_allowed(session_state from, session_state to) noexcept {
+    return (detail::session_transition_table.from[static_cast<std::size_t>(to)] >>
+            static_cast<unsigned>(from)) &
+           1u;
 }
 
 /// What the session reports to the host.

@@ -84,6 +84,19 @@ constexpr std::size_t utf8_length(char32_t cp) noexcept {
 /// writes nothing) for a surrogate or a value above U+10FFFF.
 constexpr std::size_t encode_utf8(char32_t cp, char* out) noexcept {
     const std::size_t n = utf8_length(cp);
+#if XMPPCORE_SMALL
+    // One loop for every length (flash): continuation bytes from the last, then the lead
+    // (0xC0, 0xE0 or 0xF0 for 2, 3 or 4 bytes).
+    if (n == 1) out[0] = static_cast<char>(cp);
+    if (n < 2) return n;
+    std::uint32_t v = cp;
+    for (std::size_t i = n - 1; i != 0; --i) {
+        out[i] = static_cast<char>(0x80u | (v & 0x3Fu));
+        v >>= 6;
+    }
+    out[0] = static_cast<char>(((0xFF00u >> n) & 0xFFu) | v);
+    return n;
+#else
     switch (n) {
     case 1: out[0] = static_cast<char>(cp); break;
     case 2:
@@ -104,6 +117,7 @@ constexpr std::size_t encode_utf8(char32_t cp, char* out) noexcept {
     default: break;
     }
     return n;
+#endif
 }
 
 /// Offset of the first byte that does not start a complete, valid sequence, or s.size() when
