@@ -276,6 +276,12 @@ def offset_run_length(keys, i, single, limit, step):
     return m
 
 
+def offset_delta(field):
+    """The distance an offset run's 14-bit offset field holds (signed), as offset_value()
+    reads it."""
+    return field - (1 << 14) if field >> 13 else field
+
+
 def single_deltas(mapping):
     """{key: value - key} for the keys that map to one code point in their own plane within
     OFFSET_MAX of the key: the keys an offset run can hold."""
@@ -402,8 +408,7 @@ class Runs:
             for j in range(m):
                 key = k + j * (s or 1)
                 if wd == 0:
-                    delta = off - (1 << 14) if off >> 13 else off
-                    got = [key + delta]
+                    got = [key + offset_delta(off)]
                 else:
                     at = off + (j * wd if s else 0)
                     got = codes(self.pool[at:at + wd].decode("utf-8"))
@@ -557,7 +562,7 @@ class PackedRuns:
                 consider(3, m, 6 + size)
 
         runs, blobs = least_byte_runs(keys, enc, single_deltas(mapping), count_runs, ncp)
-        self.pool, self.runs, self.planes = pack_pool(runs, blobs)
+        self.pool, self.runs, _ = pack_pool(runs, blobs)  # starts: a partition, no planes
         # Every key reads back.
         for r in self.runs:
             k, m, off, wd, s = r
@@ -565,7 +570,7 @@ class PackedRuns:
             for j in range(m):
                 key = k + j * (s if s in (1, 2) else 1)
                 if wd == 0:
-                    got = [key + (off - (1 << 14) if off >> 13 else off)]
+                    got = [key + offset_delta(off)]
                 elif s == 0:
                     got = code.decode(self.pool[off:off + wd])
                 elif s in (1, 2):
@@ -1076,21 +1081,25 @@ constexpr char32_t offset_value(char32_t cp, std::uint32_t field) noexcept {
     return static_cast<char32_t>(static_cast<std::uint32_t>(cp) + ((field ^ 0x2000u) - 0x2000u));
 }
 
+/// True when the key d code points after the start of run r is a key of r (any stride, 3
+/// included).
+constexpr bool run_has(const run& r, std::uint32_t d) noexcept {
+    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    const std::uint32_t stride = r.body >> 14;
+    if (stride != 2) return d < count;
+    return d % 2 == 0 && d / 2 < count;
+}
+
 /// What key cp, d code points after the start of run r, maps to in r, or an empty view when
 /// it is no key of r.
 constexpr code_point_view run_lookup_at(const run& r, const char* pool, std::uint32_t d,
                                         char32_t cp) noexcept {
-    const std::uint32_t body = r.body, shape = r.shape;
-    const std::uint32_t count = (shape & 0x3FFu) + 1;
-    const std::uint32_t width = shape >> 10;
-    const std::uint32_t offset = body & 0x3FFFu;
-    const std::uint32_t stride = body >> 14;
-    if (stride == 0) {
-        if (d >= count) return {};
-        return code_point_view(pool + offset, width);
-    }
-    if (d % stride != 0 || d / stride >= count) return {};
+    if (!run_has(r, d)) return {};
+    const std::uint32_t width = r.shape >> 10;
+    const std::uint32_t offset = r.body & 0x3FFFu;
+    const std::uint32_t stride = r.body >> 14;
     if (width == 0) return code_point_view(offset_value(cp, offset));
+    if (stride == 0) return code_point_view(pool + offset, width);
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
@@ -1120,15 +1129,6 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
             hi = mid;
     }
     return run_lookup(starts[lo], runs[lo], pool, cp);
-}
-
-/// True when the key d code points after the start of run r is a key of r (any stride, 3
-/// included).
-constexpr bool run_has(const run& r, std::uint32_t d) noexcept {
-    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
-    const std::uint32_t stride = r.body >> 14;
-    if (stride != 2) return d < count;
-    return d % 2 == 0 && d / 2 < count;
 }
 
 } // namespace tables
@@ -1357,10 +1357,9 @@ constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
         tables::find_range(tables::decomposition1_anchors, tables::decomposition1_lengths, cp);
     const tables::run& r = tables::decomposition1_runs[at.index];
     const std::uint32_t d = static_cast<std::uint32_t>(cp) - at.start;
-    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    if (!tables::run_has(r, d)) return {};
     const std::uint32_t width = r.shape >> 10;
     const std::uint32_t stride = r.body >> 14;
-    if (stride == 2 ? d % 2 != 0 || d / 2 >= count : d >= count) return {};
     // Width 0: an offset run (stride 1 or 2), its offset field the distance to the value.
     if (width == 0) return packed_view(tables::offset_value(cp, r.body & 0x3FFFu));
     const char* p = tables::decomposition1_pool + (r.body & 0x3FFFu);

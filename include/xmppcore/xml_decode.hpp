@@ -59,14 +59,6 @@ constexpr char predefined_entity(std::string_view n) noexcept {
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
 inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
 
-/// The value of c as a digit of a character reference (XML 1.0 [66]; hexadecimal when hex),
-/// or -1 when it is none.
-constexpr int char_ref_digit(char c, bool hex) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
-    return -1;
-}
-
 /// The character of a character reference body (`#65`, `#x41`, without `&` and `;`), or
 /// bad_char_ref when it is malformed or names a character XML does not allow.
 constexpr char32_t parse_char_ref(std::string_view r) noexcept {
@@ -77,7 +69,7 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
     if (i == r.size()) return bad_char_ref;
     std::uint32_t v = 0;
     for (; i < r.size(); ++i) {
-        const int d = char_ref_digit(r[i], hex);
+        const int d = digit_value(r[i], hex); // XML 1.0 [66]
         if (d < 0) return bad_char_ref;
         v = v * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
         if (v > 0x10FFFF) return bad_char_ref; // also stops overflow

@@ -1301,7 +1301,7 @@ private:
                     // is kept, so the digits are read once whatever the chunking, and the
                     // reference fails as soon as it passes U+10FFFF.
                     for (; p != stop; ++p) {
-                        const int d = detail::char_ref_digit(*p, hex);
+                        const int d = detail::digit_value(*p, hex);
                         if (d < 0) break;
                         ref_value_ = ref_value_ * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
                         if (ref_value_ > 0x10FFFF)

@@ -653,11 +653,11 @@ XMPPCORE_END_NAMESPACE
 #define XMPPCORE_DETAIL_SUBSTR_HPP
 
 /// \file
-/// `std::string_view::substr` without its bounds check: the standard one calls
-/// `std::__throw_out_of_range_fmt` on a bad position, which drags libstdc++'s exception and
-/// abort() paths into bare-metal images (issue 8). Callers here always know the position is in
-/// range; a debug build asserts it and a release build clamps it, so nothing throws or reads out
-/// of bounds either way.
+/// Small string helpers. `std::string_view::substr` without its bounds check: the standard
+/// one calls `std::__throw_out_of_range_fmt` on a bad position, which drags libstdc++'s
+/// exception and abort() paths into bare-metal images (issue 8). Callers here always know the
+/// position is in range; a debug build asserts it and a release build clamps it, so nothing
+/// throws or reads out of bounds either way.
 
 
 #include <string_view>
@@ -686,6 +686,14 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
 /// 8); constant evaluation is unaffected.
 XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) noexcept {
     return s == std::string_view(lit);
+}
+
+/// The value of c as a decimal digit, or when hex as a hexadecimal one (either case); -1 when
+/// it is none. The one digit reader of XML's character references and the JID's IP literals.
+constexpr int digit_value(char c, bool hex) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+    return -1;
 }
 
 // A NUL-terminated string as a view; a null pointer (what `{}` passes to a const char*
@@ -861,29 +869,17 @@ constexpr bool is_xml_char(char32_t c) noexcept {
     return c >= 0x10000 && c <= 0x10FFFF;
 }
 
-#if XMPPCORE_SMALL
-/// The non-ASCII ranges of NameStartChar in the BMP, first and last of each (flash: a table
-/// and a loop instead of the comparisons).
+/// The non-ASCII ranges of NameStartChar in the BMP, first and last of each.
 inline constexpr std::uint16_t name_start_bmp[] = {
     0xC0,   0xD6,   0xD8,   0xF6,   0xF8,   0x2FF,  0x370,  0x37D,  0x37F,  0x1FFF, 0x200C,
     0x200D, 0x2070, 0x218F, 0x2C00, 0x2FEF, 0x3001, 0xD7FF, 0xF900, 0xFDCF, 0xFDF0, 0xFFFD};
-#endif
 
 /// XML 1.0 Fifth Edition production [4] NameStartChar.
 constexpr bool is_name_start_char(char32_t c) noexcept {
     if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-#if XMPPCORE_SMALL
     for (std::size_t i = 0; i < sizeof name_start_bmp / sizeof name_start_bmp[0]; i += 2)
         if (c >= name_start_bmp[i] && c <= name_start_bmp[i + 1]) return true;
     return c >= 0x10000 && c <= 0xEFFFF;
-#else
-    return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
-           (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
-           (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
-           (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
-           (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
-           (c >= 0x10000 && c <= 0xEFFFF);
-#endif
 }
 
 /// XML 1.0 Fifth Edition production [4a] NameChar.
@@ -989,14 +985,6 @@ constexpr char predefined_entity(std::string_view n) noexcept {
 /// Returned by parse_char_ref for a malformed reference or an illegal character.
 inline constexpr char32_t bad_char_ref = 0xFFFFFFFFu;
 
-/// The value of c as a digit of a character reference (XML 1.0 [66]; hexadecimal when hex),
-/// or -1 when it is none.
-constexpr int char_ref_digit(char c, bool hex) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
-    return -1;
-}
-
 /// The character of a character reference body (`#65`, `#x41`, without `&` and `;`), or
 /// bad_char_ref when it is malformed or names a character XML does not allow.
 constexpr char32_t parse_char_ref(std::string_view r) noexcept {
@@ -1007,7 +995,7 @@ constexpr char32_t parse_char_ref(std::string_view r) noexcept {
     if (i == r.size()) return bad_char_ref;
     std::uint32_t v = 0;
     for (; i < r.size(); ++i) {
-        const int d = char_ref_digit(r[i], hex);
+        const int d = digit_value(r[i], hex); // XML 1.0 [66]
         if (d < 0) return bad_char_ref;
         v = v * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
         if (v > 0x10FFFF) return bad_char_ref; // also stops overflow
@@ -2650,7 +2638,7 @@ private:
                     // is kept, so the digits are read once whatever the chunking, and the
                     // reference fails as soon as it passes U+10FFFF.
                     for (; p != stop; ++p) {
-                        const int d = detail::char_ref_digit(*p, hex);
+                        const int d = detail::digit_value(*p, hex);
                         if (d < 0) break;
                         ref_value_ = ref_value_ * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
                         if (ref_value_ > 0x10FFFF)
@@ -6663,21 +6651,25 @@ constexpr char32_t offset_value(char32_t cp, std::uint32_t field) noexcept {
     return static_cast<char32_t>(static_cast<std::uint32_t>(cp) + ((field ^ 0x2000u) - 0x2000u));
 }
 
+/// True when the key d code points after the start of run r is a key of r (any stride, 3
+/// included).
+constexpr bool run_has(const run& r, std::uint32_t d) noexcept {
+    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    const std::uint32_t stride = r.body >> 14;
+    if (stride != 2) return d < count;
+    return d % 2 == 0 && d / 2 < count;
+}
+
 /// What key cp, d code points after the start of run r, maps to in r, or an empty view when
 /// it is no key of r.
 constexpr code_point_view run_lookup_at(const run& r, const char* pool, std::uint32_t d,
                                         char32_t cp) noexcept {
-    const std::uint32_t body = r.body, shape = r.shape;
-    const std::uint32_t count = (shape & 0x3FFu) + 1;
-    const std::uint32_t width = shape >> 10;
-    const std::uint32_t offset = body & 0x3FFFu;
-    const std::uint32_t stride = body >> 14;
-    if (stride == 0) {
-        if (d >= count) return {};
-        return code_point_view(pool + offset, width);
-    }
-    if (d % stride != 0 || d / stride >= count) return {};
+    if (!run_has(r, d)) return {};
+    const std::uint32_t width = r.shape >> 10;
+    const std::uint32_t offset = r.body & 0x3FFFu;
+    const std::uint32_t stride = r.body >> 14;
     if (width == 0) return code_point_view(offset_value(cp, offset));
+    if (stride == 0) return code_point_view(pool + offset, width);
     return code_point_view(pool + offset + d / stride * width, width);
 }
 
@@ -6707,15 +6699,6 @@ constexpr code_point_view find_run(const std::uint16_t* starts, const run* runs,
             hi = mid;
     }
     return run_lookup(starts[lo], runs[lo], pool, cp);
-}
-
-/// True when the key d code points after the start of run r is a key of r (any stride, 3
-/// included).
-constexpr bool run_has(const run& r, std::uint32_t d) noexcept {
-    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
-    const std::uint32_t stride = r.body >> 14;
-    if (stride != 2) return d < count;
-    return d % 2 == 0 && d / 2 < count;
 }
 
 } // namespace tables
@@ -6944,10 +6927,9 @@ constexpr packed_view decomposition_one_level(char32_t cp) noexcept {
         tables::find_range(tables::decomposition1_anchors, tables::decomposition1_lengths, cp);
     const tables::run& r = tables::decomposition1_runs[at.index];
     const std::uint32_t d = static_cast<std::uint32_t>(cp) - at.start;
-    const std::uint32_t count = (r.shape & 0x3FFu) + 1;
+    if (!tables::run_has(r, d)) return {};
     const std::uint32_t width = r.shape >> 10;
     const std::uint32_t stride = r.body >> 14;
-    if (stride == 2 ? d % 2 != 0 || d / 2 >= count : d >= count) return {};
     // Width 0: an offset run (stride 1 or 2), its offset field the distance to the value.
     if (width == 0) return packed_view(tables::offset_value(cp, r.body & 0x3FFFu));
     const char* p = tables::decomposition1_pool + (r.body & 0x3FFFu);
@@ -8092,15 +8074,8 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 
 // --- domain names ------------------------------------------------------------------------
 
-/// The value of a hexadecimal digit (either case), or 16 for any other character.
-constexpr unsigned hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-    const unsigned l = static_cast<unsigned>((c | 0x20) - 'a');
-    return l < 6 ? l + 10 : 16;
-}
-
 constexpr bool is_hex(char c) noexcept {
-    return hex_digit(c) < 16;
+    return digit_value(c, true) >= 0;
 }
 
 /// Reads at most `max` digits of base 10 or 16 at s[i], moving i past them: their value. The
@@ -8109,9 +8084,9 @@ XMPPCORE_SMALL_NOINLINE constexpr unsigned read_digits(std::string_view s, std::
                                                        unsigned base, std::size_t max) noexcept {
     unsigned v = 0;
     for (std::size_t k = 0; k < max && i < s.size(); ++k, ++i) {
-        const unsigned d = hex_digit(s[i]);
-        if (d >= base) break;
-        v = v * base + d;
+        const int d = digit_value(s[i], base == 16);
+        if (d < 0) break;
+        v = v * base + static_cast<unsigned>(d);
     }
     return v;
 }

@@ -570,15 +570,8 @@ inline bool prepare(cow_output& out, std::string_view s, std::size_t at, const p
 
 // --- domain names ------------------------------------------------------------------------
 
-/// The value of a hexadecimal digit (either case), or 16 for any other character.
-constexpr unsigned hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-    const unsigned l = static_cast<unsigned>((c | 0x20) - 'a');
-    return l < 6 ? l + 10 : 16;
-}
-
 constexpr bool is_hex(char c) noexcept {
-    return hex_digit(c) < 16;
+    return digit_value(c, true) >= 0;
 }
 
 /// Reads at most `max` digits of base 10 or 16 at s[i], moving i past them: their value. The
@@ -587,9 +580,9 @@ XMPPCORE_SMALL_NOINLINE constexpr unsigned read_digits(std::string_view s, std::
                                                        unsigned base, std::size_t max) noexcept {
     unsigned v = 0;
     for (std::size_t k = 0; k < max && i < s.size(); ++k, ++i) {
-        const unsigned d = hex_digit(s[i]);
-        if (d >= base) break;
-        v = v * base + d;
+        const int d = digit_value(s[i], base == 16);
+        if (d < 0) break;
+        v = v * base + static_cast<unsigned>(d);
     }
     return v;
 }

@@ -3,11 +3,11 @@
 #define XMPPCORE_DETAIL_SUBSTR_HPP
 
 /// \file
-/// `std::string_view::substr` without its bounds check: the standard one calls
-/// `std::__throw_out_of_range_fmt` on a bad position, which drags libstdc++'s exception and
-/// abort() paths into bare-metal images (issue 8). Callers here always know the position is in
-/// range; a debug build asserts it and a release build clamps it, so nothing throws or reads out
-/// of bounds either way.
+/// Small string helpers. `std::string_view::substr` without its bounds check: the standard
+/// one calls `std::__throw_out_of_range_fmt` on a bad position, which drags libstdc++'s
+/// exception and abort() paths into bare-metal images (issue 8). Callers here always know the
+/// position is in range; a debug build asserts it and a release build clamps it, so nothing
+/// throws or reads out of bounds either way.
 
 #include <xmppcore/config.hpp>
 
@@ -38,6 +38,14 @@ constexpr std::string_view substr(std::string_view s, std::size_t pos, std::size
 /// 8); constant evaluation is unaffected.
 XMPPCORE_SMALL_NOINLINE constexpr bool eq(std::string_view s, const char* lit) noexcept {
     return s == std::string_view(lit);
+}
+
+/// The value of c as a decimal digit, or when hex as a hexadecimal one (either case); -1 when
+/// it is none. The one digit reader of XML's character references and the JID's IP literals.
+constexpr int digit_value(char c, bool hex) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+    return -1;
 }
 
 // A NUL-terminated string as a view; a null pointer (what `{}` passes to a const char*

@@ -24,29 +24,17 @@ constexpr bool is_xml_char(char32_t c) noexcept {
     return c >= 0x10000 && c <= 0x10FFFF;
 }
 
-#if XMPPCORE_SMALL
-/// The non-ASCII ranges of NameStartChar in the BMP, first and last of each (flash: a table
-/// and a loop instead of the comparisons).
+/// The non-ASCII ranges of NameStartChar in the BMP, first and last of each.
 inline constexpr std::uint16_t name_start_bmp[] = {
     0xC0,   0xD6,   0xD8,   0xF6,   0xF8,   0x2FF,  0x370,  0x37D,  0x37F,  0x1FFF, 0x200C,
     0x200D, 0x2070, 0x218F, 0x2C00, 0x2FEF, 0x3001, 0xD7FF, 0xF900, 0xFDCF, 0xFDF0, 0xFFFD};
-#endif
 
 /// XML 1.0 Fifth Edition production [4] NameStartChar.
 constexpr bool is_name_start_char(char32_t c) noexcept {
     if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-#if XMPPCORE_SMALL
     for (std::size_t i = 0; i < sizeof name_start_bmp / sizeof name_start_bmp[0]; i += 2)
         if (c >= name_start_bmp[i] && c <= name_start_bmp[i + 1]) return true;
     return c >= 0x10000 && c <= 0xEFFFF;
-#else
-    return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
-           (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
-           (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
-           (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
-           (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
-           (c >= 0x10000 && c <= 0xEFFFF);
-#endif
 }
 
 /// XML 1.0 Fifth Edition production [4a] NameChar.
