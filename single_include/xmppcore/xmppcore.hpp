@@ -893,13 +893,14 @@ constexpr bool is_name_char(char32_t c) noexcept {
 
 /// Bits of the per-byte class table.
 enum xml_byte_class : std::uint8_t {
-    xc_name_start = 1, ///< ASCII NameStartChar other than ':'
-    xc_name = 2,       ///< ASCII NameChar other than ':'
-    xc_space = 4,      ///< S: space, tab, CR, LF
-    xc_text_stop = 8,  ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
-    xc_attr_stop = 16, ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
-    xc_non_ascii = 32, ///< >= 0x80: start or continuation of a UTF-8 sequence
-    xc_illegal = 64,   ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
+    xc_name_start = 1,  ///< ASCII NameStartChar other than ':'
+    xc_name = 2,        ///< ASCII NameChar other than ':'
+    xc_space = 4,       ///< S: space, tab, CR, LF
+    xc_text_stop = 8,   ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
+    xc_attr_stop = 16,  ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
+    xc_non_ascii = 32,  ///< >= 0x80: start or continuation of a UTF-8 sequence
+    xc_illegal = 64,    ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
+    xc_name_stop = 128, ///< ends a name in a tag the walker re-reads: S, '>', '/', '='
 };
 
 namespace xml_chars_impl {
@@ -916,6 +917,8 @@ constexpr std::uint8_t classify(unsigned b) noexcept {
     if (b == '<' || b == '&' || b == '\'' || b == '"' || b == '\r' || b == '\t' || b == '\n' ||
         c0 || b >= 0x80)
         k |= xc_attr_stop;
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '>' || b == '/' || b == '=')
+        k |= xc_name_stop;
     return k;
 }
 struct table {
@@ -9401,18 +9404,10 @@ namespace detail {
 constexpr bool xw_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
-struct xw_stop_table {
-    bool stop[256] = {};
-    constexpr xw_stop_table() noexcept {
-        for (const char c : {' ', '\t', '\n', '\r', '>', '/', '='})
-            stop[static_cast<unsigned char>(c)] = true;
-    }
-};
-inline constexpr xw_stop_table xw_stops{};
-
-/// True for the bytes that end a name in a tag: whitespace, `>`, `/`, `=`.
+/// True for the bytes that end a name in a tag: whitespace, `>`, `/`, `=` (a bit of the
+/// tokenizer's byte classes, so the walker needs no table of its own).
 constexpr bool xw_name_stop(char c) noexcept {
-    return xw_stops.stop[static_cast<unsigned char>(c)];
+    return (xml_byte_class(static_cast<unsigned char>(c)) & xc_name_stop) != 0;
 }
 
 /// Offset just past the `>` that ends the tag starting at s[at] (a `<`), quotes respected; or

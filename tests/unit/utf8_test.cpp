@@ -151,5 +151,11 @@ TEST_CASE("XML character classes follow XML 1.0 Fifth Edition", "[utf8][xml_char
         CHECK(((k & xc_name_start) != 0) == (is_name_start_char(b) && b != ':'));
         CHECK(((k & xc_name) != 0) == (is_name_char(b) && b != ':'));
         CHECK(((k & xc_illegal) != 0) == !is_xml_char(b));
+        // A name in a tag ends at S (XML 1.0 [3]), '>', '/' or '='; no other ASCII byte.
+        const bool ends_name =
+            b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == '>' || b == '/' || b == '=';
+        CHECK(((k & xc_name_stop) != 0) == ends_name);
     }
+    for (unsigned b = 0x80; b < 0x100; ++b)
+        CHECK((xml_byte_class(static_cast<unsigned char>(b)) & xc_name_stop) == 0);
 }

@@ -48,13 +48,14 @@ constexpr bool is_name_char(char32_t c) noexcept {
 
 /// Bits of the per-byte class table.
 enum xml_byte_class : std::uint8_t {
-    xc_name_start = 1, ///< ASCII NameStartChar other than ':'
-    xc_name = 2,       ///< ASCII NameChar other than ':'
-    xc_space = 4,      ///< S: space, tab, CR, LF
-    xc_text_stop = 8,  ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
-    xc_attr_stop = 16, ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
-    xc_non_ascii = 32, ///< >= 0x80: start or continuation of a UTF-8 sequence
-    xc_illegal = 64,   ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
+    xc_name_start = 1,  ///< ASCII NameStartChar other than ':'
+    xc_name = 2,        ///< ASCII NameChar other than ':'
+    xc_space = 4,       ///< S: space, tab, CR, LF
+    xc_text_stop = 8,   ///< ends a fast text run: < & ] CR, C0 controls, bytes >= 0x80
+    xc_attr_stop = 16,  ///< ends a fast attribute-value run: < & ' " CR TAB LF, C0, >= 0x80
+    xc_non_ascii = 32,  ///< >= 0x80: start or continuation of a UTF-8 sequence
+    xc_illegal = 64,    ///< C0 control other than TAB, LF, CR: never allowed in XML 1.0
+    xc_name_stop = 128, ///< ends a name in a tag the walker re-reads: S, '>', '/', '='
 };
 
 namespace xml_chars_impl {
@@ -71,6 +72,8 @@ constexpr std::uint8_t classify(unsigned b) noexcept {
     if (b == '<' || b == '&' || b == '\'' || b == '"' || b == '\r' || b == '\t' || b == '\n' ||
         c0 || b >= 0x80)
         k |= xc_attr_stop;
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '>' || b == '/' || b == '=')
+        k |= xc_name_stop;
     return k;
 }
 struct table {

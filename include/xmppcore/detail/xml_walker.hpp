@@ -12,6 +12,7 @@
 #include <xmppcore/config.hpp>
 #include <xmppcore/detail/substr.hpp>
 #include <xmppcore/detail/utf8.hpp>
+#include <xmppcore/detail/xml_chars.hpp>
 #include <xmppcore/xml_decode.hpp>
 
 #include <cstddef>
@@ -26,18 +27,10 @@ namespace detail {
 constexpr bool xw_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
-struct xw_stop_table {
-    bool stop[256] = {};
-    constexpr xw_stop_table() noexcept {
-        for (const char c : {' ', '\t', '\n', '\r', '>', '/', '='})
-            stop[static_cast<unsigned char>(c)] = true;
-    }
-};
-inline constexpr xw_stop_table xw_stops{};
-
-/// True for the bytes that end a name in a tag: whitespace, `>`, `/`, `=`.
+/// True for the bytes that end a name in a tag: whitespace, `>`, `/`, `=` (a bit of the
+/// tokenizer's byte classes, so the walker needs no table of its own).
 constexpr bool xw_name_stop(char c) noexcept {
-    return xw_stops.stop[static_cast<unsigned char>(c)];
+    return (xml_byte_class(static_cast<unsigned char>(c)) & xc_name_stop) != 0;
 }
 
 /// Offset just past the `>` that ends the tag starting at s[at] (a `<`), quotes respected; or
