@@ -3,7 +3,8 @@
 # Embedded size probe (issue 8). Builds examples/embedded/probe.cpp (the whole client path:
 # tokenizer, stanza readers and builders, SCRAM-SHA-256, bind, against the single header) and
 # examples/embedded/empty.cpp for Cortex-M0+ and Cortex-M4 with arm-none-eabi-g++, prints
-# flash and RAM beyond the empty program and the largest stack frames, and exits 1 when a
+# flash and RAM beyond the empty program, where the flash goes by component
+# (tools/size_components.py) and the largest stack frames, and exits 1 when a
 # figure exceeds tools/size_budget.txt or the image links malloc, operator new, __cxa_throw,
 # iostream/locale code or printf.
 #
@@ -128,6 +129,16 @@ for b in "${builds[@]}"; do
   printf '%-8s %-13s %8d %6d %7d %8d %8d %10d\n' "$core" "${b#*.}" "$t" "$d" "$s" "$flash" "$ram" "$other"
   check "$b.flash" "$flash"
   check "$b.other_ram" "$other"
+done
+
+echo
+echo "Where the flash goes (tools/size_components.py: each address once, symbols of the empty"
+echo "program left out, sorted by name):"
+for b in m4.ascii m4.full; do
+  read -r t d s <<<"$(sizes "$dir/$b.elf")"
+  read -r et ed es <<<"$(sizes "$dir/m4.empty.elf")"
+  python3 "$root/tools/size_components.py" "$arm_nm" "$dir/$b.elf" "$dir/m4.empty.elf" \
+    "$((t + d - et - ed))" "${b/./, }"
 done
 
 echo
