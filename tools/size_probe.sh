@@ -119,6 +119,7 @@ sizes() { "$arm_size" "$1" | awk 'NR == 2 { print $1, $2, $3 }'; }
 echo "Client path beyond an empty program (arm-none-eabi-g++ $("$arm_cxx" -dumpversion), -Os, nano specs)."
 echo "flash = text + data, RAM = data + bss; other RAM = RAM minus the 6144 B of I/O buffers."
 printf '%-8s %-13s %8s %6s %7s %8s %8s %10s\n' core variant text data bss flash RAM "other RAM"
+declare -A flash_of=() # build -> flash beyond the empty program
 for b in "${builds[@]}"; do
   case "$b" in *.empty) continue ;; esac
   core="${b%%.*}"
@@ -126,6 +127,7 @@ for b in "${builds[@]}"; do
   read -r et ed es <<<"$(sizes "$dir/$core.empty.elf")"
   t=$((t - et)) d=$((d - ed)) s=$((s - es))
   flash=$((t + d)) ram=$((d + s)) other=$((d + s - io_buffers))
+  flash_of[$b]=$flash
   printf '%-8s %-13s %8d %6d %7d %8d %8d %10d\n' "$core" "${b#*.}" "$t" "$d" "$s" "$flash" "$ram" "$other"
   check "$b.flash" "$flash"
   check "$b.other_ram" "$other"
@@ -135,10 +137,8 @@ echo
 echo "Where the flash goes (tools/size_components.py: each address once, symbols of the empty"
 echo "program left out, sorted by name):"
 for b in m4.ascii m4.full; do
-  read -r t d s <<<"$(sizes "$dir/$b.elf")"
-  read -r et ed es <<<"$(sizes "$dir/m4.empty.elf")"
   python3 "$root/tools/size_components.py" "$arm_nm" "$dir/$b.elf" "$dir/m4.empty.elf" \
-    "$((t + d - et - ed))" "${b/./, }"
+    "${flash_of[$b]}" "${b/./, }"
 done
 
 echo

@@ -917,8 +917,7 @@ constexpr std::uint8_t classify(unsigned b) noexcept {
     if (b == '<' || b == '&' || b == '\'' || b == '"' || b == '\r' || b == '\t' || b == '\n' ||
         c0 || b >= 0x80)
         k |= xc_attr_stop;
-    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '>' || b == '/' || b == '=')
-        k |= xc_name_stop;
+    if ((k & xc_space) || b == '>' || b == '/' || b == '=') k |= xc_name_stop;
     return k;
 }
 struct table {
